@@ -1,0 +1,74 @@
+"""Shared fixtures: tests never depend on or touch the machine's git configuration."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vault_tool.cli.main import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "example-vault"
+SHARED_TESTDATA = ROOT.parent / "shared" / "testdata"
+
+
+@pytest.fixture(autouse=True)
+def git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Test Author")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "author@example.com")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Test Author")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "author@example.com")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("CONTACTS_VAULT", raising=False)
+    monkeypatch.delenv("EMAIL", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner: CliRunner):
+    """Run `contacts ARGS…` in-process and return click's Result."""
+
+    def run(*args: str, input: str | None = None):
+        return runner.invoke(cli, [str(a) for a in args], input=input)
+
+    return run
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def vault(tmp_path: Path, invoke) -> Path:
+    """A new, committed vault with the example contacts."""
+    root = tmp_path / "vault"
+    result = invoke("init", root, "--example")
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture
+def empty_vault(tmp_path: Path, invoke) -> Path:
+    root = tmp_path / "empty"
+    result = invoke("init", root)
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """A plain copy of example-vault/ (not a git repository)."""
+    target = tmp_path / "example"
+    shutil.copytree(EXAMPLE, target)
+    return target

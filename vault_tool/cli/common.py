@@ -1,0 +1,52 @@
+"""Helpers the commands share: opening the vault, reporting changes and warnings, completion."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from ..errors import ParseError
+    from ..mutations import Change
+    from ..vault import Vault
+
+
+def open_vault(ctx: click.Context) -> Vault:
+    """The vault the global options name, opened for this command."""
+    from ..vault import Vault
+
+    settings = ctx.find_root().obj
+    return Vault.open(settings.vault, auto_commit=None if settings.commit else False)
+
+
+def report(vault: Vault, change: Change) -> None:
+    """One line on what changed and whether it was committed; the identity hint once."""
+    if not change.changed:
+        click.echo(change.message, err=True)
+        return
+    where = os.path.relpath(change.path, Path.cwd())
+    if change.commit is not None and change.commit.sha:
+        click.echo(f"{change.message} ({where}, commit {change.commit.sha[:7]})", err=True)
+    else:
+        click.echo(f"{change.message} ({where}, not committed)", err=True)
+    if change.hint:
+        click.echo(f"hint: {change.hint}", err=True)
+
+
+def warn_problems(problems: list[ParseError]) -> None:
+    for problem in problems:
+        click.echo(f"warning: {problem} (skipped)", err=True)
+
+
+def complete_contact(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion for a CONTACT argument: the handles that start with what was typed."""
+    try:
+        vault = open_vault(ctx)
+    except Exception:  # noqa: BLE001 - completion must never fail loudly
+        return []
+    return sorted(p.stem for p in vault.files() if p.stem.startswith(incomplete))
+
+
+contact_argument = click.argument("contact", shell_complete=complete_contact)

@@ -1,0 +1,159 @@
+"""`contacts add`, `show`, `edit`, `rm`, `mv`."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .common import contact_argument, open_vault, report
+
+
+def _field_pairs(pairs: tuple[str, ...]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"'{pair}' is not KEY=VALUE", param_hint="--field")
+        fields.setdefault(key.strip(), []).append(value)
+    return fields
+
+
+@click.command()
+@click.argument("name")
+@click.option("--email", "emails", multiple=True, help="An email address (repeat for more).")
+@click.option("--phone", "phones", multiple=True, help="A phone number (repeat for more).")
+@click.option("--company", help="Company or organisation.")
+@click.option("--title", help="Job title.")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat for more).")
+@click.option("--stage", help="Pipeline stage, one of vault.yaml's stages.")
+@click.option("--owner", help="Who on the team owns this contact.")
+@click.option("--kind", type=click.Choice(["person", "organization"]), help="Person (default) or organization.")
+@click.option("--field", "pairs", multiple=True, metavar="KEY=VALUE", help="Any other field (repeat for more).")
+@click.option("--note", default="", help="Notes to start the file with.")
+@click.option("--edit", "open_editor", is_flag=True, help="Open the new file in $VISUAL/$EDITOR.")
+@click.pass_context
+def add(
+    ctx: click.Context, name: str, emails: tuple[str, ...], phones: tuple[str, ...], company: str | None,
+    title: str | None, tags: tuple[str, ...], stage: str | None, owner: str | None, kind: str | None,
+    pairs: tuple[str, ...], note: str, open_editor: bool,
+) -> None:
+    """Add a contact called NAME and print its handle.
+
+    \b
+    Example:
+      contacts add "Ada Lovelace" --email ada@example.com --phone "+44 20 7946 0958" \\
+          --company "Analytical Engines" --tag customer --stage lead --field industry=computing
+    """
+    fields = _field_pairs(pairs)
+    given = {"kind": kind, "company": company, "title": title, "stage": stage, "owner": owner}
+    fields.update({k: [v] for k, v in given.items() if v is not None})
+    fields.update({k: list(v) for k, v in (("emails", emails), ("phones", phones), ("tags", tags)) if v})
+    vault = open_vault(ctx)
+    change = vault.add(name, fields, note)
+    report(vault, change)
+    click.echo(change.handle)
+    if open_editor:
+        _edit_until_valid(ctx, change.handle)
+
+
+@click.command()
+@contact_argument
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), help="Show only the newest N interactions.")
+@click.pass_context
+def show(ctx: click.Context, contact: str, fmt: str, limit: int | None) -> None:
+    """Show a contact: fields, notes, open tasks, interactions newest first.
+
+    CONTACT is a handle, a name, an email, or a part of a name that matches one contact.
+
+    \b
+    Examples:
+      contacts show ada
+      contacts show ada@analytical.example --format json
+    """
+    from ..showtext import show_text
+
+    vault = open_vault(ctx)
+    found = vault.get(contact)
+    if fmt == "json":
+        data = found.to_dict()
+        if limit:
+            data["interactions"] = sorted(data["interactions"], key=lambda i: (i["date"], i["time"] or ""))[-limit:]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif fmt == "markdown":
+        assert found.source is not None
+        click.echo(found.source.text, nl=False)
+    else:
+        click.echo(show_text(found, vault.today(), limit))
+
+
+def _edit_until_valid(ctx: click.Context, query: str) -> None:
+    """Open the editor; re-open it while the file does not parse, unless the user keeps it."""
+    from ..errors import ParseError
+
+    vault = open_vault(ctx)
+    found = vault.get(query)
+    assert found.path is not None
+    before = found.path.read_bytes()
+    while True:
+        click.edit(filename=str(found.path))
+        try:
+            edited = vault.read(found.path)
+            break
+        except ParseError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            if not sys.stdin.isatty() or not click.confirm("Re-open the editor?", default=True, err=True):
+                raise click.ClickException(f"{found.path} kept as it is (it does not parse); nothing committed")
+    report(vault, vault.commit_edit(edited, before))
+
+
+@click.command()
+@contact_argument
+@click.pass_context
+def edit(ctx: click.Context, contact: str) -> None:
+    """Open a contact's file in $VISUAL/$EDITOR, check it on close, commit it.
+
+    If the file no longer parses you can re-open it or keep it as it is
+    (then nothing is committed).
+
+    \b
+    Example:
+      EDITOR=vim contacts edit ada
+    """
+    _edit_until_valid(ctx, contact)
+
+
+@click.command()
+@contact_argument
+@click.option("--yes", "-y", is_flag=True, help="Do not ask.")
+@click.pass_context
+def rm(ctx: click.Context, contact: str, yes: bool) -> None:
+    """Remove a contact (its file; git keeps the history).
+
+    \b
+    Example:
+      contacts rm "Charles Babbage" --yes
+    """
+    vault = open_vault(ctx)
+    found = vault.get(contact)
+    if not yes:
+        click.confirm(f"Remove {found.name} ({found.handle})?", abort=True, err=True)
+    report(vault, vault.remove(found.handle))
+
+
+@click.command()
+@contact_argument
+@click.argument("new_name")
+@click.pass_context
+def mv(ctx: click.Context, contact: str, new_name: str) -> None:
+    """Rename a contact: set its name and move its file to the new handle.
+
+    \b
+    Example:
+      contacts mv ada "Ada King"
+    """
+    vault = open_vault(ctx)
+    change = vault.rename(contact, new_name)
+    report(vault, change)
+    click.echo(change.handle)

@@ -1,0 +1,83 @@
+"""The `contacts` group: global options, lazy loading of commands, library errors as one-line errors."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+import click
+
+from ..errors import InvalidValueError, VaultError
+
+# name -> "module:function"; a command's module is imported only when it runs (or for --help).
+COMMANDS = {
+    "init": "setup_cmds:init",
+    "add": "contact_cmds:add",
+    "show": "contact_cmds:show",
+    "edit": "contact_cmds:edit",
+    "rm": "contact_cmds:rm",
+    "mv": "contact_cmds:mv",
+    "set": "field_cmds:set_",
+    "unset": "field_cmds:unset",
+    "tag": "field_cmds:tag",
+    "log": "log_cmd:log",
+    "list": "list_cmd:list_",
+}
+
+
+@dataclass
+class Settings:
+    """What the global options say, passed to every command through click's context."""
+
+    vault: str | None
+    commit: bool
+
+
+class VaultErrorExit(click.ClickException):
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        module = importlib.import_module(f"{__package__}.{module_name}")
+        return getattr(module, attr)
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's own signature
+        try:
+            return super().invoke(ctx)
+        except InvalidValueError as exc:
+            raise VaultErrorExit(str(exc), 2) from None
+        except VaultError as exc:
+            raise VaultErrorExit(str(exc), exc.exit_code) from None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--vault", "-C", "vault", metavar="DIR", envvar="CONTACTS_VAULT",
+    help="The vault to use (else $CONTACTS_VAULT, else the nearest folder upward with a vault.yaml).",
+)
+@click.option("--no-commit", is_flag=True, help="Change files but commit nothing.")
+@click.version_option(package_name="vault_tool", prog_name="contacts")
+@click.pass_context
+def cli(ctx: click.Context, vault: str | None, no_commit: bool) -> None:
+    """A plain-text, git-backed contact vault.
+
+    Every contact is a Markdown file with YAML front matter in contacts/;
+    interactions are dated sections appended to it; every change is a git commit.
+
+    \b
+    Examples:
+      contacts init my-vault --example
+      contacts add "Ada Lovelace" --email ada@example.com --tag customer
+      contacts log ada call "Renewal" -m "Wants a demo first."
+      contacts list --stage lead
+    """
+    ctx.obj = Settings(vault=vault, commit=not no_commit)

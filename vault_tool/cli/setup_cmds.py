@@ -1,0 +1,34 @@
+"""`contacts init`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--example", is_flag=True, help="Fill the new vault with the example contacts.")
+@click.pass_context
+def init(ctx: click.Context, directory: Path, example: bool) -> None:
+    """Create a vault in DIRECTORY (default: here), or set up a cloned one.
+
+    Writes vault.yaml, contacts/, .gitignore and .gitattributes, runs
+    `git init` if the folder is not in a repository, and commits. In an
+    existing vault (a fresh clone) it only does the local set-up.
+
+    \b
+    Examples:
+      contacts init ~/contacts
+      contacts init demo --example
+    """
+    from ..create import init_vault
+
+    result = init_vault(directory, example=example, commit=ctx.find_root().obj.commit)
+    if not result.created:
+        click.echo(f"{result.root} is already a vault: local set-up done, nothing else changed")
+        return
+    extra = f" with {result.examples} example contacts" if result.examples else ""
+    git = " (new git repository)" if result.git_initialised else ""
+    committed = "" if result.committed else ", not committed"
+    click.echo(f"Created a contact vault in {result.root}{extra}{git}{committed}")

@@ -1,0 +1,82 @@
+"""`contacts init`: a new vault, or the local set-up of one that came with a clone."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from .config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
+from .errors import VaultError
+from .fileio import atomic_write
+
+GITIGNORE_LINE = ".vault/"
+GITATTRIBUTES_LINE = "contacts/**/*.md merge=vault"
+
+
+@dataclass
+class InitResult:
+    root: Path
+    created: bool  # False: the vault existed (a clone) and only local set-up was done
+    git_initialised: bool = False
+    files: list[Path] = field(default_factory=list)
+    examples: int = 0
+    committed: bool = False
+
+
+def _ensure_line(path: Path, line: str) -> bool:
+    """Add ``line`` to the file unless it is there; True if the file changed."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if line in text.splitlines():
+        return False
+    if text and not text.endswith("\n"):
+        text += "\n"
+    atomic_write(path, (text + line + "\n").encode("utf-8"))
+    return True
+
+
+def _example_contacts() -> Traversable:
+    """The example contacts: shipped in the package, or the checkout's example-vault/ (editable installs)."""
+    try:
+        return resources.files("vault_tool.example_vault") / "contacts"
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "example-vault" / "contacts"
+
+
+def _copy_examples(target: Path) -> int:
+    source = _example_contacts()
+    count = 0
+    for item in sorted(source.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".md"):
+            with resources.as_file(item) as real:
+                shutil.copyfile(real, target / item.name)
+            count += 1
+    return count
+
+
+def init_vault(root: Path, example: bool = False, commit: bool = True) -> InitResult:
+    """Create a vault in ``root`` (or set up an existing one locally) and make the first commit."""
+    from . import gitstore
+
+    root = root.expanduser().resolve()
+    if (root / CONFIG_NAME).is_file():
+        return InitResult(root, created=False)
+    try:
+        (root / "contacts").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VaultError(f"{root}: cannot create the vault ({exc.strerror})") from None
+    result = InitResult(root, created=True)
+    atomic_write(root / CONFIG_NAME, DEFAULT_CONFIG_TEXT.encode("utf-8"))
+    _ensure_line(root / ".gitignore", GITIGNORE_LINE)
+    _ensure_line(root / ".gitattributes", GITATTRIBUTES_LINE)
+    result.files = [root / CONFIG_NAME, root / ".gitignore", root / ".gitattributes"]
+    if example:
+        result.examples = _copy_examples(root / "contacts")
+        result.files.append(root / "contacts")
+    if gitstore.repo_root(root) is None:
+        gitstore.init(root)
+        result.git_initialised = True
+    if commit:
+        result.committed = gitstore.commit(result.files, "Create contact vault", root).sha is not None
+    return result

@@ -1,0 +1,72 @@
+"""Atomic writes and the vault's lock."""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from .errors import LockTimeoutError, VaultError
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, fsync, rename.
+
+    An existing file keeps its permissions; a new one gets the usual ones (umask).
+    """
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise VaultError(f"{path}: cannot write ({exc.strerror}): check the folder's permissions") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+@contextlib.contextmanager
+def locked(lock_path: Path, timeout: float = 30.0) -> Iterator[None]:
+    """Hold the vault's lock; wait up to ``timeout`` seconds for another process to let go."""
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VaultError(f"{lock_path.parent}: cannot create ({exc.strerror}): check permissions") from None
+    lock = FileLock(str(lock_path))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise LockTimeoutError(
+            f"{lock_path}: another contacts command has held the vault's lock for {timeout:.0f} s; try again"
+        ) from None
+    except OSError as exc:
+        raise VaultError(f"{lock_path}: cannot lock ({exc.strerror}): check permissions") from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -1,0 +1,129 @@
+"""The vault's git layer: commit exactly the files a command changed, with a person's message."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+
+from .errors import GitError
+
+FALLBACK_NAME = "Contacts Vault"
+FALLBACK_EMAIL = "contacts@vault.invalid"
+IDENTITY_HINT = (
+    f"git has no identity here, so this commit is by '{FALLBACK_NAME} <{FALLBACK_EMAIL}>'; set yours with "
+    "git config --global user.name 'Your Name' && git config --global user.email you@example.com"
+)
+_ENV_IDENTITY = ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL", "EMAIL")
+
+
+@dataclass
+class CommitResult:
+    sha: str | None  # None when there was nothing to commit
+    fallback_identity: bool = False
+
+
+def repo_root(path: Path) -> Path | None:
+    """The working tree that holds ``path``, found like git does (a `.git` folder or file)."""
+    for folder in (path, *path.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def init(path: Path) -> None:
+    """`git init` in ``path``."""
+    try:
+        git.Repo.init(path).close()
+    except GitCommandError as exc:
+        raise GitError(f"{path}: git init failed: {exc.stderr.strip()}") from None
+
+
+def _open(path: Path) -> git.Repo:
+    try:
+        return git.Repo(path, search_parent_directories=True)
+    except (InvalidGitRepositoryError, NoSuchPathError):
+        raise GitError(f"{path}: not inside a git repository; run 'contacts init' there") from None
+
+
+def _identity_env(repo: git.Repo) -> dict[str, str] | None:
+    """Explicit author/committer variables when git has no identity of its own, else None."""
+    if any(os.environ.get(name) for name in _ENV_IDENTITY):
+        return None
+    try:
+        if repo.git.config("--get", "user.email").strip():
+            return None
+    except GitCommandError:
+        pass
+    try:
+        name = repo.git.config("--get", "user.name").strip() or FALLBACK_NAME
+    except GitCommandError:
+        name = FALLBACK_NAME
+    return {
+        "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": FALLBACK_EMAIL,
+        "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": FALLBACK_EMAIL,
+    }
+
+
+def commit(paths: list[Path], message: str, workdir: Path) -> CommitResult:
+    """Commit exactly ``paths`` (added, changed or deleted) and nothing else the user has staged."""
+    with _open(workdir) as repo:
+        top = Path(repo.working_tree_dir or workdir)
+        rel = [os.path.relpath(p, top) for p in paths]
+        present = [r for r, p in zip(rel, paths) if p.exists()]
+        env = _identity_env(repo)
+        try:
+            if present:
+                repo.git.add("--", *present)
+            if not repo.git.status("--porcelain", "--", *rel).strip():
+                return CommitResult(None)
+            known = repo.git.ls_files("--cached", "--", *rel).splitlines() if not repo.head.is_valid() else rel
+            repo.git.commit("--quiet", "--no-verify", "-m", message, "--only", "--", *known, env=env or {})
+            return CommitResult(repo.head.commit.hexsha, env is not None)
+        except GitCommandError as exc:
+            detail = (exc.stderr or str(exc)).strip().splitlines()
+            raise GitError(
+                f"{top}: git commit failed ({detail[-1] if detail else 'no detail'}); "
+                f"the files are written: commit them yourself"
+            ) from None
+
+
+def initial_commit(paths: list[Path], message: str, workdir: Path) -> CommitResult:
+    """The first commit of a new vault (works on a repository with no commits yet)."""
+    return commit(paths, message, workdir)
+
+
+def move(old: Path, new: Path, workdir: Path) -> None:
+    """Rename a file with `git mv` when git tracks it, else a plain rename."""
+    with _open(workdir) as repo:
+        top = Path(repo.working_tree_dir or workdir)
+        tracked = repo.git.ls_files("--", os.path.relpath(old, top)).strip()
+        if tracked:
+            repo.git.mv("--", os.path.relpath(old, top), os.path.relpath(new, top))
+            return
+    old.rename(new)
+
+
+def created_dates(folder: Path) -> dict[str, str]:
+    """The date (YYYY-MM-DD) each file under ``folder`` was first committed, keyed by file stem.
+
+    One `git log` over the folder, not a call per file.
+    """
+    try:
+        with _open(folder) as repo:
+            if not repo.head.is_valid():
+                return {}
+            out = repo.git.log("--diff-filter=A", "--format=%x00%as", "--name-only", "--", str(folder))
+    except (GitError, GitCommandError):
+        return {}
+    dates: dict[str, str] = {}
+    for chunk in out.split("\x00")[1:]:
+        lines = [ln for ln in chunk.splitlines() if ln.strip()]
+        if not lines:
+            continue
+        day, names = lines[0], lines[1:]
+        for name in names:
+            dates[Path(name).stem] = day  # log is newest first: the oldest add wins
+    return dates

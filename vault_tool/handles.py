@@ -1,0 +1,39 @@
+"""Handles: the file-name stem of a contact, made from its name."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPECIAL = str.maketrans({
+    "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe",
+    "Œ": "oe", "đ": "d", "Đ": "d", "ð": "d", "þ": "th", "ı": "i", "&": " and ",
+})
+_VALID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed: `Zoë Müller` -> `zoe muller` (for matching)."""
+    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+def slugify(name: str) -> str:
+    """A handle from a name: ASCII, lower case, `-` between words; `contact` if nothing is left."""
+    ascii_text = fold(name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    return slug[:80].rstrip("-") or "contact"
+
+
+def unique(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3`` … whichever is not taken."""
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def is_valid(handle: str) -> bool:
+    """A handle that is safe as a file name: no `/`, no `..`, no leading dot."""
+    return bool(_VALID.match(handle))

@@ -1,0 +1,213 @@
+"""A vault on disk: finding and opening it, reading contacts, resolving handles."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import contact as contact_mod
+from .config import CONFIG_NAME, VaultConfig, load_config
+from .contact import Contact
+from .errors import AmbiguousError, NoVaultError, NotFoundError, ParseError, VaultError
+from .handles import fold, is_valid
+
+if TYPE_CHECKING:
+    from .body import Interaction
+    from .mutations import Change
+
+ENV_VAR = "CONTACTS_VAULT"
+USER_CONFIG = "config.yaml"  # in $XDG_CONFIG_HOME/contacts/: `default_vault: ~/vault`
+
+
+@dataclass
+class LoadResult:
+    """Every contact that parsed, and a ParseError for each file that did not."""
+
+    contacts: list[Contact] = field(default_factory=list)
+    problems: list[ParseError] = field(default_factory=list)
+
+
+def user_config_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "contacts" / USER_CONFIG
+
+
+def _default_vault() -> Path | None:
+    path = user_config_path()
+    if not path.is_file():
+        return None
+    from . import yamlsafe
+
+    try:
+        data = yamlsafe.load(path.read_text(encoding="utf-8")) or {}
+    except Exception as exc:  # noqa: BLE001 - any unreadable config is reported the same way
+        raise ParseError(path, f"cannot read the user config ({exc})") from None
+    value = data.get("default_vault") if isinstance(data, dict) else None
+    return Path(os.path.expanduser(str(value))) if value else None
+
+
+def discover(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Path:
+    """Where the vault is: ``explicit``, else $CONTACTS_VAULT, else upward from ``cwd``, else the user default."""
+    for candidate, origin in ((explicit, "--vault"), (os.environ.get(ENV_VAR), f"${ENV_VAR}")):
+        if candidate:
+            path = Path(candidate).expanduser().resolve()
+            if not (path / CONFIG_NAME).is_file():
+                raise NoVaultError(f"{path}: not a contact vault (no {CONFIG_NAME}), from {origin}")
+            return path
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    default = _default_vault()
+    if default and (default / CONFIG_NAME).is_file():
+        return default.resolve()
+    raise NoVaultError(
+        f"no contact vault in {here} or any folder above it: run 'contacts init', "
+        f"pass --vault DIR, or set ${ENV_VAR}"
+    )
+
+
+class Vault:
+    """A contact vault: a folder with vault.yaml and contacts/."""
+
+    def __init__(self, root: Path, config: VaultConfig, auto_commit: bool | None = None) -> None:
+        self.root = root
+        self.config = config
+        self.auto_commit = config.auto_commit if auto_commit is None else auto_commit
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None, auto_commit: bool | None = None) -> Vault:
+        """Open the vault at ``path`` (or discover it like git discovers a repository)."""
+        root = discover(path)
+        return cls(root, load_config(root), auto_commit)
+
+    @property
+    def contacts_dir(self) -> Path:
+        return self.root / "contacts"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".vault"
+
+    def today(self) -> dt.date:
+        return dt.date.today()
+
+    def files(self) -> list[Path]:
+        """Every contact file, sorted by path (hidden folders and files are skipped)."""
+        return sorted(_walk(self.contacts_dir))
+
+    def read(self, path: Path) -> Contact:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ParseError(path, f"cannot read ({exc.strerror})") from None
+        return contact_mod.parse(path, data)
+
+    def load(self) -> LoadResult:
+        """Read every contact; a file that does not parse is reported, not fatal."""
+        result = LoadResult()
+        for path in self.files():
+            try:
+                result.contacts.append(self.read(path))
+            except ParseError as exc:
+                result.problems.append(exc)
+        return result
+
+    def path_for(self, handle: str) -> Path | None:
+        """The file of ``handle`` if it is a valid handle and exactly one file has that stem."""
+        if not is_valid(handle):
+            return None
+        direct = self.contacts_dir / f"{handle}.md"
+        matches = [p for p in self.files() if p.stem == handle] if not direct.is_file() else [direct]
+        if len(matches) > 1:
+            raise AmbiguousError(handle, [str(p.relative_to(self.root)) for p in matches])
+        return matches[0] if matches else None
+
+    def get(self, query: str) -> Contact:
+        """The one contact ``query`` names: a handle, a name, an email, or a unique part of a name."""
+        path = self.path_for(query)
+        if path is not None:
+            return self.read(path)
+        return resolve(query, self.load().contacts)
+
+    # Changes. Each holds the lock, writes atomically, changes only what it names,
+    # and commits exactly the files it wrote (see mutations.py).
+
+    def add(self, name: str, fields: dict[str, list[str]] | None = None, note: str = "") -> Change:
+        """Add a contact; ``fields`` maps field names to the values given for them."""
+        from . import mutations
+
+        return mutations.add(self, name, fields or {}, note)
+
+    def set_field(self, query: str, field: str, values: list[str]) -> Change:
+        from . import mutations
+
+        return mutations.set_field(self, query, field, values)
+
+    def unset(self, query: str, field: str) -> Change:
+        from . import mutations
+
+        return mutations.unset(self, query, field)
+
+    def change_list(self, query: str, field: str, add: list[str], remove: list[str]) -> Change:
+        from . import mutations
+
+        return mutations.change_list(self, query, field, add, remove)
+
+    def log(self, query: str, interaction: Interaction) -> Change:
+        from . import mutations
+
+        return mutations.log(self, query, interaction)
+
+    def remove(self, query: str) -> Change:
+        from . import mutations
+
+        return mutations.remove(self, query)
+
+    def rename(self, query: str, new_name: str) -> Change:
+        from . import mutations
+
+        return mutations.rename(self, query, new_name)
+
+    def commit_edit(self, contact: Contact, before: bytes) -> Change:
+        from . import mutations
+
+        return mutations.commit_edit(self, contact, before)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+        elif entry.name.endswith(".md") and entry.is_file():
+            yield Path(entry.path)
+
+
+def resolve(query: str, contacts: list[Contact]) -> Contact:
+    """The one contact in ``contacts`` that ``query`` names; NotFoundError or AmbiguousError otherwise."""
+    wanted = fold(query.strip())
+    if not wanted:
+        raise NotFoundError("give a contact: a handle, a name or an email")
+    tiers = (
+        lambda c: c.handle == query,
+        lambda c: fold(c.name) == wanted,
+        lambda c: any(fold(e) == wanted for e in c.emails),
+        lambda c: wanted in fold(c.name) or wanted in c.handle or any(wanted in fold(e) for e in c.emails),
+    )
+    for matches_tier in tiers:
+        found = [c for c in contacts if matches_tier(c)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise AmbiguousError(query, sorted(c.handle for c in found))
+    raise NotFoundError(f"no contact matches '{query}': see 'contacts list'")
+

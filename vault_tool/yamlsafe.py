@@ -1,0 +1,134 @@
+"""Safe YAML loading in which strings stay strings, and scalar rendering that keeps them so.
+
+PyYAML's default resolvers follow YAML 1.1: ``NO`` becomes ``False``, ``01234``
+becomes 668, ``12:30`` becomes 750 and ``2026-01-01`` a date. A contact file is
+edited by people, so the loader resolves only what is unambiguous: ``null``/``~``,
+``true``/``false``, decimal integers without a leading zero, and decimal
+numbers with a dot. Everything else, dates included, is a string; the model
+parses dates where a field is typed as one.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import yaml
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_RESOLVERS: list[tuple[str, re.Pattern[str], str]] = [
+    ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), "~nN"),
+    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    ("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"),
+        "-+0123456789.",
+    ),
+]
+
+
+class DuplicateKeyError(yaml.MarkedYAMLError):
+    """A mapping names the same key twice (usually a bad merge)."""
+
+
+def _with_strict_resolvers(cls: type) -> type:
+    cls.yaml_implicit_resolvers = {}
+    for tag, pattern, first in _RESOLVERS:
+        cls.add_implicit_resolver(tag, pattern, list(first))
+    return cls
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict[Any, yaml.Node] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain value", key_node.start_mark
+            )
+        if key in seen:
+            raise DuplicateKeyError(
+                "while reading a mapping", node.start_mark,
+                f"the key '{key}' appears twice", key_node.start_mark,
+            )
+        seen[key] = key_node
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+
+
+@_with_strict_resolvers
+class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Fast loader (libyaml where present) with strings-stay-strings resolvers."""
+
+
+@_with_strict_resolvers
+class StrictPyLoader(yaml.SafeLoader):
+    """Pure-Python twin of StrictLoader; its node marks index the text by character."""
+
+
+for _cls in (StrictLoader, StrictPyLoader):
+    _cls.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def load(text: str) -> Any:
+    """Load one YAML document with the strict resolvers."""
+    return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of a YAML document, with marks that index ``text`` by character."""
+    return yaml.compose(text, Loader=StrictPyLoader)
+
+
+def error_line(exc: yaml.YAMLError) -> int | None:
+    """The 1-based line a YAML error points at, if it has one."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+def error_text(exc: yaml.YAMLError) -> str:
+    """A short one-line description of a YAML error."""
+    parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
+    text = ", ".join(p for p in parts if p) or str(exc).splitlines()[0]
+    return " ".join(text.split())
+
+
+# Plain scalars that some YAML reader (1.1 or 1.2) would not read back as a string.
+_PLAIN_UNSAFE = re.compile(
+    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|="
+    r"|[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|0x[0-9a-fA-F]+|0o[0-7]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+
+
+def scalar(value: Any, force_quotes: bool = False) -> str:
+    """Render one scalar so that both this loader and a YAML 1.1 reader get ``value`` back."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    if force_quotes:
+        return json.dumps(text, ensure_ascii=False)
+    dumped = yaml.dump(
+        text, Dumper=yaml.SafeDumper, default_flow_style=True, allow_unicode=True, width=1 << 30
+    )
+    dumped = dumped.removesuffix("\n").removesuffix("\n...").rstrip("\n")
+    if "\n" in dumped or _PLAIN_UNSAFE.match(dumped):
+        return json.dumps(text, ensure_ascii=False)
+    return dumped
+
+
+def flow_list(items: list[Any], force_quotes: bool = False) -> str:
+    """A flow-style list: ``[a, "b, c"]``; items that hold a comma or bracket are quoted."""
+    rendered = []
+    for item in items:
+        text = scalar(item, force_quotes)
+        if not force_quotes and isinstance(item, str) and re.search(r"[,\[\]{}]", text[:1] + text):
+            if not text.startswith(("'", '"')):
+                text = json.dumps(item, ensure_ascii=False)
+        rendered.append(text)
+    return "[" + ", ".join(rendered) + "]"
