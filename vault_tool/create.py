@@ -23,6 +23,7 @@ class InitResult:
     files: list[Path] = field(default_factory=list)
     examples: int = 0
     committed: bool = False
+    hint: str | None = None  # how to set a git identity, when the commit had to use the fallback
 
 
 def _ensure_line(path: Path, line: str) -> bool:
@@ -36,16 +37,16 @@ def _ensure_line(path: Path, line: str) -> bool:
     return True
 
 
-def _example_contacts() -> Traversable:
-    """The example contacts: shipped in the package, or the checkout's example-vault/ (editable installs)."""
+def _example_vault() -> Traversable:
+    """The example vault: shipped in the package, or the checkout's example-vault/ (editable installs)."""
     try:
-        return resources.files("vault_tool.example_vault") / "contacts"
+        return resources.files("vault_tool.example_vault")
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "example-vault" / "contacts"
+        return Path(__file__).resolve().parent.parent / "example-vault"
 
 
 def _copy_examples(target: Path) -> int:
-    source = _example_contacts()
+    source = _example_vault() / "contacts"
     count = 0
     for item in sorted(source.iterdir(), key=lambda p: p.name):
         if item.name.endswith(".md"):
@@ -60,14 +61,19 @@ def init_vault(root: Path, example: bool = False, commit: bool = True) -> InitRe
     from . import gitstore
 
     root = root.expanduser().resolve()
-    if (root / CONFIG_NAME).is_file():
-        return InitResult(root, created=False)
+    # Inside a vault (its root or any folder in it) there is nothing to create: a vault in a vault's
+    # contacts/ would be read as more contacts by the outer one.
+    enclosing = next((f for f in (root, *root.parents) if (f / CONFIG_NAME).is_file()), None)
+    if enclosing is not None:
+        return InitResult(enclosing, created=False)
     try:
         (root / "contacts").mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise VaultError(f"{root}: cannot create the vault ({exc.strerror})") from None
     result = InitResult(root, created=True)
-    atomic_write(root / CONFIG_NAME, DEFAULT_CONFIG_TEXT.encode("utf-8"))
+    # The example contacts use the example's custom fields (industry, employees …): they come with its schema.
+    config = (_example_vault() / CONFIG_NAME).read_bytes() if example else DEFAULT_CONFIG_TEXT.encode("utf-8")
+    atomic_write(root / CONFIG_NAME, config)
     _ensure_line(root / ".gitignore", GITIGNORE_LINE)
     _ensure_line(root / ".gitattributes", GITATTRIBUTES_LINE)
     result.files = [root / CONFIG_NAME, root / ".gitignore", root / ".gitattributes"]
@@ -78,5 +84,9 @@ def init_vault(root: Path, example: bool = False, commit: bool = True) -> InitRe
         gitstore.init(root)
         result.git_initialised = True
     if commit:
-        result.committed = gitstore.commit(result.files, "Create contact vault", root).sha is not None
+        from .mutations import IDENTITY_MARKER
+
+        done = gitstore.commit(result.files, "Create contact vault", root)
+        result.committed = done.sha is not None
+        result.hint = gitstore.identity_hint(done, root / ".vault" / IDENTITY_MARKER)
     return result

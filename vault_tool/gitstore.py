@@ -8,7 +8,7 @@ from pathlib import Path
 import git
 from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
-from .errors import GitError
+from .errors import GitError, VaultError
 
 FALLBACK_NAME = "Contacts Vault"
 FALLBACK_EMAIL = "contacts@vault.invalid"
@@ -23,6 +23,18 @@ _ENV_IDENTITY = ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL", "EMAIL")
 class CommitResult:
     sha: str | None  # None when there was nothing to commit
     fallback_identity: bool = False
+
+
+def identity_hint(result: CommitResult, marker: Path) -> str | None:
+    """IDENTITY_HINT the first time a commit used the fallback identity (``marker`` remembers it), else None."""
+    if not result.fallback_identity or marker.exists():
+        return None
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text("shown\n", encoding="utf-8")
+    except OSError:
+        pass  # the hint is shown again next time: better than failing a command that worked
+    return IDENTITY_HINT
 
 
 def repo_root(path: Path) -> Path | None:
@@ -101,29 +113,52 @@ def move(old: Path, new: Path, workdir: Path) -> None:
         top = Path(repo.working_tree_dir or workdir)
         tracked = repo.git.ls_files("--", os.path.relpath(old, top)).strip()
         if tracked:
-            repo.git.mv("--", os.path.relpath(old, top), os.path.relpath(new, top))
+            try:
+                repo.git.mv("--", os.path.relpath(old, top), os.path.relpath(new, top))
+            except GitCommandError as exc:
+                detail = (exc.stderr or str(exc)).strip().splitlines()
+                raise GitError(f"{old}: git mv failed ({detail[-1] if detail else 'no detail'})") from None
             return
-    old.rename(new)
+    try:
+        old.rename(new)
+    except OSError as exc:
+        raise VaultError(f"{old}: cannot rename ({exc.strerror})") from None
 
 
 def created_dates(folder: Path) -> dict[str, str]:
     """The date (YYYY-MM-DD) each file under ``folder`` was first committed, keyed by file stem.
 
-    One `git log` over the folder, not a call per file.
+    A renamed file (`contacts mv`) keeps the date its first name was added. One
+    `git log` over the folder, not a call per file.
     """
     try:
         with _open(folder) as repo:
             if not repo.head.is_valid():
                 return {}
-            out = repo.git.log("--diff-filter=A", "--format=%x00%as", "--name-only", "--", str(folder))
+            out = repo.git(c="core.quotePath=false").log(
+                "-M", "--diff-filter=AR", "--format=%x00%as", "--name-status", "--", str(folder)
+            )
     except (GitError, GitCommandError):
         return {}
-    dates: dict[str, str] = {}
+    added: dict[str, str] = {}
+    renamed_from: dict[str, str] = {}  # stem -> the stem it had before its newest rename
     for chunk in out.split("\x00")[1:]:
         lines = [ln for ln in chunk.splitlines() if ln.strip()]
         if not lines:
             continue
-        day, names = lines[0], lines[1:]
-        for name in names:
-            dates[Path(name).stem] = day  # log is newest first: the oldest add wins
+        day, entries = lines[0], lines[1:]
+        for entry in entries:
+            status, *names = entry.split("\t")
+            if status.startswith("R") and len(names) == 2:
+                renamed_from.setdefault(Path(names[1]).stem, Path(names[0]).stem)
+            elif status == "A" and len(names) == 1:
+                added[Path(names[0]).stem] = day  # log is newest first: the oldest add wins
+    dates: dict[str, str] = {}
+    for stem in set(added) | set(renamed_from):
+        origin, seen = stem, {stem}
+        while origin not in added and renamed_from.get(origin, origin) not in seen:
+            origin = renamed_from[origin]
+            seen.add(origin)
+        if origin in added:
+            dates[stem] = added[origin]
     return dates

@@ -1,7 +1,6 @@
 """Every change a command makes to a vault: under the lock, atomic, minimal, then committed."""
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
     from .gitstore import CommitResult
     from .vault import Vault
 
-IDENTITY_MARKER = "identity-hint-shown"
+IDENTITY_MARKER = "identity-hint-shown"  # in .vault/: the git identity hint was shown once
 
 
 @dataclass
@@ -49,10 +48,7 @@ def commit_change(vault: Vault, change: Change, paths: list[Path]) -> Change:
     if not change.changed or not vault.auto_commit or gitstore.repo_root(vault.root) is None:
         return change
     change.commit = gitstore.commit(paths, change.message, vault.root)
-    marker = vault.state_dir / IDENTITY_MARKER
-    if change.commit.fallback_identity and not marker.exists():
-        change.hint = gitstore.IDENTITY_HINT
-        marker.write_text("shown\n", encoding="utf-8")
+    change.hint = gitstore.identity_hint(change.commit, vault.state_dir / IDENTITY_MARKER)
     return change
 
 
@@ -208,14 +204,19 @@ def rename(vault: Vault, query: str, new_name: str) -> Change:
         contact = vault.get(query)
         old = contact.path
         assert old is not None
-        data = _edit_front_matter(contact, {"name": new_name})
         handle = unique(slugify(new_name), {p.stem for p in vault.files()} - {contact.handle})
         new = old.with_name(f"{handle}.md")
+        if new == old and contact.meta.get("name") == new_name:
+            return Change(contact.handle, old, f"{contact.name} is already called that ({handle})", changed=False)
+        data = _edit_front_matter(contact, {"name": new_name})
         if new != old:
             if gitstore.repo_root(vault.root) is not None:
                 gitstore.move(old, new, vault.root)
             else:
-                old.rename(new)
+                try:
+                    old.rename(new)
+                except OSError as exc:
+                    raise VaultError(f"{old}: cannot rename ({exc.strerror})") from None
         atomic_write(new, data)
         change = Change(handle, new, f"Rename {contact.name} to {new_name}")
         return commit_change(vault, change, [old, new] if new != old else [new])

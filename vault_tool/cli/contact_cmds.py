@@ -93,18 +93,19 @@ def _edit_until_valid(ctx: click.Context, query: str) -> None:
     from ..errors import ParseError
 
     vault = open_vault(ctx)
-    found = vault.get(query)
-    assert found.path is not None
-    before = found.path.read_bytes()
+    # A handle opens its file even when it does not parse: the editor is how a person fixes it.
+    path = vault.path_for(query) or vault.get(query).path
+    assert path is not None
+    before = path.read_bytes()
     while True:
-        click.edit(filename=str(found.path))
+        click.edit(filename=str(path))
         try:
-            edited = vault.read(found.path)
+            edited = vault.read(path)
             break
         except ParseError as exc:
             click.echo(f"Error: {exc}", err=True)
             if not sys.stdin.isatty() or not click.confirm("Re-open the editor?", default=True, err=True):
-                raise click.ClickException(f"{found.path} kept as it is (it does not parse); nothing committed")
+                raise click.ClickException(f"{path} kept as it is (it does not parse); nothing committed")
     report(vault, vault.commit_edit(edited, before))
 
 

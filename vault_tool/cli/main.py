@@ -80,4 +80,6 @@ def cli(ctx: click.Context, vault: str | None, no_commit: bool) -> None:
       contacts log ada call "Renewal" -m "Wants a demo first."
       contacts list --stage lead
     """
-    ctx.obj = Settings(vault=vault, commit=not no_commit)
+    # A value click read from $CONTACTS_VAULT is left to the library, so its errors name the variable.
+    from_env = ctx.get_parameter_source("vault") is click.core.ParameterSource.ENVIRONMENT
+    ctx.obj = Settings(vault=None if from_env else vault, commit=not no_commit)

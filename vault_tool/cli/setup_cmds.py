@@ -32,3 +32,5 @@ def init(ctx: click.Context, directory: Path, example: bool) -> None:
     git = " (new git repository)" if result.git_initialised else ""
     committed = "" if result.committed else ", not committed"
     click.echo(f"Created a contact vault in {result.root}{extra}{git}{committed}")
+    if result.hint:
+        click.echo(f"hint: {result.hint}", err=True)
