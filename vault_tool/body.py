@@ -14,7 +14,9 @@ HEADING = re.compile(
 _KIND_AND_SUMMARY = re.compile(
     r"^[ \t]*(?P<kind>[A-Za-z][\w-]*)?[ \t]*(?:(?: — | – | - |: |—|–|:)[ \t]*(?P<summary>.*))?$"
 )
-_ESCAPED = re.compile(r"^(\\*)## ?\d{4}-\d{2}-\d{2}")
+# Lines escape_text protects: every line HEADING could read as an interaction (any run of
+# spaces or tabs after `##`), with any number of leading backslashes.
+_ESCAPED = re.compile(r"^(\\*)##[ \t]*\d{4}-\d{2}-\d{2}")
 _TASK = re.compile(r"^(?P<indent>[ \t]*)[-*+] \[(?P<mark>[ xX])\] (?P<text>.*?)[ \t]*$")
 _DUE = re.compile(r"(?:\bdue:|📅 ?)(?P<date>\S+)")
 _DONE = re.compile(r"(?:\bdone:|✅ ?)(?P<date>\S+)")

@@ -152,7 +152,7 @@ def split(path: Path, text: str, bom: bool) -> SourceText:
     if first.rstrip() != "---":
         raise ParseError(path, "no front matter: the file must start with a '---' line", 1)
     newline = "\r\n" if first.endswith("\r") else "\n"
-    pos = first_end + 1
+    pos = first_end + 1 if first_end >= 0 else len(text)  # a lone `---` line is not closed
     while pos < len(text):
         end = text.find("\n", pos)
         end = len(text) if end < 0 else end

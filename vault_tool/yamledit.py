@@ -10,6 +10,7 @@ an edit that would change anything else raises instead of returning.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +42,15 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
+def _line_of(starts: list[int], mark: Any) -> int:
+    """The 0-based line (counting only `\\n`) of a mark, from its character index.
+
+    The marks' own line numbers also count NEL, LS, PS and lone CRs as line breaks,
+    which would not match the text's lines.
+    """
+    return bisect_right(starts, mark.index) - 1
+
+
 def _entries(text: str) -> list[_Entry]:
     root = yamlsafe.compose(text) if text.strip() else None
     if root is None:
@@ -52,8 +62,8 @@ def _entries(text: str) -> list[_Entry]:
     pairs = root.value
     entries: list[_Entry] = []
     for i, (key_node, value_node) in enumerate(pairs):
-        first = key_node.start_mark.line
-        stop = pairs[i + 1][0].start_mark.line if i + 1 < len(pairs) else len(starts) - 1
+        first = _line_of(starts, key_node.start_mark)
+        stop = _line_of(starts, pairs[i + 1][0].start_mark) if i + 1 < len(pairs) else len(starts) - 1
         # Blank lines and column-0 comments after a value belong to what follows it.
         while stop - 1 > first and (not lines[stop - 1].strip() or lines[stop - 1].startswith("#")):
             stop -= 1
@@ -64,7 +74,7 @@ def _entries(text: str) -> list[_Entry]:
 
 def _tail_comment(text: str, node: yaml.Node) -> str:
     """An inline comment after a one-line value (`key: value  # why`), kept on rewrite."""
-    if node.start_mark.line != node.end_mark.line:
+    if "\n" in text[node.start_mark.index : node.end_mark.index]:
         return ""
     line_end = text.find("\n", node.end_mark.index)
     rest = text[node.end_mark.index : len(text) if line_end < 0 else line_end].rstrip("\r")
@@ -99,24 +109,64 @@ def _flow_list(text: str, entry: _Entry | None, values: list[Any], quote: bool) 
 
 
 def _block_list(text: str, entry: _Entry, values: list[Any], quote: bool, newline: str) -> str:
+    """The key's lines with its block list set to ``values``.
+
+    Each surviving item keeps its own lines; new items are appended after the last item.
+    Comment and blank lines between items are never dropped with an item: they stay
+    where they were, just above the item that followed them.
+    """
     node = entry.value_node
     starts = _line_starts(text)
+    lines = text.split("\n")
     items = node.value
     old_values = yamlsafe.load(text[entry.start : entry.end]).get(entry.key) or []
     kept = _same_items(items, old_values, values)
-    first_item_line = starts[items[0].start_mark.line]
-    prefix = text[first_item_line : items[0].start_mark.index]  # e.g. "  - "
-    head = text[entry.start : first_item_line]
-    item_text: dict[int, str] = {}
-    for i, item in enumerate(items):
-        begin = starts[item.start_mark.line]
-        finish = starts[items[i + 1].start_mark.line] if i + 1 < len(items) else entry.end
-        item_text[id(item)] = text[begin:finish]
-    body = "".join(
-        item_text[id(k)] if k is not None else prefix + yamlsafe.scalar(v, quote) + newline
-        for k, v in zip(kept, values)
-    )
-    return head + body
+
+    def filler(n: int) -> bool:
+        stripped = lines[n].strip()
+        return not stripped or stripped.startswith("#")
+
+    def back_over_fillers(line: int, floor: int) -> int:
+        while line - 1 > floor and filler(line - 1):
+            line -= 1
+        return line
+
+    own_start: list[int] = []  # each item's first line
+    lead_start: list[int] = []  # first comment/blank line just above it
+    floor = _line_of(starts, entry.key_node.end_mark)
+    for item in items:
+        line = _line_of(starts, item.start_mark)
+        own_start.append(line)
+        lead_start.append(back_over_fillers(line, floor))
+        floor = _line_of(starts, item.end_mark)
+    end_line = bisect_right(starts, entry.end) - 1  # entry.end starts a line (or is len(text))
+    tail_start = back_over_fillers(end_line, floor)  # comment lines after the last item stay
+    stops = lead_start[1:] + [tail_start]
+
+    def span(first: int, stop: int) -> str:
+        return text[starts[first] : starts[stop]]
+
+    prefix = text[starts[own_start[0]] : items[0].start_mark.index]  # e.g. "  - "
+    out = [text[entry.start : starts[lead_start[0]]]]
+    position = {id(item): i for i, item in enumerate(items)}
+    emitted: set[int] = set()  # old items whose lead lines are out
+
+    def leads_up_to(index: int) -> None:
+        for i in range(index + 1):
+            if i not in emitted:
+                emitted.add(i)
+                out.append(span(lead_start[i], own_start[i]))
+
+    for keep, value in zip(kept, values):
+        if keep is None:
+            out.append(prefix + yamlsafe.scalar(value, quote) + newline)
+            continue
+        index = position[id(keep)]
+        leads_up_to(index)
+        out.append(span(own_start[index], stops[index]))
+    leads_up_to(len(items) - 1)
+    out.append(span(tail_start, end_line))
+    return "".join(out)
 
 
 def _render(text: str, entry: _Entry | None, key: str, value: Any, quote: bool, newline: str) -> str:
@@ -157,6 +207,8 @@ def edit_mapping(
     mapping with ``changes`` applied.
     """
     before = yamlsafe.load(text) if text.strip() else {}
+    if text.strip() and not text.endswith("\n"):
+        text += newline  # the last key's lines end like the others, so they can be replaced
     result = text
     for key, value in changes.items():
         result = _apply(result, key, value, key in quoted, newline)

@@ -102,6 +102,18 @@ _PLAIN_UNSAFE = re.compile(
 )
 
 
+# Characters a double-quoted scalar must escape beyond what JSON escapes: C1 controls and
+# DEL (not printable in YAML), NEL/LS/PS (YAML line breaks, folded to spaces if raw), BOM,
+# non-characters and lone surrogates.
+_QUOTED_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+_LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
+
+
+def double_quoted(text: str) -> str:
+    """``text`` as a double-quoted scalar on one line that every YAML reader reads back."""
+    return _QUOTED_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
 def scalar(value: Any, force_quotes: bool = False) -> str:
     """Render one scalar so that both this loader and a YAML 1.1 reader get ``value`` back."""
     if value is None:
@@ -111,24 +123,26 @@ def scalar(value: Any, force_quotes: bool = False) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     text = str(value)
-    if force_quotes:
-        return json.dumps(text, ensure_ascii=False)
+    if force_quotes or _LINE_BREAKS.search(text):
+        return double_quoted(text)
     dumped = yaml.dump(
         text, Dumper=yaml.SafeDumper, default_flow_style=True, allow_unicode=True, width=1 << 30
     )
     dumped = dumped.removesuffix("\n").removesuffix("\n...").rstrip("\n")
     if "\n" in dumped or _PLAIN_UNSAFE.match(dumped):
-        return json.dumps(text, ensure_ascii=False)
+        return double_quoted(text)
     return dumped
 
 
 def flow_list(items: list[Any], force_quotes: bool = False) -> str:
-    """A flow-style list: ``[a, "b, c"]``; items that hold a comma or bracket are quoted."""
+    """A flow-style list: ``[a, "b, c"]``; items that hold a flow indicator are quoted."""
     rendered = []
     for item in items:
         text = scalar(item, force_quotes)
-        if not force_quotes and isinstance(item, str) and re.search(r"[,\[\]{}]", text[:1] + text):
+        # Plain text that is fine in block context may not be in a flow list: `,[]{}` and `?`
+        # anywhere (PyYAML ends a flow plain scalar at `?`), `:` at the start.
+        if not force_quotes and isinstance(item, str) and re.search(r"[,\[\]{}?]|^:", text):
             if not text.startswith(("'", '"')):
-                text = json.dumps(item, ensure_ascii=False)
+                text = double_quoted(item)
         rendered.append(text)
     return "[" + ", ".join(rendered) + "]"
