@@ -44,9 +44,11 @@ import datetime
 import json
 import os
 import pathlib
+import queue
 import random
 import re
 import sys
+import threading
 import time
 import unicodedata
 from typing import Any
@@ -606,8 +608,12 @@ def _check_pools() -> None:
     assert not planted_lasts & set(ALL_LAST), "a planted last name is in the random pool"
     assert not planted_firsts & set(ALL_FIRST), "a planted first name is in the random pool"
     assert PLANTED_TAG not in TAGS
+    places = tuple(part for country, streets, cities in ADDRESSES
+                   for part in (country, *streets, *(" ".join(c) for c in cities)))
     vocab = " ".join(SUBJECTS + VERBS + OBJECTS + QUALIFIERS + PERSONAL + TASK_VERBS + TITLES
-                     + COMPANIES + tuple(s for v in SUMMARIES.values() for s in v)).lower()
+                     + COMPANIES + ALL_FIRST + ALL_LAST + places
+                     + tuple(s for v in SUMMARIES.values() for s in v)).lower()
+    vocab += " " + ascii_fold(vocab)
     for word in ("quetzalcoatl", "xylophonist", "zeppelinfahrt", "lovelace", "shoe_size", "zoe", "zoë"):
         assert word not in vocab, word
 
@@ -622,7 +628,7 @@ def _plant(key: str, c: Contact, rng: random.Random, text: TextMaker) -> dict[st
                                      "She described the zeppelinfahrt over Lake Constance.\n"))
         return {"note_word": "xylophonist", "interaction_word": "zeppelinfahrt"}
     if base == "phone":
-        c.set_field("phones", _quoted_flow([PLANTED_PHONE]))
+        _set_before(c, "phones", _quoted_flow([PLANTED_PHONE]), "company", "title", "tags", "stage")
         return {"phone": PLANTED_PHONE, "digits": re.sub(r"\D", "", PLANTED_PHONE)}
     if base == "tagged":
         tags = rng.sample(TAGS, rng.randint(0, 2)) + [PLANTED_TAG]
@@ -702,9 +708,80 @@ def _prepare(root: pathlib.Path, overwrite: bool) -> str:
     return str(contacts)
 
 
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
+
 def _write(path: str, text: str) -> None:
-    with open(path, "wb") as fh:
-        fh.write(text.encode("utf-8"))
+    """Write `text` as UTF-8 in one go (os.open skips io's extra syscalls: ~2x faster)."""
+    data = memoryview(text.encode("utf-8"))
+    fd = os.open(path, _WRITE_FLAGS, 0o666)
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+    finally:
+        os.close(fd)
+
+
+class BackgroundWriter:
+    """Writes files on a second thread while the main thread generates.
+
+    Creating a file costs more kernel time than generating it costs Python
+    time, and the kernel work runs without the GIL, so on two cores this
+    overlaps the two. Files go out in batches; the first error is re-raised
+    by `close()`.
+    """
+
+    BATCH = 256
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[list[tuple[str, str]] | None] = queue.Queue(maxsize=32)
+        self._batch: list[tuple[str, str]] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="gen_vault-writer", daemon=True)
+        self._thread.start()
+
+    def write(self, path: str, text: str) -> None:
+        self._batch.append((path, text))
+        if len(self._batch) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._error is not None:
+            raise self._error
+        if self._batch:
+            self._queue.put(self._batch)
+            self._batch = []
+
+    def _run(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # drain after a failure so the producer never blocks
+            try:
+                for path, text in batch:
+                    _write(path, text)
+            except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                self._error = exc
+
+    def close(self) -> None:
+        try:
+            if self._error is None:
+                self._flush()
+        finally:
+            self._queue.put(None)
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def __enter__(self) -> "BackgroundWriter":
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        self._error = self._error or RuntimeError("generation failed")  # drop pending files
+        self._queue.put(None)
+        self._thread.join()
 
 
 def generate(root: pathlib.Path, n: int, seed: int = 1,
@@ -723,21 +800,20 @@ def generate(root: pathlib.Path, n: int, seed: int = 1,
     positions = {pos if n >= 20 else i: (key, name)
                  for i, (key, name, pos) in enumerate(PLANTED)}
     handles = HandleAllocator(reserved=tuple(slugify(name) for _, name, _ in PLANTED))
-    planted_handles = {slugify(name): name for _, name, _ in PLANTED}
     result: dict[str, Any] = {}
-    for i in range(n):
-        spec = positions.get(i)
-        if spec is None:
-            c = build_contact(rng, text)
-            c.handle = handles.allocate(c.fields[0][1])
-        else:
-            key, name = spec
-            c = build_contact(rng, text, name=name, organization=False)
-            extra = _plant(key, c, rng, text)
-            c.handle = slugify(name)
-            _record_planted(result, key, name, c.handle, extra)
-        _write(os.path.join(contacts_dir, c.handle + ".md"), c.render())
-    assert all(h in handles.taken for h in planted_handles)
+    with BackgroundWriter() as writer:
+        for i in range(n):
+            spec = positions.get(i)
+            if spec is None:
+                c = build_contact(rng, text)
+                c.handle = handles.allocate(c.fields[0][1])
+            else:
+                key, name = spec
+                c = build_contact(rng, text, name=name, organization=False)
+                extra = _plant(key, c, rng, text)
+                c.handle = slugify(name)
+                _record_planted(result, key, name, c.handle, extra)
+            writer.write(os.path.join(contacts_dir, c.handle + ".md"), c.render())
     ordered = {k: result[k] for k in PLANTED_KEYS}
     _write(str(root / "planted.json"), json.dumps(ordered, indent=2, ensure_ascii=False) + "\n")
     return ordered
