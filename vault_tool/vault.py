@@ -73,16 +73,24 @@ def discover(explicit: str | os.PathLike | None = None, cwd: Path | None = None)
 class Vault:
     """A contact vault: a folder with vault.yaml and contacts/."""
 
-    def __init__(self, root: Path, config: VaultConfig, auto_commit: bool | None = None) -> None:
+    def __init__(
+        self, root: Path, config: VaultConfig, auto_commit: bool | None = None, today: dt.date | None = None
+    ) -> None:
         self.root = root
         self.config = config
         self.auto_commit = config.auto_commit if auto_commit is None else auto_commit
+        self._today = today
 
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None, auto_commit: bool | None = None) -> Vault:
-        """Open the vault at ``path`` (or discover it like git discovers a repository)."""
+    def open(
+        cls, path: str | os.PathLike | None = None, auto_commit: bool | None = None, today: dt.date | None = None
+    ) -> Vault:
+        """Open the vault at ``path`` (or discover it like git discovers a repository).
+
+        ``today`` pins the date every relative date and agenda is computed from (default: the system date).
+        """
         root = discover(path)
-        return cls(root, load_config(root), auto_commit)
+        return cls(root, load_config(root), auto_commit, today)
 
     @property
     def contacts_dir(self) -> Path:
@@ -93,7 +101,7 @@ class Vault:
         return self.root / ".vault"
 
     def today(self) -> dt.date:
-        return dt.date.today()
+        return self._today or dt.date.today()
 
     def files(self) -> list[Path]:
         """Every contact file, sorted by path (hidden folders and files are skipped)."""

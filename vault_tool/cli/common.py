@@ -18,7 +18,7 @@ def open_vault(ctx: click.Context) -> Vault:
     from ..vault import Vault
 
     settings = ctx.find_root().obj
-    return Vault.open(settings.vault, auto_commit=None if settings.commit else False)
+    return Vault.open(settings.vault, auto_commit=None if settings.commit else False, today=settings.today)
 
 
 def report(vault: Vault, change: Change) -> None:

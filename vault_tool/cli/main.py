@@ -1,6 +1,7 @@
 """The `contacts` group: global options, lazy loading of commands, library errors as one-line errors."""
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ class Settings:
 
     vault: str | None
     commit: bool
+    today: dt.date | None = None
 
 
 class VaultErrorExit(click.ClickException):
@@ -65,9 +67,13 @@ class LazyGroup(click.Group):
     help="The vault to use (else $CONTACTS_VAULT, else the nearest folder upward with a vault.yaml).",
 )
 @click.option("--no-commit", is_flag=True, help="Change files but commit nothing.")
+@click.option(
+    "--today", "today", metavar="DATE", envvar="CONTACTS_TODAY", type=click.DateTime(["%Y-%m-%d"]),
+    help="Answer as if today were DATE (YYYY-MM-DD; also $CONTACTS_TODAY), for scripts and reproducible reports.",
+)
 @click.version_option(package_name="vault_tool", prog_name="contacts")
 @click.pass_context
-def cli(ctx: click.Context, vault: str | None, no_commit: bool) -> None:
+def cli(ctx: click.Context, vault: str | None, no_commit: bool, today: dt.datetime | None) -> None:
     """A plain-text, git-backed contact vault.
 
     Every contact is a Markdown file with YAML front matter in contacts/;
@@ -82,4 +88,4 @@ def cli(ctx: click.Context, vault: str | None, no_commit: bool) -> None:
     """
     # A value click read from $CONTACTS_VAULT is left to the library, so its errors name the variable.
     from_env = ctx.get_parameter_source("vault") is click.core.ParameterSource.ENVIRONMENT
-    ctx.obj = Settings(vault=None if from_env else vault, commit=not no_commit)
+    ctx.obj = Settings(vault=None if from_env else vault, commit=not no_commit, today=today.date() if today else None)
