@@ -55,6 +55,8 @@ class VaultConfig:
     keep_in_touch: str = "90d"
     auto_commit: bool = True
     default_region: str = "GB"
+    scoring: list[Any] = field(default_factory=list)  # lead-scoring rules, read by scoring.rules_from_config
+    funnel: list[str] = field(default_factory=list)  # the stages `report` shows as a funnel (default: all)
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -87,6 +89,13 @@ def _mapping(path: Path, data: dict, key: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in raw.items()}
 
 
+def _rule_list(path: Path, data: dict) -> list[Any]:
+    raw = data.get("scoring") or []
+    if not isinstance(raw, list):
+        raise ParseError(path, "'scoring' must be a list of rules, e.g. scoring: [{tag: vip, points: 20}]")
+    return raw
+
+
 def parse_config(path: Path, text: str) -> VaultConfig:
     try:
         data = yamlsafe.load(text) or {}
@@ -105,6 +114,8 @@ def parse_config(path: Path, text: str) -> VaultConfig:
         keep_in_touch=str(data.get("keep_in_touch", "90d")),
         auto_commit=bool(git.get("auto_commit", True)) if isinstance(git, dict) else True,
         default_region=str(data.get("default_region", "GB")),
+        scoring=_rule_list(path, data),
+        funnel=_strings(path, data, "funnel", DEFAULT_STAGES[:3]) if data.get("funnel") is not None else [],
         raw=data,
     )
 
