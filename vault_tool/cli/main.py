@@ -22,6 +22,8 @@ COMMANDS = {
     "tag": "field_cmds:tag",
     "log": "log_cmd:log",
     "list": "list_cmd:list_",
+    "search": "search_cmd:search",
+    "reindex": "search_cmd:reindex",
     "report": "report_cmd:report",
 }
 
