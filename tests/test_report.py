@@ -298,3 +298,27 @@ def test_a_browser_renders_the_report_as_it_is(book: Path, tmp_path: Path, invok
     screenshot = tmp_path / "shot.png"
     run_chromium(browser, page, f"--screenshot={screenshot}", "--window-size=1000,2400")
     assert screenshot.stat().st_size > 10_000  # a page with charts, not a blank one
+
+
+def test_a_query_limits_the_report(report) -> None:
+    data = report("tag:emea")  # ann, ben, fay, ivy
+    assert (data["query"], data["contacts"]) == ("tag:emea", 4)
+    assert [(c["value"], c["count"]) for c in data["breakdowns"][0]["counts"]] == [
+        ("lead", 1), ("prospect", 1), ("customer", 2)]
+    lead, prospect, _ = data["funnel"]
+    assert (lead["were_at"], lead["moved_on"], lead["rate"], lead["median_days"]) == (3, 3, 100.0, 41.0)
+    assert (prospect["were_at"], prospect["moved_on"], prospect["rate"]) == (2, 1, 50.0)
+    assert data["activity"]["totals"] == weekly(w0=2, w2=2, w11=2, w12=1)
+    assert [c["handle"] for c in data["going_cold"]] == ["ben", "fay", "ivy", "ann"]
+    assert report("stage:churned OR owner:chen")["contacts"] == 2
+
+
+def test_a_segment_is_a_query(book: Path, tmp_path: Path, invoke) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(book, copy)
+    assert invoke("-C", copy, "segment", "save", "europe", "tag:emea").exit_code == 0
+    result = invoke("-C", copy, "--today", TODAY, "report", "@europe", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["contacts"] == 4
+    result = invoke("-C", copy, "report", "@nowhere")
+    assert result.exit_code == 2 and "no segment '@nowhere' in vault.yaml" in result.output

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .contact import parse
 from .errors import ParseError
 from .fileio import atomic_write
+from .scan import RACY, scan, trusted
 from .scoring import Facts, facts_of
 
 if TYPE_CHECKING:
@@ -99,44 +100,27 @@ def _summarise_all(root: Path, paths: list[Path]) -> list[dict[str, Any]]:
         return first.result() + second.result()
 
 
-def _scan(folder: str, rel: str, found: dict[str, tuple[str, list[int]]]) -> None:
-    """Every contact file under ``folder`` as vault.files() finds them: rel path -> (path, [size, mtime])."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            _scan(entry.path, f"{rel}{entry.name}/", found)
-        elif entry.name.endswith(".md") and entry.is_file():
-            try:
-                info = entry.stat()
-            except OSError:
-                continue
-            found[rel + entry.name] = (entry.path, [info.st_size, info.st_mtime_ns])
-
-
 def load_summaries(vault: Vault, only: set[Path] | None = None) -> Summaries:
     """A summary of every contact file (of those in ``only``, when given), fresh from the cache."""
     cache_path = vault.state_dir / CACHE_NAME
     cached = _read_cache(cache_path)
-    found: dict[str, tuple[str, list[int]]] = {}
-    _scan(str(vault.contacts_dir), vault.contacts_dir.relative_to(vault.root).as_posix() + "/", found)
+    prefix = vault.contacts_dir.relative_to(vault.root).as_posix() + "/"
+    stats = {prefix + rel: stat for rel, stat in scan(vault.contacts_dir).items()}
     files: dict[str, Any] = {}
     stale: list[str] = []
-    for rel in sorted(found):
+    for rel in sorted(stats):
         entry = cached.get(rel)
-        if entry is not None and entry.get("stamp") == found[rel][1]:
+        if entry is not None and entry.get("stamp") == list(stats[rel]):
             files[rel] = entry
         else:
             stale.append(rel)
-    for rel, entry in zip(stale, _summarise_all(vault.root, [Path(found[r][0]) for r in stale])):
-        files[rel] = {"stamp": found[rel][1], **entry}
+    for rel, entry in zip(stale, _summarise_all(vault.root, [vault.root / r for r in stale])):
+        files[rel] = {"stamp": list(stats[rel]), **entry}
     files = {rel: files[rel] for rel in sorted(files)}
     if stale or len(files) != len(cached):
-        _write_cache(cache_path, files)
+        # A file changed within the clock's resolution may change again unseen: it is read again next time.
+        young = {rel for rel, stat in trusted(stats).items() if stat == RACY}
+        _write_cache(cache_path, {rel: {**e, "stamp": list(RACY)} if rel in young else e for rel, e in files.items()})
     return _collect(vault.root, files, only)
 
 
@@ -154,8 +138,15 @@ def _collect(root: Path, files: dict[str, Any], only: set[Path] | None) -> Summa
     for rel, entry in files.items():
         if wanted is not None and rel not in wanted:
             continue
-        if "error" in entry:
-            result.problems.append(ParseError(root / rel, entry["error"]["message"], entry["error"]["line"]))
-        else:
-            result.items.append(Summary.from_data(entry["summary"]))
+        try:
+            _add(result, root, rel, entry)
+        except (KeyError, TypeError, ValueError, AttributeError):  # a cache entry mangled by hand: read the file
+            _add(result, root, rel, summarise(root, root / rel))
     return result
+
+
+def _add(result: Summaries, root: Path, rel: str, entry: dict[str, Any]) -> None:
+    if "error" in entry:
+        result.problems.append(ParseError(root / rel, entry["error"]["message"], entry["error"]["line"]))
+    else:
+        result.items.append(Summary.from_data(entry["summary"]))

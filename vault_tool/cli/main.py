@@ -25,6 +25,8 @@ COMMANDS = {
     "search": "search_cmd:search",
     "reindex": "search_cmd:reindex",
     "report": "report_cmd:report",
+    "segments": "segment_cmds:segments",
+    "segment": "segment_cmds:segment",
 }
 
 
