@@ -65,7 +65,7 @@ def test_counts_by_tag_owner_kind_and_a_custom_field(report) -> None:
     parts = {p["by"]: [(c["value"], c["count"], c["percent"]) for c in p["counts"]]
              for p in report("--by", "tag", "--by", "owner", "--by", "kind", "--by", "industry")["breakdowns"]}
     # a contact counts once for each of its tags, so the percentages add up to more than 100
-    assert parts["tags"] == [("emea", 4, 50.0), ("apac", 2, 25.0), ("vip", 2, 25.0), ("(none)", 2, 25.0)]
+    assert parts["tag"] == [("emea", 4, 50.0), ("apac", 2, 25.0), ("vip", 2, 25.0), ("(none)", 2, 25.0)]
     assert parts["owner"] == [("alice", 4, 50.0), ("bob", 2, 25.0), ("chen", 1, 12.5), ("(none)", 1, 12.5)]
     assert parts["kind"] == [("person", 7, 87.5), ("organization", 1, 12.5)]
     assert parts["industry"] == [("retail", 2, 25.0), ("finance", 1, 12.5), ("(none)", 5, 62.5)]
@@ -263,14 +263,14 @@ def test_a_browser_draws_every_chart(book: Path, tmp_path: Path, invoke) -> None
     browser = chromium_or_skip()
     html = invoke("-C", book, "--today", TODAY, "report", "--since", SINCE, "--by", "tag", "--format", "html").stdout
     charts = {c["title"]: c for c in measure_charts(browser, html, tmp_path)}
-    assert set(charts) == {"Contacts by tags", "Stage funnel", "Interactions per week, by kind",
+    assert set(charts) == {"Contacts by tag", "Stage funnel", "Interactions per week, by kind",
                            "Interactions per week, by owner"}
     for chart in charts.values():
         width, height = chart["size"]
         assert width > 200 and height > 50, chart
         assert all(w > 0 and h > 0 for w, h in (b["size"] for b in chart["bars"])), chart
     tips = lambda title: [b["tip"] for b in charts[title]["bars"]]  # noqa: E731
-    assert tips("Contacts by tags") == ["emea: 4", "apac: 2", "vip: 2", "(none): 2"]
+    assert tips("Contacts by tag") == ["emea: 4", "apac: 2", "vip: 2", "(none): 2"]
     assert tips("Stage funnel") == ["lead: 2 now", "prospect: 2 now", "customer: 3 now"]
     # a bar for every (week, kind) with interactions: 9 interactions in 8 such pairs
     assert sorted(tips("Interactions per week, by kind")) == sorted([
@@ -283,7 +283,7 @@ def test_a_browser_draws_every_chart(book: Path, tmp_path: Path, invoke) -> None
         "2026-11-16: 1 alice", "2026-11-16: 1 (none)", "2026-11-23: 1 alice",
     ])
     # bars scale with their counts: emea's bar is twice as long as apac's
-    by_tag = charts["Contacts by tags"]["bars"]
+    by_tag = charts["Contacts by tag"]["bars"]
     assert abs(by_tag[0]["size"][0] - 2 * by_tag[1]["size"][0]) <= 1
 
 
@@ -322,3 +322,22 @@ def test_a_segment_is_a_query(book: Path, tmp_path: Path, invoke) -> None:
     assert json.loads(result.stdout)["contacts"] == 4
     result = invoke("-C", copy, "report", "@nowhere")
     assert result.exit_code == 2 and "no segment '@nowhere' in vault.yaml" in result.output
+
+
+def test_the_installed_command_end_to_end(book: Path, tmp_path: Path) -> None:
+    from test_cli import installed_contacts, run
+
+    contacts = installed_contacts()
+    env_today = ("--today", TODAY)
+    book = shutil.copytree(book, tmp_path / "copy")  # this test commits
+    done = run(contacts, *env_today, "segment", "save", "europe", "tag:emea", cwd=book)
+    assert done.returncode == 0 and done.stdout == "@europe: 4 contacts\n", done.stderr
+    done = run(contacts, *env_today, "segments", cwd=book / "contacts")
+    assert done.returncode == 0 and done.stdout == "NAME    CONTACTS  QUERY\neurope  4         tag:emea\n"
+    page = tmp_path / "europe.html"
+    done = run(contacts, "-C", book, *env_today, "report", "@europe", "--since", SINCE, "--format", "html",
+               "-o", page, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == f"Wrote {page}\n" and "4 contacts (contacts matching @europe)" in page.read_text()
+    git_log = report_book.git(book, "log", "-1", "--format=%s")
+    assert git_log.strip() == "Save segment europe"

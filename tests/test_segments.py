@@ -192,3 +192,9 @@ def test_removing_an_entry_takes_out_its_lines_only(name: str) -> None:
     after = set_entry(CONFIG, "segments", name, REMOVE)
     removed, added = line_changes(CONFIG.encode(), after.encode())
     assert added == [] and len(removed) == {"a": 1, "b": 3}.get(name, 0)
+
+
+@pytest.mark.parametrize("command", [("segment",), ("segment", "save"), ("segment", "rm"), ("segments",)])
+def test_every_segment_command_has_help_with_an_example(invoke, command: tuple[str, ...]) -> None:
+    result = invoke(*command, "--help")
+    assert result.exit_code == 0 and "Example" in result.stdout

@@ -115,3 +115,20 @@ def test_only_limits_to_the_given_files(tmp_path: Path) -> None:
 
 def test_summarise_names_an_unreadable_file(tmp_path: Path) -> None:
     assert summarise(tmp_path, tmp_path / "gone.md")["error"]["message"].startswith("cannot read")
+
+
+def test_a_large_vault_is_read_in_two_processes_with_the_same_result(tmp_path: Path) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from gen_vault import generate
+
+    from vault_tool.summaries import PARALLEL_FROM
+
+    generate(tmp_path / "big", PARALLEL_FROM + 100, seed=3)
+    vault = Vault.open(tmp_path / "big")
+    loaded = load_summaries(vault)
+    assert len(loaded.items) == PARALLEL_FROM + 100 and loaded.problems == []
+    for item in loaded.items[:: PARALLEL_FROM // 10]:
+        assert item.to_data() == summarise(vault.root, vault.root / item.path)["summary"]
+    assert [s.to_data() for s in load_summaries(vault).items] == [s.to_data() for s in loaded.items]  # cached

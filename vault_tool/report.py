@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 
 from .dates import parse_duration
 from .errors import InvalidValueError, ParseError, VaultError
+from .report_history import CACHE_NAME as HISTORY_CACHE
 from .report_history import StageEvent, stage_timelines
 from .summaries import Summary, load_summaries
 
@@ -106,6 +108,8 @@ def field_values(item: Summary, by: str) -> list[str]:
     """The values ``item`` has for ``by``: one for a scalar field, each item of a list field."""
     if by == "kind":
         return [item.facts.kind]
+    if by == "tag":
+        by = "tags"
     if by in item.lists:
         return item.lists[by] or [NONE]
     value = item.facts.fields.get(by, "").strip()
@@ -228,11 +232,16 @@ def going_cold(items: list[Summary], default_cadence: str, timelines: dict[str, 
     since it was first committed (and left out when that is unknown).
     """
     found = []
+    lengths: dict[str, int | None] = {}  # cadence -> days (None: not a duration); a few distinct ones
     for item in items:
         cadence = item.facts.fields.get("keep_in_touch", "").strip() or default_cadence
-        try:
-            cadence_days = _days(cadence, today)
-        except InvalidValueError:
+        if cadence not in lengths:
+            try:
+                lengths[cadence] = _days(cadence, today)
+            except InvalidValueError:
+                lengths[cadence] = None
+        cadence_days = lengths[cadence]
+        if cadence_days is None:
             cadence, cadence_days = default_cadence, _days(default_cadence, today)
         past = [d for d in item.facts.interactions if d <= today.isoformat()]
         history = (timelines or {}).get(item.path)
@@ -248,6 +257,15 @@ def going_cold(items: list[Summary], default_cadence: str, timelines: dict[str, 
 
 
 # The whole report
+
+
+def default_cadence(vault: Vault, today: dt.date) -> int:
+    """vault.yaml's keep_in_touch, in days; a VaultError naming vault.yaml when it is not a duration."""
+    try:
+        return _days(vault.config.keep_in_touch, today)
+    except InvalidValueError:
+        raise VaultError(f"{vault.root / 'vault.yaml'}: keep_in_touch: '{vault.config.keep_in_touch}' is not a "
+                         f"duration: use a number and d, w, m or y, e.g. 90d") from None
 
 
 def period_of(per: str | None, since: dt.date, today: dt.date) -> str:
@@ -281,10 +299,12 @@ def build_report(
     else:
         period = period_of(per, since, today)
     stages = funnel_stages(vault)
-    loaded = load_summaries(vault, matching_paths(vault, query))
+    default_cadence(vault, today)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # git reads its log while the files are read here
+        history = pool.submit(stage_timelines, vault.root, vault.contacts_dir, vault.state_dir / HISTORY_CACHE)
+        loaded = load_summaries(vault, matching_paths(vault, query))
+        timelines = history.result()
     items = loaded.items
-    timelines = stage_timelines(vault.root, vault.contacts_dir)
-    by = tuple("tags" if b == "tag" else b for b in by)
     order = {"stage": vault.config.stages, "kind": ["person", "organization"]}
     cold_list = going_cold(items, vault.config.keep_in_touch, timelines, today)
     report = Report(

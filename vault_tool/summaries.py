@@ -10,6 +10,7 @@ is missing, unreadable or of another version: deleting it loses nothing.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
@@ -95,7 +96,9 @@ def _summarise_all(root: Path, paths: list[Path]) -> list[dict[str, Any]]:
     if len(paths) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         return _summarise_batch(root, paths)
     half = len(paths) // 2
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    # spawn, not fork: the report reads git history on a thread meanwhile, and forking a process
+    # that has threads can copy a lock held by one of them
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
         first, second = pool.submit(_summarise_batch, root, paths[:half]), pool.submit(_summarise_batch, root, paths[half:])
         return first.result() + second.result()
 
