@@ -240,6 +240,15 @@ def test_bad_input_is_a_one_line_error(book: Path, invoke) -> None:
         config.write_text(original)
 
 
+def test_counting_by_a_field_no_contact_has_is_a_typo(book: Path, invoke) -> None:
+    result = invoke("-C", book, "report", "--by", "industy")
+    assert result.exit_code == 2
+    assert "no contact has a field 'industy': count --by stage, tag, owner, company, kind or a field the " \
+           "contacts have (industry)" in result.output
+    result = invoke("-C", book, "--today", TODAY, "report", "--by", "birthday", "--format", "json")
+    assert json.loads(result.stdout)["breakdowns"][0]["counts"] == [{"value": "(none)", "count": 8, "percent": 100.0}]
+
+
 def test_output_to_a_file(book: Path, tmp_path: Path, invoke) -> None:
     target = tmp_path / "report.json"
     result = invoke("-C", book, "--today", TODAY, "report", "--format", "json", "-o", target)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 
+from .contact import KNOWN_FIELDS
 from .dates import parse_duration
 from .errors import InvalidValueError, ParseError, VaultError
 from .report_history import CACHE_NAME as HISTORY_CACHE
@@ -114,6 +115,16 @@ def field_values(item: Summary, by: str) -> list[str]:
         return item.lists[by] or [NONE]
     value = item.facts.fields.get(by, "").strip()
     return [value] if value else [NONE]
+
+
+def check_field(items: list[Summary], by: str, declared: list[str]) -> None:
+    """An InvalidValueError when no contact has ``by`` and it is no field the vault knows of (a typo)."""
+    known = {"tag", "kind", *KNOWN_FIELDS, *declared}
+    if not items or by in known or any(by in i.facts.fields or by in i.lists for i in items):
+        return
+    present = sorted({k for i in items for k in (*i.facts.fields, *i.lists)} - set(KNOWN_FIELDS))
+    others = f" or a field the contacts have ({', '.join(present[:12])})" if present else ""
+    raise InvalidValueError(f"no contact has a field '{by}': count --by stage, tag, owner, company, kind{others}")
 
 
 def breakdown(items: list[Summary], by: str, order: list[str]) -> Breakdown:
@@ -305,6 +316,8 @@ def build_report(
         loaded = load_summaries(vault, matching_paths(vault, query))
         timelines = history.result()
     items = loaded.items
+    for name in by:
+        check_field(items, name, list(vault.config.fields))
     order = {"stage": vault.config.stages, "kind": ["person", "organization"]}
     cold_list = going_cold(items, vault.config.keep_in_touch, timelines, today)
     report = Report(

@@ -19,7 +19,7 @@ h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top
 .scope { color: #555; } figure { margin: 1em 0; overflow-x: auto; } figcaption { color: #555; font-size: 0.9em; }
 table { border-collapse: collapse; margin: 0.5em 0; } th, td { padding: 2px 10px; text-align: left; }
 th { border-bottom: 1px solid #bbb; } td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-tr:nth-child(even) td { background: #f6f6f6; } .late { color: #b00; font-weight: bold; }
+tr:nth-child(even) td { background: #f6f6f6; }
 """
 
 
