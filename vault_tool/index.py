@@ -14,11 +14,47 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh import fields, index, qparser, query, sorting
-from whoosh.codec.whoosh3 import W3Codec
-from whoosh.analysis import CommaSeparatedTokenizer, Filter, LowercaseFilter, RegexTokenizer, SpaceSeparatedTokenizer
-
 from .documents import CUSTOM_PREFIX
+
+
+def _import_whoosh_quickly() -> None:
+    """Skip two imports Whoosh makes but never needs here: together a third of a search's start-up.
+
+    `whoosh.compat` imports `urlretrieve` from urllib.request (which pulls in http, email, ssl);
+    `cached_property`, used by `whoosh.reading`, imports asyncio only to ask whether a function
+    is a coroutine. Each is given a stand-in while that one module is imported, and the stand-in
+    is removed at once, so any later real import of urllib.request or asyncio is unaffected.
+    """
+    import inspect
+    import sys
+    import types
+
+    def with_stand_in(name: str, stand_in: types.ModuleType, module: str) -> None:
+        if name in sys.modules or module in sys.modules:
+            return
+        sys.modules[name] = stand_in
+        try:
+            __import__(module)
+        except ImportError:
+            pass
+        finally:
+            del sys.modules[name]
+
+    request = types.ModuleType("urllib.request")
+    request.urlretrieve = None  # type: ignore[attr-defined]
+    with_stand_in("urllib.request", request, "whoosh.compat")
+    asyncio = types.ModuleType("asyncio")
+    asyncio.iscoroutinefunction = inspect.iscoroutinefunction  # type: ignore[attr-defined]
+    with_stand_in("asyncio", asyncio, "cached_property")
+
+
+_import_whoosh_quickly()
+
+from whoosh import fields, index, qparser, query, sorting  # noqa: E402
+from whoosh.analysis import (  # noqa: E402
+    CommaSeparatedTokenizer, Filter, LowercaseFilter, RegexTokenizer, SpaceSeparatedTokenizer,
+)
+from whoosh.codec.whoosh3 import W3Codec  # noqa: E402
 
 SCHEMA_VERSION = 4  # bump when the schema or what documents hold changes: old indexes are rebuilt
 WRITER_MEMORY_MB = 256
@@ -111,16 +147,18 @@ class Writer:
 
     A fresh build of many documents runs Whoosh's analysis in one process per core, each writing
     its own segment (no merge at the end); postings are written uncompressed, which costs disk,
-    not time.
+    not time. Segments are left as separate files: Whoosh copies each part of a compound segment
+    into memory when it opens it, which would make every search pay for the size of the index.
     """
 
     def __init__(self, ix: index.Index, fresh: bool = False, size: int = 0) -> None:
-        codec = W3Codec(compression=0)
+        settings = {"codec": W3Codec(compression=0), "compound": False}
         procs = min(os.cpu_count() or 1, MAX_PROCS) if fresh and size >= PARALLEL_FROM else 1
         if procs > 1:
-            self._writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MEMORY_MB // procs, codec=codec)
+            sub = {**settings, "limitmb": WRITER_MEMORY_MB // procs}
+            self._writer = ix.writer(procs=procs, multisegment=True, subargs=sub, **sub)
         else:
-            self._writer = ix.writer(timeout=LOCK_TIMEOUT_S, limitmb=WRITER_MEMORY_MB, codec=codec)
+            self._writer = ix.writer(timeout=LOCK_TIMEOUT_S, limitmb=WRITER_MEMORY_MB, **settings)
         self._fresh = fresh
 
     def __enter__(self) -> Writer:
