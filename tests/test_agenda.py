@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -516,3 +520,36 @@ def test_the_text_forms() -> None:
     empty = ag.Agenda(MONDAY, MONDAY)
     assert reminder_lines(empty) == []
     assert agenda_text(empty) == "Nothing needs attention from 2026-11-23 through 2026-11-23."
+
+
+# The installed entry point, as cron would run it
+
+
+def test_follow_ups_end_to_end_through_the_installed_command(tmp_path: Path) -> None:
+    beside = Path(sys.executable).with_name("contacts")
+    command = str(beside) if beside.is_file() else shutil.which("contacts")
+    assert command, "the `contacts` entry point is installed (pip install -e .)"
+    env = {**os.environ, "CONTACTS_TODAY": TODAY}
+
+    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([command, *map(str, args)], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=60)
+
+    assert run("init", "crm").returncode == 0
+    assert run("-C", "crm", "add", "Kim Lee", "--email", "kim@example.com").returncode == 0
+    assert run("-C", "crm", "remind").stdout == ""
+
+    assert run("-C", "crm", "task", "kim", "Send the quote", "--due", "tomorrow").returncode == 0
+    assert run("-C", "crm", "meet", "kim", "call", "Quote", "--date", "today", "--time", "15:00").returncode == 0
+    reminded = run("-C", "crm", "remind", "--exit-code")
+
+    assert reminded.returncode == 1
+    assert reminded.stdout == "Due tomorrow: Kim Lee — Send the quote\nToday 15:00: call with Kim Lee — Quote\n"
+    assert run("-C", "crm", "done", "kim").returncode == 0
+    assert run("-C", "crm", "tasks").stdout == ""
+    log = subprocess.run(["git", "log", "--format=%s"], cwd=tmp_path / "crm", capture_output=True, text=True).stdout
+    assert log.splitlines()[:3] == [
+        "Complete task for Kim Lee: Send the quote",
+        "Schedule call with Kim Lee on 2026-11-23 15:00",
+        "Add task for Kim Lee: Send the quote",
+    ]
