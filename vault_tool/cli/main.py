@@ -29,6 +29,8 @@ COMMANDS = {
     "agenda": "agenda_cmds:agenda",
     "remind": "agenda_cmds:remind",
     "stale": "agenda_cmds:stale",
+    "search": "search_cmd:search",
+    "reindex": "search_cmd:reindex",
 }
 
 
