@@ -72,6 +72,27 @@ def test_tasks_filters(example_copy: Path, contacts, args: tuple[str, ...], hand
     assert [row["handle"] for row in json.loads(result.stdout)] == handles
 
 
+@pytest.mark.parametrize(("query", "handles"), [
+    ("tag:customer", ["charles-babbage", "soren-kierkegaard-nielsen", "ada-lovelace", "soren-kierkegaard-nielsen"]),
+    ("stage:lead", ["agnieszka-nowak", "lukasz-zuk", "agnieszka-nowak"]),
+    ("company:\"vistula health\" OR birthday", ["agnieszka-nowak", "soren-kierkegaard-nielsen", "lukasz-zuk",
+                                                "soren-kierkegaard-nielsen", "agnieszka-nowak"]),
+    ("owner:bob", ["francois-dupont", "dieter-brandt", "zoe-muller"]),
+])
+def test_tasks_of_the_contacts_a_query_selects(example_copy: Path, contacts, query: str, handles: list[str]) -> None:
+    result = contacts(example_copy, "tasks", query, "--format", "json")
+
+    ok(result)
+    assert [row["handle"] for row in json.loads(result.stdout)] == handles
+
+
+def test_tasks_query_and_filters_together(example_copy: Path, contacts) -> None:
+    result = contacts(example_copy, "tasks", "tag:customer", "--overdue", "--format", "csv")
+
+    ok(result)
+    assert result.stdout == "due,when,contact,n,task\n2026-11-15,8 days overdue,Charles Babbage,1,Send Q4 board pack\n"
+
+
 def test_tasks_as_json_carry_what_a_script_needs(example_copy: Path, contacts) -> None:
     result = contacts(example_copy, "tasks", "--format", "json")
 
