@@ -167,18 +167,27 @@ def birthday_of(contact: Contact) -> Birthday | None:
         return None
 
 
-def cadence_of(contact: Contact, default: str) -> tuple[str, relativedelta, bool]:
+def cadence_of(
+    contact: Contact, default: str, parsed: dict[str, relativedelta] | None = None,
+) -> tuple[str, relativedelta, bool]:
     """The contact's keep-in-touch cadence as written and as a delta, and whether the contact sets its own.
 
-    A value that does not parse falls back to ``default`` (item_problems names it).
+    A value that does not parse falls back to ``default`` (item_problems names it). ``parsed``
+    remembers the cadences already read, for a caller that asks for many contacts.
     """
+    parsed = {} if parsed is None else parsed
     own = contact.meta.get("keep_in_touch")
     if own not in (None, ""):
+        text = str(own)
         try:
-            return str(own), parse_duration(str(own)), True
+            if text not in parsed:
+                parsed[text] = parse_duration(text)
+            return text, parsed[text], True
         except InvalidValueError:
             pass
-    return default, parse_duration(default), False
+    if default not in parsed:
+        parsed[default] = parse_duration(default)
+    return default, parsed[default], False
 
 
 def _key_line(contact: Contact, key: str) -> int | None:
@@ -284,10 +293,11 @@ def keep_in_touch(contacts: Iterable[Contact], today: dt.date, default: str) -> 
     of hundreds of contacts does not flood the agenda; `stale` lists those).
     """
     found = []
+    parsed: dict[str, relativedelta] = {}
     for contact in contacts:
         if any(i.date >= today for i in contact.interactions):
             continue
-        written, cadence, own = cadence_of(contact, default)
+        written, cadence, own = cadence_of(contact, default, parsed)
         last = contact.last_contact(today)
         if last is None:
             if own:
