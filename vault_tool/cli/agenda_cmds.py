@@ -118,6 +118,7 @@ def remind(ctx: click.Context, days: int, owner: str | None, exit_code: bool) ->
     Examples:
       contacts remind
       contacts remind --days 3 --owner alice
+      # in `crontab -e`: weekdays at 8:30, mailed only when something is due
       30 8 * * 1-5  contacts -C ~/crm remind
       contacts remind --exit-code > due.txt || notify-send "Contacts" "$(cat due.txt)"
     """
