@@ -49,9 +49,9 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
             doc[CUSTOM_PREFIX + str(key).lower()] = " ".join(_flatten(value))
     last = contact.last_contact(today)
     future = [i.date for i in contact.interactions if i.date > today]
-    doc["last_contact"] = day_number(last) or 0
-    doc["created"] = day_number(created) or 0
-    doc["next_date"] = day_number(min(future)) if future else 0
+    doc["last_contact"] = day_number(last) or ""  # no value: matched by `last_contact:none`
+    doc["created"] = day_number(created) or ""
+    doc["next_date"] = day_number(min(future)) if future else ""
     doc["row"] = {
         "handle": contact.handle, "name": contact.name, "kind": contact.kind,
         "company": contact.text_field("company"), "emails": contact.emails, "phones": contact.phones,

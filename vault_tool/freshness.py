@@ -141,7 +141,7 @@ def _build(
     index = ix_mod.create(state / "index")
     created = _created_dates(vault, None, list(stats))
     problems: dict[str, Problem] = {}
-    with ix_mod.Writer(index, fresh=True) as writer:
+    with ix_mod.Writer(index, fresh=True, size=len(stats)) as writer:
         _index_files(vault, writer, sorted(stats), today, created, problems, progress)
     _save(state, key, stats, today, list(problems.values()))
     return Refresh(ix_mod.open_index(state / "index"), reread=len(stats), rebuilt=True,
