@@ -22,6 +22,13 @@ COMMANDS = {
     "tag": "field_cmds:tag",
     "log": "log_cmd:log",
     "list": "list_cmd:list_",
+    "task": "task_cmds:task",
+    "done": "task_cmds:done",
+    "meet": "task_cmds:meet",
+    "tasks": "agenda_cmds:tasks",
+    "agenda": "agenda_cmds:agenda",
+    "remind": "agenda_cmds:remind",
+    "stale": "agenda_cmds:stale",
     "search": "search_cmd:search",
     "reindex": "search_cmd:reindex",
 }
