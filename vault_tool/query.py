@@ -65,7 +65,7 @@ def rewrite(
         if name == "phone":
             raise InvalidValueError(f"phone:{value} has no digits to look for: use phone:7946 or phone:\"+44 20 …\"")
         if name not in fields:
-            raise InvalidValueError(f"no field '{name}' to search (fields: {', '.join(sorted(fields))})")
+            raise InvalidValueError(f"no field '{name}' to search (fields: {', '.join(sorted(set(fields)))})")
         return match.group(0)
 
     return CLAUSE.sub(replace, text)
