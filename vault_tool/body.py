@@ -154,7 +154,7 @@ def parse_body(text: str, first_line: int = 1) -> Body:
         if stripped.startswith(("```", "~~~")):
             marker = stripped[:3]
             fence = None if fence == marker else (fence or marker)
-        heading = parse_heading(line, number) if fence is None else None
+        heading = parse_heading(line, number) if fence is None and line.startswith("##") else None
         if heading is not None:
             if interactions:
                 interactions[-1].text = _section_text(current)
@@ -162,7 +162,7 @@ def parse_body(text: str, first_line: int = 1) -> Body:
             current = []
             continue
         current.append(line)
-        task = parse_task(line, number) if fence is None else None
+        task = parse_task(line, number) if fence is None and stripped[:1] in ("-", "*", "+") else None
         if task is not None:
             tasks.append(task)
     if interactions:
