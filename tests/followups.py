@@ -5,7 +5,7 @@ import difflib
 import textwrap
 from pathlib import Path
 
-from conftest import git
+from conftest import commit_count, git, head_files, head_message  # noqa: F401 - shared with the tests
 from vault_tool.contact import Contact, parse
 
 TODAY = "2026-11-23"  # a Monday; the example vault's "today"
@@ -25,17 +25,6 @@ def failed(result, code: int, words: str) -> None:
     assert words in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
-
-def head_message(root: Path) -> str:
-    return git(root, "log", "-1", "--format=%s").strip()
-
-
-def head_files(root: Path) -> list[str]:
-    return git(root, "show", "--name-only", "--format=", "HEAD").split()
-
-
-def commit_count(root: Path) -> int:
-    return int(git(root, "rev-list", "--count", "HEAD"))
 
 
 def line_changes(old: bytes, new: bytes) -> tuple[list[bytes], list[bytes]]:

@@ -173,19 +173,28 @@ def _describe(value: Any) -> str:
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
-def log(vault: Vault, query: str, item: Interaction) -> Change:
-    """Append an interaction section to the end of the contact's file; no existing byte changes."""
+def check_interaction(vault: Vault, item: Interaction) -> None:
+    """A one-line summary and a kind that vault.yaml lists, or InvalidValueError."""
     item.summary = _check_text("the summary", item.summary)
     if item.kind not in vault.config.interaction_kinds:
         kinds = ", ".join(vault.config.interaction_kinds)
         raise InvalidValueError(f"'{item.kind}' is not an interaction kind in vault.yaml ({kinds})")
 
+
+def with_interaction(contact: Contact, item: Interaction) -> bytes:
+    """The contact's file with ``item`` appended as a section; no existing byte changes."""
+    source = contact.source
+    assert source is not None
+    return source.encode(append_section(source.text, render_interaction(item, source.newline), source.newline))
+
+
+def log(vault: Vault, query: str, item: Interaction) -> Change:
+    """Append an interaction section to the end of the contact's file; no existing byte changes."""
+    check_interaction(vault, item)
+
     def make(contact: Contact) -> tuple[bytes | None, str]:
-        source = contact.source
-        assert source is not None
-        text = append_section(source.text, render_interaction(item, source.newline), source.newline)
         verb = "Schedule" if item.date > vault.today() else "Log"
-        return source.encode(text), f"{verb} {item.kind} with {contact.name}"
+        return with_interaction(contact, item), f"{verb} {item.kind} with {contact.name}"
 
     return _mutate(vault, query, make)
 

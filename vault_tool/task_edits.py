@@ -5,11 +5,11 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from .body import Interaction, Task, parse_task, render_interaction, task_title
-from .contact import Contact, append_section
+from .body import Interaction, Task, parse_task, task_title
+from .contact import Contact
 from .errors import InvalidValueError, NotFoundError
 from .handles import fold
-from .mutations import Change, mutate
+from .mutations import Change, check_interaction, mutate, with_interaction
 
 if TYPE_CHECKING:
     from .vault import Vault
@@ -172,16 +172,10 @@ def schedule(vault: Vault, query: str, item: Interaction) -> Change:
             f"{item.date.isoformat()} is in the past: an appointment is today or later "
             "(use 'contacts log' to record what happened)"
         )
-    item.summary = _one_line("the summary", item.summary)
-    if item.kind not in vault.config.interaction_kinds:
-        kinds = ", ".join(vault.config.interaction_kinds)
-        raise InvalidValueError(f"'{item.kind}' is not an interaction kind in vault.yaml ({kinds})")
+    check_interaction(vault, item)
 
     def make(contact: Contact) -> tuple[bytes | None, str]:
-        source = contact.source
-        assert source is not None
-        text = append_section(source.text, render_interaction(item, source.newline), source.newline)
         when = item.date.isoformat() + (f" {item.time}" if item.time else "")
-        return source.encode(text), f"Schedule {item.kind} with {contact.name} on {when}"
+        return with_interaction(contact, item), f"Schedule {item.kind} with {contact.name} on {when}"
 
     return mutate(vault, query, make)
