@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .contact import Contact, as_list
+if TYPE_CHECKING:
+    from .contact import Contact
 
 # Index fields filled from front matter keys of the same meaning (key -> field).
 LIST_KEYWORDS = {"tags": "tag"}
@@ -28,6 +29,8 @@ def day_number(day: dt.date | None) -> int | None:
 
 def document(contact: Contact, rel: str, region: str, today: dt.date, created: dt.date | None) -> dict[str, Any]:
     """The index document of ``contact`` (file ``rel``, relative to the vault) as of ``today``."""
+    from .contact import as_list
+
     meta = contact.meta
     doc: dict[str, Any] = {"path": rel}
     for key, name in TEXT_FIELDS.items():
@@ -49,9 +52,9 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
             doc[CUSTOM_PREFIX + str(key).lower()] = " ".join(_flatten(value))
     last = contact.last_contact(today)
     future = [i.date for i in contact.interactions if i.date > today]
-    doc["last_contact"] = day_number(last) or 0
-    doc["created"] = day_number(created) or 0
-    doc["next_date"] = day_number(min(future)) if future else 0
+    doc["last_contact"] = day_number(last) or ""  # no value: matched by `last_contact:none`
+    doc["created"] = day_number(created) or ""
+    doc["next_date"] = day_number(min(future)) if future else ""
     doc["row"] = {
         "handle": contact.handle, "name": contact.name, "kind": contact.kind,
         "company": contact.text_field("company"), "emails": contact.emails, "phones": contact.phones,

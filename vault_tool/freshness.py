@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 STAMP = "index-stamp.json"
 MANIFEST = "index-manifest.json"
 Progress = Callable[[int, int], None]
+INDEX_LOCK_TIMEOUT_S = 600.0  # another process may be building the index of a large vault
 
 
 @dataclass
@@ -81,9 +82,7 @@ def refresh(vault: Vault, today: dt.date, progress: Progress | None = None) -> R
             return result
         except ix_mod.IndexBroken:
             pass
-    from .mutations import vault_lock
-
-    with vault_lock(vault):
+    with _index_lock(vault):
         result = _update(vault, today, progress, key)
     result.seconds = time.perf_counter() - started
     return result
@@ -91,13 +90,22 @@ def refresh(vault: Vault, today: dt.date, progress: Progress | None = None) -> R
 
 def rebuild(vault: Vault, today: dt.date, progress: Progress | None = None) -> Refresh:
     """Build the index from scratch (`contacts reindex`)."""
-    from .mutations import vault_lock
-
     started = time.perf_counter()
-    with vault_lock(vault):
+    with _index_lock(vault):
         result = _build(vault, today, progress, _settings_key(vault), scan(vault.contacts_dir))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _index_lock(vault: Vault) -> Any:
+    """The index's own lock: changes to contacts (the vault lock) need not wait for an index build.
+
+    A file changed while it is being indexed is caught next time, because the manifest records
+    the file's stat from before it was read.
+    """
+    from .fileio import locked
+
+    return locked(vault.state_dir / "index.lock", timeout=INDEX_LOCK_TIMEOUT_S)
 
 
 def _problems(stamp: dict[str, Any]) -> list[Problem]:
@@ -141,7 +149,7 @@ def _build(
     index = ix_mod.create(state / "index")
     created = _created_dates(vault, None, list(stats))
     problems: dict[str, Problem] = {}
-    with ix_mod.Writer(index, fresh=True) as writer:
+    with ix_mod.Writer(index, fresh=True, size=len(stats)) as writer:
         _index_files(vault, writer, sorted(stats), today, created, problems, progress)
     _save(state, key, stats, today, list(problems.values()))
     return Refresh(ix_mod.open_index(state / "index"), reread=len(stats), rebuilt=True,

@@ -6,6 +6,7 @@ accents are folded by a filter that leaves ASCII tokens alone, and dates are int
 """
 from __future__ import annotations
 
+import os
 import shutil
 import struct
 from collections.abc import Iterable, Iterator
@@ -13,13 +14,52 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh import fields, index, qparser, query, sorting
-from whoosh.analysis import CommaSeparatedTokenizer, Filter, LowercaseFilter, RegexTokenizer, SpaceSeparatedTokenizer
-
 from .documents import CUSTOM_PREFIX
 
-SCHEMA_VERSION = 3  # bump when the schema or what documents hold changes: old indexes are rebuilt
+
+def _import_whoosh_quickly() -> None:
+    """Skip two imports Whoosh makes but never needs here: together a third of a search's start-up.
+
+    `whoosh.compat` imports `urlretrieve` from urllib.request (which pulls in http, email, ssl);
+    `cached_property`, used by `whoosh.reading`, imports asyncio only to ask whether a function
+    is a coroutine. Each is given a stand-in while that one module is imported, and the stand-in
+    is removed at once, so any later real import of urllib.request or asyncio is unaffected.
+    """
+    import inspect
+    import sys
+    import types
+
+    def with_stand_in(name: str, stand_in: types.ModuleType, module: str) -> None:
+        if name in sys.modules or module in sys.modules:
+            return
+        sys.modules[name] = stand_in
+        try:
+            __import__(module)
+        except ImportError:
+            pass
+        finally:
+            del sys.modules[name]
+
+    request = types.ModuleType("urllib.request")
+    request.urlretrieve = None  # type: ignore[attr-defined]
+    with_stand_in("urllib.request", request, "whoosh.compat")
+    asyncio = types.ModuleType("asyncio")
+    asyncio.iscoroutinefunction = inspect.iscoroutinefunction  # type: ignore[attr-defined]
+    with_stand_in("asyncio", asyncio, "cached_property")
+
+
+_import_whoosh_quickly()
+
+from whoosh import fields, index, qparser, query, sorting  # noqa: E402
+from whoosh.analysis import (  # noqa: E402
+    CommaSeparatedTokenizer, Filter, LowercaseFilter, RegexTokenizer, SpaceSeparatedTokenizer,
+)
+from whoosh.codec.whoosh3 import W3Codec  # noqa: E402
+
+SCHEMA_VERSION = 4  # bump when the schema or what documents hold changes: old indexes are rebuilt
 WRITER_MEMORY_MB = 256
+PARALLEL_FROM = 2000  # documents; below this, starting processes costs more than it saves
+MAX_PROCS = 4
 LOCK_TIMEOUT_S = 30.0
 
 
@@ -55,15 +95,22 @@ def schema() -> fields.Schema:
     plain = fields.TEXT(analyzer=an["words"], phrase=False)
     keyword = fields.KEYWORD(analyzer=an["list"], commas=True, scorable=False)
     terms = fields.KEYWORD(analyzer=an["terms"], scorable=False)
-    day = fields.NUMERIC(int, bits=32, sortable=True, signed=False)
+    # shift_step=0: no precision tiers. Whoosh's tiered ranges return wrong results for some bounds,
+    # and a vault has only a few thousand distinct days to enumerate.
+    day = fields.NUMERIC(int, bits=32, sortable=True, signed=False, shift_step=0)
     result = fields.Schema(
         path=fields.ID(unique=True, stored=True, sortable=True), row=fields.STORED(),
         sort_name=fields.ID(sortable=True), name=short, company=short, title=plain, text=text,
         tag=keyword, stage=keyword, owner=keyword, kind=keyword,
         email=terms, phone=terms, birthday=terms, city=short, country=short,
-        last_contact=day, created=day, next_date=fields.NUMERIC(int, bits=32, signed=False),
+        last_contact=day, created=day, next_date=fields.NUMERIC(int, bits=32, signed=False, shift_step=0),
     )
     result.add(CUSTOM_PREFIX + "*", fields.TEXT(analyzer=an["words"], phrase=True), glob=True)
+    # Whoosh looks for a length column on disk for every posting of a field that has none
+    # (a file-system call each): recording lengths for every field is much cheaper.
+    for name in result.names():
+        if result[name].indexed:
+            result[name].scorable = True
     return result
 
 
@@ -96,10 +143,22 @@ def open_index(folder: Path) -> index.Index:
 
 
 class Writer:
-    """Adds, replaces and deletes documents; one commit at the end (``with Writer(ix) as w: …``)."""
+    """Adds, replaces and deletes documents; one commit at the end (``with Writer(ix) as w: …``).
 
-    def __init__(self, ix: index.Index, fresh: bool = False) -> None:
-        self._writer = ix.writer(timeout=LOCK_TIMEOUT_S, limitmb=WRITER_MEMORY_MB)
+    A fresh build of many documents runs Whoosh's analysis in one process per core, each writing
+    its own segment (no merge at the end); postings are written uncompressed, which costs disk,
+    not time. Segments are left as separate files: Whoosh copies each part of a compound segment
+    into memory when it opens it, which would make every search pay for the size of the index.
+    """
+
+    def __init__(self, ix: index.Index, fresh: bool = False, size: int = 0) -> None:
+        settings = {"codec": W3Codec(compression=0), "compound": False}
+        procs = min(os.cpu_count() or 1, MAX_PROCS) if fresh and size >= PARALLEL_FROM else 1
+        if procs > 1:
+            sub = {**settings, "limitmb": WRITER_MEMORY_MB // procs}
+            self._writer = ix.writer(procs=procs, multisegment=True, subargs=sub, **sub)
+        else:
+            self._writer = ix.writer(timeout=LOCK_TIMEOUT_S, limitmb=WRITER_MEMORY_MB, **settings)
         self._fresh = fresh
 
     def __enter__(self) -> Writer:
@@ -147,7 +206,8 @@ def custom_fields(ix: index.Index) -> list[str]:
 
 def parse(ix: index.Index, text: str, custom: list[str]) -> query.Query:
     """A Whoosh query from query text already rewritten by query.py (dates and phones made explicit)."""
-    parser = qparser.QueryParser("text", ix.schema)
+    # Bare words look in names too, so that a name ranks its own contact first.
+    parser = qparser.MultifieldParser(["name", "text"], ix.schema, fieldboosts={"name": 3.0, "text": 1.0})
     parser.add_plugin(qparser.FuzzyTermPlugin())
     parser.add_plugin(qparser.FieldAliasPlugin({CUSTOM_PREFIX + name: [name] for name in custom}))
     return parser.parse(text)
@@ -169,7 +229,8 @@ def run(
             hits = [Hit(hit["row"], hit.score if isinstance(hit.score, float) else 0.0) for hit in results]
             words = sorted({
                 (field, text.decode("utf-8") if isinstance(text, bytes) else text)
-                for field, text in parsed.existing_terms(searcher.reader(), expand=True)
+                for leaf in parsed.leaves()
+                for field, text in leaf.existing_terms(searcher.reader(), expand=True)
                 if field in ("text", "name", "company", "title")
             })
             return hits, len(results), words

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from .errors import InvalidValueError
 
 DATE_FIELDS = ("last_contact", "created")
+NONE = "none"
 RELATIVE = re.compile(r"([+-])(\d+)\s*(d|days?|w|weeks?|m|months?|y|years?)", re.IGNORECASE)
 SEGMENT = re.compile(r'"[^"]*"|(?<![\w.+-])@([\w-]+)')
 CLAUSE = re.compile(
@@ -59,11 +60,12 @@ def rewrite(
         if name is None:
             return match.group(0)
         if name in DATE_FIELDS:
-            return f"{name}:{date_range(value, today)}"
+            value = date_range(value, today)
+            return f"(NOT {name}:[to])" if value == NONE else f"{name}:{value}"
         if name == "phone":
             raise InvalidValueError(f"phone:{value} has no digits to look for: use phone:7946 or phone:\"+44 20 …\"")
         if name not in fields:
-            raise InvalidValueError(f"no field '{name}' to search (fields: {', '.join(sorted(fields))})")
+            raise InvalidValueError(f"no field '{name}' to search (fields: {', '.join(sorted(set(fields)))})")
         return match.group(0)
 
     return CLAUSE.sub(replace, text)
@@ -72,27 +74,26 @@ def rewrite(
 def date_range(value: str, today: dt.date) -> str:
     """A clause's value as a Whoosh range over YYYYMMDD numbers; `none` is "no date"."""
     value = value.strip()
-    if value.lower() == "none":
-        return "0"
+    if value.lower() == "none":  # rewritten to "no value in this field"
+        return NONE
     bracket = re.fullmatch(r"([\[{])\s*(.*?)\s*([\]}])", value)
     if bracket:
         low, _, high = _split_range(bracket.group(2))
-        start = _number(day_span(low, today)[0]) if low else 1
-        end = _number(day_span(high, today)[1]) if high else 99991231
+        start = _number(day_span(low, today)[0]) if low else ""
+        end = _number(day_span(high, today)[1]) if high else ""
         if bracket.group(1) == "{" and low:
             start = _number(day_span(low, today)[1] + dt.timedelta(days=1))
         if bracket.group(3) == "}" and high:
             end = _number(day_span(high, today)[0] - dt.timedelta(days=1))
-        return f"[{start} to {end}]"
+        return f"[{start} to {end}]".replace("[ to", "[to")
     operator = re.match(r"<=|>=|<|>", value)
     op = operator.group(0) if operator else ""
     first, last = day_span(value[len(op):], today)
-    bounds = {
-        "<": (1, _number(first - dt.timedelta(days=1))), "<=": (1, _number(last)),
-        ">": (_number(last + dt.timedelta(days=1)), 99991231), ">=": (_number(first), 99991231),
-        "": (_number(first), _number(last)),
-    }[op]
-    return f"[{bounds[0]} to {bounds[1]}]"
+    if op in ("<", "<="):
+        return f"[to {_number(first - dt.timedelta(days=1)) if op == '<' else _number(last)}]"
+    if op in (">", ">="):
+        return f"[{_number(last + dt.timedelta(days=1)) if op == '>' else _number(first)} to]"
+    return f"[{_number(first)} to {_number(last)}]"
 
 
 def _split_range(inner: str) -> tuple[str, str, str]:

@@ -19,17 +19,20 @@ class Snippet:
 
 
 def find(path: Path, words: set[str], width: int = WIDTH) -> Snippet | None:
-    """The first body line of ``path`` containing one of ``words`` (indexed, folded forms), clipped to ``width``."""
+    """The body line of ``path`` with the most of ``words`` (indexed, folded forms), clipped to ``width``."""
     try:
         lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
     except OSError:
         return None
     start = _body_start(lines)
+    best: tuple[int, int, list[tuple[int, int]]] | None = None
     for number, line in enumerate(lines[start - 1:], start):
-        spans = [m.span() for m in WORD.finditer(line) if fold(m.group(0)) in words]
-        if spans:
-            return _clip(line, spans, number, width)
-    return None
+        matched = [(m.span(), fold(m.group(0))) for m in WORD.finditer(line)]
+        spans = [span for span, word in matched if word in words]
+        distinct = len({word for _, word in matched if word in words})
+        if spans and (best is None or distinct > best[0]):
+            best = (distinct, number, spans)
+    return _clip(lines[best[1] - 1], best[2], best[1], width) if best else None
 
 
 def _body_start(lines: list[str]) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import CONFIG_NAME, VaultConfig, load_config
-from .errors import AmbiguousError, NoVaultError, NotFoundError, ParseError, VaultError
+from .errors import AmbiguousError, NoVaultError, NotFoundError, ParseError
 from .handles import fold, is_valid
 
 if TYPE_CHECKING:
