@@ -105,7 +105,7 @@ def timed(command: list[str], runs: int, before: object = None) -> float:
         if callable(before):
             before()
         start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 

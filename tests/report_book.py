@@ -23,8 +23,8 @@ Funnel from 2026-09-01 to 2026-11-23:
 
 Interactions (owner): see INTERACTIONS; 9 fall in the period, per week from Monday 2026-08-31.
 Going cold (default cadence 90d): dan 206/90 = 2.29, ben 64/30 = 2.13, cat 175/90 = 1.94 (never
-contacted: silent since first committed 06-01), eve 49/42 = 1.17, gus 42/92 (3m) = 0.46,
-fay 7/90 = 0.08, ivy 3/90 = 0.03, ann 0/90 = 0.
+contacted: silent since first committed 06-01), gus 42/92 (3m from 10-12) = 0.46, fay 7/90 = 0.08,
+ivy 3/90 = 0.03; eve (a meeting on 11-30) and ann (one today) have their next contact planned.
 """
 from __future__ import annotations
 

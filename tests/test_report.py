@@ -141,14 +141,20 @@ def test_going_cold(report) -> None:
         ("dan", "2026-05-01", "2026-05-01", 206, "90d", 90, 2.29),
         ("ben", "2026-09-20", "2026-09-20", 64, "30d", 30, 2.13),
         ("cat", None, "2026-06-01", 175, "90d", 90, 1.94),  # never contacted: silent since it was committed
-        ("eve", "2026-10-05", "2026-10-05", 49, "6w", 42, 1.17),  # the meeting on 11-30 has not happened yet
-        ("gus-group", "2026-10-12", "2026-10-12", 42, "3m", 92, 0.46),
+        ("gus-group", "2026-10-12", "2026-10-12", 42, "3m", 92, 0.46),  # 2026-10-12 + 3 months is 92 days on
         ("fay", "2026-11-16", "2026-11-16", 7, "90d", 90, 0.08),
         ("ivy", "2026-11-20", "2026-11-20", 3, "90d", 90, 0.03),
-        ("ann", "2026-11-23", "2026-11-23", 0, "90d", 90, 0.0),
-    ]
-    assert data["overdue"] == 4
+    ]  # eve has a meeting on 11-30 and ann one today: their next contact is planned, as in the agenda
+    assert data["overdue"] == 3
     assert [c["handle"] for c in report("--cold", "2")["going_cold"]] == ["dan", "ben"]
+
+
+def test_overdue_is_the_day_the_cadence_has_passed(book: Path, invoke) -> None:
+    # ben: last contact 2026-09-20, keep_in_touch 30d: due on 2026-10-20
+    for today, overdue in (("2026-10-19", False), ("2026-10-20", True)):
+        result = invoke("-C", book, "--today", today, "report", "--format", "json")
+        ben = next(c for c in json.loads(result.stdout)["going_cold"] if c["handle"] == "ben")
+        assert (ben["silence_days"] >= ben["cadence_days"]) is overdue
 
 
 def test_the_report_as_text(book: Path, invoke) -> None:
@@ -169,12 +175,12 @@ def test_the_report_as_text(book: Path, invoke) -> None:
            f"  2026-09-01     1      1        ·        ·     ·      2  {bar(2, 2)}\n" \
            "  2026-09-07     ·      ·        ·        ·     ·      0\n" in out
     assert "  WEEK        ALICE  BOB  CHEN  (NONE)  TOTAL\n" in out
-    assert "Going cold: 4 contacts silent longer than their keep-in-touch\n" in out
-    assert "  NAME        OWNER  STAGE     LAST CONTACT              SILENT  CADENCE  SILENCE/CADENCE\n" \
-           "  Dan Dunn    bob    churned   2026-05-01                 206 d      90d            2.29×\n" \
-           "  Ben Baker   bob    customer  2026-09-20                  64 d      30d            2.13×\n" \
-           "  Cat Cole    alice  lead      never (added 2026-06-01)   175 d      90d            1.94×\n" in out
-    assert "  Fay Fox            prospect  2026-11-16                   7 d      90d            0.08×\n" in out
+    assert "Going cold: 3 contacts overdue for their keep-in-touch\n" in out
+    assert "  NAME       OWNER  STAGE     LAST CONTACT              SILENT  CADENCE  SILENCE/CADENCE\n" \
+           "  Dan Dunn   bob    churned   2026-05-01                 206 d      90d            2.29×\n" \
+           "  Ben Baker  bob    customer  2026-09-20                  64 d      30d            2.13×\n" \
+           "  Cat Cole   alice  lead      never (added 2026-06-01)   175 d      90d            1.94×\n" in out
+    assert "  Fay Fox           prospect  2026-11-16                   7 d      90d            0.08×\n" in out
 
 
 def test_bars_are_unicode_blocks_in_proportion() -> None:
@@ -197,7 +203,7 @@ def test_the_report_as_csv(report, book: Path, invoke) -> None:
     assert figures[("activity by kind", "2026-09-14", "meeting")] == "1"
     assert figures[("activity by owner", "2026-11-23", "alice")] == "1"
     assert figures[("going cold", "dan", "ratio")] == "2.29"
-    assert len(rows) == 1 + 1 + 8 + (3 + 4 * 2) + 13 * 5 + 13 * 4 + 8 * 3
+    assert len(rows) == 1 + 1 + 8 + (3 + 4 * 2) + 13 * 5 + 13 * 4 + 6 * 3
 
 
 def test_a_vault_outside_git_has_no_funnel_history(book: Path, tmp_path: Path, invoke) -> None:
@@ -303,7 +309,7 @@ def test_a_browser_renders_the_report_as_it_is(book: Path, tmp_path: Path, invok
     result = invoke("-C", book, "--today", TODAY, "report", "--format", "html", "-o", page)
     assert result.exit_code == 0
     dom = run_chromium(browser, page, "--dump-dom")
-    assert dom.count("<svg") == 4 and "Going cold: 4 contacts" in dom
+    assert dom.count("<svg") == 4 and "Going cold: 3 contacts" in dom
     screenshot = tmp_path / "shot.png"
     run_chromium(browser, page, f"--screenshot={screenshot}", "--window-size=1000,2400")
     assert screenshot.stat().st_size > 10_000  # a page with charts, not a blank one
@@ -318,7 +324,7 @@ def test_a_query_limits_the_report(report) -> None:
     assert (lead["were_at"], lead["moved_on"], lead["rate"], lead["median_days"]) == (3, 3, 100.0, 41.0)
     assert (prospect["were_at"], prospect["moved_on"], prospect["rate"]) == (2, 1, 50.0)
     assert data["activity"]["totals"] == weekly(w0=2, w2=2, w11=2, w12=1)
-    assert [c["handle"] for c in data["going_cold"]] == ["ben", "fay", "ivy", "ann"]
+    assert [c["handle"] for c in data["going_cold"]] == ["ben", "fay", "ivy"]
     assert report("stage:churned OR owner:chen")["contacts"] == 2
 
 

@@ -78,8 +78,8 @@ class ColdContact:
     silent_since: str  # the last interaction, or the day the contact was first committed
     silence_days: int
     cadence: str  # keep_in_touch (the contact's own, or vault.yaml's)
-    cadence_days: int
-    ratio: float  # silence_days / cadence_days: above 1 is overdue
+    cadence_days: int  # the cadence in days, counted from silent_since
+    ratio: float  # silence_days / cadence_days: 1 or more is overdue
 
 
 @dataclass
@@ -93,7 +93,7 @@ class Report:
     funnel_from_history: bool  # False when the vault is not in git: only the counts of now
     activity: Activity
     going_cold: list[ColdContact]
-    overdue: int  # contacts silent for longer than their cadence
+    overdue: int  # contacts whose silence has lasted their cadence
 
 
 @dataclass
@@ -235,34 +235,47 @@ def _days(span: str, today: dt.date) -> int:
     return (today - (today - parse_duration(span))).days
 
 
+def _cadence(item: Summary, default: str, parsed: dict[str, relativedelta]) -> tuple[str, relativedelta]:
+    """The contact's keep_in_touch as written and as a delta; vault.yaml's when it has none (or a wrong one)."""
+    for cadence in (item.facts.fields.get("keep_in_touch", "").strip(), default):
+        if not cadence:
+            continue
+        if cadence not in parsed:
+            try:
+                parsed[cadence] = parse_duration(cadence)
+            except InvalidValueError:
+                continue
+        return cadence, parsed[cadence]
+    raise InvalidValueError(f"'{default}' is not a duration")  # default_cadence() checked it already
+
+
 def going_cold(items: list[Summary], default_cadence: str, timelines: dict[str, list[StageEvent]] | None,
                today: dt.date) -> list[ColdContact]:
-    """Every contact with a known silence, the longest relative to its keep-in-touch cadence first.
+    """Contacts with no contact planned, the longest silence relative to their keep-in-touch cadence first.
 
     Silence runs from the last interaction on or before today; a contact with none is silent
-    since it was first committed (and left out when that is unknown).
+    since it was first committed (and left out when that is unknown). As in the agenda, a contact
+    with an interaction dated today or later is left out (the next contact is planned), and one
+    whose silence has lasted its cadence (last contact + cadence <= today) is overdue.
     """
     found = []
-    lengths: dict[str, int | None] = {}  # cadence -> days (None: not a duration); a few distinct ones
+    parsed: dict[str, relativedelta] = {}  # a few distinct cadences, read once
     for item in items:
-        cadence = item.facts.fields.get("keep_in_touch", "").strip() or default_cadence
-        if cadence not in lengths:
-            try:
-                lengths[cadence] = _days(cadence, today)
-            except InvalidValueError:
-                lengths[cadence] = None
-        cadence_days = lengths[cadence]
-        if cadence_days is None:
-            cadence, cadence_days = default_cadence, _days(default_cadence, today)
-        past = [d for d in item.facts.interactions if d <= today.isoformat()]
-        history = (timelines or {}).get(item.path)
-        start = past[-1] if past else (history[0].day.isoformat() if history else None)
-        if start is None or cadence_days <= 0:
+        if item.facts.interactions and item.facts.interactions[-1] >= today.isoformat():
             continue
-        silence = (today - dt.date.fromisoformat(start)).days
-        found.append(ColdContact(item.handle, item.name, item.facts.owner, item.facts.stage,
-                                 past[-1] if past else None, start, silence, cadence, cadence_days,
-                                 round(silence / cadence_days, 2)))
+        history = (timelines or {}).get(item.path)
+        last = item.facts.interactions[-1] if item.facts.interactions else None
+        start = last or (history[0].day.isoformat() if history else None)
+        if start is None:
+            continue
+        cadence, delta = _cadence(item, default_cadence, parsed)
+        begin = dt.date.fromisoformat(start)
+        cadence_days = ((begin + delta) - begin).days
+        if cadence_days <= 0:
+            continue
+        silence = (today - begin).days
+        found.append(ColdContact(item.handle, item.name, item.facts.owner, item.facts.stage, last, start, silence,
+                                 cadence, cadence_days, round(silence / cadence_days, 2)))
     found.sort(key=lambda c: (-c.ratio, -c.silence_days, c.name.casefold()))
     return found
 
@@ -325,6 +338,6 @@ def build_report(
         breakdowns=[breakdown(items, b, order.get(b, [])) for b in by],
         funnel=funnel(items, stages, timelines, since, today), funnel_from_history=timelines is not None,
         activity=activity(items, vault.config.interaction_kinds, since, today, period),
-        going_cold=cold_list[:cold], overdue=sum(1 for c in cold_list if c.silence_days > c.cadence_days),
+        going_cold=cold_list[:cold], overdue=sum(1 for c in cold_list if c.silence_days >= c.cadence_days),
     )
     return ReportResult(report, loaded.problems)

@@ -90,7 +90,7 @@ def activity_html(activity: Activity) -> str:
 
 
 def cold_html(cold: list[ColdContact], overdue: int) -> str:
-    title = f"Going cold: {overdue} contact{'' if overdue == 1 else 's'} silent longer than their keep-in-touch"
+    title = f"Going cold: {overdue} contact{'' if overdue == 1 else 's'} overdue for their keep-in-touch"
     rows = [(c.name, c.owner, c.stage, c.last_contact or f"never (added {c.silent_since})", c.silence_days,
              c.cadence, f"{c.ratio:.2f}×") for c in cold]
     headers = ["name", "owner", "stage", "last contact", "silent (days)", "cadence", "silence / cadence"]

@@ -82,7 +82,7 @@ def activity_lines(activity: Activity) -> list[str]:
 
 
 def cold_lines(cold: list[ColdContact], overdue: int) -> list[str]:
-    title = f"Going cold: {overdue} contact{'' if overdue == 1 else 's'} silent longer than their keep-in-touch"
+    title = f"Going cold: {overdue} contact{'' if overdue == 1 else 's'} overdue for their keep-in-touch"
     if not cold:
         return [title]
     rows = [
