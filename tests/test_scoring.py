@@ -152,7 +152,8 @@ def test_silence_counts_past_interactions_only() -> None:
 
 def test_an_appointment_is_after_today_and_a_task_is_overdue_the_day_after_it_was_due() -> None:
     ruleset = rules("scoring: [{appointment: 7d, points: 10}, {overdue_task: true, points: -5}]")
-    assert score(Facts(interactions=[TODAY.isoformat()], open_task_dues=[TODAY.isoformat()]), ruleset, TODAY).lines == []
+    today_only = Facts(interactions=[TODAY.isoformat()], open_task_dues=[TODAY.isoformat()])
+    assert score(today_only, ruleset, TODAY).lines == []
     assert score(Facts(interactions=["2026-11-30"], open_task_dues=["2026-11-22"]), ruleset, TODAY).lines == [
         (10, "appointment on 2026-11-30 (within 7 days)"), (-5, "an overdue task (due 2026-11-22)"),
     ]

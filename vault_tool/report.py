@@ -324,9 +324,10 @@ def build_report(
         period = period_of(per, since, today)
     stages = funnel_stages(vault)
     default_cadence(vault, today)
+    selected = matching_paths(vault, query)  # first: a wrong query fails at once
     with ThreadPoolExecutor(max_workers=1) as pool:  # git reads its log while the files are read here
         history = pool.submit(stage_timelines, vault.root, vault.contacts_dir, vault.state_dir / HISTORY_CACHE)
-        loaded = load_summaries(vault, matching_paths(vault, query))
+        loaded = load_summaries(vault, selected)
         timelines = history.result()
     items = loaded.items
     for name in by:

@@ -89,7 +89,8 @@ def stacked_columns(title: str, buckets: Sequence[str], series: dict[str, Sequen
     legend_y = base + 36
     x = left
     for s, name in enumerate(series):
-        body.append(f'<rect class="key" x="{x:.1f}" y="{legend_y - 10:.1f}" width="10" height="10" fill="{colour(s)}"/>')
+        body.append(f'<rect class="key" x="{x:.1f}" y="{legend_y - 10:.1f}" width="10" height="10" '
+                    f'fill="{colour(s)}"/>')
         body.append(_text(x + 14, legend_y, name))
         x += 14 + LABEL_CHAR * len(name) + 16
     return _svg(max(left + plot_w + 10, x), legend_y + 10, title, body)

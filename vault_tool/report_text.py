@@ -67,7 +67,8 @@ def _series_lines(title: str, activity: Activity, series: dict[str, list[int]]) 
     totals = [sum(column) for column in zip(*series.values())] if series else [0] * len(activity.buckets)
     largest = max(totals, default=0)
     rows = [
-        [start] + [str(values[i]) if values[i] else "·" for values in series.values()] + [str(totals[i]), bar(totals[i], largest)]
+        [start] + [str(values[i]) if values[i] else "·" for values in series.values()]
+        + [str(totals[i]), bar(totals[i], largest)]
         for i, start in enumerate(activity.buckets)
     ]
     headers = [activity.per.upper()] + [name.upper() for name in series] + ["TOTAL", ""]

@@ -260,8 +260,9 @@ def _field(rule: Rule, facts: Facts, today: dt.date) -> str | None:
         return None
     if (rule.minimum is not None and number < rule.minimum) or (rule.maximum is not None and number > rule.maximum):
         return None
-    bounds = [f"≥ {rule.minimum:g}" if rule.minimum is not None else "", f"≤ {rule.maximum:g}" if rule.maximum is not None else ""]
-    return f"{name} {value} ({', '.join(b for b in bounds if b)})"
+    bounds = [f"≥ {rule.minimum:g}"] if rule.minimum is not None else []
+    bounds += [f"≤ {rule.maximum:g}"] if rule.maximum is not None else []
+    return f"{name} {value} ({', '.join(bounds)})"
 
 
 def _window_start(rule: Rule, today: dt.date) -> dt.date:

@@ -78,7 +78,8 @@ def save_segment(vault: Vault, name: str, query: str, replace: bool = False) -> 
 
         current = load_config(vault.root).segments
         if name in current and current[name] == query:
-            return Change(name, vault.root / CONFIG_NAME, f"Segment {name} is already '{query}'", changed=False), matches
+            same = Change(name, vault.root / CONFIG_NAME, f"Segment {name} is already '{query}'", changed=False)
+            return same, matches
         if name in current and not replace:
             raise InvalidValueError(f"segment '{name}' already exists ('{current[name]}'): add --replace to change it")
         verb = "Change" if name in current else "Save"

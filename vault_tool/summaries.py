@@ -99,7 +99,8 @@ def _summarise_all(root: Path, paths: list[Path]) -> list[dict[str, Any]]:
     # spawn, not fork: the report reads git history on a thread meanwhile, and forking a process
     # that has threads can copy a lock held by one of them
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        first, second = pool.submit(_summarise_batch, root, paths[:half]), pool.submit(_summarise_batch, root, paths[half:])
+        first = pool.submit(_summarise_batch, root, paths[:half])
+        second = pool.submit(_summarise_batch, root, paths[half:])
         return first.result() + second.result()
 
 

@@ -14,7 +14,8 @@ FORMATS = ("text", "json", "csv", "html")
 @click.argument("query", required=False)
 @click.option("--by", "by", multiple=True, metavar="FIELD",
               help="Count contacts by stage, tag, owner, company, kind or any field (repeat for more; default stage).")
-@click.option("--since", metavar="DATE", help="Start of the period for the funnel and activity (default: 3 months ago).")
+@click.option("--since", metavar="DATE",
+              help="Start of the period for the funnel and activity (default: 3 months ago).")
 @click.option("--per", type=click.Choice(["week", "month"]), help="Activity per week or month (default: week for "
               "up to 26 weeks).")
 @click.option("--cold", type=click.IntRange(min=0), default=10, show_default=True,
