@@ -22,6 +22,7 @@ COMMANDS = {
     "tag": "field_cmds:tag",
     "log": "log_cmd:log",
     "list": "list_cmd:list_",
+    "check": "check_cmd:check",
 }
 
 
