@@ -23,6 +23,7 @@ COMMANDS = {
     "log": "log_cmd:log",
     "list": "list_cmd:list_",
     "check": "check_cmd:check",
+    "merge-driver": "merge_cmd:merge_driver",
 }
 
 

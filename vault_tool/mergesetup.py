@@ -1,0 +1,51 @@
+"""Registering the `vault` merge driver in a clone's git config (it is not versioned, so every clone needs it).
+
+`.gitattributes` (versioned) says `contacts/**/*.md merge=vault`; the clone's
+`.git/config` says what `vault` runs. The command is this very interpreter
+with `-m vault_tool`, so it works from a virtual environment that is not on
+PATH; git runs it through the shell, so the interpreter's path is quoted.
+"""
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import git
+from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+
+from .errors import GitError
+
+DRIVER = "vault"
+DRIVER_NAME = "contact vault files (fields, notes and interactions merged by contacts)"
+
+
+def driver_command(python: str | None = None) -> str:
+    """What git runs: ``python -m vault_tool merge-driver %O %A %B %L %P`` with the path quoted for sh."""
+    return f"{shlex.quote(python or sys.executable)} -m vault_tool merge-driver %O %A %B %L %P"
+
+
+def registered_command(workdir: Path) -> str | None:
+    """The driver command this clone runs for `merge=vault` files, or None if there is none."""
+    try:
+        with git.Repo(workdir, search_parent_directories=True) as repo:
+            return repo.git.config("--get", f"merge.{DRIVER}.driver").strip() or None
+    except (GitCommandError, InvalidGitRepositoryError, NoSuchPathError):
+        return None
+
+
+def register(workdir: Path) -> bool:
+    """Point the clone's `merge.vault.driver` at this interpreter; True if the config changed."""
+    command = driver_command()
+    if registered_command(workdir) == command:
+        return False
+    try:
+        with git.Repo(workdir, search_parent_directories=True) as repo:
+            repo.git.config("--local", f"merge.{DRIVER}.name", DRIVER_NAME)
+            repo.git.config("--local", f"merge.{DRIVER}.driver", command)
+    except (InvalidGitRepositoryError, NoSuchPathError):
+        raise GitError(f"{workdir}: not inside a git repository; run 'contacts init' there") from None
+    except GitCommandError as exc:
+        detail = (exc.stderr or str(exc)).strip().splitlines()
+        raise GitError(f"{workdir}: cannot register the merge driver ({detail[-1] if detail else 'no detail'})") from None
+    return True
