@@ -23,9 +23,12 @@ FAR_FUTURE_YEARS = 10
 
 
 def check_parses(record: FileRecord, context: CheckContext) -> list[Problem]:
-    """The file is UTF-8, has front matter, the YAML parses, is a mapping and has a name."""
-    if record.error is None:
-        return []
+    """The file is UTF-8, has front matter, the YAML parses, is a mapping and has a name.
+
+    A file with a conflict marker is reported for the marker only: that is what to fix first.
+    """
+    if record.error is None or (record.text is not None and conflict_markers_in(record.path, record.text)):
+        return []  # a conflict marker is the cause: check_conflict_markers reports it
     return [Problem(record.path, record.error.line or 1, ERROR, record.error.message, "parse")]
 
 

@@ -162,3 +162,8 @@ def created_dates(folder: Path) -> dict[str, str]:
         if origin in added:
             dates[stem] = added[origin]
     return dates
+
+
+def identity_env(repo: git.Repo) -> dict[str, str] | None:
+    """Author and committer variables for git commands that commit (rebase, merge) on a machine with no identity."""
+    return _identity_env(repo)

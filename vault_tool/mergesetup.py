@@ -49,3 +49,15 @@ def register(workdir: Path) -> bool:
         detail = (exc.stderr or str(exc)).strip().splitlines()
         raise GitError(f"{workdir}: cannot register the merge driver ({detail[-1] if detail else 'no detail'})") from None
     return True
+
+
+def driver_labels(workdir: Path) -> tuple[str, str]:
+    """Conflict labels for (%A, %B): in a rebase %A is the upstream and %B your commit being replayed."""
+    try:
+        with git.Repo(workdir, search_parent_directories=True) as repo:
+            git_dir = Path(repo.git_dir)
+    except (InvalidGitRepositoryError, NoSuchPathError):
+        return "ours", "theirs"
+    if (git_dir / "rebase-merge").is_dir() or (git_dir / "rebase-apply").is_dir():
+        return "upstream", "yours"
+    return "yours", "theirs"

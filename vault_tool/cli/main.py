@@ -24,6 +24,8 @@ COMMANDS = {
     "list": "list_cmd:list_",
     "check": "check_cmd:check",
     "merge-driver": "merge_cmd:merge_driver",
+    "sync": "sync_cmd:sync",
+    "history": "history_cmd:history",
 }
 
 

@@ -29,8 +29,10 @@ def merge_driver(ctx: click.Context, base: Path, ours: Path, theirs: Path, marke
       python -m vault_tool merge-driver %O %A %B %L %P
     """
     from ..merge import Labels, merge_files
+    from ..mergesetup import driver_labels
 
-    conflicts = merge_files(base, ours, theirs, Labels(size=marker_size), path)
+    mine, other = driver_labels(Path.cwd())
+    conflicts = merge_files(base, ours, theirs, Labels(ours=mine, theirs=other, size=marker_size), path)
     if conflicts:
         where = path or str(ours)
         click.echo(f"contacts: {where}: {conflicts} conflict{'s' if conflicts != 1 else ''} left with markers", err=True)
