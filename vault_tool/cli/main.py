@@ -26,6 +26,7 @@ COMMANDS = {
     "merge-driver": "merge_cmd:merge_driver",
     "sync": "sync_cmd:sync",
     "history": "history_cmd:history",
+    "owners": "owners_cmd:owners",
 }
 
 
