@@ -451,3 +451,16 @@ def test_other_tools_contact_notes_are_named_not_fatal(example_copy: Path, invok
         "contacts/hal-person.md:2: error: 'name' is missing: every contact needs a name",
         "contacts/jane-doe.md:2: error: 'name' is missing: every contact needs a name",
     ]
+
+
+def test_reading_in_several_processes_finds_the_same_problems(example_copy: Path) -> None:
+    import datetime as dt
+
+    from vault_tool.checks import run_checks
+
+    write(example_copy, "contacts/messy.md", MESSY)
+    today = dt.date.fromisoformat(TODAY)
+    alone = run_checks(example_copy, today, parallel_from=10**9)
+    together = run_checks(example_copy, today, parallel_from=1)
+    assert together.problems == alone.problems
+    assert together.files == alone.files == 26

@@ -390,8 +390,10 @@ def merge_files(base: Path, ours: Path, theirs: Path, labels: Labels = Labels(),
 
 def _both_whole(ours: bytes, theirs: bytes, labels: Labels) -> bytes:
     """The last resort: both files whole, inside one pair of conflict markers."""
-    end = lambda data: data if not data or data.endswith(b"\n") else data + b"\n"  # noqa: E731
+    def ended(data: bytes) -> bytes:
+        return data if not data or data.endswith(b"\n") else data + b"\n"
+
     return (
-        f"{'<' * labels.size} {labels.ours}\n".encode() + end(ours) + f"{'=' * labels.size}\n".encode()
-        + end(theirs) + f"{'>' * labels.size} {labels.theirs}\n".encode()
+        f"{'<' * labels.size} {labels.ours}\n".encode() + ended(ours) + f"{'=' * labels.size}\n".encode()
+        + ended(theirs) + f"{'>' * labels.size} {labels.theirs}\n".encode()
     )
