@@ -20,6 +20,7 @@ _ESCAPED = re.compile(r"^(\\*)##[ \t]*\d{4}-\d{2}-\d{2}")
 _TASK = re.compile(r"^(?P<indent>[ \t]*)[-*+] \[(?P<mark>[ xX])\] (?P<text>.*?)[ \t]*$")
 _DUE = re.compile(r"(?:\bdue:|📅 ?)(?P<date>\S+)")
 _DONE = re.compile(r"(?:\bdone:|✅ ?)(?P<date>\S+)")
+_DATE_SIGNS = re.compile(r"(?:\b(?:due|done):|📅 ?|✅ ?)\S+")
 SEPARATOR = " — "
 DEFAULT_KIND = "note"
 
@@ -131,6 +132,11 @@ def parse_task(line: str, line_no: int = 0) -> Task | None:
                 task.problems.append(f"'{found.group(0)}' is not a date (use YYYY-MM-DD)")
             setattr(task, attr, day)
     return task
+
+
+def task_title(text: str) -> str:
+    """A task's text without its due and done markers: `Send notes due:2026-12-01` -> `Send notes`."""
+    return " ".join(_DATE_SIGNS.sub(" ", text).split())
 
 
 def parse_body(text: str, first_line: int = 1) -> Body:

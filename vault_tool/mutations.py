@@ -81,6 +81,16 @@ def _mutate(vault: Vault, query: str, make: Callable[[Contact], tuple[bytes | No
         return commit_change(vault, change, [contact.path])
 
 
+def mutate(vault: Vault, query: str, make: Callable[[Contact], tuple[bytes | None, str]]) -> Change:
+    """The change pattern, for modules that add changes of their own.
+
+    Under the vault's lock, re-read the contact ``query`` names and call ``make`` with it;
+    ``make`` returns the new bytes of its file (None: nothing to change) and the commit
+    message. The bytes are written atomically and committed.
+    """
+    return _mutate(vault, query, make)
+
+
 def add(vault: Vault, name: str, fields: dict[str, list[str]], note: str = "") -> Change:
     """Write a new contact file; ``fields`` maps field names to the words given for them."""
     name = _check_text("the name", name)
