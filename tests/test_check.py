@@ -464,3 +464,15 @@ def test_reading_in_several_processes_finds_the_same_problems(example_copy: Path
     together = run_checks(example_copy, today, parallel_from=1)
     assert together.problems == alone.problems
     assert together.files == alone.files == 26
+
+
+def test_fix_does_not_commit_the_users_work_in_progress(vault: Path, invoke, monkeypatch) -> None:
+    monkeypatch.chdir(vault)
+    draft = write(vault, "contacts/dora.md", "---\nname: Dora\ncountry: NO\n---\nStill writing.\n")
+    head = git(vault, "rev-parse", "HEAD")
+    result = check(invoke, vault, "--fix")
+    ok(result)
+    assert draft.read_text() == '---\nname: Dora\ncountry: "NO"\n---\nStill writing.\n'
+    assert "contacts/dora.md: fixed but not committed: it has other changes you have not committed" in result.stderr
+    assert git(vault, "rev-parse", "HEAD") == head
+    assert git(vault, "status", "--porcelain") == "?? contacts/dora.md\n"

@@ -40,6 +40,7 @@ class Fix:
 class FixResult:
     fixes: list[Fix] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
+    left_uncommitted: list[Path] = field(default_factory=list)  # fixed, but they had other uncommitted changes
     message: str = ""
     commit: CommitResult | None = None
     hint: str | None = None
@@ -121,8 +122,27 @@ def _commit_message(fixes: list[Fix], count: int) -> str:
     return f"{' and '.join(parts)} in {count} contact{'s' if count != 1 else ''}"
 
 
+def uncommitted(paths: list[Path], workdir: Path) -> set[Path]:
+    """Which of ``paths`` have changes git has not committed (or are not in git at all)."""
+    import git
+
+    if not paths:
+        return set()
+    with git.Repo(workdir, search_parent_directories=True) as repo:
+        top = Path(repo.working_tree_dir or workdir)
+        out = repo.git(c="core.quotePath=false").status(
+            "--porcelain", "-z", "--untracked-files=all", "--", *(str(p) for p in paths)
+        )
+    listed = {(top / entry[3:]).resolve() for entry in out.split("\x00") if len(entry) > 3}
+    return {p for p in paths if p.resolve() in listed}
+
+
 def fix_vault(vault: Vault, only: Collection[Path] | None = None) -> FixResult:
-    """Make every safe fix `contacts check` knows (in ``only`` those files), under the lock; commit them."""
+    """Make every safe fix `contacts check` knows (in ``only`` those files), under the lock; commit them.
+
+    A file that already had uncommitted changes is fixed but not committed, so the fix commit
+    never carries the user's work in progress.
+    """
     from . import gitstore
     from .mutations import IDENTITY_MARKER, vault_lock
 
@@ -130,7 +150,9 @@ def fix_vault(vault: Vault, only: Collection[Path] | None = None) -> FixResult:
     context = CheckContext(vault.root, config, vault.today(), phone_format)
     fixable = sorted({p.path for p in run_checks(vault.root, vault.today(), only=only).problems if p.fixable})
     result = FixResult()
+    in_git = vault.auto_commit and gitstore.repo_root(vault.root) is not None
     with vault_lock(vault):
+        result.left_uncommitted = sorted(uncommitted(fixable, vault.root)) if in_git else []
         for path in fixable:
             try:
                 data = path.read_bytes()
@@ -141,9 +163,10 @@ def fix_vault(vault: Vault, only: Collection[Path] | None = None) -> FixResult:
                 atomic_write(path, fixed)
                 result.fixes += fixes
                 result.paths.append(path)
-        if result.paths:
-            result.message = _commit_message(result.fixes, len(result.paths))
-            if vault.auto_commit and gitstore.repo_root(vault.root) is not None:
-                result.commit = gitstore.commit(result.paths, result.message, vault.root)
-                result.hint = gitstore.identity_hint(result.commit, vault.state_dir / IDENTITY_MARKER)
+        result.left_uncommitted = [p for p in result.left_uncommitted if p in result.paths]
+        to_commit = [p for p in result.paths if p not in result.left_uncommitted]
+        result.message = _commit_message([f for f in result.fixes if f.path in to_commit], len(to_commit))
+        if to_commit and in_git:
+            result.commit = gitstore.commit(to_commit, result.message, vault.root)
+            result.hint = gitstore.identity_hint(result.commit, vault.state_dir / IDENTITY_MARKER)
     return result

@@ -51,8 +51,11 @@ def _print_fixes(result: FixResult) -> None:
         click.echo(f"fixed {_shown(fix.path, Path.cwd())}:{fix.line}: {fix.message}", err=True)
     if result.commit is not None and result.commit.sha:
         click.echo(f"{result.message} (commit {result.commit.sha[:7]})", err=True)
-    elif result.paths:
+    elif result.paths and not result.left_uncommitted:
         click.echo(f"{result.message} (not committed)", err=True)
+    for path in result.left_uncommitted:
+        where = _shown(path, Path.cwd())
+        click.echo(f"{where}: fixed but not committed: it has other changes you have not committed", err=True)
     if result.hint:
         click.echo(f"hint: {result.hint}", err=True)
 
