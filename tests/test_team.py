@@ -170,7 +170,7 @@ def test_a_real_conflict_is_reported_and_nothing_is_lost(alice: Clone, bob: Clon
     result = bob.contacts("sync")
 
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: conflict in contacts/ada-lovelace.md: both sides set the same thing")
+    assert result.stderr.startswith("Error: conflict in contacts/ada-lovelace.md: both sides changed the same field")
     assert "git rebase --continue" in result.stderr and "git rebase --abort" in result.stderr
     assert "<<<<<<< upstream\ntitle: Chief Scientist\n=======\ntitle: Research Lead\n>>>>>>> yours\n" in bob.text()
     status = bob.out("status")

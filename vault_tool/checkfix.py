@@ -114,6 +114,8 @@ def fix_front_matter(path: Path, data: bytes, context: CheckContext) -> tuple[by
 
 
 def _commit_message(fixes: list[Fix], count: int) -> str:
+    if not count:
+        return ""
     parts = []
     if any(f.kind == "quote" for f in fixes):
         parts.append("Quote values YAML would misread")

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import phonenumbers
 import yaml
@@ -26,6 +26,9 @@ from . import contact as contact_mod
 from .config import CONFIG_NAME, VaultConfig, parse_config
 from .contact import Contact
 from .errors import ParseError
+
+if TYPE_CHECKING:
+    from .vaultchecks import Facts
 
 ERROR = "error"
 WARNING = "warning"
@@ -122,7 +125,6 @@ class CheckReport:
 
 
 FileCheck = Callable[[FileRecord, CheckContext], list[Problem]]
-VaultCheck = Callable[[list[FileRecord], CheckContext], list[Problem]]
 
 
 def numbers_and_booleans(resolver: type[yaml.resolver.BaseResolver]) -> re.Pattern[str]:
@@ -214,22 +216,18 @@ def _files(contacts_dir: Path) -> list[Path]:
     return sorted(_walk(contacts_dir))
 
 
-def _slim(record: FileRecord) -> FileRecord:
-    """The record without its body: what the vault-wide checks need, cheap to send between processes."""
-    contact, source = record.contact, record.contact.source if record.contact else None
-    if contact is None or source is None:
-        return replace(record, text=None)
-    head = replace(source, text=source.text[: source.body_start])
-    return replace(record, text=head.text, contact=replace(contact, interactions=[], tasks=[], notes="", source=head))
-
-
-def check_files(paths: list[Path], context: CheckContext) -> tuple[list[Problem], list[FileRecord]]:
-    """Read and check each file on its own; the records are returned for the vault-wide checks."""
+def check_files(paths: list[Path], context: CheckContext) -> tuple[list[Problem], list[Facts]]:
+    """Read and check each file on its own; the facts of each are returned for the vault-wide checks."""
     from .filechecks import FILE_CHECKS
+    from .vaultchecks import facts
 
-    records = [read_record(path) for path in paths]
-    problems = [problem for record in records for check in FILE_CHECKS for problem in check(record, context)]
-    return problems, records
+    problems: list[Problem] = []
+    found = []
+    for path in paths:
+        record = read_record(path)
+        problems += [problem for check in FILE_CHECKS for problem in check(record, context)]
+        found.append(facts(record, context))
+    return problems, found
 
 
 @contextmanager
@@ -250,11 +248,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check_chunk(args: tuple[list[Path], Path, VaultConfig, dt.date, str | None]) -> tuple[list[Problem], list[FileRecord]]:
+def _check_chunk(args: tuple[list[Path], Path, VaultConfig, dt.date, str | None]) -> tuple[list[Problem], list[Facts]]:
     paths, root, config, today, phone_format = args
     with _collector_paused():
-        problems, records = check_files(paths, CheckContext(root, config, today, phone_format))
-        return problems, [_slim(r) for r in records]
+        return check_files(paths, CheckContext(root, config, today, phone_format))
 
 
 def _workers() -> int:
@@ -266,7 +263,7 @@ def _workers() -> int:
 
 def check_all_files(
     paths: list[Path], context: CheckContext, parallel_from: int = PARALLEL_FROM
-) -> tuple[list[Problem], list[FileRecord]]:
+) -> tuple[list[Problem], list[Facts]]:
     """check_files over every file, in several processes when there are many files and several CPUs."""
     workers = min(_workers(), 8)
     if len(paths) < parallel_from or workers < 2:
@@ -275,12 +272,12 @@ def check_all_files(
     chunks = [(paths[i : i + size], context.root, context.config, context.today, context.phone_format)
               for i in range(0, len(paths), size)]
     problems: list[Problem] = []
-    records: list[FileRecord] = []
+    found: list[Facts] = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for chunk_problems, chunk_records in pool.map(_check_chunk, chunks):
+        for chunk_problems, chunk_facts in pool.map(_check_chunk, chunks):
             problems += chunk_problems
-            records += chunk_records
-    return problems, records
+            found += chunk_facts
+    return problems, found
 
 
 def run_checks(
@@ -298,17 +295,17 @@ def run_checks(
     config, problems, phone_format = load_config_for_check(root)
     context = CheckContext(root, config, today, phone_format)
     with _collector_paused():
-        file_problems, records = check_all_files(_files(root / "contacts"), context, parallel_from)
+        file_problems, found = check_all_files(_files(root / "contacts"), context, parallel_from)
         problems += file_problems
         for vault_check in VAULT_CHECKS:
-            problems.extend(vault_check(records, context))
+            problems.extend(vault_check(found, context))
     if only is not None:
         wanted = {Path(p).resolve() for p in only}
         problems = [p for p in problems if p.path.resolve() in wanted]
     if strict:
         problems = [replace(p, severity=ERROR) for p in problems]
     problems.sort(key=lambda p: (p.path != root / CONFIG_NAME, str(p.path), p.line, p.severity, p.message))
-    return CheckReport(problems, len(records))
+    return CheckReport(problems, len(found))
 
 
 # Shared by the checks

@@ -173,7 +173,7 @@ def _rebase(repo: git.Repo, upstream: str, env: dict[str, str] | None) -> None:
             raise _fail(f"git rebase onto {upstream} failed", exc) from None
         files = " ".join(conflicted)
         raise GitError(
-            f"conflict in {', '.join(conflicted)}: both sides set the same thing to different values. "
+            f"conflict in {', '.join(conflicted)}: both sides changed the same field or line differently. "
             f"Both are in the file between <<<<<<< and >>>>>>> lines (contacts check shows where): keep the right "
             f"one, delete the markers, then: git add {files} && git rebase --continue && contacts sync. "
             f"To go back to where you were: git rebase --abort"
