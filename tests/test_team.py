@@ -354,6 +354,34 @@ def test_git_cherry_pick(alice: Clone) -> None:
     assert text.count("## 2026-11-23") == 2
 
 
+def test_git_revert_of_an_older_change(alice: Clone) -> None:
+    alice.ok("log", "ada", "call", "Wrong contact", "-m", "This was for Charles.")
+    wrong = alice.out("rev-parse", "HEAD").strip()
+    alice.ok("log", "ada", "email", "Later", "-m", "A later email.")
+    alice.ok("set", "ada", "stage", "churned")
+
+    done = alice.git("revert", "--no-edit", wrong, check=False)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = alice.text()
+    assert "This was for Charles." not in text
+    assert "A later email." in text and "stage: churned\n" in text
+
+
+def test_git_stash_pop_over_a_pulled_change(alice: Clone, bob: Clone) -> None:
+    alice.ok("log", "ada", "call", "Alice's call", "-m", "From Alice.")
+    alice.ok("sync")
+    ada = bob.root / ADA
+    ada.write_text(ada.read_text() + "\n## 2026-11-23 note — By hand\nBob's draft.\n")  # not committed
+    bob.git("stash")
+    bob.git("pull", "-q", "--rebase")
+
+    done = bob.git("stash", "pop", check=False)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "From Alice." in bob.text() and "Bob's draft." in bob.text()
+
+
 def test_the_driver_with_spaces_in_every_path(tmp_path: Path) -> None:
     """The repository and the interpreter both live in folders with spaces: git's sh must get them quoted."""
     shim_dir = tmp_path / "my tools"
