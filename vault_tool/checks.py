@@ -1,9 +1,10 @@
 """Validation of a vault, for people and for CI: every check is a small function that returns problems.
 
 A problem names the file, the line, its severity and what is wrong. Checks of one
-file take a ``FileRecord`` (the file read once); checks of the vault as a whole
-take every record. Nothing here prints or exits: the command line formats the
-report and chooses the exit status.
+file (filechecks.py) take a ``FileRecord``, the file read once; checks of the
+vault as a whole (vaultchecks.py) take the few ``Facts`` each file contributes.
+Nothing here prints or exits: the command line formats the report and chooses
+the exit status.
 """
 from __future__ import annotations
 

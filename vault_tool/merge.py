@@ -199,7 +199,7 @@ def _with_newline(text: str, newline: str) -> str:
 def _key_text(front: str, key: str, value: Any, newline: str) -> str:
     """The lines of ``key`` set to ``value``, written in the style of ``front`` (minimal diff)."""
     edited = yamledit.edit_mapping(front, {key: value}, newline, QUOTED_FIELDS)
-    start, end = _spans(edited)[key]
+    start, end = _spans(edited)[str(key)]
     return _with_newline(edited[start:end], newline)
 
 
@@ -224,18 +224,19 @@ def merge_front_matter(base: Parts, ours: Parts, theirs: Parts, labels: Labels) 
     """The merged front matter text (ours' text with theirs' changes made in it) and its conflict count."""
     front, newline = _with_newline(ours.front, ours.newline), ours.newline
     ours_spans, theirs_spans = _spans(front), _spans(theirs.front)
-    theirs_keys = list(theirs.meta)
+    theirs_keys = [str(k) for k in theirs.meta]
     edits: list[tuple[int, int, int, str]] = []  # (start, end, order, text)
     expected: dict[str, Any] = {}
     conflicts = 0
     for order, key in enumerate(list(ours.meta) + [k for k in theirs.meta if k not in ours.meta]):
         b, o, t = (p.meta.get(key, MISSING) for p in (base, ours, theirs))
-        start, end = ours_spans.get(key) or (_insert_at(key, theirs_keys, ours_spans, len(front)),) * 2
+        name = str(key)  # the text's key (a YAML key may load as a number)
+        start, end = ours_spans.get(name) or (_insert_at(name, theirs_keys, ours_spans, len(front)),) * 2
         try:
             value = _three_way(b, o, t, key)
         except _Conflict:
             conflicts += 1
-            theirs_text = theirs.front[slice(*theirs_spans[key])] if key in theirs_spans else ""
+            theirs_text = theirs.front[slice(*theirs_spans[name])] if name in theirs_spans else ""
             edits.append((start, end, order, _conflict_block(front[start:end], theirs_text, labels, newline)))
             continue
         if value is not MISSING:
@@ -244,8 +245,8 @@ def merge_front_matter(base: Parts, ours: Parts, theirs: Parts, labels: Labels) 
             continue
         if value is MISSING:
             edits.append((start, end, order, ""))
-        elif value is t and key in theirs_spans:
-            edits.append((start, end, order, _with_newline(theirs.front[slice(*theirs_spans[key])], newline)))
+        elif value is t and name in theirs_spans:
+            edits.append((start, end, order, _with_newline(theirs.front[slice(*theirs_spans[name])], newline)))
         else:
             edits.append((start, end, order, _key_text(front, key, value, newline)))
     for start, end, _, text in sorted(edits, reverse=True):
