@@ -7,12 +7,10 @@ PATH; git runs it through the shell, so the interpreter's path is quoted.
 """
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from pathlib import Path
-
-import git
-from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
 from .errors import GitError
 
@@ -27,6 +25,9 @@ def driver_command(python: str | None = None) -> str:
 
 def registered_command(workdir: Path) -> str | None:
     """The driver command this clone runs for `merge=vault` files, or None if there is none."""
+    import git
+    from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+
     try:
         with git.Repo(workdir, search_parent_directories=True) as repo:
             return repo.git.config("--get", f"merge.{DRIVER}.driver").strip() or None
@@ -36,6 +37,9 @@ def registered_command(workdir: Path) -> str | None:
 
 def register(workdir: Path) -> bool:
     """Point the clone's `merge.vault.driver` at this interpreter; True if the config changed."""
+    import git
+    from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+
     command = driver_command()
     if registered_command(workdir) == command:
         return False
@@ -51,13 +55,26 @@ def register(workdir: Path) -> bool:
     return True
 
 
+def git_dir(workdir: Path) -> Path | None:
+    """The repository's git folder, found like git does (`$GIT_DIR`, a `.git` folder, or a `.git` file)."""
+    if os.environ.get("GIT_DIR"):
+        return Path(os.environ["GIT_DIR"]).resolve()
+    for folder in (workdir, *workdir.parents):
+        dot = folder / ".git"
+        if dot.is_dir():
+            return dot
+        if dot.is_file():  # a linked worktree or a submodule: `gitdir: PATH`
+            text = dot.read_text(encoding="utf-8", errors="replace").strip()
+            return (folder / text.removeprefix("gitdir:").strip()).resolve() if text.startswith("gitdir:") else None
+    return None
+
+
 def driver_labels(workdir: Path) -> tuple[str, str]:
-    """Conflict labels for (%A, %B): in a rebase %A is the upstream and %B your commit being replayed."""
-    try:
-        with git.Repo(workdir, search_parent_directories=True) as repo:
-            git_dir = Path(repo.git_dir)
-    except (InvalidGitRepositoryError, NoSuchPathError):
-        return "ours", "theirs"
-    if (git_dir / "rebase-merge").is_dir() or (git_dir / "rebase-apply").is_dir():
+    """Conflict labels for (%A, %B): in a rebase %A is the upstream and %B your commit being replayed.
+
+    The driver runs once per file in a merge, so this reads the file system instead of importing GitPython.
+    """
+    found = git_dir(workdir)
+    if found is not None and ((found / "rebase-merge").is_dir() or (found / "rebase-apply").is_dir()):
         return "upstream", "yours"
     return "yours", "theirs"
