@@ -245,5 +245,5 @@ def test_the_driver_as_git_runs_it(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr == "contacts: contacts/ada.md: 1 conflict left with markers\n"
     assert files["ours"].read_text() == (
-        "---\nname: Ada\n<<<<<<< ours\nstage: customer\n=======\nstage: churned\n>>>>>>> theirs\n---\n"
+        "---\nname: Ada\n<<<<<<< yours\nstage: customer\n=======\nstage: churned\n>>>>>>> theirs\n---\n"
     )
