@@ -31,6 +31,11 @@ COMMANDS = {
     "stale": "agenda_cmds:stale",
     "search": "search_cmd:search",
     "reindex": "search_cmd:reindex",
+    "check": "check_cmd:check",
+    "merge-driver": "merge_cmd:merge_driver",
+    "sync": "sync_cmd:sync",
+    "history": "history_cmd:history",
+    "owners": "owners_cmd:owners",
 }
 
 
