@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import shutil
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from .common import open_vault
+
+if TYPE_CHECKING:
+    from ..search import Result
+    from ..vault import Vault
 
 FORMATS = ("table", "json", "jsonl", "csv", "paths", "mutt", "aerc")
 QUERY_HELP = """\
@@ -30,7 +35,7 @@ def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt
     from ..search import search
 
     vault = open_vault(ctx)
-    progress = _progress_bar() if fmt == "table" and sys.stderr.isatty() else None
+    progress = _Progress("Indexing") if sys.stderr.isatty() else None
     result = search(vault, query, vault.today(), limit=limit, sort=sort, progress=progress)
     for notice in result.notices:
         click.echo(f"notice: {notice}", err=True)
@@ -57,7 +62,7 @@ COLUMNS = [
 ]
 
 
-def _print_table(vault: object, result: object) -> None:
+def _print_table(vault: Vault, result: Result) -> None:
     from ..output import table
     from ..snippets import find
 
@@ -82,21 +87,23 @@ def _highlight(text: str, spans: list[tuple[int, int]], colour: bool) -> str:
     return "".join(out) + text[last:]
 
 
-def _progress_bar():  # noqa: ANN202 - a callback for the library
-    state: dict[str, object] = {}
+class _Progress:
+    """A progress bar on stderr, shown once a rebuild turns out to be long enough to want one."""
 
-    def update(done: int, total: int) -> None:
-        if total < 200:
+    def __init__(self, label: str, at_least: int = 200) -> None:
+        self.label, self.at_least, self.done = label, at_least, 0
+        self.bar: click._termui_impl.ProgressBar | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < self.at_least:
             return
-        if "bar" not in state:
-            state["bar"] = click.progressbar(length=total, label="Indexing", file=sys.stderr)
-            state["bar"].__enter__()
-        state["bar"].update(done - state.get("done", 0))
-        state["done"] = done
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
         if done == total:
-            state["bar"].__exit__(None, None, None)
-
-    return update
+            self.bar.__exit__(None, None, None)
 
 
 @click.command()
@@ -137,14 +144,7 @@ def reindex(ctx: click.Context) -> None:
     from ..search import reindex as rebuild
 
     vault = open_vault(ctx)
-    with click.progressbar(length=max(len(vault.files()), 1), label="Indexing", file=sys.stderr) as bar:
-        state = {"done": 0}
-
-        def progress(done: int, total: int) -> None:
-            bar.update(done - state["done"])
-            state["done"] = done
-
-        result = rebuild(vault, vault.today(), progress)
+    result = rebuild(vault, vault.today(), _Progress("Indexing", at_least=0))
     for problem in result.problems:
         click.echo(f"warning: {problem} (left out of search until fixed)", err=True)
     click.echo(f"Indexed {result.reread - len(result.problems)} contacts in {result.seconds:.1f} s"
