@@ -317,10 +317,11 @@ def test_an_unknown_phone_format_is_an_error(example_copy: Path, invoke, monkeyp
     monkeypatch.chdir(example_copy)
     with (example_copy / "vault.yaml").open("a") as handle:
         handle.write("phone_format: pretty\n")
+    line = (example_copy / "vault.yaml").read_text().count("\n")  # the line just added
     result = check(invoke, example_copy, "vault.yaml")
     assert result.exit_code == 1
     assert problem_lines(result) == [
-        "vault.yaml:36: error: phone_format must be one of e164, international, not 'pretty'"
+        f"vault.yaml:{line}: error: phone_format must be one of e164, international, not 'pretty'"
     ]
 
 
