@@ -23,6 +23,8 @@ Query language (Whoosh's, over named fields):
   phone:7946 0958          digits of any number, however it was written
   last_contact:<-90days    dates: created:2026, created:[2026-01-01 to 2026-06-30]
   birthday:12              birthdays in December
+  employees:>300           numbers compare as numbers
+  score:>50                lead score from vault.yaml's scoring: rules (--sort score)
   ada*  lovlace~           prefix, fuzzy
   a AND (b OR NOT c)       boolean logic, "phrases"
   @hot-leads               a saved search from vault.yaml
@@ -54,7 +56,7 @@ def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt
     if not result.rows:
         click.echo(f"no contacts match '{query}'" if query.strip() else "no contacts yet", err=True)
         return
-    _print_table(vault, result)
+    _print_table(vault, result, COLUMNS + [("score", "SCORE")] if sort == "score" else COLUMNS)
 
 
 COLUMNS = [
@@ -62,13 +64,13 @@ COLUMNS = [
 ]
 
 
-def _print_table(vault: Vault, result: Result) -> None:
+def _print_table(vault: Vault, result: Result, columns: list[tuple[str, str]]) -> None:
     from ..output import table
     from ..snippets import find
 
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if tty else None
-    lines = table(result.rows, COLUMNS, width).split("\n")
+    lines = table(result.rows, columns, width).split("\n")
     click.echo(lines[0])
     words = set(result.words)
     for row, line in zip(result.rows, lines[1:]):
@@ -109,8 +111,9 @@ class _Progress:
 @click.command()
 @click.argument("query", nargs=-1)
 @click.option("--limit", "-n", type=click.IntRange(min=1), help="At most N contacts.")
-@click.option("--sort", type=click.Choice(["relevance", "name", "last", "created"]), default="relevance",
-              show_default=True, help="Best match first, by name, by last contact or by creation (newest first).")
+@click.option("--sort", type=click.Choice(["relevance", "name", "last", "created", "score"]), default="relevance",
+              show_default=True,
+              help="Best match first, by name, by last contact or creation (newest first), or by lead score.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table for people; json, jsonl, csv, paths for scripts; mutt, aerc for mail clients.")
 @click.pass_context
