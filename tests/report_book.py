@@ -32,6 +32,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from conftest import GIT_TEST_ENV
+
 TODAY = "2026-11-23"
 SINCE = "2026-09-01"
 
@@ -74,7 +76,7 @@ def card(handle: str, stage: str | None) -> str:
 
 
 def git(root: Path, *args: str, day: str | None = None) -> str:
-    env = dict(os.environ)
+    env = {**os.environ, **GIT_TEST_ENV}  # module-scoped fixtures run before the autouse identity
     if day:
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"{day}T12:00:00+00:00"
     return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
