@@ -179,10 +179,15 @@ def _render(text: str, entry: _Entry | None, key: str, value: Any, quote: bool, 
         return f"{key_text}: {_flow_list(text, entry, value, quote)}{tail}{newline}"
     if isinstance(value, dict):
         lines = [f"{key_text}:{newline}"]
-        lines += [f"  {yamlsafe.scalar(k)}: {yamlsafe.scalar(v, quote)}{newline}" for k, v in value.items()]
+        lines += [f"  {yamlsafe.scalar(k)}: {_nested(v, quote)}{newline}" for k, v in value.items()]
         return "".join(lines) if value else f"{key_text}: {{}}{newline}"
     tail = _tail_comment(text, node) if isinstance(node, yaml.ScalarNode) else ""
     return f"{key_text}: {yamlsafe.scalar(value, quote)}{tail}{newline}"
+
+
+def _nested(value: Any, quote: bool) -> str:
+    """A value inside a mapping value: a list of scalars as a flow list, else a scalar."""
+    return yamlsafe.flow_list(value, quote) if isinstance(value, list) else yamlsafe.scalar(value, quote)
 
 
 def _apply(text: str, key: str, value: Any, quote: bool, newline: str) -> str:
