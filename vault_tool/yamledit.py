@@ -214,9 +214,14 @@ def edit_mapping(
     before = yamlsafe.load(text) if text.strip() else {}
     if text.strip() and not text.endswith("\n"):
         text += newline  # the last key's lines end like the others, so they can be replaced
-    result = text
-    for key, value in changes.items():
-        result = _apply(result, key, value, key in quoted, newline)
+    if text.strip():
+        result = text
+        for key, value in changes.items():
+            result = _apply(result, key, value, key in quoted, newline)
+    else:  # a new mapping: nothing to find or keep, so no key's text needs composing (fast for imports)
+        result = "".join(
+            _render("", None, key, value, key in quoted, newline) for key, value in changes.items() if value is not REMOVE
+        )
     expected = dict(before or {})
     for key, value in changes.items():
         if value is REMOVE:
