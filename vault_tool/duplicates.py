@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import phonenumbers
 
 from .contact import Contact, as_list
 from .handles import fold
+
+if TYPE_CHECKING:
+    from .errors import ParseError
+    from .vault import Vault
 
 NAME_SCORE = 90  # rapidfuzz token_sort_ratio at or above which two names are the same name
 SHARED_LINE = 4  # an email or phone on more contacts than this is a switchboard or a team inbox, not a person
@@ -180,3 +184,15 @@ def find_groups(contacts: list[Contact], region: str) -> list[DupeGroup]:
         for root, handles in sorted(members.items(), key=lambda item: item[1][0])
         if len(handles) > 1
     ]
+
+
+@dataclass
+class DupesResult:
+    groups: list[DupeGroup]
+    problems: list[ParseError]
+
+
+def find_dupes(vault: Vault) -> DupesResult:
+    """Likely duplicates among the vault's contacts (files that do not parse are reported, not fatal)."""
+    loaded = vault.load()
+    return DupesResult(find_groups(loaded.contacts, vault.config.default_region), loaded.problems)

@@ -70,3 +70,40 @@ def locked(lock_path: Path, timeout: float = 30.0) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def atomic_write_many(files: dict[Path, bytes]) -> None:
+    """Write many files atomically, each through a temporary file renamed into place.
+
+    One ``os.sync`` for all of them instead of an fsync per file (an import of
+    10,000 contacts spent a minute in fsync); each folder is synced once after
+    the renames. On an error, temporary files not yet renamed are removed.
+    """
+    pending: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            try:
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            except OSError as exc:
+                raise VaultError(f"{path}: cannot write ({exc.strerror}): check the folder's permissions") from None
+            pending.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o666 & ~_umask() if not path.exists() else path.stat().st_mode & 0o7777)
+        os.sync()
+        while pending:
+            tmp, path = pending[0]
+            os.replace(tmp, path)
+            pending.pop(0)
+    except BaseException:
+        for tmp, _ in pending:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    for folder in {p.parent for p in files}:
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)

@@ -8,13 +8,17 @@ interactions added after what is there).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import yamledit
 from .body import Interaction, escape_text, normalise_text, render_interaction
 from .contact import LIST_FIELDS, QUOTED_FIELDS, Contact, append_section, as_list
 from .duplicates import email_key, phone_key
-from .errors import VaultError
+from .errors import InvalidValueError, VaultError
+
+if TYPE_CHECKING:
+    from .mutations import Change
+    from .vault import Vault
 
 PREFERENCES = ("keep", "other")
 _UNION_MAPPINGS = frozenset({"vcard"})  # mappings whose same keys are unioned, never a conflict
@@ -204,3 +208,52 @@ def interaction_sections(contact: Contact) -> list[tuple[Interaction, str]]:
             chunk.pop()
         sections.append((item, "\n".join(chunk) + "\n"))
     return sections
+
+
+class MergeConflictError(VaultError):
+    """Fields that differ between the contacts being merged, with no choice made for them."""
+
+    def __init__(self, conflicts: list[Conflict]) -> None:
+        self.conflicts = conflicts
+        first = conflicts[0]
+        shown = ", ".join(f"'{value}' ({handle})" for handle, value in first.values)
+        more = f" (and {len(conflicts) - 1} more field{'s' if len(conflicts) > 2 else ''})" if len(conflicts) > 1 else ""
+        super().__init__(
+            f"{first.field} differs: {shown}{more}; choose with --prefer keep or --prefer other, "
+            "or run on a terminal to be asked"
+        )
+
+
+def merge_contacts(vault: Vault, keep: str, others: list[str], prefer: str | None = None,
+                   choices: dict[str, Any] | None = None) -> Change:
+    """Merge ``others`` into ``keep``: fields, notes and interactions; remove the others; one commit.
+
+    A field with different values needs a choice (``choices``: field -> value) or ``prefer``
+    (keep or other); otherwise MergeConflictError lists them and nothing changes.
+    """
+    from .fileio import atomic_write
+    from .mutations import Change, commit_change, vault_lock
+
+    if prefer is not None and prefer not in PREFERENCES:
+        raise InvalidValueError(f"--prefer must be keep or other, not '{prefer}'")
+    with vault_lock(vault):
+        kept = vault.get(keep)
+        merged = [vault.get(other) for other in others]
+        handles = [c.handle for c in merged]
+        if kept.handle in handles or len(set(handles)) != len(handles):
+            raise InvalidValueError("name each contact once: KEEP and OTHER… must be different contacts")
+        assert kept.path is not None and all(c.path is not None for c in merged)
+        metas = [(kept.handle, kept.meta)] + [(c.handle, c.meta) for c in merged]
+        combined = combine(metas, vault.config.default_region, choices, prefer)
+        if combined.conflicts:
+            raise MergeConflictError(combined.conflicts)
+        sections = [section for c in merged for section in interaction_sections(c)]
+        atomic_write(kept.path, merged_text(kept, combined.meta, [c.notes for c in merged], sections))
+        for contact in merged:
+            try:
+                contact.path.unlink()  # type: ignore[union-attr]
+            except OSError as exc:
+                raise VaultError(f"{contact.path}: cannot remove ({exc.strerror}); {kept.path} is merged") from None
+        names = ", ".join(c.name for c in merged)
+        change = Change(kept.handle, kept.path, f"Merge {names} into {kept.name}")
+        return commit_change(vault, change, [kept.path] + [c.path for c in merged])  # type: ignore[misc]

@@ -113,6 +113,8 @@ _LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
 # not ending in a space; a word some YAML reads as a bool or null goes the slow way.
 _FAST_PLAIN = re.compile(r"^[^\W\d_][\w.@&/()+'-]*(?: [\w.@&/()+'-]+)*$")
 _RESERVED_WORD = re.compile(r"^(?:y|n|yes|no|on|off|true|false|null)$", re.I)
+# Codes of letters and digits with two letters or more (uids): no number, date or word resolves from them.
+_FAST_CODE = re.compile(r"^(?!0[xXoObB])(?=(?:[0-9]*[A-Za-z]){2})[0-9A-Za-z]+$")
 
 
 def double_quoted(text: str) -> str:
@@ -131,7 +133,7 @@ def scalar(value: Any, force_quotes: bool = False) -> str:
     text = str(value)
     if force_quotes or _LINE_BREAKS.search(text):
         return double_quoted(text)
-    if _FAST_PLAIN.match(text) and not _RESERVED_WORD.match(text):
+    if (_FAST_PLAIN.match(text) and not _RESERVED_WORD.match(text)) or _FAST_CODE.match(text):
         return text  # what yaml.dump writes for it, without the emitter's cost (a file of 10,000 new contacts)
     dumped = yaml.dump(
         text, Dumper=yaml.SafeDumper, default_flow_style=True, allow_unicode=True, width=1 << 30

@@ -22,6 +22,10 @@ COMMANDS = {
     "tag": "field_cmds:tag",
     "log": "log_cmd:log",
     "list": "list_cmd:list_",
+    "import": "interop_cmds:import_",
+    "export": "interop_cmds:export",
+    "dupes": "dupes_cmds:dupes",
+    "merge": "dupes_cmds:merge",
 }
 
 
