@@ -133,7 +133,7 @@ def scalar(value: Any, force_quotes: bool = False) -> str:
     text = str(value)
     if force_quotes or _LINE_BREAKS.search(text):
         return double_quoted(text)
-    if (_FAST_PLAIN.match(text) and not _RESERVED_WORD.match(text)) or _FAST_CODE.match(text):
+    if (_FAST_PLAIN.match(text) or _FAST_CODE.match(text)) and not _RESERVED_WORD.match(text):
         return text  # what yaml.dump writes for it, without the emitter's cost (a file of 10,000 new contacts)
     dumped = yaml.dump(
         text, Dumper=yaml.SafeDumper, default_flow_style=True, allow_unicode=True, width=1 << 30

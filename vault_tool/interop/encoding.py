@@ -77,7 +77,20 @@ def decode(data: bytes, hints: list[str] | None = None) -> Decoded:
     return Decoded(*_guess(data))
 
 
+# What Windows-1252 text from a Western address book holds beyond ASCII: Latin letters and common signs.
+_WESTERN = re.compile(r"^[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ffŒœŠšŽžŸƒ–—‘’‚“”„•…€£°©®™«»·§¡¿\u00a0´]*$")
+
+
 def _guess(data: bytes) -> tuple[str, str]:
+    """Windows-1252 when every byte beyond ASCII reads as a Western letter or sign (short samples fool
+    guessers: `Jörg Müller` reads as Chinese to charset_normalizer); else charset_normalizer's guess."""
+    western = _try(data, "cp1252")
+    if western is not None and _WESTERN.match("".join(c for c in western if ord(c) > 127)):
+        return western, "cp1252"
+    return _normalizer_guess(data)
+
+
+def _normalizer_guess(data: bytes) -> tuple[str, str]:
     import charset_normalizer
 
     best = charset_normalizer.from_bytes(data).best()
@@ -90,12 +103,14 @@ def _guess(data: bytes) -> tuple[str, str]:
 
 
 def decode_bytes(data: bytes, charset: str | None = None) -> str:
-    """A short byte string (one quoted-printable value): its charset if named and known, else UTF-8, else a guess."""
+    """A short byte string (one quoted-printable value): its charset if named and known, else UTF-8, else
+    charset_normalizer's guess (`Iksi\xf1ski` reads as Polish)."""
     if charset:
         text = _try(data, charset)
         if text is not None:
             return text
-    return decode(data).text
+    text = _try(data, "utf-8")
+    return text if text is not None else _normalizer_guess(data)[0]
 
 
 _CHARSET = re.compile(rb"CHARSET=\"?([A-Za-z0-9_.:-]+)", re.I)

@@ -1,9 +1,9 @@
 """The syntax of vCard files (2.1, 3.0, 4.0): cards, content lines, parameters, escaping, folding.
 
-vobject reads the content lines: ``getLogicalLines`` unfolds them (3.0 folding
-and 2.1 quoted-printable soft line breaks) and ``parseLine`` splits one into
-group, name, parameters and value. Everything above that is done here,
-because vobject's value layer loses data on real files: its readers stop at
+vobject's ``parseLine`` splits a content line into group, name and
+parameters. Everything else is done here, because vobject loses data or
+time on real files: its ``getLogicalLines`` copies the whole value so far for
+every folded line (a 50 MB photo never finishes), its readers stop at
 the first bad line of a whole file, its PROFILE handling rejects Lotus Notes
 cards, its quoted-printable decoding fails on any charset but UTF-8, it
 escapes a URL's ``\\:`` a second time when it writes it back, and it cannot
@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
 import quopri
 import re
 from dataclasses import dataclass, field
 
 from vobject.base import ParseError as VObjectParseError
-from vobject.base import getLogicalLines, parseLine
+from vobject.base import parseLine
 
 from .encoding import decode_bytes
 from .records import Problem
@@ -185,6 +184,11 @@ class Card:
     props: list[Prop]
 
 
+def physical_lines(text: str) -> list[str]:
+    """The lines of a text ending in CRLF, LF, CR, or `\r\r\n` (CRLF converted twice: one break)."""
+    return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def split_cards(text: str) -> tuple[list[list[tuple[int, str]]], list[Problem]]:
     """The cards in a file as lists of (line number, text), BEGIN and END included.
 
@@ -193,12 +197,13 @@ def split_cards(text: str) -> tuple[list[list[tuple[int, str]]], list[Problem]]:
     cards: list[list[tuple[int, str]]] = []
     problems: list[Problem] = []
     stack: list[list[tuple[int, str]]] = []
-    for number, line in enumerate(_PHYSICAL_LINES.split(text), start=1):
-        if _BEGIN.match(line):
+    for number, line in enumerate(physical_lines(text), start=1):
+        short = len(line) <= 40  # BEGIN and END lines are short; a folded photo has thousands of long ones
+        if short and _BEGIN.match(line):
             stack.append([(number, line)])
         elif stack:
             stack[-1].append((number, line))
-            if _END.match(line):
+            if short and _END.match(line):
                 cards.append(stack.pop())
     for unclosed in stack:
         problems.append(Problem(unclosed[0][0], "a card that is never closed (no END:VCARD): it is skipped"))
@@ -206,11 +211,33 @@ def split_cards(text: str) -> tuple[list[list[tuple[int, str]]], list[Problem]]:
     return cards, problems
 
 
+def logical_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Unfold physical lines into content lines: a line starting with a space or tab continues the one
+    before (3.0, 4.0); in 2.1 a quoted-printable value ending in `=` goes on in the next line; a blank
+    line ends a value (2.1's base64). Linear in the size of the card, however long a value is."""
+    out: list[tuple[int, list[str]]] = []
+    soft_break = False  # the last line was a quoted-printable line ending in `=`
+    quoted_printable = False
+    for number, text in lines:
+        if not text or text.isspace():
+            soft_break = quoted_printable = False
+            out.append((number, []))
+            continue
+        if out and out[-1][1] and soft_break:
+            out[-1][1].append("\n" + text)
+        elif out and out[-1][1] and text[0] in " \t":
+            out[-1][1].append(text[1:])
+        else:
+            out.append((number, [text]))
+            head = text.split(":", 1)[0].upper()
+            quoted_printable = "QUOTED-PRINTABLE" in head
+        soft_break = quoted_printable and text.endswith("=")
+    return [(number, "".join(parts)) for number, parts in out if parts]
+
+
 def parse_card(lines: list[tuple[int, str]], file_encoding: str) -> Card:
     """Read one card's lines (from :func:`split_cards`); CardError if one is not a vCard line."""
-    numbers = [n for n, _ in lines]
-    logical = getLogicalLines(io.StringIO("\n".join(t for _, t in lines)), allowQP=True)
-    raw: list[tuple[int, str]] = [(numbers[max(n, 1) - 1], text) for text, n in logical]
+    raw = logical_lines(lines)
     version = next((t.split(":", 1)[1].strip() for _, t in raw if t.upper().startswith("VERSION:")), "3.0")
     props = []
     for number, text in raw:
@@ -224,8 +251,10 @@ def parse_card(lines: list[tuple[int, str]], file_encoding: str) -> Card:
 
 def parse_prop(text: str, number: int = 0, version: str = "3.0", file_encoding: str = "utf-8") -> Prop:
     """One unfolded content line as a Prop in 3.0/4.0 encoding; CardError if it is not one."""
+    colon = _value_start(text)
     try:
-        name, raw_params, value, group = parseLine(text, number)
+        name, raw_params, _, group = parseLine(text[: colon + 1] if colon >= 0 else text, number)
+        value = text[colon + 1 :]
     except VObjectParseError:
         shown = text if len(text) <= 60 else text[:57] + "…"
         raise CardError(number, f"not a vCard line: '{shown}'") from None
@@ -244,6 +273,17 @@ def parse_prop(text: str, number: int = 0, version: str = "3.0", file_encoding: 
     elif "\n" in prop.value or "\r" in prop.value:
         prop.value = _PHYSICAL_LINES.sub("\\\\n", prop.value)
     return prop
+
+
+def _value_start(text: str) -> int:
+    """Where the value's colon is: the first `:` outside a double-quoted parameter value (-1 if none)."""
+    quoted = False
+    for index, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            return index
+    return -1
 
 
 def _decode_transfer(prop: Prop, file_encoding: str) -> None:
