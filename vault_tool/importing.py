@@ -223,7 +223,7 @@ class _Plan:
         path = self.vault.contacts_dir / f"{handle}.md"
         self._photos(record, handle, meta, path.parent)
         contact = Contact(handle, meta, notes=record.notes, interactions=record.interactions)
-        self.pending[path] = render(contact).encode("utf-8")
+        self.pending[path] = render(contact, keep_order=record.keep_order).encode("utf-8")
         self.taken.add(handle)
         self.paths[handle] = path
         self.index.add(handle, meta)

@@ -127,8 +127,8 @@ def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, pairs:
         ctx.exit(1)
 
 
-def _is_folder(output: Path | None) -> bool:
-    return output is not None and (output.is_dir() or str(output).endswith(("/", "\\")))
+def _is_folder(output: str | None) -> bool:
+    return output is not None and (Path(output).is_dir() or output.endswith(("/", "\\")))
 
 
 class _ExportFormats(click.Choice):
@@ -151,13 +151,13 @@ class _ExportFormats(click.Choice):
 @click.command()
 @click.argument("query", required=False)
 @click.option("--format", "fmt", type=_ExportFormats(), default="vcard", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path),
+@click.option("-o", "--output", type=click.Path(),
               help="A file, or a folder (an existing one, or a path ending in /) for a .vcf file per contact.")
 @click.option("--vcard-version", type=click.Choice(["3.0", "4.0"]), default="3.0", show_default=True)
 @click.option("--csv-dialect", type=click.Choice(["vault", "google"]), default="vault", show_default=True,
               help="The vault's own columns, or Google Contacts' import columns.")
 @click.pass_context
-def export(ctx: click.Context, query: str | None, fmt: str, output: Path | None, vcard_version: str,
+def export(ctx: click.Context, query: str | None, fmt: str, output: str | None, vcard_version: str,
            csv_dialect: str) -> None:
     """Export contacts (all, or those QUERY matches) as vCard, CSV, JSON or JSON Lines.
 
@@ -176,7 +176,8 @@ def export(ctx: click.Context, query: str | None, fmt: str, output: Path | None,
 
     vault = open_vault(ctx)
     options = ExportOptions(format=fmt, vcard_version=vcard_version, csv_dialect=csv_dialect, today=vault.today())
-    result = run_export(vault, query, options, output, folder=_is_folder(output))
+    target = Path(output) if output else None
+    result = run_export(vault, query, options, target, folder=_is_folder(output))
     warn_problems(result.problems)
     if result.data is not None:
         click.echo(result.data, nl=False)

@@ -94,7 +94,8 @@ def record_of(item: Any, line: int = 0) -> Incoming:
         raise ValueError("'notes' must be text")
     interactions = [_interaction(i) for i in item.get("interactions") or []]
     handle = item.get("handle") if isinstance(item.get("handle"), str) else None
-    record = Incoming(meta=dict(fields), notes=notes, interactions=interactions, handle=handle, line=line)
+    record = Incoming(meta=dict(fields), notes=notes, interactions=interactions, handle=handle, line=line,
+                      keep_order=True)
     record.notes = _with_missing_tasks(record, item.get("tasks") or [])
     return record
 

@@ -31,6 +31,7 @@ class Incoming:
     interactions: list[Interaction] = field(default_factory=list)
     photos: list[Photo] = field(default_factory=list)
     handle: str | None = None  # a handle the source asks for (JSON exports of a vault)
+    keep_order: bool = False  # a vault's own export: its fields stay in their order
     line: int = 0  # where the record starts in its file (1-based; 0 if unknown)
     warnings: list[str] = field(default_factory=list)
 
