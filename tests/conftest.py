@@ -49,6 +49,20 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
+def head_message(root: Path) -> str:
+    """The subject of the last commit."""
+    return git(root, "log", "-1", "--format=%s").strip()
+
+
+def head_files(root: Path) -> list[str]:
+    """The paths the last commit touched."""
+    return git(root, "show", "--name-only", "--format=", "HEAD").split()
+
+
+def commit_count(root: Path) -> int:
+    return int(git(root, "rev-list", "--count", "HEAD"))
+
+
 @pytest.fixture
 def vault(tmp_path: Path, invoke) -> Path:
     """A new, committed vault with the example contacts."""

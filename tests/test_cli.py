@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import git
+from conftest import commit_count, git, head_files, head_message
 from vault_tool.cli.main import COMMANDS
 from vault_tool.handles import fold
 
@@ -27,18 +27,6 @@ ADA = Path("contacts/ada-lovelace.md")
 
 # Helpers that keep the tests reading like the documentation.
 
-
-def head_message(root: Path) -> str:
-    return git(root, "log", "-1", "--format=%s").strip()
-
-
-def head_files(root: Path) -> list[str]:
-    """The paths the last commit touched."""
-    return git(root, "show", "--name-only", "--format=", "HEAD").split()
-
-
-def commit_count(root: Path) -> int:
-    return int(git(root, "rev-list", "--count", "HEAD"))
 
 
 def committed_bytes(root: Path, path: Path | str) -> bytes:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import git
-from test_cli import commit_count, head_files, head_message, line_changes, no_traceback, ok
+from conftest import commit_count, git, head_files, head_message
+from test_cli import line_changes, no_traceback, ok
 from vault_tool.merging import Conflict, combine
 
 ADA = Path("contacts/ada-lovelace.md")

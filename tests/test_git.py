@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import git
+from conftest import commit_count, git, head_files, head_message
 
 ADA = Path("contacts/ada-lovelace.md")
 
@@ -27,17 +27,6 @@ def installed_contacts() -> str:
     assert found, "the `contacts` entry point is installed (pip install -e .)"
     return found
 
-
-def head_message(root: Path) -> str:
-    return git(root, "log", "-1", "--format=%s").strip()
-
-
-def head_files(root: Path) -> list[str]:
-    return git(root, "show", "--name-only", "--format=", "HEAD").split()
-
-
-def commit_count(root: Path) -> int:
-    return int(git(root, "rev-list", "--count", "HEAD"))
 
 
 def ok(result) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED_TESTDATA, git
-from test_cli import commit_count, head_files, head_message, installed_contacts, line_changes, no_traceback, ok, run
+from conftest import SHARED_TESTDATA, commit_count, git, head_files, head_message
+from test_cli import installed_contacts, line_changes, no_traceback, ok, run
 from test_vcard import original_cards, properties
 from vault_tool.contact import parse
 from vault_tool.interop import vcard

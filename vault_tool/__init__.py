@@ -5,19 +5,34 @@
     >>> vault.get("ada").name
     'Ada Lovelace'
 """
-from .body import Interaction, Task
-from .contact import Contact
-from .errors import (
-    AmbiguousError,
-    GitError,
-    InvalidValueError,
-    LockTimeoutError,
-    NotFoundError,
-    NoVaultError,
-    ParseError,
-    VaultError,
-)
-from .vault import Vault
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .body import Interaction, Task
+    from .contact import Contact
+    from .errors import (
+        AmbiguousError, GitError, InvalidValueError, LockTimeoutError, NotFoundError, NoVaultError, ParseError,
+        VaultError,
+    )
+    from .vault import Vault
+
+# Imported on first use, so that `import vault_tool.x` stays cheap for quick commands.
+_EXPORTS = {
+    "Interaction": "body", "Task": "body", "Contact": "contact", "Vault": "vault",
+    **{name: "errors" for name in (
+        "AmbiguousError", "GitError", "InvalidValueError", "LockTimeoutError", "NotFoundError", "NoVaultError",
+        "ParseError", "VaultError",
+    )},
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __version__ = "0.1.0"
 __all__ = [

@@ -20,6 +20,7 @@ _ESCAPED = re.compile(r"^(\\*)##[ \t]*\d{4}-\d{2}-\d{2}")
 _TASK = re.compile(r"^(?P<indent>[ \t]*)[-*+] \[(?P<mark>[ xX])\] (?P<text>.*?)[ \t]*$")
 _DUE = re.compile(r"(?:\bdue:|📅 ?)(?P<date>\S+)")
 _DONE = re.compile(r"(?:\bdone:|✅ ?)(?P<date>\S+)")
+_DATE_SIGNS = re.compile(r"(?:\b(?:due|done):|📅 ?|✅ ?)\S+")
 SEPARATOR = " — "
 DEFAULT_KIND = "note"
 
@@ -133,6 +134,11 @@ def parse_task(line: str, line_no: int = 0) -> Task | None:
     return task
 
 
+def task_title(text: str) -> str:
+    """A task's text without its due and done markers: `Send notes due:2026-12-01` -> `Send notes`."""
+    return " ".join(_DATE_SIGNS.sub(" ", text).split())
+
+
 def parse_body(text: str, first_line: int = 1) -> Body:
     """Split a body into notes, interactions and tasks; ``first_line`` is its line in the file."""
     lines = text.split("\n")
@@ -148,7 +154,7 @@ def parse_body(text: str, first_line: int = 1) -> Body:
         if stripped.startswith(("```", "~~~")):
             marker = stripped[:3]
             fence = None if fence == marker else (fence or marker)
-        heading = parse_heading(line, number) if fence is None else None
+        heading = parse_heading(line, number) if fence is None and line.startswith("##") else None
         if heading is not None:
             if interactions:
                 interactions[-1].text = _section_text(current)
@@ -156,7 +162,7 @@ def parse_body(text: str, first_line: int = 1) -> Body:
             current = []
             continue
         current.append(line)
-        task = parse_task(line, number) if fence is None else None
+        task = parse_task(line, number) if fence is None and stripped[:1] in ("-", "*", "+") else None
         if task is not None:
             tasks.append(task)
     if interactions:

@@ -1,16 +1,18 @@
 """vault.yaml: the vault's settings and schema."""
 from __future__ import annotations
 
+import json
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from . import yamlsafe
 from .errors import ParseError
 
 CONFIG_NAME = "vault.yaml"
+CACHE_NAME = os.path.join(".vault", "config.json")
+RACY_NS = 2_000_000_000  # a file younger than this is not trusted to a cached (size, mtime)
 FIELD_TYPES = ("text", "choice", "url", "email", "phone", "date", "integer", "number", "boolean")
 DEFAULT_STAGES = ["lead", "prospect", "customer", "churned"]
 DEFAULT_KINDS = ["call", "email", "meeting", "message", "note"]
@@ -88,12 +90,21 @@ def _mapping(path: Path, data: dict, key: str) -> dict[str, str]:
 
 
 def parse_config(path: Path, text: str) -> VaultConfig:
+    import yaml
+
+    from . import yamlsafe
+
     try:
         data = yamlsafe.load(text) or {}
     except yaml.YAMLError as exc:
         raise ParseError(path, f"invalid YAML: {yamlsafe.error_text(exc)}", yamlsafe.error_line(exc)) from None
     if not isinstance(data, dict):
         raise ParseError(path, "vault.yaml must be a mapping of settings", 1)
+    return config_from_data(path, data)
+
+
+def config_from_data(path: Path, data: dict[str, Any]) -> VaultConfig:
+    """Validate vault.yaml's mapping (as read from YAML or from the cache) into settings."""
     git = data.get("git") or {}
     return VaultConfig(
         version=int(data.get("version", 1)),
@@ -110,7 +121,43 @@ def parse_config(path: Path, text: str) -> VaultConfig:
 
 
 def load_config(root: Path) -> VaultConfig:
+    """vault.yaml's settings; read from a JSON copy in .vault/ while vault.yaml is unchanged.
+
+    The copy keeps YAML off the path of quick read-only commands such as `contacts search`.
+    """
     path = root / CONFIG_NAME
+    cache = root / CACHE_NAME
+    try:
+        info = path.stat()
+        stamp = [info.st_size, info.st_mtime_ns]
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        if cached.get("stamp") == stamp and isinstance(cached.get("data"), dict):
+            return config_from_data(path, cached["data"])
+    except (OSError, ValueError):
+        pass
+    config = _read_config(path)
+    _write_cache(root, cache, config.raw, path)
+    return config
+
+
+def _write_cache(root: Path, cache: Path, data: dict[str, Any], path: Path) -> None:
+    """Best effort: a vault in a read-only folder simply reads vault.yaml every time."""
+    from .fileio import atomic_write
+
+    from .errors import VaultError
+
+    try:
+        info = path.stat()
+        # A file changed within the clock's resolution could change again unseen at the same size and time.
+        if not (root / ".vault").is_dir() or time.time_ns() - info.st_mtime_ns < RACY_NS:
+            return
+        payload = {"stamp": [info.st_size, info.st_mtime_ns], "data": data}
+        atomic_write(cache, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    except (OSError, TypeError, ValueError, VaultError):
+        pass
+
+
+def _read_config(path: Path) -> VaultConfig:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:

@@ -125,18 +125,19 @@ def move(old: Path, new: Path, workdir: Path) -> None:
         raise VaultError(f"{old}: cannot rename ({exc.strerror})") from None
 
 
-def created_dates(folder: Path) -> dict[str, str]:
-    """The date (YYYY-MM-DD) each file under ``folder`` was first committed, keyed by file stem.
+def created_dates(folder: Path, paths: list[Path] | None = None) -> dict[str, str]:
+    """The date (YYYY-MM-DD) each file under ``folder`` (or just ``paths``) was first committed, by file stem.
 
-    A renamed file (`contacts mv`) keeps the date its first name was added. One
-    `git log` over the folder, not a call per file.
+    A renamed file (`contacts mv`) keeps the date its first name was added (when all of ``folder``
+    is asked for). One `git log` over the folder, not a call per file.
     """
     try:
         with _open(folder) as repo:
             if not repo.head.is_valid():
                 return {}
             out = repo.git(c="core.quotePath=false").log(
-                "-M", "--diff-filter=AR", "--format=%x00%as", "--name-status", "--", str(folder)
+                "-M", "--diff-filter=AR", "--format=%x00%as", "--name-status", "--",
+                *([str(p) for p in paths] if paths is not None else [str(folder)]),
             )
     except (GitError, GitCommandError):
         return {}

@@ -89,6 +89,16 @@ def _mutate(vault: Vault, query: str, make: Callable[[Contact], tuple[bytes | No
         return commit_change(vault, change, [contact.path])
 
 
+def mutate(vault: Vault, query: str, make: Callable[[Contact], tuple[bytes | None, str]]) -> Change:
+    """The change pattern, for modules that add changes of their own.
+
+    Under the vault's lock, re-read the contact ``query`` names and call ``make`` with it;
+    ``make`` returns the new bytes of its file (None: nothing to change) and the commit
+    message. The bytes are written atomically and committed.
+    """
+    return _mutate(vault, query, make)
+
+
 def add(vault: Vault, name: str, fields: dict[str, list[str]], note: str = "") -> Change:
     """Write a new contact file; ``fields`` maps field names to the words given for them."""
     name = _check_text("the name", name)
@@ -171,19 +181,28 @@ def _describe(value: Any) -> str:
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
-def log(vault: Vault, query: str, item: Interaction) -> Change:
-    """Append an interaction section to the end of the contact's file; no existing byte changes."""
+def check_interaction(vault: Vault, item: Interaction) -> None:
+    """A one-line summary and a kind that vault.yaml lists, or InvalidValueError."""
     item.summary = _check_text("the summary", item.summary)
     if item.kind not in vault.config.interaction_kinds:
         kinds = ", ".join(vault.config.interaction_kinds)
         raise InvalidValueError(f"'{item.kind}' is not an interaction kind in vault.yaml ({kinds})")
 
+
+def with_interaction(contact: Contact, item: Interaction) -> bytes:
+    """The contact's file with ``item`` appended as a section; no existing byte changes."""
+    source = contact.source
+    assert source is not None
+    return source.encode(append_section(source.text, render_interaction(item, source.newline), source.newline))
+
+
+def log(vault: Vault, query: str, item: Interaction) -> Change:
+    """Append an interaction section to the end of the contact's file; no existing byte changes."""
+    check_interaction(vault, item)
+
     def make(contact: Contact) -> tuple[bytes | None, str]:
-        source = contact.source
-        assert source is not None
-        text = append_section(source.text, render_interaction(item, source.newline), source.newline)
         verb = "Schedule" if item.date > vault.today() else "Log"
-        return source.encode(text), f"{verb} {item.kind} with {contact.name}"
+        return with_interaction(contact, item), f"{verb} {item.kind} with {contact.name}"
 
     return _mutate(vault, query, make)
 

@@ -94,3 +94,28 @@ def render_rows(
     if fmt == "paths":
         return "\n".join(str(r["path"]) for r in rows)
     return table(rows, columns, width)
+
+
+MAIL_FORMATS = ("mutt", "aerc")
+
+
+def mail_lines(rows: Sequence[dict[str, Any]], fmt: str, query: str) -> str:
+    """Address-book lines, one per email address of each row.
+
+    mutt's `query_command` wants a first line it shows as a status, then `email<TAB>name<TAB>info`;
+    aerc's `address-book-cmd` wants `email<TAB>name`.
+    """
+    lines = []
+    for row in rows:
+        for email in row.get("emails") or []:
+            fields = [email, _tabless(row.get("name", ""))]
+            if fmt == "mutt":
+                fields.append(_tabless(row.get("company") or ", ".join(row.get("tags") or [])))
+            lines.append("\t".join(fields))
+    if fmt == "mutt":
+        lines.insert(0, f"{len(lines)} addresses for '{query}' in the contact vault")
+    return "\n".join(lines)
+
+
+def _tabless(text: str) -> str:
+    return " ".join(str(text).split())

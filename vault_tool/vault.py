@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import contact as contact_mod
 from .config import CONFIG_NAME, VaultConfig, load_config
-from .contact import Contact
-from .errors import AmbiguousError, NoVaultError, NotFoundError, ParseError, VaultError
+from .errors import AmbiguousError, NoVaultError, NotFoundError, ParseError
 from .handles import fold, is_valid
 
 if TYPE_CHECKING:
     from .body import Interaction
+    from .contact import Contact
     from .mutations import Change
 
 ENV_VAR = "CONTACTS_VAULT"
@@ -112,6 +111,8 @@ class Vault:
             data = path.read_bytes()
         except OSError as exc:
             raise ParseError(path, f"cannot read ({exc.strerror})") from None
+        from . import contact as contact_mod  # YAML is imported only by commands that read contacts
+
         return contact_mod.parse(path, data)
 
     def load(self) -> LoadResult:

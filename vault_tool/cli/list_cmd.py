@@ -1,37 +1,44 @@
-"""`contacts list`."""
+"""`contacts list`: every contact, or those a query matches, sorted by name."""
 from __future__ import annotations
-
-import shutil
-import sys
 
 import click
 
-from .common import open_vault, warn_problems
+from .search_cmd import FORMATS, QUERY_HELP, run_search
+
+
+def _clause(field: str, value: str | None) -> list[str]:
+    if value is None:
+        return []
+    return [f'{field}:"{value.replace(chr(34), "")}"']
 
 
 @click.command(name="list")
+@click.argument("query", nargs=-1)
 @click.option("--tag", help="Only contacts with this tag.")
 @click.option("--stage", help="Only contacts at this stage.")
 @click.option("--owner", help="Only contacts this person owns.")
-@click.option("--sort", type=click.Choice(["name", "last", "created"]), default="name", show_default=True,
-              help="By name, by last contact (newest first) or by creation (newest first).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "paths"]), default="table",
-              show_default=True)
+@click.option("--limit", "-n", type=click.IntRange(min=1), help="At most N contacts.")
+@click.option("--sort", type=click.Choice(["name", "last", "created", "relevance"]), default="name",
+              show_default=True, help="By name, by last contact or by creation (newest first), or best match.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.pass_context
-def list_(ctx: click.Context, tag: str | None, stage: str | None, owner: str | None, sort: str, fmt: str) -> None:
+def list_(
+    ctx: click.Context, query: tuple[str, ...], tag: str | None, stage: str | None, owner: str | None,
+    limit: int | None, sort: str, fmt: str,
+) -> None:
     """List contacts, a row each: name, company, email, tags, last contact.
+
+    QUERY narrows the list exactly as `contacts search` does.
 
     \b
     Examples:
       contacts list --stage lead --sort last
-      contacts list --tag customer --format csv > customers.csv
+      contacts list tag:customer country:uk --format csv > uk-customers.csv
     """
-    from ..listing import COLUMNS, list_contacts
-    from ..output import render_rows
+    words = " ".join(query).strip()
+    clauses = [f"({words})"] if words else []
+    clauses += _clause("tag", tag) + _clause("stage", stage) + _clause("owner", owner)
+    run_search(ctx, " AND ".join(clauses), limit, sort, fmt)
 
-    vault = open_vault(ctx)
-    listing = list_contacts(vault, tag=tag, stage=stage, owner=owner, sort=sort)
-    warn_problems(listing.problems)
-    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-    if listing.rows or fmt in ("json", "csv"):
-        click.echo(render_rows(listing.rows, COLUMNS, fmt, width))
+
+list_.help = f"{list_.help}\n\n{QUERY_HELP}"

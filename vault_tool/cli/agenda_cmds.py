@@ -1,0 +1,164 @@
+"""`contacts tasks`, `agenda`, `remind`, `stale`: what needs attention, read from the files."""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from .common import open_vault, warn_problems
+
+if TYPE_CHECKING:
+    from ..errors import ParseError
+
+_ROW_FORMATS = ["table", "json", "jsonl", "csv"]
+
+
+def _warn(skipped: list[ParseError], problems: list[ParseError]) -> None:
+    """Files that did not parse are skipped; a bad value in a file that did is named and read around."""
+    warn_problems(skipped)
+    for problem in problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+def _width() -> int | None:
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+@click.command()
+@click.argument("query", required=False)
+@click.option("--overdue", is_flag=True, help="Only tasks past their due date.")
+@click.option("--due-before", metavar="DATE", help="Only tasks due on or before DATE (2026-12-01, friday, +7d …).")
+@click.option("--owner", help="Only tasks of contacts this person owns.")
+@click.option("--format", "fmt", type=click.Choice(_ROW_FORMATS), default="table", show_default=True)
+@click.pass_context
+def tasks(ctx: click.Context, query: str | None, overdue: bool, due_before: str | None, owner: str | None,
+          fmt: str) -> None:
+    """List open tasks across the vault, soonest first, overdue ones marked.
+
+    Tasks are task-list items anywhere in a contact's file (`- [ ] text
+    due:DATE`, or Obsidian's `📅 DATE`). QUERY selects contacts like search
+    does. The # column is the task's number for `contacts done CONTACT N`.
+
+    \b
+    Examples:
+      contacts tasks
+      contacts tasks --overdue --owner alice
+      contacts tasks tag:customer --due-before +7d --format csv
+    """
+    from ..agenda import tasks as open_tasks
+    from ..agendatext import TASK_COLUMNS, task_row
+    from ..dates import parse_date
+    from ..output import render_rows
+
+    vault = open_vault(ctx)
+    today = vault.today()
+    before = parse_date(due_before, today) if due_before is not None else None
+    report = open_tasks(vault, query, overdue=overdue, due_before=before, owner=owner, today=today)
+    _warn(report.skipped, report.problems)
+    rows = [task_row(item, today, vault.root) for item in report.items]
+    if rows or fmt in ("json", "csv"):
+        click.echo(render_rows(rows, TASK_COLUMNS, fmt, _width()))
+
+
+@click.command()
+@click.option("--days", type=click.IntRange(min=0), default=14, show_default=True,
+              help="How far ahead to look: today through today + DAYS.")
+@click.option("--owner", help="Only contacts this person owns.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def agenda(ctx: click.Context, days: int, owner: str | None, fmt: str) -> None:
+    """Show what needs attention: tasks, appointments, keep-in-touch, birthdays.
+
+    \b
+    - overdue tasks, and tasks due in the next DAYS days;
+    - appointments (interactions dated today or later) in that time;
+    - contacts due for contact: their last interaction plus their
+      keep_in_touch cadence (or vault.yaml's default) is today or earlier,
+      and nothing is scheduled with them;
+    - birthdays in that time, with or without a year (`--12-01`).
+
+    \b
+    Examples:
+      contacts agenda
+      contacts agenda --days 7 --owner alice
+      contacts agenda --format json
+    """
+    from ..agenda import agenda as build
+    from ..agendatext import agenda_data, agenda_text
+
+    vault = open_vault(ctx)
+    result = build(vault, days=days, owner=owner)
+    _warn(result.skipped, result.problems)
+    if fmt == "json":
+        click.echo(json.dumps(agenda_data(result, vault.root), ensure_ascii=False, indent=2))
+    else:
+        click.echo(agenda_text(result))
+
+
+@click.command()
+@click.option("--days", type=click.IntRange(min=0), default=1, show_default=True,
+              help="How far ahead to look: today through today + DAYS.")
+@click.option("--owner", help="Only contacts this person owns.")
+@click.option("--exit-code", "exit_code", is_flag=True,
+              help="Exit with status 1 when something is due (like `git diff --exit-code`).")
+@click.pass_context
+def remind(ctx: click.Context, days: int, owner: str | None, exit_code: bool) -> None:
+    """Print what is due, a line each; print nothing when nothing is.
+
+    The agenda, short: overdue tasks, tasks and appointments due today or
+    tomorrow (--days), contacts due for contact, birthdays. Made for cron,
+    which mails a job's output only when there is some, and for a desktop
+    notifier. Exit status 0, also when something is due, unless
+    --exit-code is given.
+
+    \b
+    Examples:
+      contacts remind
+      contacts remind --days 3 --owner alice
+      # in `crontab -e`: weekdays at 8:30, mailed only when something is due
+      30 8 * * 1-5  contacts -C ~/crm remind
+      contacts remind --exit-code > due.txt || notify-send "Contacts" "$(cat due.txt)"
+    """
+    from ..agenda import agenda as build
+    from ..agendatext import reminder_lines
+
+    vault = open_vault(ctx)
+    result = build(vault, days=days, owner=owner)
+    _warn(result.skipped, result.problems)
+    lines = reminder_lines(result)
+    if lines:
+        click.echo("\n".join(lines))
+    if lines and exit_code:
+        ctx.exit(1)
+
+
+@click.command()
+@click.option("--days", type=click.IntRange(min=0), help="No interaction for this many days (default: vault.yaml's keep_in_touch).")
+@click.option("--owner", help="Only contacts this person owns.")
+@click.option("--format", "fmt", type=click.Choice([*_ROW_FORMATS, "paths"]), default="table", show_default=True)
+@click.pass_context
+def stale(ctx: click.Context, days: int | None, owner: str | None, fmt: str) -> None:
+    """List contacts with no interaction for DAYS days, the longest silent first.
+
+    Contacts never in touch come first.
+
+    \b
+    Examples:
+      contacts stale
+      contacts stale --days 180 --owner bob
+      contacts stale --days 365 --format paths
+    """
+    from ..agenda import stale_contacts
+    from ..agendatext import STALE_COLUMNS, stale_row
+    from ..output import render_rows
+
+    vault = open_vault(ctx)
+    today = vault.today()
+    report = stale_contacts(vault, days, owner, today)
+    _warn(report.skipped, [])
+    rows = [stale_row(item, today, vault.root) for item in report.items]
+    if rows or fmt in ("json", "csv"):
+        click.echo(render_rows(rows, STALE_COLUMNS, fmt, _width()))

@@ -1,0 +1,151 @@
+"""`contacts search` and `contacts reindex`."""
+from __future__ import annotations
+
+import shutil
+import sys
+
+import click
+
+from .common import open_vault
+
+FORMATS = ("table", "json", "jsonl", "csv", "paths", "mutt", "aerc")
+QUERY_HELP = """\
+\b
+Query language (Whoosh's, over named fields):
+  ada lovelace             bare words: name, emails, company, title, notes, interactions
+  tag:customer stage:lead  also owner: company: title: email: phone: city: country: kind:
+  industry:retail          any custom field by its own name
+  phone:7946 0958          digits of any number, however it was written
+  last_contact:<-90days    dates: created:2026, created:[2026-01-01 to 2026-06-30]
+  birthday:12              birthdays in December
+  ada*  lovlace~           prefix, fuzzy
+  a AND (b OR NOT c)       boolean logic, "phrases"
+  @hot-leads               a saved search from vault.yaml
+"""
+
+
+def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt: str) -> None:
+    """Search, print the rows in ``fmt`` (shared by `search` and `list QUERY`)."""
+    from ..output import MAIL_FORMATS, mail_lines, render_rows
+    from ..search import search
+
+    vault = open_vault(ctx)
+    progress = _progress_bar() if fmt == "table" and sys.stderr.isatty() else None
+    result = search(vault, query, vault.today(), limit=limit, sort=sort, progress=progress)
+    for notice in result.notices:
+        click.echo(f"notice: {notice}", err=True)
+    for problem in result.problems:
+        click.echo(f"warning: {problem} (left out of search until fixed)", err=True)
+    if fmt in MAIL_FORMATS:
+        if not result.rows or not any(r.get("emails") for r in result.rows):
+            click.echo(f"no contact with an email address matches '{query}'", err=True)
+            ctx.exit(1)
+        click.echo(mail_lines(result.rows, fmt, query))
+        return
+    if fmt != "table":
+        if result.rows or fmt in ("json", "csv"):
+            click.echo(render_rows(result.rows, COLUMNS, fmt))
+        return
+    if not result.rows:
+        click.echo(f"no contacts match '{query}'" if query.strip() else "no contacts yet", err=True)
+        return
+    _print_table(vault, result)
+
+
+COLUMNS = [
+    ("name", "NAME"), ("company", "COMPANY"), ("email", "EMAIL"), ("tags", "TAGS"), ("last_contact", "LAST CONTACT"),
+]
+
+
+def _print_table(vault: object, result: object) -> None:
+    from ..output import table
+    from ..snippets import find
+
+    tty = sys.stdout.isatty()
+    width = shutil.get_terminal_size().columns if tty else None
+    lines = table(result.rows, COLUMNS, width).split("\n")
+    click.echo(lines[0])
+    words = set(result.words)
+    for row, line in zip(result.rows, lines[1:]):
+        click.echo(line)
+        found = find(vault.root / row["path"], words) if words else None
+        if found is not None:
+            click.echo("    " + _highlight(found.text, found.spans, tty))
+
+
+def _highlight(text: str, spans: list[tuple[int, int]], colour: bool) -> str:
+    out, last = [], 0
+    for start, end in spans:
+        word = text[start:end]
+        out += [text[last:start], click.style(word, bold=True, fg="yellow") if colour else f"[{word}]"]
+        last = end
+    return "".join(out) + text[last:]
+
+
+def _progress_bar():  # noqa: ANN202 - a callback for the library
+    state: dict[str, object] = {}
+
+    def update(done: int, total: int) -> None:
+        if total < 200:
+            return
+        if "bar" not in state:
+            state["bar"] = click.progressbar(length=total, label="Indexing", file=sys.stderr)
+            state["bar"].__enter__()
+        state["bar"].update(done - state.get("done", 0))
+        state["done"] = done
+        if done == total:
+            state["bar"].__exit__(None, None, None)
+
+    return update
+
+
+@click.command()
+@click.argument("query", nargs=-1)
+@click.option("--limit", "-n", type=click.IntRange(min=1), help="At most N contacts.")
+@click.option("--sort", type=click.Choice(["relevance", "name", "last", "created"]), default="relevance",
+              show_default=True, help="Best match first, by name, by last contact or by creation (newest first).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table for people; json, jsonl, csv, paths for scripts; mutt, aerc for mail clients.")
+@click.pass_context
+def search(ctx: click.Context, query: tuple[str, ...], limit: int | None, sort: str, fmt: str) -> None:
+    """Find contacts. With --format table, shows the line of notes or interactions that matched.
+
+    \b
+    Examples:
+      contacts search renewal demo
+      contacts search 'tag:customer AND last_contact:<-90days' --sort last
+      contacts search --format mutt ada        # mutt's query_command
+    """
+    run_search(ctx, " ".join(query), limit, sort, fmt)
+
+
+search.help = f"{search.help}\n\n{QUERY_HELP}"
+
+
+@click.command()
+@click.pass_context
+def reindex(ctx: click.Context) -> None:
+    """Rebuild the search index from every contact file, with a progress bar.
+
+    Never needed for correctness (every command brings the index up to date by itself);
+    use it after an upgrade, or to see how long a full build takes.
+
+    \b
+    Example:
+      contacts reindex
+    """
+    from ..search import reindex as rebuild
+
+    vault = open_vault(ctx)
+    with click.progressbar(length=max(len(vault.files()), 1), label="Indexing", file=sys.stderr) as bar:
+        state = {"done": 0}
+
+        def progress(done: int, total: int) -> None:
+            bar.update(done - state["done"])
+            state["done"] = done
+
+        result = rebuild(vault, vault.today(), progress)
+    for problem in result.problems:
+        click.echo(f"warning: {problem} (left out of search until fixed)", err=True)
+    click.echo(f"Indexed {result.reread - len(result.problems)} contacts in {result.seconds:.1f} s"
+               + (f" ({len(result.problems)} files did not parse)" if result.problems else ""))

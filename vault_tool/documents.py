@@ -1,0 +1,180 @@
+"""What the search index holds for one contact: its searchable fields and the row results print.
+
+Pure functions from a parsed Contact to plain values; the index module turns them into Whoosh
+documents. Dates are integers YYYYMMDD so ranges and sorting are numeric.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .contact import Contact
+
+# Index fields filled from front matter keys of the same meaning (key -> field).
+LIST_KEYWORDS = {"tags": "tag"}
+SCALAR_KEYWORDS = {"stage": "stage", "owner": "owner"}
+TEXT_FIELDS = {"name": "name", "company": "company", "title": "title"}
+CUSTOM_PREFIX = "x_"
+MIN_PHONE_DIGITS = 3
+# ISO 3166 reserves these for the countries below; people write them.
+COUNTRY_ALIASES = {"uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "great britain": "GB", "el": "GR"}
+
+
+def day_number(day: dt.date | None) -> int | None:
+    return day.year * 10000 + day.month * 100 + day.day if day else None
+
+
+def document(contact: Contact, rel: str, region: str, today: dt.date, created: dt.date | None) -> dict[str, Any]:
+    """The index document of ``contact`` (file ``rel``, relative to the vault) as of ``today``."""
+    from .contact import as_list
+
+    meta = contact.meta
+    doc: dict[str, Any] = {"path": rel}
+    for key, name in TEXT_FIELDS.items():
+        if meta.get(key) is not None:
+            doc[name] = str(meta[key])
+    for key, name in LIST_KEYWORDS.items():
+        doc[name] = ",".join(as_list(meta.get(key)))
+    for key, name in SCALAR_KEYWORDS.items():
+        doc[name] = str(meta.get(key) or "")
+    doc["sort_name"] = sortable_name(contact.name)
+    doc["email"] = " ".join(email_terms(contact.emails))
+    doc["phone"] = " ".join(phone_terms(contact.phones, region))
+    doc["kind"] = ",".join(dict.fromkeys([contact.kind, *(i.kind for i in contact.interactions)]))
+    doc.update(address_fields(meta.get("address")))
+    doc["birthday"] = " ".join(birthday_terms(meta.get("birthday")))
+    doc["text"] = full_text(contact)
+    for key, value in contact.custom.items():
+        if re.fullmatch(r"\w+", str(key)) and value is not None:
+            doc[CUSTOM_PREFIX + str(key).lower()] = " ".join(_flatten(value))
+    last = contact.last_contact(today)
+    future = [i.date for i in contact.interactions if i.date > today]
+    doc["last_contact"] = day_number(last) or ""  # no value: matched by `last_contact:none`
+    doc["created"] = day_number(created) or ""
+    doc["next_date"] = day_number(min(future)) if future else ""
+    doc["row"] = {
+        "handle": contact.handle, "name": contact.name, "kind": contact.kind,
+        "company": contact.text_field("company"), "emails": contact.emails, "phones": contact.phones,
+        "tags": contact.tags, "stage": contact.text_field("stage"), "owner": contact.text_field("owner"),
+        "last_contact": last.isoformat() if last else "", "created": created.isoformat() if created else "",
+        "path": rel,
+    }
+    return {k: v for k, v in doc.items() if v != ""}
+
+
+def sortable_name(name: str) -> str:
+    from .handles import fold
+
+    return fold(name).strip()
+
+
+def full_text(contact: Contact) -> str:
+    """What bare words search: name, emails, company, title, notes and every interaction."""
+    parts = [contact.name, *contact.emails, contact.text_field("company"), contact.text_field("title"), contact.notes]
+    for item in contact.interactions:
+        parts.append(f"{item.kind} {item.summary}\n{item.text}")
+    return "\n".join(p for p in parts if p)
+
+
+def email_terms(emails: list[str]) -> list[str]:
+    """Each address whole, its local part and its domain, lower case."""
+    terms: list[str] = []
+    for email in emails:
+        email = email.strip().lower()
+        if not email or " " in email:
+            continue
+        local, _, domain = email.rpartition("@")
+        terms += [email, local, domain] if local else [email]
+    return list(dict.fromkeys(t for t in terms if t))
+
+
+def phone_terms(phones: list[str], region: str) -> list[str]:
+    """Every tail (3 digits or more) of each number in international form: `phone:` is a prefix of one."""
+    terms: list[str] = []
+    for phone in phones:
+        digits = phone_digits(phone, region)
+        terms += [digits[i:] for i in range(0, len(digits) - MIN_PHONE_DIGITS + 1)]
+    return list(dict.fromkeys(terms))
+
+
+def phone_digits(text: str, region: str) -> str:
+    """A number as country code + national number digits if it parses, else just its digits."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text, region or None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is not None and phonenumbers.is_possible_number(number):
+        return f"{number.country_code}{phonenumbers.national_significant_number(number)}"
+    return re.sub(r"\D", "", text)
+
+
+def phone_query_digits(text: str, region: str) -> str:
+    """The digits a `phone:` query looks for: the national number when it is a whole number, else its digits.
+
+    `+44 20 7946 0958`, `020 7946 0958` and `7946 0958` all become tails of `442079460958`.
+    """
+    import phonenumbers
+
+    raw = re.sub(r"\D", "", text)
+    try:
+        number = phonenumbers.parse(text, region or None)
+    except phonenumbers.NumberParseException:
+        return raw
+    if phonenumbers.is_valid_number(number):
+        return phonenumbers.national_significant_number(number)
+    return raw.lstrip("0") or raw
+
+
+def address_fields(address: Any) -> dict[str, str]:
+    """`city` and `country` from an address: `street, city [postcode], country`, or a mapping with those keys."""
+    if isinstance(address, dict):
+        city, country = str(address.get("city") or ""), str(address.get("country") or "")
+    elif isinstance(address, str) and "," in address:
+        parts = [p.strip() for p in address.split(",") if p.strip()]
+        country = parts[-1] if len(parts) > 1 else ""
+        city = parts[-2] if len(parts) > 1 else ""
+    else:
+        return {}
+    fields = {"city": city} if city else {}
+    if country:
+        fields["country"] = " ".join([country, *country_codes(country)])
+    return fields
+
+
+@functools.lru_cache(maxsize=512)
+def country_codes(name: str) -> tuple[str, ...]:
+    """ISO codes (alpha-2, alpha-3) for a country name or code as people write it, plus `uk` for GB."""
+    import pycountry
+
+    key = name.strip().lower()
+    code = COUNTRY_ALIASES.get(key)
+    try:
+        country = pycountry.countries.lookup(code or key)
+    except LookupError:
+        return ()
+    codes = (country.alpha_2.lower(), country.alpha_3.lower())
+    return codes + ("uk",) if country.alpha_2 == "GB" else codes
+
+
+def birthday_terms(value: Any) -> list[str]:
+    """`1815-12-10` -> the date, `1815`, `12-10`, and the month as `12`; `--12-10` has no year."""
+    text = str(value or "").strip()
+    match = re.fullmatch(r"(\d{4}|-)-(\d{1,2})-(\d{1,2})", text)
+    if not match:
+        return []
+    year, month, day = match.group(1), int(match.group(2)), int(match.group(3))
+    terms = [f"{month:02d}-{day:02d}", f"{month:02d}", str(month)]
+    return ([text, year] if year != "-" else []) + terms
+
+
+def _flatten(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _flatten(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _flatten(v)]
+    return [str(value)]

@@ -1,0 +1,225 @@
+"""Keeping .vault/index in step with the files: only what changed is re-read.
+
+Two small files beside the index record what it holds:
+- ``index-stamp.json``: schema version, the digest of every file's (path, size, mtime) when the
+  index was last brought up to date, the day that was "today" then, and the files that did not
+  parse. When the digest of a fresh stat of the folder equals it, nothing is read at all.
+- ``index-manifest.json``: each file's (size, mtime), to find which files changed when the digest
+  differs. It is written before the stamp, so a crash in between only causes re-reading.
+Updates take the vault lock; a reader that finds nothing changed takes no lock.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import index as ix_mod
+from .errors import ParseError
+from .scan import RACY, Stat, digest, scan, trusted
+
+if TYPE_CHECKING:
+    from whoosh.index import Index
+
+    from .vault import Vault
+
+STAMP = "index-stamp.json"
+MANIFEST = "index-manifest.json"
+Progress = Callable[[int, int], None]
+INDEX_LOCK_TIMEOUT_S = 600.0  # another process may be building the index of a large vault
+
+
+@dataclass
+class Problem:
+    path: str  # relative to the vault
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+
+
+@dataclass
+class Refresh:
+    """What bringing the index up to date did."""
+
+    index: Index
+    reread: int = 0
+    removed: int = 0
+    rebuilt: bool = False
+    notices: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _settings_key(vault: Vault) -> str:
+    return f"schema={ix_mod.SCHEMA_VERSION};region={vault.config.default_region}"
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def refresh(vault: Vault, today: dt.date, progress: Progress | None = None) -> Refresh:
+    """Bring the index up to date with the files; rebuild it when it is missing or unreadable."""
+    started = time.perf_counter()
+    state = vault.state_dir
+    stats = scan(vault.contacts_dir)
+    stamp = _read_json(state / STAMP)
+    key = _settings_key(vault)
+    if stamp.get("settings") == key and stamp.get("digest") == digest(stats) and stamp.get("today") == str(today):
+        try:
+            result = Refresh(ix_mod.open_index(state / "index"), problems=_problems(stamp))
+            result.seconds = time.perf_counter() - started
+            return result
+        except ix_mod.IndexBroken:
+            pass
+    with _index_lock(vault):
+        result = _update(vault, today, progress, key)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def rebuild(vault: Vault, today: dt.date, progress: Progress | None = None) -> Refresh:
+    """Build the index from scratch (`contacts reindex`)."""
+    started = time.perf_counter()
+    with _index_lock(vault):
+        result = _build(vault, today, progress, _settings_key(vault), scan(vault.contacts_dir))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _index_lock(vault: Vault) -> Any:
+    """The index's own lock: changes to contacts (the vault lock) need not wait for an index build.
+
+    A file changed while it is being indexed is caught next time, because the manifest records
+    the file's stat from before it was read.
+    """
+    from .fileio import locked
+
+    return locked(vault.state_dir / "index.lock", timeout=INDEX_LOCK_TIMEOUT_S)
+
+
+def _problems(stamp: dict[str, Any]) -> list[Problem]:
+    return [Problem(p[0], p[1], p[2]) for p in stamp.get("problems", []) if isinstance(p, list) and len(p) == 3]
+
+
+def _update(vault: Vault, today: dt.date, progress: Progress | None, key: str) -> Refresh:
+    state = vault.state_dir
+    stats = scan(vault.contacts_dir)  # again: another process may have changed things while we waited
+    stamp = _read_json(state / STAMP)
+    manifest = _read_json(state / MANIFEST).get("files", {})
+    if stamp.get("settings") != key:
+        notice = "the search index was made by another version or settings; rebuilding it" if stamp else ""
+        return _build(vault, today, progress, key, stats, notice)
+    try:
+        index = ix_mod.open_index(state / "index")
+    except ix_mod.IndexBroken as exc:
+        return _build(vault, today, progress, key, stats, f"the search index could not be read ({exc}); rebuilding it")
+    changed = [rel for rel, stat in stats.items() if manifest.get(rel) != list(stat)]
+    deleted = [rel for rel in manifest if rel not in stats]
+    if stamp.get("today") != str(today):  # appointments that have become past change "last contact"
+        due = ix_mod.due_by(index, int(today.strftime("%Y%m%d")))
+        changed += [rel[len("contacts/"):] for rel in due if rel[len("contacts/"):] in stats]
+    changed = sorted(set(changed))
+    problems = {p.path: p for p in _problems(stamp) if p.path[len("contacts/"):] in stats}
+    created = _created_dates(vault, index, changed, renames=bool(deleted))
+    with ix_mod.Writer(index) as writer:
+        for rel in deleted:
+            writer.delete("contacts/" + rel)
+            problems.pop("contacts/" + rel, None)
+        _index_files(vault, writer, changed, today, created, problems, progress)
+    _save(state, key, stats, today, list(problems.values()))
+    return Refresh(ix_mod.open_index(state / "index"), reread=len(changed), removed=len(deleted),
+                   problems=list(problems.values()))
+
+
+def _build(
+    vault: Vault, today: dt.date, progress: Progress | None, key: str, stats: dict[str, Stat], notice: str = ""
+) -> Refresh:
+    state = vault.state_dir
+    index = ix_mod.create(state / "index")
+    created = _created_dates(vault, None, list(stats))
+    problems: dict[str, Problem] = {}
+    with ix_mod.Writer(index, fresh=True, size=len(stats)) as writer:
+        _index_files(vault, writer, sorted(stats), today, created, problems, progress)
+    _save(state, key, stats, today, list(problems.values()))
+    return Refresh(ix_mod.open_index(state / "index"), reread=len(stats), rebuilt=True,
+                   notices=[notice] if notice else [], problems=list(problems.values()))
+
+
+def _index_files(
+    vault: Vault, writer: ix_mod.Writer, rels: list[str], today: dt.date, created: dict[str, dt.date | None],
+    problems: dict[str, Problem], progress: Progress | None,
+) -> None:
+    from .documents import document
+
+    region = vault.config.default_region
+    for done, rel in enumerate(rels, 1):
+        path = vault.contacts_dir / rel
+        rel_vault = "contacts/" + rel
+        try:
+            contact = vault.read(path)
+        except ParseError as exc:
+            writer.delete(rel_vault)
+            problems[rel_vault] = Problem(rel_vault, exc.line, exc.message)
+        else:
+            problems.pop(rel_vault, None)
+            writer.put(document(contact, rel_vault, region, today, created.get(rel)))
+        if progress is not None:
+            progress(done, len(rels))
+
+
+def _created_dates(
+    vault: Vault, index: Index | None, rels: list[str], renames: bool = True
+) -> dict[str, dt.date | None]:
+    """When each file was first committed: kept from the index for known files, from git for new ones.
+
+    Git is asked about just the new files unless files were also deleted (a rename, whose date
+    is its first name's, needs the whole folder's log).
+    """
+    known = ix_mod.stored_rows(index, ["contacts/" + r for r in rels]) if index is not None and rels else {}
+    dates: dict[str, dt.date | None] = {}
+    for rel in rels:
+        row = known.get("contacts/" + rel)
+        if row and row.get("created"):
+            dates[rel] = dt.date.fromisoformat(row["created"])
+    new = [rel for rel in rels if rel not in dates]
+    if new:
+        from . import gitstore
+
+        paths = None if renames or len(new) > 50 else [vault.contacts_dir / rel for rel in new]
+        committed = gitstore.created_dates(vault.contacts_dir, paths) if gitstore.repo_root(vault.root) else {}
+        for rel in new:
+            day = committed.get(Path(rel).stem)
+            dates[rel] = dt.date.fromisoformat(day) if day else _mtime_day(vault.contacts_dir / rel)
+    return dates
+
+
+def _mtime_day(path: Path) -> dt.date | None:
+    try:
+        return dt.date.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return None
+
+
+def _save(state: Path, key: str, stats: dict[str, Stat], today: dt.date, problems: list[Problem]) -> None:
+    from .fileio import atomic_write
+
+    safe = trusted(stats)
+    manifest = {"files": {rel: list(stat) for rel, stat in safe.items()}}
+    atomic_write(state / MANIFEST, json.dumps(manifest, separators=(",", ":")).encode("utf-8"))
+    stamp = {
+        "settings": key, "today": str(today),
+        "digest": "racy" if RACY in safe.values() else digest(stats),
+        "problems": [[p.path, p.line, p.message] for p in problems],
+    }
+    atomic_write(state / STAMP, json.dumps(stamp, ensure_ascii=False).encode("utf-8"))

@@ -1,0 +1,251 @@
+"""The Whoosh index in .vault/index: its schema, writing documents, and running parsed queries.
+
+Every Whoosh call of the project lives here. The schema is chosen for speed (DESIGN §7):
+only the printed row is stored, positions are kept only on the fields a phrase may target,
+accents are folded by a filter that leaves ASCII tokens alone, and dates are integers.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .documents import CUSTOM_PREFIX
+
+
+def _import_whoosh_quickly() -> None:
+    """Skip two imports Whoosh makes but never needs here: together a third of a search's start-up.
+
+    `whoosh.compat` imports `urlretrieve` from urllib.request (which pulls in http, email, ssl);
+    `cached_property`, used by `whoosh.reading`, imports asyncio only to ask whether a function
+    is a coroutine. Each is given a stand-in while that one module is imported, and the stand-in
+    is removed at once, so any later real import of urllib.request or asyncio is unaffected.
+    """
+    import inspect
+    import sys
+    import types
+
+    def with_stand_in(name: str, stand_in: types.ModuleType, module: str) -> None:
+        if name in sys.modules or module in sys.modules:
+            return
+        sys.modules[name] = stand_in
+        try:
+            __import__(module)
+        except ImportError:
+            pass
+        finally:
+            del sys.modules[name]
+
+    request = types.ModuleType("urllib.request")
+    request.urlretrieve = None  # type: ignore[attr-defined]
+    with_stand_in("urllib.request", request, "whoosh.compat")
+    asyncio = types.ModuleType("asyncio")
+    asyncio.iscoroutinefunction = inspect.iscoroutinefunction  # type: ignore[attr-defined]
+    with_stand_in("asyncio", asyncio, "cached_property")
+
+
+_import_whoosh_quickly()
+
+from whoosh import fields, index, qparser, query, sorting  # noqa: E402
+from whoosh.analysis import (  # noqa: E402
+    CommaSeparatedTokenizer, Filter, LowercaseFilter, RegexTokenizer, SpaceSeparatedTokenizer,
+)
+from whoosh.codec.whoosh3 import W3Codec  # noqa: E402
+
+SCHEMA_VERSION = 4  # bump when the schema or what documents hold changes: old indexes are rebuilt
+WRITER_MEMORY_MB = 256
+PARALLEL_FROM = 2000  # documents; below this, starting processes costs more than it saves
+MAX_PROCS = 4
+LOCK_TIMEOUT_S = 30.0
+
+
+class IndexBroken(Exception):
+    """The index on disk cannot be used (missing, truncated, garbage, another schema): rebuild it."""
+
+
+class FoldFilter(Filter):
+    """Strip accents and fold case beyond lower(): `zoë` -> `zoe`, `straße` -> `strasse`."""
+
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
+        from .handles import fold
+
+        for token in tokens:
+            if not token.text.isascii():
+                token.text = fold(token.text)
+            yield token
+
+
+def _analyzers() -> dict[str, Any]:
+    words = RegexTokenizer(r"\w+(?:[.'’]\w+)*") | LowercaseFilter() | FoldFilter()
+    return {
+        "words": words,
+        "list": CommaSeparatedTokenizer() | LowercaseFilter() | FoldFilter(),
+        "terms": SpaceSeparatedTokenizer() | LowercaseFilter(),
+    }
+
+
+def schema() -> fields.Schema:
+    an = _analyzers()
+    text = fields.TEXT(analyzer=an["words"], phrase=True)
+    short = fields.TEXT(analyzer=an["words"], phrase=True, field_boost=2.0)
+    plain = fields.TEXT(analyzer=an["words"], phrase=False)
+    keyword = fields.KEYWORD(analyzer=an["list"], commas=True, scorable=False)
+    terms = fields.KEYWORD(analyzer=an["terms"], scorable=False)
+    # shift_step=0: no precision tiers. Whoosh's tiered ranges return wrong results for some bounds,
+    # and a vault has only a few thousand distinct days to enumerate.
+    day = fields.NUMERIC(int, bits=32, sortable=True, signed=False, shift_step=0)
+    result = fields.Schema(
+        path=fields.ID(unique=True, stored=True, sortable=True), row=fields.STORED(),
+        sort_name=fields.ID(sortable=True), name=short, company=short, title=plain, text=text,
+        tag=keyword, stage=keyword, owner=keyword, kind=keyword,
+        email=terms, phone=terms, birthday=terms, city=short, country=short,
+        last_contact=day, created=day, next_date=fields.NUMERIC(int, bits=32, signed=False, shift_step=0),
+    )
+    result.add(CUSTOM_PREFIX + "*", fields.TEXT(analyzer=an["words"], phrase=True), glob=True)
+    # Whoosh looks for a length column on disk for every posting of a field that has none
+    # (a file-system call each): recording lengths for every field is much cheaper.
+    for name in result.names():
+        if result[name].indexed:
+            result[name].scorable = True
+    return result
+
+
+# Fields a query may name, besides custom fields (which appear once a contact has them).
+QUERY_FIELDS = (
+    "name", "company", "title", "text", "tag", "stage", "owner", "kind", "email", "phone", "birthday",
+    "city", "country", "last_contact", "created",
+)
+DATE_FIELDS = ("last_contact", "created")
+
+
+def create(folder: Path) -> index.Index:
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return index.create_in(str(folder), schema())
+
+
+def open_index(folder: Path) -> index.Index:
+    """The index in ``folder``; IndexBroken if there is none or it cannot be read."""
+    try:
+        ix = index.open_dir(str(folder))
+        if "row" not in ix.schema or "next_date" not in ix.schema:
+            raise IndexBroken("written by another version")
+        return ix
+    except IndexBroken:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure to read the index means "rebuild it"
+        raise IndexBroken(str(exc) or type(exc).__name__) from None
+
+
+class Writer:
+    """Adds, replaces and deletes documents; one commit at the end (``with Writer(ix) as w: …``).
+
+    A fresh build of many documents runs Whoosh's analysis in one process per core, each writing
+    its own segment (no merge at the end); postings are written uncompressed, which costs disk,
+    not time. Segments are left as separate files: Whoosh copies each part of a compound segment
+    into memory when it opens it, which would make every search pay for the size of the index.
+    """
+
+    def __init__(self, ix: index.Index, fresh: bool = False, size: int = 0) -> None:
+        settings = {"codec": W3Codec(compression=0), "compound": False}
+        procs = min(os.cpu_count() or 1, MAX_PROCS) if fresh and size >= PARALLEL_FROM else 1
+        if procs > 1:
+            sub = {**settings, "limitmb": WRITER_MEMORY_MB // procs}
+            self._writer = ix.writer(procs=procs, multisegment=True, subargs=sub, **sub)
+        else:
+            self._writer = ix.writer(timeout=LOCK_TIMEOUT_S, limitmb=WRITER_MEMORY_MB, **settings)
+        self._fresh = fresh
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, kind: type | None, *rest: object) -> None:
+        if kind is None:
+            self._writer.commit(merge=not self._fresh)
+        else:
+            self._writer.cancel()
+
+    def put(self, doc: dict[str, Any]) -> None:
+        if self._fresh:
+            self._writer.add_document(**doc)
+        else:
+            self._writer.update_document(**doc)
+
+    def delete(self, rel: str) -> None:
+        self._writer.delete_by_term("path", rel)
+
+
+def stored_rows(ix: index.Index, rels: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The stored rows of the documents for ``rels`` that are in the index."""
+    found = {}
+    with ix.searcher() as searcher:
+        for rel in rels:
+            fields_ = searcher.document(path=rel)
+            if fields_ is not None:
+                found[rel] = fields_["row"]
+    return found
+
+
+def due_by(ix: index.Index, day: int) -> list[str]:
+    """Paths of contacts with an interaction dated after they were indexed and on or before ``day``."""
+    with ix.searcher() as searcher:
+        hits = searcher.search(query.NumericRange("next_date", 1, day), limit=None)
+        return [hit["path"] for hit in hits]
+
+
+def custom_fields(ix: index.Index) -> list[str]:
+    """The custom fields (without their prefix) some contact in the index has."""
+    with ix.reader() as reader:
+        return sorted(n[len(CUSTOM_PREFIX):] for n in reader.indexed_field_names() if n.startswith(CUSTOM_PREFIX))
+
+
+def parse(ix: index.Index, text: str, custom: list[str]) -> query.Query:
+    """A Whoosh query from query text already rewritten by query.py (dates and phones made explicit)."""
+    # Bare words look in names too, so that a name ranks its own contact first.
+    parser = qparser.MultifieldParser(["name", "text"], ix.schema, fieldboosts={"name": 3.0, "text": 1.0})
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(qparser.FieldAliasPlugin({CUSTOM_PREFIX + name: [name] for name in custom}))
+    return parser.parse(text)
+
+
+@dataclass
+class Hit:
+    row: dict[str, Any]
+    score: float
+
+
+def run(
+    ix: index.Index, parsed: query.Query, limit: int | None, sort: str
+) -> tuple[list[Hit], int, list[tuple[str, str]]]:
+    """Hits for ``parsed`` sorted by relevance, `name`, or a date field (newest first); the total; matched words."""
+    try:
+        with ix.searcher() as searcher:
+            results = searcher.search(parsed, limit=limit, sortedby=_facet(sort))
+            hits = [Hit(hit["row"], hit.score if isinstance(hit.score, float) else 0.0) for hit in results]
+            words = sorted({
+                (field, text.decode("utf-8") if isinstance(text, bytes) else text)
+                for leaf in parsed.leaves()
+                for field, text in leaf.existing_terms(searcher.reader(), expand=True)
+                if field in ("text", "name", "company", "title")
+            })
+            return hits, len(results), words
+    except (OSError, EOFError, ValueError, KeyError, IndexError, struct.error) as exc:
+        raise IndexBroken(str(exc) or type(exc).__name__) from None
+
+
+def _facet(sort: str) -> sorting.FacetType | None:
+    if sort == "name":
+        return sorting.MultiFacet([sorting.FieldFacet("sort_name"), sorting.FieldFacet("path")])
+    if sort in DATE_FIELDS:
+        return sorting.MultiFacet([sorting.FieldFacet(sort, reverse=True), sorting.FieldFacet("path")])
+    return None
+
+
+def all_paths(ix: index.Index, parsed: query.Query) -> set[str]:
+    with ix.searcher() as searcher:
+        return {hit["path"] for hit in searcher.search(parsed, limit=None)}

@@ -1,0 +1,93 @@
+"""Search: the query language over an index that is brought up to date before every answer."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import freshness
+from . import index as ix_mod
+from .errors import InvalidValueError
+from .query import expand_segments, rewrite
+
+if TYPE_CHECKING:
+    from whoosh.index import Index
+
+    from .freshness import Problem, Progress
+    from .vault import Vault
+
+SORTS = ("relevance", "name", "last", "created")
+_SORT_FIELDS = {"last": "last_contact"}
+
+
+@dataclass
+class Result:
+    """The rows that matched (best or sorted first), the total, and what the index update had to say."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    total: int = 0
+    words: list[str] = field(default_factory=list)  # indexed words the query matched in text fields
+    notices: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def compile_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
+    """``text`` in the query language as a Whoosh query; an empty text matches every contact."""
+    from whoosh import query as wq
+
+    from .documents import phone_query_digits
+
+    if not text.strip():
+        return wq.Every()
+    expanded = expand_segments(text, vault.config.segments)
+    custom = ix_mod.custom_fields(ix)
+    known = [*ix_mod.QUERY_FIELDS, *custom, *vault.config.fields]
+    region = vault.config.default_region
+    rewritten = rewrite(expanded, today, known, lambda value: phone_query_digits(value, region))
+    try:
+        return ix_mod.parse(ix, rewritten, custom)
+    except Exception as exc:  # noqa: BLE001 - Whoosh's parser raises assorted errors on odd input
+        raise InvalidValueError(f"cannot read the query '{text}': {exc}") from None
+
+
+def search(
+    vault: Vault, text: str, today: dt.date, limit: int | None = None, sort: str = "relevance",
+    progress: Progress | None = None,
+) -> Result:
+    """Contacts matching ``text``, as rows; ``limit`` None means all of them."""
+    if sort not in SORTS:
+        raise InvalidValueError(f"sort by one of {', '.join(SORTS)}, not '{sort}'")
+    fresh = _fresh(vault, today, progress)
+    parsed = compile_query(vault, fresh.index, text, today)
+    try:
+        hits, total, words = ix_mod.run(fresh.index, parsed, limit, _SORT_FIELDS.get(sort, sort))
+    except ix_mod.IndexBroken as exc:  # readable at open, broken inside: rebuild and ask again
+        rebuilt = freshness.rebuild(vault, today, progress)
+        rebuilt.notices.insert(0, f"the search index could not be read ({exc}); rebuilt it")
+        fresh = rebuilt
+        hits, total, words = ix_mod.run(fresh.index, parsed, limit, _SORT_FIELDS.get(sort, sort))
+    rows = []
+    for hit in hits:
+        row = dict(hit.row)
+        row["email"] = row["emails"][0] if row.get("emails") else ""
+        row["score"] = round(hit.score, 3)
+        rows.append(row)
+    return Result(rows, total, [w for _, w in words], fresh.notices, fresh.problems)
+
+
+def matching_paths(vault: Vault, text: str) -> set[Path]:
+    """The files of the contacts ``text`` matches."""
+    today = vault.today()
+    fresh = _fresh(vault, today, None)
+    parsed = compile_query(vault, fresh.index, text, today)
+    return {vault.root / rel for rel in ix_mod.all_paths(fresh.index, parsed)}
+
+
+def reindex(vault: Vault, today: dt.date, progress: Progress | None = None) -> freshness.Refresh:
+    """Rebuild the index from every file."""
+    return freshness.rebuild(vault, today, progress)
+
+
+def _fresh(vault: Vault, today: dt.date, progress: Progress | None) -> freshness.Refresh:
+    return freshness.refresh(vault, today, progress)
