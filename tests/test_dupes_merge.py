@@ -141,6 +141,21 @@ def test_merge_prefer_other_takes_the_others_values(vault: Path, invoke, ada_kin
     assert "uid: 01KC4K84DGM23H3YFCY7MTSQTS\n" in new  # the kept contact's identity stays
 
 
+def test_on_a_terminal_merge_asks_which_value_to_keep(vault: Path, invoke, ada_king: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from vault_tool.cli import dupes_cmds
+
+    monkeypatch.setattr(dupes_cmds, "_can_ask", lambda: True)
+
+    result = invoke("-C", vault, "merge", "ada-lovelace", "ada-king", input="2\n1\n")
+
+    ok(result)
+    assert "name differs:\n  1) Ada Lovelace  (ada-lovelace)\n  2) Ada King  (ada-king)\nKeep which [1]: " \
+           in result.stderr
+    new = (vault / ADA).read_text()
+    assert "name: Ada King\n" in new and "title: Head of Research\n" in new
+
+
 def test_git_revert_undoes_a_merge(vault: Path, invoke, ada_king: Path) -> None:
     before = {p: p.read_bytes() for p in (vault / "contacts").glob("*.md")}
     ok(invoke("-C", vault, "merge", "ada-lovelace", "ada-king", "--prefer", "keep"))

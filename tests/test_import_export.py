@@ -441,3 +441,64 @@ def test_import_and_export_through_the_installed_command(tmp_path: Path) -> None
     assert json.loads(done.stdout)["fields"]["tags"] == ["messe"]
     assert subprocess.run(["git", "status", "--porcelain"], cwd=tmp_path / "crm", capture_output=True,
                           text=True).stdout == ""
+
+
+def test_a_contact_without_a_uid_is_exported_with_its_handle_as_uid(empty_vault: Path, invoke) -> None:
+    (empty_vault / "contacts" / "hand-made.md").write_text("---\nname: Hand Made\n---\n")
+
+    result = invoke("-C", empty_vault, "export")
+
+    assert b"\r\nUID:hand-made\r\n" in result.stdout_bytes
+
+
+def test_a_file_without_a_known_extension_is_read_by_its_content(empty_vault: Path, invoke, tmp_path: Path) -> None:
+    ok(invoke("-C", empty_vault, "import", write(tmp_path / "contacts.txt", GRACE)))
+    ok(invoke("-C", empty_vault, "import", write(tmp_path / "more.dat", '[{"name": "Ada", "email": "a@x.example"}]')))
+
+    assert contact_files(empty_vault) == ["ada.md", "grace-hopper.md"]
+
+
+def test_flat_json_objects_from_another_tool_are_read_like_csv_rows(empty_vault: Path, invoke, tmp_path: Path) -> None:
+    people = [{"name": "Ada Lovelace", "email": ["ada@x.example", "countess@x.example"], "company": "Analytical",
+               "phone": "+44 20 7946 0958", "favourite colour": "green"}]
+
+    ok(invoke("-C", empty_vault, "import", write(tmp_path / "people.json", json.dumps(people))))
+
+    text = (empty_vault / "contacts/ada-lovelace.md").read_text()
+    assert text.startswith("---\nname: Ada Lovelace\nemails: [ada@x.example, countess@x.example]\n"
+                           "phones: [\"+44 20 7946 0958\"]\ncompany: Analytical\n")
+    assert "\nfavourite_colour: green\n" in text
+
+
+# With search: queries select what is exported, and imported contacts are found at once
+
+
+def test_export_a_query(vault: Path, invoke) -> None:
+    result = invoke("-C", vault, "export", "tag:customer AND company:analytical", "--format", "jsonl")
+
+    ok(result)
+    handles = [json.loads(line)["handle"] for line in result.stdout.splitlines()]
+    assert handles == ["ada-lovelace", "charles-babbage", "priya-raman"]  # the organisation has no company
+
+
+def test_imported_contacts_are_found_by_the_next_search(vault: Path, invoke, tmp_path: Path) -> None:
+    ok(invoke("-C", vault, "search", "grace"))  # the index exists before the import
+
+    ok(invoke("-C", vault, "import", write(tmp_path / "g.vcf", GRACE), "--tag", "navy"))
+
+    result = invoke("-C", vault, "search", "tag:navy", "--format", "paths")
+    ok(result)
+    assert result.stdout == "contacts/grace-hopper.md\n"
+
+
+def test_progress_is_reported_for_every_record(empty_vault: Path, tmp_path: Path) -> None:
+    from vault_tool import Vault
+    from vault_tool.importing import ImportOptions, import_files
+
+    rows = "".join(f"Person {n},p{n}@x.example\n" for n in range(250))
+    seen: list[tuple[int, int]] = []
+
+    import_files(Vault.open(empty_vault), [write(tmp_path / "p.csv", "Name,Email\n" + rows)], ImportOptions(),
+                 lambda done, total: seen.append((done, total)))
+
+    assert seen == [(n, 250) for n in range(1, 251)]

@@ -47,6 +47,10 @@ def dupes(ctx: click.Context, fmt: str) -> None:
         click.echo(f"  contacts merge {' '.join(group.handles)}")
 
 
+def _can_ask() -> bool:
+    return sys.stdin.isatty()
+
+
 def _ask(conflict: Conflict) -> object:
     click.echo(f"{conflict.field} differs:", err=True)
     for number, (handle, value) in enumerate(conflict.values, start=1):
@@ -83,7 +87,7 @@ def merge(ctx: click.Context, keep: str, others: tuple[str, ...], prefer: str | 
             change = merge_contacts(vault, keep, list(others), prefer, choices)
             break
         except MergeConflictError as exc:
-            if not sys.stdin.isatty() or all(c.field in choices for c in exc.conflicts):
+            if not _can_ask() or all(c.field in choices for c in exc.conflicts):
                 raise
             for conflict in exc.conflicts:
                 choices[conflict.field] = _ask(conflict)

@@ -2,8 +2,9 @@
 
 A property with a field of its own fills it: FN ``name``, EMAIL ``emails``,
 TEL ``phones``, ORG ``company``, TITLE ``title``, ADR ``address``, BDAY
-``birthday``, URL ``links``, CATEGORIES ``tags``, UID ``uid``, NOTE the notes,
-KIND (or Apple's X-ABShowAs) ``kind``; inline PHOTO and LOGO become files
+``birthday``, URL ``links``, CATEGORIES ``tags``, UID ``uid``, NICKNAME the
+custom field ``nickname`` (as a CSV's Nickname column), NOTE the notes, KIND
+(or Apple's X-ABShowAs) ``kind``; inline PHOTO and LOGO become files
 beside the contact. Whatever a field cannot hold is kept in the front matter
 under ``vcard:``, as ``HEAD: value`` in vCard's own encoding: properties
 without a field (N, NICKNAME, X-…), and the full line of a property whose
@@ -93,6 +94,7 @@ _SINGLE: dict[str, tuple[str, Callable[[Prop], Any], Callable[[Any, str], Prop]]
     "BDAY": ("birthday", _birthday, lambda v, version: _birthday_prop(v, version)),
     "ADR": ("address", lambda p: _address(p.parts()), lambda v, _: Prop("ADR", f";;{escape(v)};;;;")),
     "UID": ("uid", lambda p: p.text().strip(), lambda v, _: Prop("UID", escape(v))),
+    "NICKNAME": ("nickname", lambda p: p.text().strip(), lambda v, _: Prop("NICKNAME", escape(v))),
 }
 _EACH: dict[str, tuple[str, Callable[[Prop], str], Callable[[str], Prop]]] = {
     "EMAIL": ("emails", lambda p: p.text().strip(), lambda v: Prop("EMAIL", escape(v))),
@@ -344,9 +346,11 @@ def contact_props(contact: Contact, version: str, photos: list[Photo]) -> list[P
     consistent = names and (same_name or _name_fits(names[0], contact.name))
     out += names if consistent else [fresh_name_prop(contact.name, kind)] + names[1:]
     out += _kind_props(stored, kind, version)
-    for name in ("ORG", "TITLE", "BDAY", "ADR", "UID"):
+    for name in ("ORG", "TITLE", "BDAY", "ADR", "UID", "NICKNAME"):
         field_name, read_value, make = _SINGLE[name]
         out += _first(stored.get(name, []), contact.text_field(field_name), read_value, make, version)
+    if not any(p.name == "UID" for p in out):  # sync tools (vdirsyncer) need one: the handle is stable enough
+        out.append(Prop("UID", escape(contact.handle)))
     for name, (field_name, read_value, make) in _EACH.items():
         out += _each(stored.get(name, []), contact.list_field(field_name), read_value, make)
     out += _links(stored.get("URL", []), meta.get("links"))
