@@ -78,13 +78,17 @@ class DuplicateIndex:
         self.region = region
         self._owners: dict[str, str] = {}
 
-    def add(self, handle: str, meta: dict[str, Any]) -> None:
-        for key, _ in identity_keys(meta, self.region):
+    def keys(self, meta: dict[str, Any]) -> list[tuple[str, str]]:
+        return identity_keys(meta, self.region)
+
+    def add(self, handle: str, keys: list[tuple[str, str]]) -> None:
+        """Remember ``handle`` under its ``keys`` (from :meth:`keys`)."""
+        for key, _ in keys:
             self._owners.setdefault(key, handle)
 
-    def find(self, meta: dict[str, Any]) -> Match | None:
-        """The contact that shares the uid, else an email, else a phone with ``meta``; None if none does."""
-        for key, reason in identity_keys(meta, self.region):
+    def find(self, keys: list[tuple[str, str]]) -> Match | None:
+        """The contact that shares the uid, else an email, else a phone; None if none does."""
+        for key, reason in keys:
             if key in self._owners:
                 return Match(self._owners[key], reason)
         return None

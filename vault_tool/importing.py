@@ -185,7 +185,7 @@ class _Plan:
         self.taken = {p.stem for p in vault.files()}
         self.index = DuplicateIndex(vault.config.default_region)
         for contact in loaded.contacts:
-            self.index.add(contact.handle, contact.meta)
+            self.index.add(contact.handle, self.index.keys(contact.meta))
         self.pending: dict[Path, bytes] = {}
         self.paths: dict[str, Path] = {c.handle: c.path for c in loaded.contacts if c.path is not None}
         self.last_problem = ""
@@ -201,21 +201,26 @@ class _Plan:
             add_unique(tags, tag)
         if tags:
             record.meta["tags"] = tags
-        match = self.index.find(record.meta)
+        keys = self.index.keys(record.meta)
+        match = self.index.find(keys)
         notes = list(record.warnings)
         if match is not None and self.options.on_duplicate == "skip":
             return Outcome("skipped", record.name, where, match.handle, f"duplicate of {match.handle}: {match.reason}",
                            notes)
         if match is not None and self.options.on_duplicate == "merge":
             return self._merge(record, match, where, notes)
-        return self._add(record, where, notes, match)
+        return self._add(record, where, notes, match, keys)
 
-    def _add(self, record: Incoming, where: str, notes: list[str], match: Match | None) -> Outcome:
+    def _add(self, record: Incoming, where: str, notes: list[str], match: Match | None,
+             keys: list[tuple[str, str]]) -> Outcome:
         meta = dict(record.meta)
         if match is not None and match.reason.startswith("same uid"):
             meta.pop("uid")
+            keys = [k for k in keys if not k[0].startswith("uid:")]
             notes.append(f"its uid is {match.handle}'s already: it gets a new one")
-        meta.setdefault("uid", new_uid())
+        if "uid" not in meta:
+            meta["uid"] = new_uid()
+            keys = keys + [(f"uid:{meta['uid']}", "")]
         base = record.handle if record.handle and is_valid(record.handle) else slugify(record.name)
         handle = unique(base, self.taken)
         if not any(c.isalnum() for c in record.name):
@@ -226,7 +231,7 @@ class _Plan:
         self.pending[path] = render(contact, keep_order=record.keep_order).encode("utf-8")
         self.taken.add(handle)
         self.paths[handle] = path
-        self.index.add(handle, meta)
+        self.index.add(handle, keys)
         return Outcome("added", record.name, where, handle, "", notes)
 
     def _photos(self, record: Incoming, handle: str, meta: dict[str, Any], folder: Path) -> None:
@@ -265,5 +270,5 @@ class _Plan:
         if data == target.source.encode():
             return Outcome("unchanged", record.name, where, match.handle, reason + "; nothing new in it", notes)
         self.pending[target.path] = data
-        self.index.add(target.handle, combined.meta)
+        self.index.add(target.handle, self.index.keys(combined.meta))
         return Outcome("merged", record.name, where, match.handle, reason, notes)

@@ -109,9 +109,10 @@ _QUOTED_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udf
 _LINE_BREAKS = re.compile("[\n\r\x85\u2028\u2029]")
 
 
-# Plain text yaml.dump writes as it is: a letter first, then letters, digits, spaces and `.@&/()+'-`,
-# not ending in a space; a word some YAML reads as a bool or null goes the slow way.
-_FAST_PLAIN = re.compile(r"^[^\W\d_][\w.@&/()+'-]*(?: [\w.@&/()+'-]+)*$")
+# Plain text yaml.dump writes as it is: a letter first, then words of letters, digits and `.@&/()+'-,:#`
+# (`#` not first in a word) between single spaces; no `: ` and no `:` at the end. A word some YAML
+# reads as a bool or null goes the slow way.
+_FAST_PLAIN = re.compile(r"^(?!.*: )(?!.*:$)[^\W\d_][\w.@&/()+'\-,:#]*(?: [\w.@&/()+'\-,:][\w.@&/()+'\-,:#]*)*$")
 _RESERVED_WORD = re.compile(r"^(?:y|n|yes|no|on|off|true|false|null)$", re.I)
 # Codes of letters and digits with two letters or more (uids): no number, date or word resolves from them.
 _FAST_CODE = re.compile(r"^(?!0[xXoObB])(?=(?:[0-9]*[A-Za-z]){2})[0-9A-Za-z]+$")
