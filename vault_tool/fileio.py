@@ -77,19 +77,16 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
 
     One ``os.sync`` for all of them instead of an fsync per file (an import of
     10,000 contacts spent a minute in fsync); each folder is synced once after
-    the renames. On an error, temporary files not yet renamed are removed.
+    the renames. New files get the usual permissions (umask), existing ones keep
+    theirs. On an error, temporary files not yet renamed are removed.
     """
-    pending: list[tuple[str, Path]] = []
+    pending: list[tuple[Path, Path]] = []
     try:
         for path, data in files.items():
-            try:
-                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            except OSError as exc:
-                raise VaultError(f"{path}: cannot write ({exc.strerror}): check the folder's permissions") from None
+            tmp, fd = _temporary(path)
             pending.append((tmp, path))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-            os.chmod(tmp, 0o666 & ~_umask() if not path.exists() else path.stat().st_mode & 0o7777)
         os.sync()
         while pending:
             tmp, path = pending[0]
@@ -107,3 +104,25 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
                 os.fsync(dir_fd)
             finally:
                 os.close(dir_fd)
+
+
+def _temporary(path: Path) -> tuple[Path, int]:
+    """A new hidden file beside ``path`` (mode: ``path``'s if it exists, else the umask's) and its descriptor."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        existing = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        existing = None
+    try:
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            fd, tmp = handle, Path(name)
+            os.fchmod(fd, 0o666 & ~_umask())
+    except OSError as exc:
+        raise VaultError(f"{path}: cannot write ({exc.strerror}): check the folder's permissions") from None
+    if existing is not None:
+        os.fchmod(fd, existing)
+    return tmp, fd
