@@ -248,7 +248,8 @@ def test_a_name_that_is_a_path_or_punctuation_stays_inside_contacts(
     ok(result)
     assert contact_files(empty_vault) == [f"{handle}.md"]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "xdg") == ["empty", "odd.vcf"]
-    assert parse(empty_vault / f"contacts/{handle}.md", (empty_vault / f"contacts/{handle}.md").read_bytes()).name == name
+    path = empty_vault / f"contacts/{handle}.md"
+    assert parse(path, path.read_bytes()).name == name
 
 
 def test_a_name_with_no_letters_gets_a_warning(empty_vault: Path, invoke, tmp_path: Path) -> None:
@@ -422,8 +423,8 @@ def test_a_bad_json_file_says_where(empty_vault: Path, invoke, tmp_path: Path) -
     result = invoke("-C", empty_vault, "import", write(tmp_path / "a.json", '[{"fields": {"name": "Ada"},}]'))
 
     assert result.exit_code == 1
-    assert f"not imported: {tmp_path / 'a.json'}:1: not valid JSON (Expecting property name enclosed in double quotes, column 29): " \
-           "nothing imported from this file" in result.stderr
+    assert f"not imported: {tmp_path / 'a.json'}:1: not valid JSON (Expecting property name enclosed in double " \
+           "quotes, column 29): nothing imported from this file" in result.stderr
 
 
 def test_import_and_export_through_the_installed_command(tmp_path: Path) -> None:

@@ -20,7 +20,9 @@ from vault_tool.contact import Contact, parse, render
 from vault_tool.interop import vcard
 from vault_tool.interop.encoding import charset_hints, decode
 from vault_tool.interop.records import Photo
-from vault_tool.interop.vcard_syntax import escape, fold, logical_lines, parse_card, physical_lines, split_cards, unescape
+from vault_tool.interop.vcard_syntax import (
+    escape, fold, logical_lines, parse_card, physical_lines, split_cards, unescape,
+)
 
 VCARDS = SHARED_TESTDATA / "vcard"
 REAL_FILES = sorted(VCARDS.glob("*/*.vcf")) if VCARDS.is_dir() else []

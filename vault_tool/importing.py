@@ -130,7 +130,9 @@ def _where(path: Path, line: int | None) -> str:
     return f"{path}:{line}" if line else str(path)
 
 
-def import_files(vault: Vault, paths: list[Path], options: ImportOptions, progress: Progress | None = None) -> ImportReport:
+def import_files(
+    vault: Vault, paths: list[Path], options: ImportOptions, progress: Progress | None = None
+) -> ImportReport:
     """Import every contact in ``paths`` (files or folders); one commit for all of them."""
     check_options(options)
     report = ImportReport(dry_run=options.dry_run)

@@ -163,7 +163,9 @@ def _same_interaction(a: Interaction, b: Interaction) -> bool:
         b.date, b.time, b.kind, b.summary.strip(), normalise_text(b.text))
 
 
-def merged_text(keep: Contact, meta: dict[str, Any], notes: list[str], sections: list[tuple[Interaction, str]]) -> bytes:
+def merged_text(
+    keep: Contact, meta: dict[str, Any], notes: list[str], sections: list[tuple[Interaction, str]]
+) -> bytes:
     """The kept contact's file with its front matter set to ``meta`` (minimal diff), ``notes`` added to
     its notes unless already there, and interaction ``sections`` (item, text) appended unless already there."""
     source = keep.source
@@ -217,7 +219,8 @@ class MergeConflictError(VaultError):
         self.conflicts = conflicts
         first = conflicts[0]
         shown = ", ".join(f"'{value}' ({handle})" for handle, value in first.values)
-        more = f" (and {len(conflicts) - 1} more field{'s' if len(conflicts) > 2 else ''})" if len(conflicts) > 1 else ""
+        others = len(conflicts) - 1
+        more = f" (and {others} more field{'s' if others > 1 else ''})" if others else ""
         super().__init__(
             f"{first.field} differs: {shown}{more}; choose with --prefer keep or --prefer other, "
             "or run on a terminal to be asked"

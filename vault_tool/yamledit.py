@@ -220,7 +220,8 @@ def edit_mapping(
             result = _apply(result, key, value, key in quoted, newline)
     else:  # a new mapping: nothing to find or keep, so no key's text needs composing (fast for imports)
         result = "".join(
-            _render("", None, key, value, key in quoted, newline) for key, value in changes.items() if value is not REMOVE
+            _render("", None, key, value, key in quoted, newline)
+            for key, value in changes.items() if value is not REMOVE
         )
     expected = dict(before or {})
     for key, value in changes.items():

@@ -182,6 +182,7 @@ def export(ctx: click.Context, query: str | None, fmt: str, output: str | None, 
     if result.data is not None:
         click.echo(result.data, nl=False)
         return
-    where = str(output) if len(result.written) == 1 and not _is_folder(output) else f"{len(result.written)} files in {output}"
+    one_file = len(result.written) == 1 and not _is_folder(output)
+    where = str(output) if one_file else f"{len(result.written)} files in {output}"
     plural = "s" if result.contacts != 1 else ""
     click.echo(f"Exported {result.contacts} contact{plural} to {where}", err=True)
