@@ -38,17 +38,17 @@ def test_dupes_by_email_phone_and_close_names_with_the_reasons(vault: Path, invo
 
     ok(result)
     assert result.stdout == (
-        "ada-king (Ada King), ada-lovelace (Ada Lovelace)\n"
+        "ada-lovelace (Ada Lovelace), ada-king (Ada King)\n"
         "  same email ADA@analytical.example\n"
-        "  contacts merge ada-king ada-lovelace\n"
+        "  contacts merge ada-lovelace ada-king\n"
         "\n"
-        "c-babbage (C. Babbage), charles-babbage (Charles Babbage)\n"
+        "charles-babbage (Charles Babbage), c-babbage (C. Babbage)\n"
         "  same phone 020 7946 0412\n"
-        "  contacts merge c-babbage charles-babbage\n"
+        "  contacts merge charles-babbage c-babbage\n"
         "\n"
-        "zoe-mueller (Zoe Mueller), zoe-muller (Zoë Müller)\n"
+        "zoe-muller (Zoë Müller), zoe-mueller (Zoe Mueller)\n"
         "  similar names (95%) at Brandt Maschinenbau\n"
-        "  contacts merge zoe-mueller zoe-muller\n"
+        "  contacts merge zoe-muller zoe-mueller\n"
     )
 
 
@@ -58,8 +58,8 @@ def test_dupes_as_json(vault: Path, invoke) -> None:
     result = invoke("-C", vault, "dupes", "--format", "json")
 
     ok(result)
-    assert json.loads(result.stdout) == [{"handles": ["ada-king", "ada-lovelace"],
-                                          "names": ["Ada King", "Ada Lovelace"],
+    assert json.loads(result.stdout) == [{"handles": ["ada-lovelace", "ada-king"],
+                                          "names": ["Ada Lovelace", "Ada King"],
                                           "reasons": ["same email ada@analytical.example"]}]
 
 

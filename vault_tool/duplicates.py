@@ -96,7 +96,7 @@ class DuplicateIndex:
 
 @dataclass
 class DupeGroup:
-    """Contacts that are probably one person, and why."""
+    """Contacts that are probably one person, and why; the one to keep first (see :func:`_keep_first`)."""
 
     handles: list[str]
     names: list[str]
@@ -183,11 +183,20 @@ def find_groups(contacts: list[Contact], region: str) -> list[DupeGroup]:
     members: dict[str, list[str]] = {}
     for handle in sorted(groups.parent):
         members.setdefault(groups.root(handle), []).append(handle)
-    return [
+    found = [
         DupeGroup(handles, [by_handle[h].name for h in handles], groups.reasons.get(root, []))
-        for root, handles in sorted(members.items(), key=lambda item: item[1][0])
-        if len(handles) > 1
+        for root, handles in members.items() if len(handles) > 1
     ]
+    for group in found:
+        order = sorted(range(len(group.handles)), key=lambda i: _keep_first(by_handle[group.handles[i]]))
+        group.handles = [group.handles[i] for i in order]
+        group.names = [group.names[i] for i in order]
+    return sorted(found, key=lambda g: g.handles[0])
+
+
+def _keep_first(contact: Contact) -> tuple[int, int, str]:
+    """The one to keep comes first: the most interactions, then the most fields, then by handle."""
+    return -len(contact.interactions), -len(contact.meta), contact.handle
 
 
 @dataclass

@@ -21,7 +21,8 @@ def dupes(ctx: click.Context, fmt: str) -> None:
 
     Contacts sharing an email or a phone number (compared in E.164), and
     contacts with closely matching names at the same company or email
-    domain. Each group ends with the command that merges it.
+    domain. Each group ends with the command that merges it into the
+    contact with the most interactions and fields, which is listed first.
 
     \b
     Examples:
