@@ -62,7 +62,7 @@ def _ask(conflict: Conflict) -> object:
 
 @click.command()
 @click.argument("keep", shell_complete=complete_contact)
-@click.argument("others", nargs=-1, required=True, shell_complete=complete_contact)
+@click.argument("others", nargs=-1, required=True, metavar="OTHER...", shell_complete=complete_contact)
 @click.option("--prefer", type=click.Choice(["keep", "other"]),
               help="For a field with different values: KEEP's, or the first OTHER's (default: ask).")
 @click.pass_context
