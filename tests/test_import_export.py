@@ -11,7 +11,7 @@ import pytest
 from conftest import SHARED_TESTDATA, commit_count, git, head_files, head_message
 from test_cli import installed_contacts, line_changes, no_traceback, ok, run
 from test_vcard import original_cards, properties
-from vault_tool.contact import parse
+from vault_tool.contact import LIST_FIELDS, as_list, parse
 from vault_tool.interop import vcard
 
 VCARDS = SHARED_TESTDATA / "vcard"
@@ -503,3 +503,26 @@ def test_progress_is_reported_for_every_record(empty_vault: Path, tmp_path: Path
                  lambda done, total: seen.append((done, total)))
 
     assert seen == [(n, 250) for n in range(1, 251)]
+
+
+def test_vault_to_vcard_to_vault_keeps_every_field_as_text(vault: Path, invoke, tmp_path: Path) -> None:
+    """Fields vCard has no property for travel as X-VAULT-FIELD;NAME=…; numbers come back as text.
+
+    (vCard has no place for interactions: JSON is the format that keeps everything.)
+    """
+    ok(invoke("-C", vault, "export", "-o", tmp_path / "all.vcf"))
+    ok(invoke("init", tmp_path / "again"))
+
+    ok(invoke("-C", tmp_path / "again", "import", tmp_path / "all.vcf"))
+
+    def fields(root: Path) -> dict[str, tuple[dict[str, object], str]]:
+        out = {}
+        for path in sorted((root / "contacts").glob("*.md")):
+            contact = parse(path, path.read_bytes())
+            meta = {k: as_list(v) if k in LIST_FIELDS else v if isinstance(v, dict) else str(v)
+                    for k, v in contact.meta.items() if k != "vcard"}
+            meta.setdefault("kind", "person")
+            out[contact.meta["uid"]] = (meta, contact.notes)
+        return out
+
+    assert fields(tmp_path / "again") == fields(vault)

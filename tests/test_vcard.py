@@ -210,7 +210,8 @@ def test_vcard_to_vault_to_vcard_keeps_every_property(path: Path, line: int) -> 
     back = original_cards_from_text(exported)
     before, after = properties(original.props), properties(back.props)
     assert before - after == Counter(), "properties lost"
-    assert {key[1] for key in after - before} <= {"FN", "N"}  # vCard 3.0 and 4.0 require FN (and 3.0 N)
+    # vCard 3.0 and 4.0 require FN (and 3.0 N); sync tools need a UID (a card without one gets its handle)
+    assert {key[1] for key in after - before} <= {"FN", "N", "UID"}
 
 
 def original_cards_from_text(text: str) -> vcard.Card:
@@ -346,7 +347,7 @@ FREE_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), bl
        emails=st.lists(st.emails(), max_size=3, unique=True))
 def test_a_contact_exported_and_read_back_has_the_same_fields(name: str, title: str, company: str, notes: str,
                                                               emails: list[str]) -> None:
-    meta = {"name": name, "title": title, "company": company, "emails": emails}
+    meta = {"name": name, "title": title, "company": company, "emails": emails, "uid": "01KC4K84DGM23H3YFCY7MTSQTS"}
     meta = {k: v for k, v in meta.items() if v}
 
     record = vcard.read(vcard.to_vcard(Contact("x", meta, notes=notes), "3.0").encode()).records[0]

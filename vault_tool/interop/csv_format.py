@@ -243,10 +243,9 @@ def _link(meta: dict[str, Any], value: str, label: str) -> None:
 
 
 def _address_text(parts: dict[str, list[str]]) -> str:
-    if "formatted" in parts:
-        lines = [ln.strip(" ,") for v in parts["formatted"] for ln in v.splitlines()]
-    else:
-        lines = [ln.strip(" ,") for key in _ADDRESS_ORDER for v in parts.get(key, []) for ln in v.splitlines()]
+    """The address as one line: from its parts (as a vCard's ADR reads), else from the formatted text."""
+    keys = _ADDRESS_ORDER if any(parts.get(k) for k in _ADDRESS_ORDER) else ("formatted",)
+    lines = [ln.strip(" ,") for key in keys for v in parts.get(key, []) for ln in v.splitlines()]
     return ", ".join(ln for ln in lines if ln)
 
 

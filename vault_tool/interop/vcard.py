@@ -5,7 +5,9 @@ TEL ``phones``, ORG ``company``, TITLE ``title``, ADR ``address``, BDAY
 ``birthday``, URL ``links``, CATEGORIES ``tags``, UID ``uid``, NICKNAME the
 custom field ``nickname`` (as a CSV's Nickname column), NOTE the notes, KIND
 (or Apple's X-ABShowAs) ``kind``; inline PHOTO and LOGO become files
-beside the contact. Whatever a field cannot hold is kept in the front matter
+beside the contact. A field vCard has no property for (stage, owner, any
+custom field) is written as ``X-VAULT-FIELD;NAME=stage:customer`` and read
+back into its field. Whatever a field cannot hold is kept in the front matter
 under ``vcard:``, as ``HEAD: value`` in vCard's own encoding: properties
 without a field (N, NICKNAME, X-…), and the full line of a property whose
 field does not say everything about it (its TYPE labels, its group, a second
@@ -100,7 +102,10 @@ _EACH: dict[str, tuple[str, Callable[[Prop], str], Callable[[str], Prop]]] = {
     "EMAIL": ("emails", lambda p: p.text().strip(), lambda v: Prop("EMAIL", escape(v))),
     "TEL": ("phones", _phone, lambda v: Prop("TEL", escape(v))),
 }
-_HANDLED = frozenset({*_SINGLE, *_EACH, "N", "NOTE", "CATEGORIES", "URL", "PHOTO", "LOGO"})
+FIELD_PROP = "X-VAULT-FIELD"  # a field vCard has no property for: `X-VAULT-FIELD;NAME=stage:customer`
+_HANDLED = frozenset({*_SINGLE, *_EACH, "N", "NOTE", "CATEGORIES", "URL", "PHOTO", "LOGO", FIELD_PROP})
+_IN_PROPERTIES = frozenset({"name", "kind", "emails", "phones", "company", "title", "tags", "address", "birthday",
+                            "links", "uid", "nickname", VCARD_FIELD, "photo", "logo"})
 _FROM_FIELDS = _HANDLED - {"PHOTO", "LOGO"}  # kept PHOTO and LOGO lines are pictures' URLs: written as kept
 
 
@@ -180,6 +185,7 @@ def card_record(card: Card) -> Incoming:
     _read_tags(record, by_name.get("CATEGORIES", []), kept)
     _read_notes(record, by_name.get("NOTE", []), kept)
     _read_photos(record, by_name.get("PHOTO", []) + by_name.get("LOGO", []), kept)
+    _read_vault_fields(record, by_name.get(FIELD_PROP, []), kept)
     kept.extend(p for p in card.props if p.name not in _HANDLED)
     stored = _in_card_order(kept, backing)
     if stored:
@@ -255,6 +261,24 @@ def _read_notes(record: Incoming, props: list[Prop], kept: list[Prop]) -> None:
     record.notes = "\n\n".join(t for t in texts if t)
     if len(props) > 1 or (props and not _same(props[0], Prop("NOTE", escape(record.notes)))):
         kept.extend(props)
+
+
+def _vault_field_prop(key: str, value: Any) -> Prop | None:
+    """A field with no vCard property of its own, as `X-VAULT-FIELD;NAME=key:value` (a list: comma-separated)."""
+    if value is None or isinstance(value, dict):
+        return None
+    items = value if isinstance(value, list) else [value]
+    return Prop(FIELD_PROP, ",".join(escape(str(item)) for item in items if item is not None), {"NAME": [str(key)]})
+
+
+def _read_vault_fields(record: Incoming, props: list[Prop], kept: list[Prop]) -> None:
+    for prop in props:
+        key = (prop.params.get("NAME") or [""])[0].strip()
+        if not key or key in _IN_PROPERTIES or key in record.meta:
+            kept.append(prop)
+            continue
+        items = prop.items()
+        record.meta[key] = items[0] if len(items) == 1 else items
 
 
 def photo_extension(data: bytes, hint: str | None) -> str:
@@ -362,7 +386,14 @@ def contact_props(contact: Contact, version: str, photos: list[Photo]) -> list[P
     elif notes:
         out.append(Prop("NOTE", escape(notes)))
     out += [_photo_prop(photo, version) for photo in photos]
-    out += [p for name, props in stored.items() if name not in _FROM_FIELDS and name not in ORG_MARKERS for p in props]
+    written = {(p.params.get("NAME") or [""])[0] for p in stored.get(FIELD_PROP, [])}
+    out += stored.get(FIELD_PROP, [])
+    for key, value in meta.items():
+        prop = _vault_field_prop(key, value) if key not in _IN_PROPERTIES and key not in written else None
+        if prop is not None:
+            out.append(prop)
+    out += [p for name, props in stored.items()
+            if name not in _FROM_FIELDS and name not in ORG_MARKERS for p in props]
     return [_for_version(p, version) for p in out]
 
 
