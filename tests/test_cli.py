@@ -964,3 +964,10 @@ def test_python_dash_m_version(tmp_path: Path) -> None:
     done = run(sys.executable, "-m", "vault_tool", "--version", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "contacts, version 0.1.0"
+
+
+def test_removing_a_tag_whose_name_has_an_h(vault: Path, invoke) -> None:
+    result = invoke("-C", vault, "tag", "ada", "-mathematics")
+    assert result.exit_code == 0, result.output
+    assert "Usage" not in result.output
+    assert "mathematics" not in (vault / "contacts" / "ada-lovelace.md").read_text(encoding="utf-8").split("---")[1]

@@ -408,3 +408,31 @@ def test_a_date_names_exactly_its_day(day: dt.date) -> None:
     assert date_range(f"[{day} to {day}]", TODAY) == f"[{number} to {number}]"
     assert date_range(f">={day}", TODAY) == f"[{number} to]"
     assert date_range(f"<={day}", TODAY) == f"[to {number}]"
+
+
+def test_score_queries_use_todays_scores(vault: Path, invoke) -> None:
+    from vault_tool.scoring import contact_score
+
+    v = Vault.open(vault, today=TODAY)
+    scores = {c.handle: contact_score(c, v.config, TODAY).total for c in v.load().contacts}
+    assert handles(v, "score:>20") == {h for h, s in scores.items() if s > 20}
+    assert handles(v, "score:[10 to 25]") == {h for h, s in scores.items() if 10 <= s <= 25}
+    assert handles(v, "score:<0 OR tag:vip") == {
+        h for h, s in scores.items() if s < 0} | handles(v, "tag:vip")
+    rows = search(v, "", TODAY, sort="score", limit=5).rows
+    assert [r["score"] for r in rows] == sorted(scores.values(), reverse=True)[:5]
+    table = invoke("-C", vault, "--today", "2026-11-23", "search", "--sort", "score", "--limit", "3", "kind:person")
+    assert table.stdout.splitlines()[0].split()[-1] == "SCORE"
+
+
+def test_numbers_in_custom_fields_compare_as_numbers(vault: Path) -> None:
+    v = Vault.open(vault, today=TODAY)
+    employees = {c.handle: float(c.meta["employees"]) for c in v.load().contacts if "employees" in c.meta}
+    assert handles(v, "employees:>300") == {h for h, n in employees.items() if n > 300}
+    assert handles(v, "employees:[100 to 600]") == {h for h, n in employees.items() if 100 <= n <= 600}
+    assert handles(v, "employees:1200") == {h for h, n in employees.items() if n == 1200}
+
+
+def test_a_score_query_without_rules_is_a_clear_error(empty_vault: Path, invoke) -> None:
+    result = invoke("-C", empty_vault, "search", "score:>5")
+    assert result.exit_code == 2 and "scoring rules" in result.stderr

@@ -57,6 +57,8 @@ class VaultConfig:
     keep_in_touch: str = "90d"
     auto_commit: bool = True
     default_region: str = "GB"
+    scoring: list[Any] = field(default_factory=list)  # lead-scoring rules, read by scoring.rules_from_config
+    funnel: list[str] = field(default_factory=list)  # the stages `report` shows as a funnel (default: all)
     raw: dict[str, Any] = field(default_factory=dict)
 
 
@@ -89,6 +91,13 @@ def _mapping(path: Path, data: dict, key: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in raw.items()}
 
 
+def _rule_list(path: Path, data: dict) -> list[Any]:
+    raw = data.get("scoring") or []
+    if not isinstance(raw, list):
+        raise ParseError(path, "'scoring' must be a list of rules, e.g. scoring: [{tag: vip, points: 20}]")
+    return raw
+
+
 def parse_config(path: Path, text: str) -> VaultConfig:
     import yaml
 
@@ -116,6 +125,8 @@ def config_from_data(path: Path, data: dict[str, Any]) -> VaultConfig:
         keep_in_touch=str(data.get("keep_in_touch", "90d")),
         auto_commit=bool(git.get("auto_commit", True)) if isinstance(git, dict) else True,
         default_region=str(data.get("default_region", "GB")),
+        scoring=_rule_list(path, data),
+        funnel=_strings(path, data, "funnel", DEFAULT_STAGES[:3]) if data.get("funnel") is not None else [],
         raw=data,
     )
 

@@ -24,6 +24,14 @@ class InitResult:
     examples: int = 0
     committed: bool = False
     hint: str | None = None  # how to set a git identity, when the commit had to use the fallback
+    merge_driver: bool = False  # this run registered the `vault` merge driver in the clone's git config
+
+
+def _register_merge_driver(root: Path) -> bool:
+    """Register the merge driver when the vault is in a git repository; True if the config changed."""
+    from . import gitstore, mergesetup
+
+    return gitstore.repo_root(root) is not None and mergesetup.register(root)
 
 
 def _ensure_line(path: Path, line: str) -> bool:
@@ -65,7 +73,7 @@ def init_vault(root: Path, example: bool = False, commit: bool = True) -> InitRe
     # contacts/ would be read as more contacts by the outer one.
     enclosing = next((f for f in (root, *root.parents) if (f / CONFIG_NAME).is_file()), None)
     if enclosing is not None:
-        return InitResult(enclosing, created=False)
+        return InitResult(enclosing, created=False, merge_driver=_register_merge_driver(enclosing))
     try:
         (root / "contacts").mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -83,6 +91,7 @@ def init_vault(root: Path, example: bool = False, commit: bool = True) -> InitRe
     if gitstore.repo_root(root) is None:
         gitstore.init(root)
         result.git_initialised = True
+    result.merge_driver = _register_merge_driver(root)
     if commit:
         from .mutations import IDENTITY_MARKER
 

@@ -18,6 +18,7 @@ LIST_KEYWORDS = {"tags": "tag"}
 SCALAR_KEYWORDS = {"stage": "stage", "owner": "owner"}
 TEXT_FIELDS = {"name": "name", "company": "company", "title": "title"}
 CUSTOM_PREFIX = "x_"
+NUMBER_PREFIX = "n_"  # a custom field whose value is a number, for ranges: `employees:>300`
 MIN_PHONE_DIGITS = 3
 # ISO 3166 reserves these for the countries below; people write them.
 COUNTRY_ALIASES = {"uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "great britain": "GB", "el": "GR"}
@@ -50,11 +51,17 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
     for key, value in contact.custom.items():
         if re.fullmatch(r"\w+", str(key)) and value is not None:
             doc[CUSTOM_PREFIX + str(key).lower()] = " ".join(_flatten(value))
+            number = as_number(value)
+            if number is not None:
+                doc[NUMBER_PREFIX + str(key).lower()] = number
     last = contact.last_contact(today)
     future = [i.date for i in contact.interactions if i.date > today]
     doc["last_contact"] = day_number(last) or ""  # no value: matched by `last_contact:none`
     doc["created"] = day_number(created) or ""
     doc["next_date"] = day_number(min(future)) if future else ""
+    from .scoring import facts_of
+
+    doc["facts"] = facts_of(contact).to_json()
     doc["row"] = {
         "handle": contact.handle, "name": contact.name, "kind": contact.kind,
         "company": contact.text_field("company"), "emails": contact.emails, "phones": contact.phones,
@@ -63,6 +70,17 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
         "path": rel,
     }
     return {k: v for k, v in doc.items() if v != ""}
+
+
+def as_number(value: Any) -> float | None:
+    """A custom field's value as a number, if it is one (`1200`, `4.5`, `"1 200"` is not)."""
+    if isinstance(value, bool) or isinstance(value, (list, dict)):
+        return None
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
 
 
 def sortable_name(name: str) -> str:

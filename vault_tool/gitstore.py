@@ -163,3 +163,8 @@ def created_dates(folder: Path, paths: list[Path] | None = None) -> dict[str, st
         if origin in added:
             dates[stem] = added[origin]
     return dates
+
+
+def identity_env(repo: git.Repo) -> dict[str, str] | None:
+    """Author and committer variables for git commands that commit (rebase, merge) on a machine with no identity."""
+    return _identity_env(repo)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .documents import CUSTOM_PREFIX
+from .documents import CUSTOM_PREFIX, NUMBER_PREFIX
 
 
 def _import_whoosh_quickly() -> None:
@@ -56,7 +56,7 @@ from whoosh.analysis import (  # noqa: E402
 )
 from whoosh.codec.whoosh3 import W3Codec  # noqa: E402
 
-SCHEMA_VERSION = 4  # bump when the schema or what documents hold changes: old indexes are rebuilt
+SCHEMA_VERSION = 5  # bump when the schema or what documents hold changes: old indexes are rebuilt
 WRITER_MEMORY_MB = 256
 PARALLEL_FROM = 2000  # documents; below this, starting processes costs more than it saves
 MAX_PROCS = 4
@@ -99,13 +99,17 @@ def schema() -> fields.Schema:
     # and a vault has only a few thousand distinct days to enumerate.
     day = fields.NUMERIC(int, bits=32, sortable=True, signed=False, shift_step=0)
     result = fields.Schema(
-        path=fields.ID(unique=True, stored=True, sortable=True), row=fields.STORED(),
+        path=fields.ID(unique=True, stored=True, sortable=True), row=fields.STORED(), facts=fields.STORED(),
+        # Never filled: `score:` clauses name it, and search replaces them with the contacts whose
+        # score, computed today from their stored facts, is in range.
+        score=fields.NUMERIC(int, bits=32, shift_step=0),
         sort_name=fields.ID(sortable=True), name=short, company=short, title=plain, text=text,
         tag=keyword, stage=keyword, owner=keyword, kind=keyword,
         email=terms, phone=terms, birthday=terms, city=short, country=short,
         last_contact=day, created=day, next_date=fields.NUMERIC(int, bits=32, signed=False, shift_step=0),
     )
     result.add(CUSTOM_PREFIX + "*", fields.TEXT(analyzer=an["words"], phrase=True), glob=True)
+    result.add(NUMBER_PREFIX + "*", fields.NUMERIC(float, shift_step=0), glob=True)
     # Whoosh looks for a length column on disk for every posting of a field that has none
     # (a file-system call each): recording lengths for every field is much cheaper.
     for name in result.names():
@@ -133,7 +137,7 @@ def open_index(folder: Path) -> index.Index:
     """The index in ``folder``; IndexBroken if there is none or it cannot be read."""
     try:
         ix = index.open_dir(str(folder))
-        if "row" not in ix.schema or "next_date" not in ix.schema:
+        if "row" not in ix.schema or "facts" not in ix.schema:
             raise IndexBroken("written by another version")
         return ix
     except IndexBroken:
@@ -216,7 +220,8 @@ def parse(ix: index.Index, text: str, custom: list[str]) -> query.Query:
 @dataclass
 class Hit:
     row: dict[str, Any]
-    score: float
+    relevance: float
+    facts: str = "{}"
 
 
 def run(
@@ -226,7 +231,8 @@ def run(
     try:
         with ix.searcher() as searcher:
             results = searcher.search(parsed, limit=limit, sortedby=_facet(sort))
-            hits = [Hit(hit["row"], hit.score if isinstance(hit.score, float) else 0.0) for hit in results]
+            hits = [Hit(hit["row"], hit.score if isinstance(hit.score, float) else 0.0, hit.get("facts", "{}"))
+                    for hit in results]
             words = sorted({
                 (field, text.decode("utf-8") if isinstance(text, bytes) else text)
                 for leaf in parsed.leaves()
@@ -244,6 +250,29 @@ def _facet(sort: str) -> sorting.FacetType | None:
     if sort in DATE_FIELDS:
         return sorting.MultiFacet([sorting.FieldFacet(sort, reverse=True), sorting.FieldFacet("path")])
     return None
+
+
+def all_facts(ix: index.Index) -> list[tuple[str, str]]:
+    """(path, facts JSON) of every contact in the index."""
+    with ix.searcher() as searcher:
+        return [(f["path"], f.get("facts", "{}")) for f in searcher.all_stored_fields()]
+
+
+def replace_score_ranges(parsed: query.Query, matching: Any) -> query.Query:
+    """``parsed`` with every `score:` range replaced by the contacts ``matching(low, high)`` returns."""
+
+    def visit(node: query.Query) -> query.Query:
+        if isinstance(node, query.NumericRange) and node.fieldname == "score":
+            low = None if node.start is None else node.start + (1 if node.startexcl else 0)
+            high = None if node.end is None else node.end - (1 if node.endexcl else 0)
+            paths = sorted(matching(low, high))
+            return query.Or([query.Term("path", p) for p in paths]) if paths else query.NullQuery
+        if isinstance(node, query.Term) and node.fieldname == "score":
+            value = int(node.text) if isinstance(node.text, int) else None
+            return visit(query.NumericRange("score", value, value))
+        return node.apply(visit)
+
+    return visit(parsed)
 
 
 def all_paths(ix: index.Index, parsed: query.Query) -> set[str]:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from .errors import InvalidValueError
 
 DATE_FIELDS = ("last_contact", "created")
+NUMERIC_VALUE = re.compile(r"(?:<=|>=|<|>)\s*-?\d+(?:\.\d+)?|[\[{]\s*-?[\d.]*\s*\bto\b\s*-?[\d.]*\s*[\]}]", re.I)
 NONE = "none"
 RELATIVE = re.compile(r"([+-])(\d+)\s*(d|days?|w|weeks?|m|months?|y|years?)", re.IGNORECASE)
 SEGMENT = re.compile(r'"[^"]*"|(?<![\w.+-])@([\w-]+)')
@@ -62,6 +63,9 @@ def rewrite(
         if name in DATE_FIELDS:
             value = date_range(value, today)
             return f"(NOT {name}:[to])" if value == NONE else f"{name}:{value}"
+        if name == "score" or (name in fields and NUMERIC_VALUE.fullmatch(value)):
+            target = name if name == "score" else f"n_{name.lower()}"
+            return f"{target}:{number_range(value, name)}"
         if name == "phone":
             raise InvalidValueError(f"phone:{value} has no digits to look for: use phone:7946 or phone:\"+44 20 …\"")
         if name not in fields:
@@ -69,6 +73,22 @@ def rewrite(
         return match.group(0)
 
     return CLAUSE.sub(replace, text)
+
+
+def number_range(value: str, name: str) -> str:
+    """`>300`, `<=4.5`, `[100 to 500]`, `50` as a Whoosh numeric range."""
+    value = value.strip()
+    match = re.fullmatch(r"(<=|>=|<|>)?\s*(-?\d+(?:\.\d+)?)", value)
+    if match:
+        op, number = match.group(1) or "", match.group(2)
+        return {"<": f"[to {number}}}", "<=": f"[to {number}]", ">": f"{{{number} to]", ">=": f"[{number} to]",
+                "": f"[{number} to {number}]"}[op]
+    bracket = re.fullmatch(r"([\[{])\s*(-?[\d.]*)\s*\bto\b\s*(-?[\d.]*)\s*([\]}])", value, re.IGNORECASE)
+    if bracket and all(re.fullmatch(r"-?\d+(?:\.\d+)?|", g) for g in bracket.group(2, 3)):
+        low, high = bracket.group(2), bracket.group(3)
+        return f"{bracket.group(1)}{low} to {high}{bracket.group(4)}".replace("[ to", "[to").replace("{ to", "{to") \
+            .replace("to ]", "to]").replace("to }", "to}")
+    raise InvalidValueError(f"{name}:{value} is not a number or a range: use {name}:>50, {name}:[10 to 20] or {name}:7")
 
 
 def date_range(value: str, today: dt.date) -> str:

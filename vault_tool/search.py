@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .freshness import Problem, Progress
     from .vault import Vault
 
-SORTS = ("relevance", "name", "last", "created")
+SORTS = ("relevance", "name", "last", "created", "score")
 _SORT_FIELDS = {"last": "last_contact"}
 
 
@@ -46,9 +46,37 @@ def compile_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
     region = vault.config.default_region
     rewritten = rewrite(expanded, today, known, lambda value: phone_query_digits(value, region))
     try:
-        return ix_mod.parse(ix, rewritten, custom)
+        parsed = ix_mod.parse(ix, rewritten, custom)
     except Exception as exc:  # noqa: BLE001 - Whoosh's parser raises assorted errors on odd input
         raise InvalidValueError(f"cannot read the query '{text}': {exc}") from None
+    if "score:" in rewritten:
+        parsed = ix_mod.replace_score_ranges(parsed, lambda low, high: _scored_between(vault, ix, today, low, high))
+    return parsed
+
+
+def _rules(vault: Vault) -> list[Any]:
+    from .scoring import rules_from_config
+
+    return rules_from_config(vault.config)
+
+
+def _score_of(facts_json: str, rules: list[Any], today: dt.date) -> int:
+    from .scoring import Facts, score
+
+    return score(Facts.from_json(facts_json), rules, today).total
+
+
+def _scored_between(vault: Vault, ix: Index, today: dt.date, low: int | None, high: int | None) -> set[str]:
+    """Paths of the contacts whose score today is within [low, high] (None: unbounded)."""
+    rules = _rules(vault)
+    if not rules:
+        raise InvalidValueError("score: needs scoring rules in vault.yaml (scoring:); there are none")
+    found = set()
+    for path, facts in ix_mod.all_facts(ix):
+        points = _score_of(facts, rules, today)
+        if (low is None or points >= low) and (high is None or points <= high):
+            found.add(path)
+    return found
 
 
 def search(
@@ -60,20 +88,33 @@ def search(
         raise InvalidValueError(f"sort by one of {', '.join(SORTS)}, not '{sort}'")
     fresh = _fresh(vault, today, progress)
     parsed = compile_query(vault, fresh.index, text, today)
+    run_limit = None if sort == "score" else limit
     try:
-        hits, total, words = ix_mod.run(fresh.index, parsed, limit, _SORT_FIELDS.get(sort, sort))
+        hits, total, words = ix_mod.run(fresh.index, parsed, run_limit, _SORT_FIELDS.get(sort, sort))
     except ix_mod.IndexBroken as exc:  # readable at open, broken inside: rebuild and ask again
         rebuilt = freshness.rebuild(vault, today, progress)
         rebuilt.notices.insert(0, f"the search index could not be read ({exc}); rebuilt it")
         fresh = rebuilt
-        hits, total, words = ix_mod.run(fresh.index, parsed, limit, _SORT_FIELDS.get(sort, sort))
+        hits, total, words = ix_mod.run(fresh.index, parsed, run_limit, _SORT_FIELDS.get(sort, sort))
+    rows = _rows(vault, hits, today)
+    if sort == "score":
+        rows.sort(key=lambda r: (-r.get("score", 0), r["name"].casefold(), r["path"]))
+        rows = rows[:limit] if limit else rows
+    return Result(rows, total, [w for _, w in words], fresh.notices, fresh.problems)
+
+
+def _rows(vault: Vault, hits: list[ix_mod.Hit], today: dt.date) -> list[dict[str, Any]]:
+    """The printable rows of ``hits``, with the lead score when vault.yaml has scoring rules."""
+    rules = _rules(vault) if vault.config.scoring else []
     rows = []
     for hit in hits:
         row = dict(hit.row)
         row["email"] = row["emails"][0] if row.get("emails") else ""
-        row["score"] = round(hit.score, 3)
+        row["relevance"] = round(hit.relevance, 3)
+        if rules:
+            row["score"] = _score_of(hit.facts, rules, today)
         rows.append(row)
-    return Result(rows, total, [w for _, w in words], fresh.notices, fresh.problems)
+    return rows
 
 
 def matching_paths(vault: Vault, text: str) -> set[Path]:

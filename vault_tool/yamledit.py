@@ -237,3 +237,12 @@ def edit_mapping(
         changed = sorted(k for k in set(expected) | set(after or {}) if expected.get(k) != (after or {}).get(k))
         raise EditError(f"the edit would change more than asked ({', '.join(map(str, changed))})")
     return result
+
+
+def key_spans(text: str) -> list[tuple[str, int, int]]:
+    """(key, start, end) of the lines of each top-level key of the YAML mapping in ``text``.
+
+    A key's lines run from its first line to the end of its value; blank lines and
+    column-0 comments after a value belong to what follows it.
+    """
+    return [(entry.key, entry.start, entry.end) for entry in _entries(text)]

@@ -63,29 +63,39 @@ def add(
 @click.option("--limit", type=click.IntRange(min=1), help="Show only the newest N interactions.")
 @click.pass_context
 def show(ctx: click.Context, contact: str, fmt: str, limit: int | None) -> None:
-    """Show a contact: fields, notes, open tasks, interactions newest first.
+    """Show a contact: fields, its score, notes, open tasks, interactions newest first.
 
     CONTACT is a handle, a name, an email, or a part of a name that matches one contact.
+    The score, when vault.yaml has `scoring:` rules, is explained rule by rule.
 
     \b
     Examples:
       contacts show ada
       contacts show ada@analytical.example --format json
     """
+    from ..errors import VaultError
+    from ..scoring import contact_score
     from ..showtext import show_text
 
     vault = open_vault(ctx)
     found = vault.get(contact)
+    try:
+        scored = contact_score(found, vault.config, vault.today())
+    except VaultError as exc:  # a wrong scoring rule must not hide the contact
+        click.echo(f"warning: {exc}", err=True)
+        scored = None
     if fmt == "json":
         data = found.to_dict()
         if limit:
             data["interactions"] = sorted(data["interactions"], key=lambda i: (i["date"], i["time"] or ""))[-limit:]
+        if scored is not None:
+            data["score"] = {"total": scored.total, "lines": [{"points": p, "reason": r} for p, r in scored.lines]}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif fmt == "markdown":
         assert found.source is not None
         click.echo(found.source.text, nl=False)
     else:
-        click.echo(show_text(found, vault.today(), limit))
+        click.echo(show_text(found, vault.today(), limit, scored))
 
 
 def _edit_until_valid(ctx: click.Context, query: str) -> None:

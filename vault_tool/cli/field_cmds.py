@@ -6,7 +6,8 @@ import click
 from .common import contact_argument, open_vault, report
 
 _SIGNED_LISTS = ("tags", "emails")  # phones start with '+', so they take --add/--remove only
-_PASS_DASHES = {"ignore_unknown_options": True}
+# `-tag` values are arguments, not options; `-h` is not help here, or `-mathematics` would show help.
+_PASS_DASHES = {"ignore_unknown_options": True, "help_option_names": ["--help"]}
 
 
 def _split_signed(values: tuple[str, ...]) -> tuple[list[str], list[str]]:

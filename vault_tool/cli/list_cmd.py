@@ -18,8 +18,8 @@ def _clause(field: str, value: str | None) -> list[str]:
 @click.option("--stage", help="Only contacts at this stage.")
 @click.option("--owner", help="Only contacts this person owns.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), help="At most N contacts.")
-@click.option("--sort", type=click.Choice(["name", "last", "created", "relevance"]), default="name",
-              show_default=True, help="By name, by last contact or by creation (newest first), or best match.")
+@click.option("--sort", type=click.Choice(["name", "last", "created", "relevance", "score"]), default="name",
+              show_default=True, help="By name, by last contact or creation (newest first), best match, or lead score.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.pass_context
 def list_(

@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import shutil
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from .common import open_vault
+
+if TYPE_CHECKING:
+    from ..search import Result
+    from ..vault import Vault
 
 FORMATS = ("table", "json", "jsonl", "csv", "paths", "mutt", "aerc")
 QUERY_HELP = """\
@@ -18,6 +23,8 @@ Query language (Whoosh's, over named fields):
   phone:7946 0958          digits of any number, however it was written
   last_contact:<-90days    dates: created:2026, created:[2026-01-01 to 2026-06-30]
   birthday:12              birthdays in December
+  employees:>300           numbers compare as numbers
+  score:>50                lead score from vault.yaml's scoring: rules (--sort score)
   ada*  lovlace~           prefix, fuzzy
   a AND (b OR NOT c)       boolean logic, "phrases"
   @hot-leads               a saved search from vault.yaml
@@ -30,7 +37,7 @@ def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt
     from ..search import search
 
     vault = open_vault(ctx)
-    progress = _progress_bar() if fmt == "table" and sys.stderr.isatty() else None
+    progress = _Progress("Indexing") if sys.stderr.isatty() else None
     result = search(vault, query, vault.today(), limit=limit, sort=sort, progress=progress)
     for notice in result.notices:
         click.echo(f"notice: {notice}", err=True)
@@ -49,7 +56,7 @@ def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt
     if not result.rows:
         click.echo(f"no contacts match '{query}'" if query.strip() else "no contacts yet", err=True)
         return
-    _print_table(vault, result)
+    _print_table(vault, result, COLUMNS + [("score", "SCORE")] if sort == "score" else COLUMNS)
 
 
 COLUMNS = [
@@ -57,13 +64,13 @@ COLUMNS = [
 ]
 
 
-def _print_table(vault: object, result: object) -> None:
+def _print_table(vault: Vault, result: Result, columns: list[tuple[str, str]]) -> None:
     from ..output import table
     from ..snippets import find
 
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if tty else None
-    lines = table(result.rows, COLUMNS, width).split("\n")
+    lines = table(result.rows, columns, width).split("\n")
     click.echo(lines[0])
     words = set(result.words)
     for row, line in zip(result.rows, lines[1:]):
@@ -82,28 +89,31 @@ def _highlight(text: str, spans: list[tuple[int, int]], colour: bool) -> str:
     return "".join(out) + text[last:]
 
 
-def _progress_bar():  # noqa: ANN202 - a callback for the library
-    state: dict[str, object] = {}
+class _Progress:
+    """A progress bar on stderr, shown once a rebuild turns out to be long enough to want one."""
 
-    def update(done: int, total: int) -> None:
-        if total < 200:
+    def __init__(self, label: str, at_least: int = 200) -> None:
+        self.label, self.at_least, self.done = label, at_least, 0
+        self.bar: click._termui_impl.ProgressBar | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < self.at_least:
             return
-        if "bar" not in state:
-            state["bar"] = click.progressbar(length=total, label="Indexing", file=sys.stderr)
-            state["bar"].__enter__()
-        state["bar"].update(done - state.get("done", 0))
-        state["done"] = done
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
         if done == total:
-            state["bar"].__exit__(None, None, None)
-
-    return update
+            self.bar.__exit__(None, None, None)
 
 
 @click.command()
 @click.argument("query", nargs=-1)
 @click.option("--limit", "-n", type=click.IntRange(min=1), help="At most N contacts.")
-@click.option("--sort", type=click.Choice(["relevance", "name", "last", "created"]), default="relevance",
-              show_default=True, help="Best match first, by name, by last contact or by creation (newest first).")
+@click.option("--sort", type=click.Choice(["relevance", "name", "last", "created", "score"]), default="relevance",
+              show_default=True,
+              help="Best match first, by name, by last contact or creation (newest first), or by lead score.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table for people; json, jsonl, csv, paths for scripts; mutt, aerc for mail clients.")
 @click.pass_context
@@ -137,14 +147,7 @@ def reindex(ctx: click.Context) -> None:
     from ..search import reindex as rebuild
 
     vault = open_vault(ctx)
-    with click.progressbar(length=max(len(vault.files()), 1), label="Indexing", file=sys.stderr) as bar:
-        state = {"done": 0}
-
-        def progress(done: int, total: int) -> None:
-            bar.update(done - state["done"])
-            state["done"] = done
-
-        result = rebuild(vault, vault.today(), progress)
+    result = rebuild(vault, vault.today(), _Progress("Indexing", at_least=0))
     for problem in result.problems:
         click.echo(f"warning: {problem} (left out of search until fixed)", err=True)
     click.echo(f"Indexed {result.reread - len(result.problems)} contacts in {result.seconds:.1f} s"

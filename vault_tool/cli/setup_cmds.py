@@ -15,7 +15,8 @@ def init(ctx: click.Context, directory: Path, example: bool) -> None:
 
     Writes vault.yaml, contacts/, .gitignore and .gitattributes, runs
     `git init` if the folder is not in a repository, and commits. In an
-    existing vault (a fresh clone) it only does the local set-up.
+    existing vault (a fresh clone) it only does the local set-up: it
+    registers the `vault` merge driver in the clone's git config.
 
     \b
     Examples:
@@ -26,7 +27,8 @@ def init(ctx: click.Context, directory: Path, example: bool) -> None:
 
     result = init_vault(directory, example=example, commit=ctx.find_root().obj.commit)
     if not result.created:
-        click.echo(f"{result.root} is already a vault: local set-up done, nothing else changed")
+        driver = ": registered the vault merge driver in this clone" if result.merge_driver else ": local set-up done"
+        click.echo(f"{result.root} is already a vault{driver}, nothing else changed")
         return
     extra = f" with {result.examples} example contacts" if result.examples else ""
     git = " (new git repository)" if result.git_initialised else ""

@@ -1,0 +1,127 @@
+"""`contacts check`: validate the vault for people (text), scripts (json) and GitHub Actions (github)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from ..checkfix import FixResult
+    from ..checks import CheckReport, Problem
+
+
+def _shown(path: Path, base: Path) -> str:
+    return os.path.relpath(path, base)
+
+
+def _github_escape(text: str, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+
+def github_annotation(problem: Problem, base: Path) -> str:
+    """A GitHub Actions workflow command: `::error file=…,line=…,title=…::message`."""
+    file = _github_escape(Path(_shown(problem.path, base)).as_posix(), True)
+    title = _github_escape(f"contacts check ({problem.check})", True)
+    return f"::{problem.severity} file={file},line={problem.line},title={title}::{_github_escape(problem.message)}"
+
+
+def _github_base(root: Path) -> Path:
+    """Annotations name files relative to the repository (GitHub's workspace), else to here."""
+    from ..gitstore import repo_root
+
+    return repo_root(root) or Path.cwd()
+
+
+def _summary(report: CheckReport) -> str:
+    files = f"{report.files} contact file{'s' if report.files != 1 else ''}"
+    if not report.problems:
+        return f"{files} checked: no problems"
+    errors = f"{report.errors} error{'s' if report.errors != 1 else ''}"
+    warnings = f"{report.warnings} warning{'s' if report.warnings != 1 else ''}"
+    return f"{files} checked: {errors}, {warnings}"
+
+
+def _print_fixes(result: FixResult) -> None:
+    for fix in result.fixes:
+        click.echo(f"fixed {_shown(fix.path, Path.cwd())}:{fix.line}: {fix.message}", err=True)
+    if result.commit is not None and result.commit.sha:
+        click.echo(f"{result.message} (commit {result.commit.sha[:7]})", err=True)
+    elif result.paths and not result.left_uncommitted:
+        click.echo(f"{result.message} (not committed)", err=True)
+    for path in result.left_uncommitted:
+        where = _shown(path, Path.cwd())
+        click.echo(f"{where}: fixed but not committed: it has other changes you have not committed", err=True)
+    if result.hint:
+        click.echo(f"hint: {result.hint}", err=True)
+
+
+def _print_report(report: CheckReport, fmt: str, root: Path, fixed: FixResult | None) -> None:
+    if fmt == "json":
+        cwd = Path.cwd()
+        data = {
+            "files": report.files, "errors": report.errors, "warnings": report.warnings,
+            "problems": [p.to_dict(_shown(p.path, cwd)) for p in report.problems],
+            "fixed": [{"path": _shown(f.path, cwd), "line": f.line, "message": f.message} for f in fixed.fixes]
+            if fixed else [],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if fmt == "github":
+        base = _github_base(root)
+        for problem in report.problems:
+            click.echo(github_annotation(problem, base))
+    else:
+        for problem in report.problems:
+            click.echo(f"{_shown(problem.path, Path.cwd())}:{problem.line}: {problem.severity}: {problem.message}")
+    click.echo(_summary(report), err=True)
+
+
+@click.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="text: path:line: error: message; json: for scripts; github: GitHub Actions annotations.")
+@click.option("--strict", is_flag=True, help="Count every warning as an error.")
+@click.option("--fix", is_flag=True, help="Rewrite what is safely fixable (quote ambiguous values, phone_format), "
+              "commit it, then check again.")
+@click.pass_context
+def check(ctx: click.Context, files: tuple[Path, ...], fmt: str, strict: bool, fix: bool) -> None:
+    """Validate every contact file and the vault as a whole; exit 1 on any error.
+
+    Checks that each file parses and has a name; that known fields have
+    their types (emails, phones in default_region, dates, stage and
+    interaction kinds from vault.yaml, custom fields from `fields:`); that
+    interaction headings and task dates are well formed; that no email,
+    phone, uid or handle is on two contacts; that no git conflict marker is
+    left; that each `company` names an organisation (a warning); that no
+    unquoted value reads as a number or boolean where text is meant (a
+    warning). With FILES, only problems in those files are reported.
+
+    \b
+    Examples:
+      contacts check
+      contacts check --strict --format github      # in CI
+      contacts check --fix                         # quote ambiguous values, then check again
+      contacts check contacts/ada-lovelace.md --format json
+    """
+    from ..checks import run_checks
+    from ..vault import discover
+
+    settings = ctx.find_root().obj
+    root = discover(settings.vault)
+    today = settings.today or dt.date.today()
+    only = [f.resolve() for f in files] if files else None
+    fixed = None
+    if fix:
+        from ..checkfix import fix_vault
+        from .common import open_vault
+
+        fixed = fix_vault(open_vault(ctx), only)
+        _print_fixes(fixed)
+    report = run_checks(root, today, strict=strict, only=only)
+    _print_report(report, fmt, root, fixed)
+    ctx.exit(1 if report.errors else 0)

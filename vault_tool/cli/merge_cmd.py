@@ -1,0 +1,39 @@
+"""`contacts merge-driver`: the `vault` merge driver git runs for contact files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.command(name="merge-driver")
+@click.argument("base", type=_FILE)
+@click.argument("ours", type=_FILE)
+@click.argument("theirs", type=_FILE)
+@click.argument("marker_size", type=click.IntRange(min=3), default=7, required=False)
+@click.argument("path", default="", required=False)
+@click.pass_context
+def merge_driver(ctx: click.Context, base: Path, ours: Path, theirs: Path, marker_size: int, path: str) -> None:
+    """Git's merge driver for contact files: git runs it, you do not need to.
+
+    `contacts init` registers it in the repository (merge.vault.driver) and
+    .gitattributes routes contact files to it. It merges BASE, OURS and
+    THEIRS, writes the result over OURS, and exits 1 when a conflict is left
+    (marked with MARKER_SIZE-long markers) for git to report. PATH is the
+    file's path in the repository.
+
+    \b
+    Example (what git runs; %O %A %B %L %P are git's placeholders):
+      python -m vault_tool merge-driver %O %A %B %L %P
+    """
+    from ..merge import Labels, merge_files
+    from ..mergesetup import driver_labels
+
+    mine, other = driver_labels(Path.cwd())
+    conflicts = merge_files(base, ours, theirs, Labels(ours=mine, theirs=other, size=marker_size), path)
+    if conflicts:
+        where = path or str(ours)
+        click.echo(f"contacts: {where}: {conflicts} conflict{'s' if conflicts != 1 else ''} left with markers", err=True)
+    ctx.exit(1 if conflicts else 0)

@@ -1,0 +1,42 @@
+"""`contacts sync`: pull with rebase, push, and say what came in."""
+from __future__ import annotations
+
+import click
+
+from .common import open_vault
+
+
+@click.command()
+@click.option("--commit", is_flag=True, help="Commit uncommitted contact files first (else sync refuses).")
+@click.pass_context
+def sync(ctx: click.Context, commit: bool) -> None:
+    """Pull from the tracked remote (rebasing, with the merge driver), push, and report what came in.
+
+    Uncommitted changes to contact files stop the sync, unless --commit
+    commits them first. Other uncommitted work is stashed and put back. A
+    conflict (the same field set to two values) stops with the rebase in
+    progress: the file holds both values between conflict markers, and
+    `git status` and `contacts check` show where.
+
+    \b
+    Examples:
+      contacts sync
+      contacts sync --commit
+    """
+    from ..sync import sync as run_sync
+
+    vault = open_vault(ctx)
+    result = run_sync(vault, commit=commit)
+    if result.committed is not None and result.committed.sha:
+        click.echo(f"{result.committed_message} (commit {result.committed.sha[:7]})", err=True)
+    if result.hint:
+        click.echo(f"hint: {result.hint}", err=True)
+    if result.pulled:
+        click.echo(f"Pulled {result.pulled} commit{'s' if result.pulled != 1 else ''} from {result.upstream}")
+        width = max((len(c.status) for c in result.incoming), default=0)
+        for change in result.incoming:
+            click.echo(f"  {change.status:<{width}}  {change.name} ({change.path}) by {', '.join(change.authors)}")
+    if result.pushed:
+        click.echo(f"Pushed {result.pushed} commit{'s' if result.pushed != 1 else ''} to {result.upstream}")
+    if not result.pulled and not result.pushed:
+        click.echo(f"Up to date with {result.upstream}")
