@@ -163,7 +163,7 @@ def _write_cache(root: Path, cache: Path, data: dict[str, Any], path: Path) -> N
         if not (root / ".vault").is_dir() or time.time_ns() - info.st_mtime_ns < RACY_NS:
             return
         payload = {"stamp": [info.st_size, info.st_mtime_ns], "data": data}
-        atomic_write(cache, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+        atomic_write(cache, json.dumps(payload, ensure_ascii=False).encode("utf-8"), durable=False)
     except (OSError, TypeError, ValueError, VaultError):
         pass
 

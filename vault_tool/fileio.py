@@ -18,10 +18,11 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, fsync, rename.
 
-    An existing file keeps its permissions; a new one gets the usual ones (umask).
+    An existing file keeps its permissions; a new one gets the usual ones (umask). A cache that
+    can be rebuilt passes ``durable=False``: still all-or-nothing, but not forced to disk.
     """
     try:
         mode = path.stat().st_mode & 0o7777
@@ -35,13 +36,16 @@ def atomic_write(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    if not durable:
+        return
     with contextlib.suppress(OSError):
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:

@@ -216,10 +216,10 @@ def _save(state: Path, key: str, stats: dict[str, Stat], today: dt.date, problem
 
     safe = trusted(stats)
     manifest = {"files": {rel: list(stat) for rel, stat in safe.items()}}
-    atomic_write(state / MANIFEST, json.dumps(manifest, separators=(",", ":")).encode("utf-8"))
+    atomic_write(state / MANIFEST, json.dumps(manifest, separators=(",", ":")).encode("utf-8"), durable=False)
     stamp = {
         "settings": key, "today": str(today),
         "digest": "racy" if RACY in safe.values() else digest(stats),
         "problems": [[p.path, p.line, p.message] for p in problems],
     }
-    atomic_write(state / STAMP, json.dumps(stamp, ensure_ascii=False).encode("utf-8"))
+    atomic_write(state / STAMP, json.dumps(stamp, ensure_ascii=False).encode("utf-8"), durable=False)

@@ -60,6 +60,7 @@ SCHEMA_VERSION = 5  # bump when the schema or what documents hold changes: old i
 WRITER_MEMORY_MB = 256
 PARALLEL_FROM = 2000  # documents; below this, starting processes costs more than it saves
 MAX_PROCS = 4
+MERGE_FROM_SEGMENTS = 8
 LOCK_TIMEOUT_S = 30.0
 
 
@@ -170,7 +171,9 @@ class Writer:
 
     def __exit__(self, kind: type | None, *rest: object) -> None:
         if kind is None:
-            self._writer.commit(merge=not self._fresh)
+            # An update adds a small segment; merging them costs more than it saves until there are many.
+            many = len(getattr(self._writer, "segments", [])) >= MERGE_FROM_SEGMENTS
+            self._writer.commit(merge=many and not self._fresh)
         else:
             self._writer.cancel()
 
