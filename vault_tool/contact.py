@@ -192,9 +192,9 @@ def parse(path: Path, data: bytes, handle: str | None = None) -> Contact:
     )
 
 
-def render(contact: Contact, newline: str = "\n") -> str:
-    """The text of a new file for ``contact`` (known fields first, in their usual order)."""
-    ordered = {k: contact.meta[k] for k in KNOWN_FIELDS if k in contact.meta}
+def render(contact: Contact, newline: str = "\n", keep_order: bool = False) -> str:
+    """The text of a new file for ``contact`` (known fields first, in their usual order, unless ``keep_order``)."""
+    ordered = dict(contact.meta) if keep_order else {k: contact.meta[k] for k in KNOWN_FIELDS if k in contact.meta}
     ordered.update(contact.custom)
     front = yamledit.edit_mapping("", ordered, newline, QUOTED_FIELDS)
     parts = [f"---{newline}{front}---{newline}"]

@@ -74,3 +74,59 @@ def locked(lock_path: Path, timeout: float = 30.0) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def atomic_write_many(files: dict[Path, bytes]) -> None:
+    """Write many files atomically, each through a temporary file renamed into place.
+
+    One ``os.sync`` for all of them instead of an fsync per file (an import of
+    10,000 contacts spent a minute in fsync); each folder is synced once after
+    the renames. New files get the usual permissions (umask), existing ones keep
+    theirs. On an error, temporary files not yet renamed are removed.
+    """
+    pending: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            tmp, fd = _temporary(path)
+            pending.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        os.sync()
+        while pending:
+            tmp, path = pending[0]
+            os.replace(tmp, path)
+            pending.pop(0)
+    except BaseException:
+        for tmp, _ in pending:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    for folder in {p.parent for p in files}:
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+
+
+def _temporary(path: Path) -> tuple[Path, int]:
+    """A new hidden file beside ``path`` (mode: ``path``'s if it exists, else the umask's) and its descriptor."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        existing = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        existing = None
+    try:
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            fd, tmp = handle, Path(name)
+            os.fchmod(fd, 0o666 & ~_umask())
+    except OSError as exc:
+        raise VaultError(f"{path}: cannot write ({exc.strerror}): check the folder's permissions") from None
+    if existing is not None:
+        os.fchmod(fd, existing)
+    return tmp, fd

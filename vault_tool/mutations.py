@@ -41,13 +41,21 @@ def vault_lock(vault: Vault) -> Iterator[None]:
         yield
 
 
-def commit_change(vault: Vault, change: Change, paths: list[Path]) -> Change:
-    """Commit ``paths`` with the change's message when the vault commits automatically."""
+def commit_change(vault: Vault, change: Change, paths: list[Path], many: bool = False) -> Change:
+    """Commit ``paths`` with the change's message when the vault commits automatically.
+
+    ``many``: thousands of paths (an import), committed without a pathspec per file (gitbatch.py).
+    """
     from . import gitstore
 
     if not change.changed or not vault.auto_commit or gitstore.repo_root(vault.root) is None:
         return change
-    change.commit = gitstore.commit(paths, change.message, vault.root)
+    if many:
+        from .gitbatch import commit_files
+
+        change.commit = commit_files(paths, change.message, vault.root)
+    else:
+        change.commit = gitstore.commit(paths, change.message, vault.root)
     change.hint = gitstore.identity_hint(change.commit, vault.state_dir / IDENTITY_MARKER)
     return change
 

@@ -179,10 +179,15 @@ def _render(text: str, entry: _Entry | None, key: str, value: Any, quote: bool, 
         return f"{key_text}: {_flow_list(text, entry, value, quote)}{tail}{newline}"
     if isinstance(value, dict):
         lines = [f"{key_text}:{newline}"]
-        lines += [f"  {yamlsafe.scalar(k)}: {yamlsafe.scalar(v, quote)}{newline}" for k, v in value.items()]
+        lines += [f"  {yamlsafe.scalar(k)}: {_nested(v, quote)}{newline}" for k, v in value.items()]
         return "".join(lines) if value else f"{key_text}: {{}}{newline}"
     tail = _tail_comment(text, node) if isinstance(node, yaml.ScalarNode) else ""
     return f"{key_text}: {yamlsafe.scalar(value, quote)}{tail}{newline}"
+
+
+def _nested(value: Any, quote: bool) -> str:
+    """A value inside a mapping value: a list of scalars as a flow list, else a scalar."""
+    return yamlsafe.flow_list(value, quote) if isinstance(value, list) else yamlsafe.scalar(value, quote)
 
 
 def _apply(text: str, key: str, value: Any, quote: bool, newline: str) -> str:
@@ -209,9 +214,15 @@ def edit_mapping(
     before = yamlsafe.load(text) if text.strip() else {}
     if text.strip() and not text.endswith("\n"):
         text += newline  # the last key's lines end like the others, so they can be replaced
-    result = text
-    for key, value in changes.items():
-        result = _apply(result, key, value, key in quoted, newline)
+    if text.strip():
+        result = text
+        for key, value in changes.items():
+            result = _apply(result, key, value, key in quoted, newline)
+    else:  # a new mapping: nothing to find or keep, so no key's text needs composing (fast for imports)
+        result = "".join(
+            _render("", None, key, value, key in quoted, newline)
+            for key, value in changes.items() if value is not REMOVE
+        )
     expected = dict(before or {})
     for key, value in changes.items():
         if value is REMOVE:

@@ -39,6 +39,10 @@ COMMANDS = {
     "report": "report_cmd:report",
     "segments": "segment_cmds:segments",
     "segment": "segment_cmds:segment",
+    "import": "interop_cmds:import_",
+    "export": "interop_cmds:export",
+    "dupes": "dupes_cmds:dupes",
+    "merge": "dupes_cmds:merge",
 }
 
 

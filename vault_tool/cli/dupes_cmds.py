@@ -1,0 +1,95 @@
+"""`contacts dupes` and `contacts merge`."""
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from .common import complete_contact, open_vault, report, warn_problems
+
+if TYPE_CHECKING:
+    from ..merging import Conflict
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def dupes(ctx: click.Context, fmt: str) -> None:
+    """List groups of contacts that are probably one person, with the reasons.
+
+    Contacts sharing an email or a phone number (compared in E.164), and
+    contacts with closely matching names at the same company or email
+    domain. Each group ends with the command that merges it into the
+    contact with the most interactions and fields, which is listed first.
+
+    \b
+    Examples:
+      contacts dupes
+      contacts dupes --format json
+    """
+    from ..duplicates import find_dupes
+
+    result = find_dupes(open_vault(ctx))
+    warn_problems(result.problems)
+    if fmt == "json":
+        data = [{"handles": g.handles, "names": g.names, "reasons": g.reasons} for g in result.groups]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if not result.groups:
+        click.echo("No likely duplicates.")
+        return
+    for number, group in enumerate(result.groups):
+        if number:
+            click.echo()
+        click.echo(", ".join(f"{h} ({n})" for h, n in zip(group.handles, group.names)))
+        click.echo(f"  {'; '.join(group.reasons)}")
+        click.echo(f"  contacts merge {' '.join(group.handles)}")
+
+
+def _can_ask() -> bool:
+    return sys.stdin.isatty()
+
+
+def _ask(conflict: Conflict) -> object:
+    click.echo(f"{conflict.field} differs:", err=True)
+    for number, (handle, value) in enumerate(conflict.values, start=1):
+        click.echo(f"  {number}) {value}  ({handle})", err=True)
+    choice = click.prompt("Keep which", type=click.IntRange(1, len(conflict.values)), default=1, err=True)
+    return conflict.values[choice - 1][1]
+
+
+@click.command()
+@click.argument("keep", shell_complete=complete_contact)
+@click.argument("others", nargs=-1, required=True, metavar="OTHER...", shell_complete=complete_contact)
+@click.option("--prefer", type=click.Choice(["keep", "other"]),
+              help="For a field with different values: KEEP's, or the first OTHER's (default: ask).")
+@click.pass_context
+def merge(ctx: click.Context, keep: str, others: tuple[str, ...], prefer: str | None) -> None:
+    """Merge OTHER contacts into KEEP and remove them: one commit.
+
+    Emails, phones, tags and other lists are joined; a field only an OTHER
+    has is taken; for a field with different values you are asked (or
+    --prefer decides). The OTHERs' notes and interactions are added to
+    KEEP's file. `git revert` of the commit undoes the merge.
+
+    \b
+    Examples:
+      contacts merge ada-lovelace ada-king
+      contacts merge ada-lovelace ada-king a-lovelace --prefer keep
+    """
+    from ..merging import MergeConflictError, merge_contacts
+
+    vault = open_vault(ctx)
+    choices: dict[str, object] = {}
+    while True:
+        try:
+            change = merge_contacts(vault, keep, list(others), prefer, choices)
+            break
+        except MergeConflictError as exc:
+            if not _can_ask() or all(c.field in choices for c in exc.conflicts):
+                raise
+            for conflict in exc.conflicts:
+                choices[conflict.field] = _ask(conflict)
+    report(vault, change)

@@ -1,0 +1,188 @@
+"""`contacts import` and `contacts export`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .common import open_vault, warn_problems
+
+if TYPE_CHECKING:
+    from ..importing import ImportReport, Outcome
+
+_PROGRESS_FROM = 200  # records: fewer than this import without a progress bar
+
+
+class _Progress:
+    """A progress bar on standard error for a large import on a terminal; nothing otherwise."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < _PROGRESS_FROM or not sys.stderr.isatty():
+                return
+            self.bar = click.progressbar(length=total, label="Importing", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _columns(pairs: tuple[str, ...]) -> dict[str, str]:
+    columns = {}
+    for pair in pairs:
+        column, sep, field_name = pair.partition("=")
+        if not sep or not column.strip():
+            raise click.BadParameter(f"'{pair}' is not COLUMN=field (COLUMN= leaves a column out)", param_hint="--map")
+        columns[column.strip()] = field_name.strip()
+    return columns
+
+
+def _line(outcome: Outcome, dry_run: bool) -> str | None:
+    verbs = {"added": "would add" if dry_run else "added", "merged": "would merge" if dry_run else "merged",
+             "skipped": "skipped", "unchanged": "unchanged"}
+    if outcome.action == "added" and not (dry_run or outcome.notes):
+        return None
+    target = {"added": f" as {outcome.handle}", "merged": f" into {outcome.handle}"}.get(outcome.action, "")
+    why = f": {outcome.reason}" if outcome.reason else ""
+    notes = "".join(f"; {n}" for n in outcome.notes)
+    return f"{verbs[outcome.action]} {outcome.where} ({outcome.name}){target}{why}{notes}"
+
+
+def _summary(report: ImportReport) -> str:
+    parts = [f"{report.count('added')} added", f"{report.count('merged')} merged"]
+    skipped = report.count("skipped") + report.count("unchanged")
+    if skipped:
+        parts.append(f"{skipped} skipped as duplicates")
+    if report.problems:
+        parts.append(f"{len(report.problems)} not readable")
+    head = "Dry run, nothing written: " if report.dry_run else ""
+    return head + ", ".join(parts)
+
+
+@click.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["vcard", "csv", "json"]),
+              help="Read every file as this format (default: by extension, else by content).")
+@click.option("--map", "pairs", multiple=True, metavar="COLUMN=FIELD",
+              help="Put a CSV column into a field (repeat for more); COLUMN= leaves a column out.")
+@click.option("--tag", "tags", multiple=True, help="Tag every imported contact (repeat for more).")
+@click.option("--dry-run", is_flag=True, help="Print what would happen; write nothing.")
+@click.option("--on-duplicate", type=click.Choice(["skip", "merge", "new"]), default="skip", show_default=True,
+              help="For a contact with the uid, an email or a phone of one in the vault: leave it out, merge it "
+                   "into that one, or add it anyway.")
+@click.pass_context
+def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, pairs: tuple[str, ...],
+            tags: tuple[str, ...], dry_run: bool, on_duplicate: str) -> None:
+    """Import contacts from vCard (.vcf), CSV or JSON files, or folders of them.
+
+    vCard 2.1, 3.0 and 4.0; CSV exports of Google Contacts, Outlook and
+    Thunderbird are recognised by their columns, any other CSV by column
+    names, and columns that match no field become custom fields. A
+    duplicate shares the uid, an email or a phone number with a contact in
+    the vault (or earlier in the files). Everything is one commit. A row or
+    card that cannot be read is named with its line and left out; the exit
+    status is then 1.
+
+    \b
+    Examples:
+      contacts import ~/Downloads/contacts.vcf --tag phone
+      contacts import google.csv --on-duplicate merge --dry-run
+      contacts import crm.csv --map "Client=name" --map "Account Manager=owner" --map "Internal ID="
+      contacts import ~/.local/share/vdirsyncer/contacts/
+    """
+    from ..importing import ImportOptions, import_files
+
+    vault = open_vault(ctx)
+    options = ImportOptions(format=fmt, columns=_columns(pairs), tags=list(tags), on_duplicate=on_duplicate,
+                            dry_run=dry_run)
+    progress = _Progress()
+    try:
+        report = import_files(vault, list(files), options, progress)
+    finally:
+        progress.close()
+    warn_problems(report.vault_problems)
+    for outcome in report.outcomes:
+        line = _line(outcome, dry_run)
+        if line:
+            click.echo(line)
+    for problem in report.problems:
+        click.echo(f"not imported: {problem}", err=True)
+    click.echo(_summary(report))
+    change = report.change
+    if change is not None:
+        committed = f"commit {change.commit.sha[:7]}" if change.commit and change.commit.sha else "not committed"
+        click.echo(f"{change.message} ({committed})", err=True)
+        if change.hint:
+            click.echo(f"hint: {change.hint}", err=True)
+    if report.problems:
+        ctx.exit(1)
+
+
+def _is_folder(output: str | None) -> bool:
+    return output is not None and (Path(output).is_dir() or output.endswith(("/", "\\")))
+
+
+class _ExportFormats(click.Choice):
+    """The export formats, read from the table of formats when first needed (not when `contacts` starts)."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+
+    @property
+    def choices(self) -> list[str]:  # type: ignore[override]
+        from ..interop.export_formats import FORMATS
+
+        return list(FORMATS)
+
+    @choices.setter
+    def choices(self, value: list[str]) -> None:
+        pass
+
+
+@click.command()
+@click.argument("query", required=False)
+@click.option("--format", "fmt", type=_ExportFormats(), default="vcard", show_default=True)
+@click.option("-o", "--output", type=click.Path(),
+              help="A file, or a folder (an existing one, or a path ending in /) for a .vcf file per contact.")
+@click.option("--vcard-version", type=click.Choice(["3.0", "4.0"]), default="3.0", show_default=True)
+@click.option("--csv-dialect", type=click.Choice(["vault", "google"]), default="vault", show_default=True,
+              help="The vault's own columns, or Google Contacts' import columns.")
+@click.pass_context
+def export(ctx: click.Context, query: str | None, fmt: str, output: str | None, vcard_version: str,
+           csv_dialect: str) -> None:
+    """Export contacts (all, or those QUERY matches) as vCard, CSV, JSON or JSON Lines.
+
+    Without -o the export is printed. JSON has every field, the notes,
+    interactions and tasks, and imports back as the same contacts.
+
+    \b
+    Examples:
+      contacts export -o everyone.vcf
+      contacts export -o ~/.local/share/vdirsyncer/contacts/ --vcard-version 4.0
+      contacts export "tag:customer" --format csv --csv-dialect google -o customers.csv
+      contacts export --format jsonl > backup.jsonl
+    """
+    from ..exporting import ExportOptions
+    from ..exporting import export as run_export
+
+    vault = open_vault(ctx)
+    options = ExportOptions(format=fmt, vcard_version=vcard_version, csv_dialect=csv_dialect, today=vault.today())
+    target = Path(output) if output else None
+    result = run_export(vault, query, options, target, folder=_is_folder(output))
+    warn_problems(result.problems)
+    if result.data is not None:
+        click.echo(result.data, nl=False)
+        return
+    one_file = len(result.written) == 1 and not _is_folder(output)
+    where = str(output) if one_file else f"{len(result.written)} files in {output}"
+    plural = "s" if result.contacts != 1 else ""
+    click.echo(f"Exported {result.contacts} contact{plural} to {where}", err=True)

@@ -1,0 +1,300 @@
+"""CSV files with a header row: contacts from any address book's export, and the vault as CSV.
+
+Reading: the encoding is found (UTF-8 with or without BOM, UTF-16 as Outlook
+writes it, a code page otherwise), then the delimiter (`,` `;` tab or `|`,
+whichever the header uses most), then what each column is (csv_columns.py).
+A row that cannot be a contact is reported with its line and skipped.
+
+Writing: one column per field in a fixed order, then the custom fields in
+alphabetical order; lists are joined with ", ". ``google`` writes Google
+Contacts' own import columns instead.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import re
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from .csv_columns import Target, custom_key, normalise, targets
+from .encoding import decode
+from .records import Incoming, Problem, ReadResult, add_unique, birthday_of, tag_of
+from .vcard_syntax import Prop, escape
+
+_DELIMITERS = ",;\t|"
+_SPLIT = {
+    "emails": re.compile(r"\s*:::\s*|[,;\n]\s*"),
+    "phones": re.compile(r"\s*:::\s*|[;\n]\s*"),
+    "tags": re.compile(r"\s*:::\s*|[,;\n]\s*"),
+}
+_ADDRESS_ORDER = ("pobox", "extended", "street", "city", "region", "postal", "country")
+_GENERIC_LABELS = frozenset({"", "other", "internet", "smtp"})
+_PHONE_LABELS = {"mobile": "cell", "home fax": "home,fax", "work fax": "work,fax", "other fax": "fax",
+                 "business": "work", "personal": "home"}
+
+
+@contextlib.contextmanager
+def _long_fields() -> Iterator[None]:
+    """Let the csv module read cells of any length (its default stops at 128 KiB); the limit is checked later."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(min(sys.maxsize, (1 << 31) - 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def delimiter(header_line: str) -> str:
+    """The delimiter the header line uses most (outside quotes); `,` when none."""
+    unquoted = re.sub(r'"[^"]*"', "", header_line)
+    counts = {d: unquoted.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _rows(text: str, delim: str) -> Iterator[tuple[int, list[str]]]:
+    """(line where the row starts, cells) for each row."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    start = 1
+    for row in reader:
+        yield start, row
+        start = reader.line_num + 1
+
+
+def read(data: bytes, overrides: dict[str, str] | None = None) -> ReadResult:
+    """The contacts in a CSV file; ``overrides`` maps column names to fields (`--map`)."""
+    text = decode(data).text
+    result = ReadResult()
+    if not text.strip():
+        result.problems.append(Problem(None, "the file is empty: nothing to import"))
+        return result
+    if "\x00" in text:
+        result.problems.append(Problem(None, "the file holds binary data (NUL bytes), not CSV text: export it again"))
+        return result
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    with _long_fields():
+        rows = _rows(text.lstrip("\ufeff"), delimiter(first_line))
+        _, header = next(rows)
+        wanted = {normalise(k): v for k, v in (overrides or {}).items()}
+        missing = [k for k in wanted if k not in {normalise(h) for h in header}]
+        if missing:
+            shown = ", ".join(h for h in header if h.strip())
+            result.problems.append(Problem(1, f"--map names a column this file does not have ('{missing[0]}'); "
+                                              f"its columns are: {shown}"))
+            return result
+        columns = targets(header, wanted)
+        for line, cells in rows:
+            _row(result, line, header, columns, cells)
+    if not result.records and not result.problems:
+        result.problems.append(Problem(None, "only a header row: nothing to import"))
+    return result
+
+
+def _row(result: ReadResult, line: int, header: list[str], columns: list[Target], cells: list[str]) -> None:
+    if not any(c.strip() for c in cells):
+        return
+    if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+        result.problems.append(Problem(line, f"the row has {len(cells)} cells but the header has {len(header)} "
+                                             "columns: the row is skipped (a stray delimiter or quote?)"))
+        return
+    cells = cells + [""] * (len(header) - len(cells))
+    record = _record(columns, cells, line)
+    if not record.name:
+        result.problems.append(Problem(line, "the row has no name, company, email or phone: the row is skipped"))
+        return
+    result.records.append(record)
+
+
+class _Row:
+    """The cells of one row gathered by what they are, before they become a record."""
+
+    def __init__(self) -> None:
+        self.meta: dict[str, Any] = {}
+        self.name_parts: dict[str, str] = {}
+        self.labels: dict[str, str] = {}  # slot -> label from its type column
+        self.items: list[tuple[str, str, str, str]] = []  # (field, value, label, slot)
+        self.addresses: dict[str, dict[str, list[str]]] = {}  # slot -> part -> values
+        self.address_labels: dict[str, str] = {}
+        self.notes: list[str] = []
+        self.custom: list[tuple[str, str, str]] = []  # (key, value, slot)
+        self.handle: str | None = None
+
+
+def _record(columns: list[Target], cells: list[str], line: int) -> Incoming:
+    row = _Row()
+    for target, cell in zip(columns, cells):
+        value = cell.strip()
+        if value:
+            _collect(row, target, value)
+    record = Incoming(meta=row.meta, line=line, handle=row.handle)
+    _finish(row, record)
+    return record
+
+
+def _collect(row: _Row, target: Target, value: str) -> None:
+    kind = target.field
+    if kind == "label":
+        row.labels[target.slot] = value
+    elif kind.startswith("name."):
+        row.name_parts[kind[5:]] = value
+    elif kind.startswith("address."):
+        slot = target.slot or "address"
+        row.addresses.setdefault(slot, {}).setdefault(kind[8:], []).append(value)
+        if target.label:
+            row.address_labels[slot] = target.label
+    elif kind in ("emails", "phones", "links", "tags"):
+        row.items.append((kind, value, target.label, target.slot))
+    elif kind == "notes":
+        row.notes.append(value.replace("\r\n", "\n"))
+    elif kind == "handle":
+        row.handle = value
+    elif kind == "custom":
+        row.custom.append((target.label, value.replace("\r\n", "\n"), target.slot))
+    elif kind:
+        row.meta.setdefault(kind, value)
+
+
+def _label(row: _Row, label: str, slot: str) -> str:
+    text = row.labels.get(slot, label) if slot else label
+    return text.replace("*", "").strip().lower()
+
+
+def _finish(row: _Row, record: Incoming) -> None:
+    meta = record.meta
+    _items(row, record)
+    _addresses(row, record)
+    _custom(row, meta)
+    _birthday(meta, record)
+    if "name" not in meta:
+        parts = row.name_parts
+        words = [parts.get(k, "") for k in ("prefix", "given", "additional", "family", "suffix")]
+        meta["name"] = " ".join(w for w in words if w) or meta.get("company", "") or next(
+            iter(meta.get("emails", []) + meta.get("phones", [])), "")
+    if not meta["name"]:
+        del meta["name"]
+    elif row.name_parts:
+        _name_parts(row, meta)
+    record.notes = "\n\n".join(row.notes)
+    if "kind" in meta and meta["kind"].lower() in ("organization", "organisation", "org", "company"):
+        meta["kind"] = "organization"
+    order = ["name"] + [k for k in meta if k != "name"]
+    record.meta = {k: meta[k] for k in order if k in meta}
+
+
+def _name_parts(row: _Row, meta: dict[str, Any]) -> None:
+    """Keep the name's parts as vCard's N (unless the name alone gives them), so a vCard export has them."""
+    from .vcard import fresh_name_prop
+
+    parts = row.name_parts
+    n_value = ";".join(escape(parts.get(k, "")) for k in ("family", "given", "additional", "prefix", "suffix"))
+    if n_value != fresh_name_prop(meta["name"], meta.get("kind", "person")).value:
+        meta.setdefault("vcard", {})["N"] = n_value
+
+
+def _items(row: _Row, record: Incoming) -> None:
+    meta = record.meta
+    kept: list[Prop] = []
+    for kind, value, label, slot in row.items:
+        text_label = _label(row, label, slot)
+        if kind == "links":
+            _link(meta, value, text_label)
+            continue
+        values = [v for v in _SPLIT[kind].split(value) if v.strip()]
+        labels = [lb.strip() for lb in text_label.split(":::")] if ":::" in text_label else [text_label] * len(values)
+        for item, item_label in zip(values, labels + [""] * len(values)):
+            if kind == "tags":
+                add_unique(meta.setdefault("tags", []), tag_of(item.replace("*", "")))
+                continue
+            add_unique(meta.setdefault(kind, []), item)
+            types = _types(kind, item_label)
+            if types:
+                kept.append(Prop("EMAIL" if kind == "emails" else "TEL", escape(item), {"TYPE": types}))
+    for key in ("emails", "phones", "tags"):
+        if key in meta and not meta[key]:
+            del meta[key]
+    if kept:
+        from .vcard import to_mapping
+
+        meta.setdefault("vcard", {}).update(to_mapping(kept))
+
+
+def _types(kind: str, label: str) -> list[str]:
+    label = label.strip().lower()
+    if kind == "phones":
+        label = _PHONE_LABELS.get(label, label)
+    return [] if label in _GENERIC_LABELS else [t.strip() for t in label.split(",") if t.strip()]
+
+
+def _link(meta: dict[str, Any], value: str, label: str) -> None:
+    links = meta.setdefault("links", {})
+    pairs = [p.partition("=") for p in re.split(r",\s+", value)] if "=" in value and "://" in value else []
+    if pairs and all(sep and "://" in url for _, sep, url in pairs):  # the vault's own `label=url, …`
+        for key, _, url in pairs:
+            links.setdefault(key.strip(), url.strip())
+        return
+    base = re.sub(r"[^\w-]+", "-", label).strip("-") or "website"
+    key, number = base, 2
+    while key in links:
+        key, number = f"{base}-{number}", number + 1
+    links[key] = value
+
+
+def _address_text(parts: dict[str, list[str]]) -> str:
+    """The address as one line: from its parts (as a vCard's ADR reads), else from the formatted text."""
+    keys = _ADDRESS_ORDER if any(parts.get(k) for k in _ADDRESS_ORDER) else ("formatted",)
+    lines = [ln.strip(" ,") for key in keys for v in parts.get(key, []) for ln in v.splitlines()]
+    return ", ".join(ln for ln in lines if ln)
+
+
+def _addresses(row: _Row, record: Incoming) -> None:
+    kept: list[Prop] = []
+    for slot, parts in row.addresses.items():
+        text = _address_text(parts)
+        if not text:
+            continue
+        record.meta.setdefault("address", text)
+        components = [escape("\n".join(parts.get(k, []))) for k in ("pobox", "extended", "street", "city", "region",
+                                                                   "postal", "country")]
+        if not any(components):
+            components[2] = escape(text)
+        label = row.address_labels.get(slot) or _label(row, "", slot)
+        params = {"TYPE": [label]} if label not in _GENERIC_LABELS else {}
+        kept.append(Prop("ADR", ";".join(components), params))
+    if kept and (len(kept) > 1 or kept[0].params or kept[0].value != f";;{escape(record.meta['address'])};;;;"):
+        from .vcard import to_mapping
+
+        record.meta.setdefault("vcard", {}).update(to_mapping(kept))
+
+
+def _custom(row: _Row, meta: dict[str, Any]) -> None:
+    for key, value, slot in row.custom:
+        if slot:
+            label = row.labels.get(slot, "").replace("*", "").strip()
+            prefix = "im_" if slot.startswith("im ") else ""
+            key = prefix + custom_key(label) if label else custom_key(slot)
+        base, number = key, 2
+        while key in meta:
+            key, number = f"{base}_{number}", number + 1
+        meta[key] = value
+
+
+def _birthday(meta: dict[str, Any], record: Incoming) -> None:
+    keys = ("birth_year", "birth_month", "birth_day")
+    year, month, day = (str(meta.get(k, "")) for k in keys)
+    if month.isdigit() and day.isdigit() and (not year or year.isdigit()) and "birthday" not in meta:
+        for key in keys:  # Thunderbird's three columns
+            meta.pop(key, None)
+        meta["birthday"] = f"{year}-{int(month):02d}-{int(day):02d}" if year else f"--{int(month):02d}-{int(day):02d}"
+    if "birthday" in meta:
+        written = meta["birthday"]
+        value = birthday_of(written)
+        if value:
+            meta["birthday"] = value
+        else:
+            del meta["birthday"]
+            meta["birthday_as_written"] = written
+            record.warnings.append(f"its birthday '{written}' is not a date for sure (use YYYY-MM-DD): "
+                                   "kept as birthday_as_written")

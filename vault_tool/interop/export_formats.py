@@ -1,0 +1,80 @@
+"""The export formats: each is one entry of FORMATS, a function from contacts to the bytes of a file.
+
+A new format is one more entry (a writer taking the contacts and the
+ExportOptions, the file suffix, whether a folder of one file per contact
+makes sense); `contacts export --format` offers every entry.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..contact import Contact
+    from .records import Photo
+
+
+@dataclass
+class ExportOptions:
+    format: str = "vcard"
+    vcard_version: str = "3.0"
+    csv_dialect: str = "vault"
+    today: dt.date | None = None  # for formats with dates relative to today (the vault's today when None)
+
+
+Writer = Callable[[Sequence["Contact"], "ExportOptions"], bytes]
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    write: Writer
+    suffix: str
+    one_per_contact: bool = False  # whether -o DIR may write a file per contact
+
+
+def _vcard(contacts: Sequence[Contact], options: ExportOptions) -> bytes:
+    from . import vcard
+
+    return "".join(vcard.to_vcard(c, options.vcard_version, load_photos(c)) for c in contacts).encode("utf-8")
+
+
+def _csv(contacts: Sequence[Contact], options: ExportOptions) -> bytes:
+    from .csv_write import to_csv
+
+    return to_csv(contacts, options.csv_dialect).encode("utf-8")
+
+
+def _json(contacts: Sequence[Contact], options: ExportOptions) -> bytes:
+    from .json_format import to_json
+
+    return to_json(list(contacts)).encode("utf-8")
+
+
+def _jsonl(contacts: Sequence[Contact], options: ExportOptions) -> bytes:
+    from .json_format import to_jsonl
+
+    return to_jsonl(list(contacts)).encode("utf-8")
+
+
+FORMATS: dict[str, ExportFormat] = {
+    "vcard": ExportFormat(_vcard, ".vcf", one_per_contact=True),
+    "csv": ExportFormat(_csv, ".csv"),
+    "json": ExportFormat(_json, ".json", one_per_contact=True),
+    "jsonl": ExportFormat(_jsonl, ".jsonl"),
+}
+
+
+def load_photos(contact: Contact) -> list[Photo]:
+    """The pictures a contact's `photo` and `logo` fields name, read from beside its file (missing ones left out)."""
+    from .records import Photo
+    from .vcard import photo_names
+
+    photos = []
+    folder = contact.path.parent if contact.path else None
+    for key, name in photo_names(contact):
+        path = folder / name if folder and "/" not in name and not name.startswith(".") else None
+        if path is not None and path.is_file():
+            photos.append(Photo(path.read_bytes(), path.suffix.lstrip(".").lower(), key))
+    return photos

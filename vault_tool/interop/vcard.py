@@ -1,0 +1,492 @@
+"""vCards as contact records, and contacts as vCards, without losing a property.
+
+A property with a field of its own fills it: FN ``name``, EMAIL ``emails``,
+TEL ``phones``, ORG ``company``, TITLE ``title``, ADR ``address``, BDAY
+``birthday``, URL ``links``, CATEGORIES ``tags``, UID ``uid``, NICKNAME the
+custom field ``nickname`` (as a CSV's Nickname column), NOTE the notes, KIND
+(or Apple's X-ABShowAs) ``kind``; inline PHOTO and LOGO become files
+beside the contact. A field vCard has no property for (stage, owner, any
+custom field) is written as ``X-VAULT-FIELD;NAME=stage:customer`` and read
+back into its field. Whatever a field cannot hold is kept in the front matter
+under ``vcard:``, as ``HEAD: value`` in vCard's own encoding: properties
+without a field (N, NICKNAME, X-…), and the full line of a property whose
+field does not say everything about it (its TYPE labels, its group, a second
+address). Export puts the fields and the kept lines back together: a kept
+line is written while its value is still in its field, and a field value
+changed by hand is written from the field.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..contact import Contact, as_list
+from ..handles import fold
+from .encoding import charset_hints, decode
+from .records import PHOTO_LIMIT, Incoming, Photo, Problem, ReadResult, add_unique, birthday_of, tag_of
+from .vcard_syntax import Card, CardError, Prop, escape, parse_card, parse_prop, serialize, split, split_cards
+
+VCARD_FIELD = "vcard"
+VERSIONS = ("3.0", "4.0")
+_IMAGE_EXTENSIONS = {"jpeg": "jpg", "jpg": "jpg", "png": "png", "gif": "gif", "bmp": "bmp", "tiff": "tiff",
+                     "webp": "webp", "heic": "heic"}
+_MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "bmp": "image/bmp",
+                "tiff": "image/tiff", "webp": "image/webp", "heic": "image/heic"}
+_MAGIC = ((b"\xff\xd8\xff", "jpg"), (b"\x89PNG", "png"), (b"GIF8", "gif"), (b"BM", "bmp"), (b"RIFF", "webp"))
+_APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
+_GENERIC_TYPES = frozenset({"pref", "internet", "x400", "voice"})
+ORG_MARKERS = ("KIND", "X-ABSHOWAS")
+
+
+# Reading
+
+
+def read(data: bytes) -> ReadResult:
+    """Every card in a .vcf file; a card that cannot be read is a Problem with its line."""
+    decoded = decode(data, charset_hints(data))
+    cards, problems = split_cards(decoded.text)
+    result = ReadResult(problems=problems)
+    if not cards and not problems:
+        what = "the file is empty" if not decoded.text.strip() else "no vCard in it (no BEGIN:VCARD line)"
+        result.problems.append(Problem(None, f"{what}: nothing to import"))
+    for lines in cards:
+        try:
+            card = parse_card(lines, decoded.encoding)
+            result.records.append(card_record(card))
+        except CardError as exc:
+            result.problems.append(Problem(exc.line, f"{exc.message}; the card at line {lines[0][0]} is skipped"))
+    return result
+
+
+def _group_labels(props: list[Prop]) -> dict[str, str]:
+    """Apple's labels of grouped properties: `item1.X-ABLabel:_$!<HomePage>!$_` -> {item1: HomePage}."""
+    labels = {}
+    for prop in props:
+        if prop.group and prop.name == "X-ABLABEL":
+            text = prop.text().strip()
+            match = _APPLE_LABEL.match(text)
+            labels[prop.group.lower()] = match.group(1) if match else text
+    return labels
+
+
+def _address(parts: list[str]) -> str:
+    lines = [ln.strip(" ,") for part in parts for ln in part.splitlines()]
+    return ", ".join(ln for ln in lines if ln)
+
+
+def _phone(prop: Prop) -> str:
+    text = prop.text().strip()
+    return text[4:] if text.lower().startswith("tel:") else text
+
+
+def _birthday(prop: Prop) -> str | None:
+    text = prop.text().strip()
+    omit = prop.params.get("X-APPLE-OMIT-YEAR")
+    if omit and text.startswith(omit[0]):
+        text = "--" + text[len(omit[0]):].lstrip("-")
+    return birthday_of(text)
+
+
+# The properties that fill one field: vCard name -> (field, value of a property, property for a value).
+_SINGLE: dict[str, tuple[str, Callable[[Prop], Any], Callable[[Any, str], Prop]]] = {
+    "FN": ("name", lambda p: p.text().strip(), lambda v, _: Prop("FN", escape(v))),
+    "ORG": ("company", lambda p: p.parts()[0].strip(), lambda v, _: Prop("ORG", escape(v))),
+    "TITLE": ("title", lambda p: p.text().strip(), lambda v, _: Prop("TITLE", escape(v))),
+    "BDAY": ("birthday", _birthday, lambda v, version: _birthday_prop(v, version)),
+    "ADR": ("address", lambda p: _address(p.parts()), lambda v, _: Prop("ADR", f";;{escape(v)};;;;")),
+    "UID": ("uid", lambda p: p.text().strip(), lambda v, _: Prop("UID", escape(v))),
+    "NICKNAME": ("nickname", lambda p: p.text().strip(), lambda v, _: Prop("NICKNAME", escape(v))),
+}
+_EACH: dict[str, tuple[str, Callable[[Prop], str], Callable[[str], Prop]]] = {
+    "EMAIL": ("emails", lambda p: p.text().strip(), lambda v: Prop("EMAIL", escape(v))),
+    "TEL": ("phones", _phone, lambda v: Prop("TEL", escape(v))),
+}
+FIELD_PROP = "X-VAULT-FIELD"  # a field vCard has no property for: `X-VAULT-FIELD;NAME=stage:customer`
+_HANDLED = frozenset({*_SINGLE, *_EACH, "N", "NOTE", "CATEGORIES", "URL", "PHOTO", "LOGO", FIELD_PROP})
+_IN_PROPERTIES = frozenset({"name", "kind", "emails", "phones", "company", "title", "tags", "address", "birthday",
+                            "links", "uid", "nickname", VCARD_FIELD, "photo", "logo"})
+_FROM_FIELDS = _HANDLED - {"PHOTO", "LOGO"}  # kept PHOTO and LOGO lines are pictures' URLs: written as kept
+
+
+def _birthday_prop(value: str, version: str) -> Prop:
+    if value.startswith("--"):
+        if version.startswith("4"):
+            return Prop("BDAY", "--" + value[2:].replace("-", ""))
+        return Prop("BDAY", "1604" + value[1:], {"X-APPLE-OMIT-YEAR": ["1604"]})
+    return Prop("BDAY", value.replace("-", "") if version.startswith("4") else value)
+
+
+def _same(a: Prop, b: Prop) -> bool:
+    return a.to_line() == b.to_line()
+
+
+def _pref_first(props: list[Prop]) -> list[Prop]:
+    return sorted(props, key=lambda p: "pref" not in p.types() and "PREF" not in p.params)
+
+
+def fresh_name_prop(name: str, kind: str) -> Prop:
+    """The N property made from a name: the last word is the family name (none for an organisation)."""
+    words = name.split()
+    if kind == "organization" or not words:
+        return Prop("N", ";;;;")
+    family, given = (words[-1], " ".join(words[:-1])) if len(words) > 1 else ("", words[0])
+    return Prop("N", f"{escape(family)};{escape(given)};;;")
+
+
+def _derived_name(by_name: dict[str, list[Prop]]) -> str:
+    """A name for a card without FN: from N, ORG, NICKNAME, EMAIL or TEL."""
+    for prop in by_name.get("N", []):
+        parts = prop.parts() + [""] * 5
+        words = [parts[3], parts[1], parts[2], parts[0], parts[4]]
+        name = " ".join(w.strip() for w in words if w.strip())
+        if name:
+            return name
+    for key, read_value in (("ORG", lambda p: p.parts()[0]), ("NICKNAME", lambda p: p.items()[0]),
+                            ("EMAIL", Prop.text), ("TEL", _phone)):
+        for prop in by_name.get(key, []):
+            value = read_value(prop).strip()
+            if value:
+                return value
+    return ""
+
+
+def card_record(card: Card) -> Incoming:
+    """The contact a card describes; CardError if it has no name at all."""
+    record = Incoming(meta={}, line=card.line)
+    by_name: dict[str, list[Prop]] = {}
+    for prop in card.props:
+        by_name.setdefault(prop.name, []).append(prop)
+    kept: list[Prop] = []
+    backing: list[Prop] = []  # the property that fills a one-value field, written first among its kind
+    for name, (field_name, read_value, make) in _SINGLE.items():
+        found = _pref_first([p for p in by_name.get(name, []) if read_value(p)])
+        if found:
+            record.meta[field_name] = read_value(found[0])
+            if len(found) > 1 or not _same(found[0], make(read_value(found[0]), card.version)):
+                kept.extend(found)
+                backing.append(found[0])
+        kept.extend(p for p in by_name.get(name, []) if not read_value(p) and name in ("BDAY", "ADR", "ORG"))
+    if "name" not in record.meta:
+        record.meta["name"] = _derived_name(by_name)
+    if not record.meta["name"]:
+        raise CardError(card.line, "a card with no name (no FN, N, ORG, NICKNAME, EMAIL or TEL)")
+    _read_kind(record, by_name)
+    _read_name_parts(record, by_name, kept)
+    for name, (field_name, read_value, make) in _EACH.items():
+        values: list[str] = []
+        for prop in by_name.get(name, []):
+            add_unique(values, read_value(prop))
+            if read_value(prop) and not _same(prop, make(read_value(prop))):
+                kept.append(prop)
+        if values:
+            record.meta[field_name] = values
+    _read_links(record, by_name.get("URL", []), _group_labels(card.props), kept)
+    _read_tags(record, by_name.get("CATEGORIES", []), kept)
+    _read_notes(record, by_name.get("NOTE", []), kept)
+    _read_photos(record, by_name.get("PHOTO", []) + by_name.get("LOGO", []), kept)
+    _read_vault_fields(record, by_name.get(FIELD_PROP, []), kept)
+    kept.extend(p for p in card.props if p.name not in _HANDLED)
+    stored = _in_card_order(kept, backing)
+    if stored:
+        record.meta[VCARD_FIELD] = to_mapping(stored)
+    return record
+
+
+def _read_kind(record: Incoming, by_name: dict[str, list[Prop]]) -> None:
+    markers = [p.text().strip().lower() for name in ORG_MARKERS for p in by_name.get(name, [])]
+    if any(m in ("org", "organization", "company") for m in markers):
+        record.meta["kind"] = "organization"
+
+
+def _read_name_parts(record: Incoming, by_name: dict[str, list[Prop]], kept: list[Prop]) -> None:
+    """Keep N unless it is what the name gives; when it does not fit the name, keep FN beside it.
+
+    On export a kept N is written while the name is still the FN it came with, or still fits it.
+    """
+    fresh = fresh_name_prop(record.meta["name"], record.meta.get("kind", "person"))
+    names = by_name.get("N", [])
+    if len(names) > 1 or (names and not _same(names[0], fresh)):
+        kept.extend(names)
+        if not _name_fits(names[0], record.meta["name"]):
+            kept.extend(by_name.get("FN", []))
+
+
+def _url_label(prop: Prop, labels: dict[str, str]) -> str:
+    label = labels.get(prop.group.lower(), "") if prop.group else ""
+    if not label:
+        label = next((t for t in prop.types() if t not in _GENERIC_TYPES), "")
+    label = re.sub(r"[^\w-]+", "-", label.strip().lower()).strip("-")
+    return label or "website"
+
+
+def _url_prop(label: str, url: str) -> Prop:
+    return Prop("URL", url) if label == "website" else Prop("URL", url, {"TYPE": [label]})
+
+
+def _read_links(record: Incoming, props: list[Prop], labels: dict[str, str], kept: list[Prop]) -> None:
+    links: dict[str, str] = {}
+    for prop in props:
+        url = prop.text().strip()
+        if not url:
+            continue
+        base = label = _url_label(prop, labels)
+        number = 2
+        while label in links:
+            label, number = f"{base}-{number}", number + 1
+        links[label] = url
+        if not _same(prop, _url_prop(label, url)):
+            kept.append(prop)
+    if links:
+        record.meta["links"] = links
+
+
+def _read_tags(record: Incoming, props: list[Prop], kept: list[Prop]) -> None:
+    tags: list[str] = []
+    for prop in props:
+        for item in prop.items():
+            add_unique(tags, tag_of(item))
+    if tags:
+        record.meta["tags"] = tags
+    if len(props) > 1 or (props and not _same(props[0], _tags_prop(tags))):
+        kept.extend(props)
+
+
+def _tags_prop(tags: list[str]) -> Prop:
+    return Prop("CATEGORIES", ",".join(escape(t) for t in tags))
+
+
+def _read_notes(record: Incoming, props: list[Prop], kept: list[Prop]) -> None:
+    texts = [p.text().replace("\r\n", "\n").replace("\r", "\n").strip() for p in props]
+    record.notes = "\n\n".join(t for t in texts if t)
+    if len(props) > 1 or (props and not _same(props[0], Prop("NOTE", escape(record.notes)))):
+        kept.extend(props)
+
+
+def _vault_field_prop(key: str, value: Any) -> Prop | None:
+    """A field with no vCard property of its own, as `X-VAULT-FIELD;NAME=key:value` (a list: comma-separated)."""
+    if value is None or isinstance(value, dict):
+        return None
+    items = value if isinstance(value, list) else [value]
+    return Prop(FIELD_PROP, ",".join(escape(str(item)) for item in items if item is not None), {"NAME": [str(key)]})
+
+
+def _read_vault_fields(record: Incoming, props: list[Prop], kept: list[Prop]) -> None:
+    for prop in props:
+        key = (prop.params.get("NAME") or [""])[0].strip()
+        if not key or key in _IN_PROPERTIES or key in record.meta:
+            kept.append(prop)
+            continue
+        items = prop.items()
+        record.meta[key] = items[0] if len(items) == 1 else items
+
+
+def photo_extension(data: bytes, hint: str | None) -> str:
+    """The file extension for an image: from its media type or TYPE, else from its first bytes, else `bin`."""
+    if hint:
+        key = hint.lower().split("/")[-1]
+        if key in _IMAGE_EXTENSIONS:
+            return _IMAGE_EXTENSIONS[key]
+    return next((ext for magic, ext in _MAGIC if data.startswith(magic)), "bin")
+
+
+def _read_photos(record: Incoming, props: list[Prop], kept: list[Prop]) -> None:
+    for prop in props:
+        if not prop.is_binary():
+            kept.append(prop)  # a URL of a picture is text like any other
+            continue
+        what = "photo" if prop.name == "PHOTO" else "logo"
+        if prop.binary_size() > PHOTO_LIMIT:
+            record.warnings.append(
+                f"its {what} is {prop.binary_size() / (1 << 20):.1f} MB, over the "
+                f"{PHOTO_LIMIT >> 20} MB limit: the {what} is dropped"
+            )
+            continue
+        try:
+            data, media = prop.binary()
+        except ValueError as exc:
+            record.warnings.append(f"its {what} at line {prop.line} cannot be read ({exc}): the {what} is dropped")
+            continue
+        hint = media or next((t for t in prop.types()), None)
+        record.photos.append(Photo(data, photo_extension(data, hint), what))
+
+
+def _in_card_order(kept: list[Prop], backing: list[Prop]) -> list[Prop]:
+    """Kept properties in the card's order, each backing property first among those of its name."""
+    unique = list({id(p): p for p in kept}.values())
+    unique.sort(key=lambda p: p.line)
+    first_of = {p.name: p for p in backing}
+    out: list[Prop] = []
+    for prop in unique:
+        lead = first_of.pop(prop.name, None)
+        if lead is not None and lead is not prop:
+            out.append(lead)
+        if prop not in out:
+            out.append(prop)
+    return out
+
+
+def to_mapping(props: list[Prop]) -> dict[str, str | list[str]]:
+    """Properties as the `vcard:` mapping: head -> value, or a list of values when a head repeats."""
+    mapping: dict[str, Any] = {}
+    for prop in props:
+        head = prop.head
+        if head not in mapping:
+            mapping[head] = prop.value
+        elif isinstance(mapping[head], list):
+            mapping[head].append(prop.value)
+        else:
+            mapping[head] = [mapping[head], prop.value]
+    return mapping
+
+
+def from_mapping(mapping: Any) -> list[Prop]:
+    """The properties a `vcard:` mapping keeps; entries that are not vCard lines are passed over."""
+    props: list[Prop] = []
+    if not isinstance(mapping, dict):
+        return props
+    for head, values in mapping.items():
+        for value in values if isinstance(values, list) else [values]:
+            try:
+                props.append(parse_prop(f"{head}:{'' if value is None else value}", len(props) + 1))
+            except CardError:
+                continue
+    return props
+
+
+# Writing
+
+
+def contact_props(contact: Contact, version: str, photos: list[Photo]) -> list[Prop]:
+    """The properties of a contact's vCard: its fields, its kept lines, its photos."""
+    meta = contact.meta
+    stored: dict[str, list[Prop]] = {}
+    for prop in from_mapping(meta.get(VCARD_FIELD)):
+        stored.setdefault(prop.name, []).append(prop)
+    kind = contact.kind
+    out = _first(stored.get("FN", []), contact.name, *_SINGLE["FN"][1:], version)
+    names = stored.get("N", [])
+    same_name = any(p.text().strip() == contact.name for p in stored.get("FN", []))
+    consistent = names and (same_name or _name_fits(names[0], contact.name))
+    out += names if consistent else [fresh_name_prop(contact.name, kind)] + names[1:]
+    out += _kind_props(stored, kind, version)
+    for name in ("ORG", "TITLE", "BDAY", "ADR", "UID", "NICKNAME"):
+        field_name, read_value, make = _SINGLE[name]
+        out += _first(stored.get(name, []), contact.text_field(field_name), read_value, make, version)
+    if not any(p.name == "UID" for p in out):  # sync tools (vdirsyncer) need one: the handle is stable enough
+        out.append(Prop("UID", escape(contact.handle)))
+    for name, (field_name, read_value, make) in _EACH.items():
+        out += _each(stored.get(name, []), contact.list_field(field_name), read_value, make)
+    out += _links(stored.get("URL", []), meta.get("links"))
+    out += _tags(stored.get("CATEGORIES", []), contact.tags)
+    notes = contact.notes.strip()
+    kept_notes = stored.get("NOTE", [])
+    if "\n\n".join(p.text().replace("\r\n", "\n").strip() for p in kept_notes) == notes and kept_notes:
+        out += kept_notes
+    elif notes:
+        out.append(Prop("NOTE", escape(notes)))
+    out += [_photo_prop(photo, version) for photo in photos]
+    written = {(p.params.get("NAME") or [""])[0] for p in stored.get(FIELD_PROP, [])}
+    out += stored.get(FIELD_PROP, [])
+    for key, value in meta.items():
+        prop = _vault_field_prop(key, value) if key not in _IN_PROPERTIES and key not in written else None
+        if prop is not None:
+            out.append(prop)
+    out += [p for name, props in stored.items()
+            if name not in _FROM_FIELDS and name not in ORG_MARKERS for p in props]
+    return [_for_version(p, version) for p in out]
+
+
+def to_vcard(contact: Contact, version: str = "3.0", photos: list[Photo] | None = None) -> str:
+    """A contact as one vCard (CRLF line endings, folded)."""
+    return serialize(version, contact_props(contact, version, photos or []))
+
+
+def _first(stored: list[Prop], current: str, read_value: Callable[[Prop], Any],
+           make: Callable[[Any, str], Prop], version: str) -> list[Prop]:
+    if any(read_value(p) == current for p in stored):
+        return stored
+    rest = stored[1:] if stored and read_value(stored[0]) else stored
+    return ([make(current, version)] if current else []) + rest
+
+
+def _each(stored: list[Prop], current: list[str], read_value: Callable[[Prop], str],
+          make: Callable[[str], Prop]) -> list[Prop]:
+    out: list[Prop] = []
+    unused = list(stored)
+    for value in current:
+        matches = [p for p in unused if read_value(p).casefold() == value.casefold()]
+        unused = [p for p in unused if p not in matches]
+        out += matches or [make(value)]
+    return out
+
+
+def _links(stored: list[Prop], links: Any) -> list[Prop]:
+    out: list[Prop] = []
+    unused = list(stored)
+    for label, url in (links or {}).items() if isinstance(links, dict) else []:
+        url = "" if url is None else str(url)
+        match = next((p for p in unused if p.text().strip() == url), None)
+        if match is not None:
+            unused.remove(match)
+        out.append(match or _url_prop(str(label), url))
+    return out
+
+
+def _tags(stored: list[Prop], tags: list[str]) -> list[Prop]:
+    kept = [tag_of(item) for p in stored for item in p.items()]
+    if stored and set(kept) == set(tags):
+        return stored
+    return [_tags_prop(tags)] if tags else []
+
+
+def _name_fits(prop: Prop, name: str) -> bool:
+    """Whether a kept N still describes ``name`` (its family and given names are in it)."""
+    parts = prop.parts() + ["", ""]
+    folded = fold(name)
+    return all(fold(part.strip()) in folded for part in parts[:2] if part.strip())
+
+
+def _kind_props(stored: dict[str, list[Prop]], kind: str, version: str) -> list[Prop]:
+    markers = [p for name in ORG_MARKERS for p in stored.get(name, [])]
+    says_org = any(p.text().strip().lower() in ("org", "organization", "company") for p in markers)
+    if kind == "organization" and not says_org:
+        markers.append(Prop("KIND", "org") if version.startswith("4") else Prop("X-ABSHOWAS", "COMPANY"))
+    if kind != "organization" and says_org:
+        markers = [p for p in markers if p.text().strip().lower() not in ("org", "organization", "company")]
+    return markers
+
+
+def _photo_prop(photo: Photo, version: str) -> Prop:
+    import base64
+
+    data = base64.b64encode(photo.data).decode("ascii")
+    name = "PHOTO" if photo.field == "photo" else "LOGO"
+    media = _MEDIA_TYPES.get(photo.extension, "application/octet-stream")
+    if version.startswith("4"):
+        return Prop(name, f"data:{media};base64,{data}")
+    return Prop(name, data, {"ENCODING": ["b"], "TYPE": [media.split("/")[-1].upper()]})
+
+
+def _for_version(prop: Prop, version: str) -> Prop:
+    """PREF as 4.0 writes it (`PREF=1`) or as 3.0 does (`TYPE=pref`)."""
+    params = {k: list(v) for k, v in prop.params.items()}
+    types = [t for v in params.get("TYPE", []) for t in split(v, ",")]
+    if version.startswith("4") and any(t.lower() == "pref" for t in types):
+        rest = [t for t in types if t.lower() != "pref"]
+        if rest:
+            params["TYPE"] = rest
+        else:
+            params.pop("TYPE")
+        params.setdefault("PREF", ["1"])
+    elif not version.startswith("4") and "PREF" in params:
+        params.pop("PREF")
+        params["TYPE"] = types + ["pref"]
+    if params == prop.params:
+        return prop
+    return Prop(prop.name, prop.value, params, prop.group, prop.line)
+
+
+def photo_names(contact: Contact) -> list[tuple[str, str]]:
+    """The picture files a contact names: (field, file name) for `photo` and `logo`."""
+    return [(key, name) for key in ("photo", "logo") for name in as_list(contact.meta.get(key))]
