@@ -244,3 +244,18 @@ def test_any_text_reads_back(name: str, summary: str, text: str, task: str, due:
     assert todo.decoded("DUE") == due
     assert str(todo["SUMMARY"]).startswith(f"{name}: ")
     vobject.readOne(to_ics([contact], MONDAY).decode("utf-8"))  # a second parser agrees it is well formed
+
+
+def test_contacts_export_writes_the_feed(vault, invoke, tmp_path) -> None:
+    """`contacts export --format ics [QUERY] -o FILE` writes what to_ics gives for the contacts QUERY selects."""
+    from vault_tool.selection import select
+
+    out = tmp_path / "customers.ics"
+    result = invoke("-C", vault, "--today", "2026-11-23", "export", "--format", "ics", "tag:customer", "-o", out)
+    assert result.exit_code == 0, result.output
+    today = dt.date(2026, 11, 23)
+    chosen = select(Vault.open(vault, today=today), "tag:customer").contacts
+    assert out.read_bytes() == to_ics(chosen, today)
+    calendar = icalendar.Calendar.from_ical(out.read_bytes())
+    uids = [str(c["UID"]) for c in calendar.walk() if c.name in ("VEVENT", "VTODO")]
+    assert uids and len(uids) == len(set(uids))

@@ -58,11 +58,18 @@ def _jsonl(contacts: Sequence[Contact], options: ExportOptions) -> bytes:
     return to_jsonl(list(contacts)).encode("utf-8")
 
 
+def _ics(contacts: Sequence[Contact], options: ExportOptions) -> bytes:
+    from .ical import to_ics
+
+    return to_ics(contacts, options.today or dt.date.today())
+
+
 FORMATS: dict[str, ExportFormat] = {
     "vcard": ExportFormat(_vcard, ".vcf", one_per_contact=True),
     "csv": ExportFormat(_csv, ".csv"),
     "json": ExportFormat(_json, ".json", one_per_contact=True),
     "jsonl": ExportFormat(_jsonl, ".jsonl"),
+    "ics": ExportFormat(_ics, ".ics"),
 }
 
 
