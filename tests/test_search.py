@@ -268,6 +268,24 @@ def test_only_changed_files_are_reread(vault: Path) -> None:
     assert freshness.refresh(v, TODAY).reread == 0
 
 
+def test_an_unchanged_vault_is_recognised_by_its_digest_in_a_new_process(vault: Path) -> None:
+    """The stamp's digest is what a later process computes, scanning in a child or not: no manifest is read."""
+    from vault_tool.scan import BackgroundScan, scan_with_digest
+
+    v = Vault.open(vault, today=TODAY)
+    for path in v.files():
+        backdate(path)
+    freshness.refresh(v, TODAY)
+    stamped = json.loads((vault / ".vault" / freshness.STAMP).read_text(encoding="utf-8"))["digest"]
+    code = "import sys; from pathlib import Path; from vault_tool.scan import scan_with_digest; " \
+           "print(scan_with_digest(Path(sys.argv[1])).digest)"
+    later = subprocess.run([sys.executable, "-c", code, str(vault / "contacts")], capture_output=True, text=True, check=True)
+    assert later.stdout.strip() == stamped
+    in_child = BackgroundScan(vault / "contacts").result()
+    assert in_child == scan_with_digest(vault / "contacts")
+    assert in_child.digest == stamped
+
+
 def test_an_edit_within_the_same_second_at_the_same_size_is_seen(vault: Path, invoke) -> None:
     ada = vault / "contacts" / "ada-lovelace.md"
     original = ada.read_text(encoding="utf-8")

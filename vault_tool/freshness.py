@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import index as ix_mod
 from .errors import ParseError
-from .scan import RACY, Stat, digest, scan, trusted
+from .scan import RACY, Scanned, Stat, digest, scan, scan_with_digest, trusted
 
 if TYPE_CHECKING:
     from whoosh.index import Index
@@ -68,14 +68,19 @@ def _read_json(path: Path) -> dict[str, Any]:
         return {}
 
 
-def refresh(vault: Vault, today: dt.date, progress: Progress | None = None) -> Refresh:
-    """Bring the index up to date with the files; rebuild it when it is missing or unreadable."""
+def refresh(
+    vault: Vault, today: dt.date, progress: Progress | None = None, scanned: Scanned | None = None,
+) -> Refresh:
+    """Bring the index up to date with the files; rebuild it when it is missing or unreadable.
+
+    ``scanned`` is a scan of the contacts folder made moments ago (see `scan.BackgroundScan`).
+    """
     started = time.perf_counter()
     state = vault.state_dir
-    stats = scan(vault.contacts_dir)
+    scanned = scanned or scan_with_digest(vault.contacts_dir)
     stamp = _read_json(state / STAMP)
     key = _settings_key(vault)
-    if stamp.get("settings") == key and stamp.get("digest") == digest(stats) and stamp.get("today") == str(today):
+    if stamp.get("settings") == key and stamp.get("digest") == scanned.digest and stamp.get("today") == str(today):
         try:
             result = Refresh(ix_mod.open_index(state / "index"), problems=_problems(stamp))
             result.seconds = time.perf_counter() - started

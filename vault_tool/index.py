@@ -18,12 +18,13 @@ from .documents import CUSTOM_PREFIX, NUMBER_PREFIX
 
 
 def _import_whoosh_quickly() -> None:
-    """Skip two imports Whoosh makes but never needs here: together a third of a search's start-up.
+    """Skip imports Whoosh makes but never needs here: together a third of a search's start-up.
 
     `whoosh.compat` imports `urlretrieve` from urllib.request (which pulls in http, email, ssl);
     `cached_property`, used by `whoosh.reading`, imports asyncio only to ask whether a function
-    is a coroutine. Each is given a stand-in while that one module is imported, and the stand-in
-    is removed at once, so any later real import of urllib.request or asyncio is unaffected.
+    is a coroutine; `whoosh.query.terms` compiles English word-form tables for a query type
+    nothing here makes. Each is given a stand-in while that one module is imported, and the
+    stand-in is removed at once, so any later real import of those modules is unaffected.
     """
     import inspect
     import sys
@@ -46,6 +47,16 @@ def _import_whoosh_quickly() -> None:
     asyncio = types.ModuleType("asyncio")
     asyncio.iscoroutinefunction = inspect.iscoroutinefunction  # type: ignore[attr-defined]
     with_stand_in("asyncio", asyncio, "cached_property")
+    morph_en = types.ModuleType("whoosh.lang.morph_en")
+    morph_en.variations = _english_variations  # type: ignore[attr-defined]
+    with_stand_in("whoosh.lang.morph_en", morph_en, "whoosh.query.terms")
+
+
+def _english_variations(word: str) -> Any:
+    """Whoosh's `Variations` query, which loads its large English word-form tables only if used."""
+    from whoosh.lang.morph_en import variations
+
+    return variations(word)
 
 
 _import_whoosh_quickly()

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from whoosh.index import Index
 
     from .freshness import Problem, Progress
+    from .scan import Scanned
     from .vault import Vault
 
 SORTS = ("relevance", "name", "last", "created", "score")
@@ -81,12 +82,15 @@ def _scored_between(vault: Vault, ix: Index, today: dt.date, low: int | None, hi
 
 def search(
     vault: Vault, text: str, today: dt.date, limit: int | None = None, sort: str = "relevance",
-    progress: Progress | None = None,
+    progress: Progress | None = None, scanned: Scanned | None = None,
 ) -> Result:
-    """Contacts matching ``text``, as rows; ``limit`` None means all of them."""
+    """Contacts matching ``text``, as rows; ``limit`` None means all of them.
+
+    ``scanned``: a scan of the contacts folder just made, if the caller started one early.
+    """
     if sort not in SORTS:
         raise InvalidValueError(f"sort by one of {', '.join(SORTS)}, not '{sort}'")
-    fresh = _fresh(vault, today, progress)
+    fresh = freshness.refresh(vault, today, progress, scanned)
     parsed = compile_query(vault, fresh.index, text, today)
     run_limit = None if sort == "score" else limit
     try:
@@ -120,7 +124,7 @@ def _rows(vault: Vault, hits: list[ix_mod.Hit], today: dt.date) -> list[dict[str
 def matching_paths(vault: Vault, text: str) -> set[Path]:
     """The files of the contacts ``text`` matches."""
     today = vault.today()
-    fresh = _fresh(vault, today, None)
+    fresh = freshness.refresh(vault, today)
     parsed = compile_query(vault, fresh.index, text, today)
     return {vault.root / rel for rel in ix_mod.all_paths(fresh.index, parsed)}
 
@@ -129,6 +133,3 @@ def reindex(vault: Vault, today: dt.date, progress: Progress | None = None) -> f
     """Rebuild the index from every file."""
     return freshness.rebuild(vault, today, progress)
 
-
-def _fresh(vault: Vault, today: dt.date, progress: Progress | None) -> freshness.Refresh:
-    return freshness.refresh(vault, today, progress)

@@ -33,12 +33,16 @@ Query language (Whoosh's, over named fields):
 
 def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt: str) -> None:
     """Search, print the rows in ``fmt`` (shared by `search` and `list QUERY`)."""
+    from ..scan import BackgroundScan
+
+    vault = open_vault(ctx)
+    scanning = BackgroundScan(vault.contacts_dir)  # stats the files while the index library loads
+
     from ..output import MAIL_FORMATS, mail_lines, render_rows
     from ..search import search
 
-    vault = open_vault(ctx)
     progress = _Progress("Indexing") if sys.stderr.isatty() else None
-    result = search(vault, query, vault.today(), limit=limit, sort=sort, progress=progress)
+    result = search(vault, query, vault.today(), limit=limit, sort=sort, progress=progress, scanned=scanning.result())
     for notice in result.notices:
         click.echo(f"notice: {notice}", err=True)
     for problem in result.problems:
