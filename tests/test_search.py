@@ -282,8 +282,42 @@ def test_an_unchanged_vault_is_recognised_by_its_digest_in_a_new_process(vault: 
     later = subprocess.run([sys.executable, "-c", code, str(vault / "contacts")], capture_output=True, text=True, check=True)
     assert later.stdout.strip() == stamped
     in_child = BackgroundScan(vault / "contacts").result()
-    assert in_child == scan_with_digest(vault / "contacts")
     assert in_child.digest == stamped
+    assert in_child.stats == scan_with_digest(vault / "contacts").stats
+    assert list(in_child.stats) == list(scan_with_digest(vault / "contacts").stats)
+
+
+def test_a_vault_mostly_new_to_the_index_is_built_anew(tmp_path: Path) -> None:
+    """A lost manifest (or a branch where most files differ) means a build, not re-reading file by file."""
+    planted = generate(tmp_path / "v", freshness.REBUILD_FROM, seed=5, today=TODAY)
+    v = Vault.open(tmp_path / "v", today=TODAY)
+    for path in v.files():
+        backdate(path)
+    assert freshness.refresh(v, TODAY).rebuilt
+    (tmp_path / "v" / ".vault" / freshness.MANIFEST).unlink()
+    edited = tmp_path / "v" / planted["rare_word"]["path"]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    backdate(edited, 30)
+    again = freshness.refresh(v, TODAY)
+    assert again.rebuilt
+    assert again.notices == [f"{freshness.REBUILD_FROM} of {freshness.REBUILD_FROM} files are new to the search index; "
+                             "building it anew"]
+    assert handles(v, planted["rare_word"]["note_word"]) == {planted["rare_word"]["handle"]}
+    assert freshness.refresh(v, TODAY).reread == 0
+
+
+def test_a_scan_split_between_two_processes_is_the_same_scan(tmp_path: Path) -> None:
+    from vault_tool.scan import digest, scan
+
+    generate(tmp_path / "v", 60, seed=3)
+    (tmp_path / "v" / "contacts" / "people").mkdir()
+    (tmp_path / "v" / "contacts" / "people" / "zed.md").write_text("---\nname: Zed\n---\n", encoding="utf-8")
+    (tmp_path / "v" / "contacts" / ".hidden.md").write_text("---\nname: Hidden\n---\n", encoding="utf-8")
+    whole = scan(tmp_path / "v" / "contacts")
+    split = scan(tmp_path / "v" / "contacts", split_from=1)
+    assert list(split.items()) == list(whole.items())
+    assert len(whole) == 61 and "people/zed.md" in whole and ".hidden.md" not in whole
+    assert digest(split) == digest(whole)
 
 
 def test_an_edit_within_the_same_second_at_the_same_size_is_seen(vault: Path, invoke) -> None:

@@ -4,14 +4,17 @@ Two small files beside the index record what it holds:
 - ``index-stamp.json``: schema version, the digest of every file's (path, size, mtime) when the
   index was last brought up to date, the day that was "today" then, and the files that did not
   parse. When the digest of a fresh stat of the folder equals it, nothing is read at all.
-- ``index-manifest.json``: each file's (size, mtime), to find which files changed when the digest
-  differs. It is written before the stamp, so a crash in between only causes re-reading.
+- ``index-manifest``: each file's (size, mtime), to find which files changed when the digest
+  differs (Python's marshal format: 100,000 entries load in milliseconds, where JSON takes a
+  tenth of a second; an unreadable one only means every file is read again). It is written
+  before the stamp, so a crash in between only causes re-reading.
 Updates take the vault lock; a reader that finds nothing changed takes no lock.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+import marshal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,8 +31,9 @@ if TYPE_CHECKING:
     from .vault import Vault
 
 STAMP = "index-stamp.json"
-MANIFEST = "index-manifest.json"
+MANIFEST = "index-manifest"
 Progress = Callable[[int, int], None]
+REBUILD_FROM = 1000  # files to re-read; beyond this and half the vault, building anew (in parallel) is faster
 INDEX_LOCK_TIMEOUT_S = 600.0  # another process may be building the index of a large vault
 
 
@@ -68,6 +72,14 @@ def _read_json(path: Path) -> dict[str, Any]:
         return {}
 
 
+def _read_manifest(path: Path) -> dict[str, Stat]:
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def refresh(
     vault: Vault, today: dt.date, progress: Progress | None = None, scanned: Scanned | None = None,
 ) -> Refresh:
@@ -88,7 +100,10 @@ def refresh(
         except ix_mod.IndexBroken:
             pass
     with _index_lock(vault):
-        result = _update(vault, today, progress, key)
+        # Another process that updated the index while we waited may have seen newer files than
+        # our scan did: then scan again. Otherwise our scan is as good as a new one.
+        stats = scanned.stats if _read_json(state / STAMP) == stamp else scan(vault.contacts_dir)
+        result = _update(vault, today, progress, key, stats)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -117,11 +132,10 @@ def _problems(stamp: dict[str, Any]) -> list[Problem]:
     return [Problem(p[0], p[1], p[2]) for p in stamp.get("problems", []) if isinstance(p, list) and len(p) == 3]
 
 
-def _update(vault: Vault, today: dt.date, progress: Progress | None, key: str) -> Refresh:
+def _update(vault: Vault, today: dt.date, progress: Progress | None, key: str, stats: dict[str, Stat]) -> Refresh:
     state = vault.state_dir
-    stats = scan(vault.contacts_dir)  # again: another process may have changed things while we waited
     stamp = _read_json(state / STAMP)
-    manifest = _read_json(state / MANIFEST).get("files", {})
+    manifest = _read_manifest(state / MANIFEST)
     if stamp.get("settings") != key:
         notice = "the search index was made by another version or settings; rebuilding it" if stamp else ""
         return _build(vault, today, progress, key, stats, notice)
@@ -129,7 +143,10 @@ def _update(vault: Vault, today: dt.date, progress: Progress | None, key: str) -
         index = ix_mod.open_index(state / "index")
     except ix_mod.IndexBroken as exc:
         return _build(vault, today, progress, key, stats, f"the search index could not be read ({exc}); rebuilding it")
-    changed = [rel for rel, stat in stats.items() if manifest.get(rel) != list(stat)]
+    changed = [rel for rel, stat in stats.items() if manifest.get(rel) != stat]
+    if len(changed) >= REBUILD_FROM and len(changed) > len(stats) // 2:  # a build is the faster way
+        return _build(vault, today, progress, key, stats, f"{len(changed)} of {len(stats)} files are new to the "
+                      "search index; building it anew")
     deleted = [rel for rel in manifest if rel not in stats]
     if stamp.get("today") != str(today):  # appointments that have become past change "last contact"
         due = ix_mod.due_by(index, int(today.strftime("%Y%m%d")))
@@ -220,11 +237,10 @@ def _save(state: Path, key: str, stats: dict[str, Stat], today: dt.date, problem
     from .fileio import atomic_write
 
     safe = trusted(stats)
-    manifest = {"files": {rel: list(stat) for rel, stat in safe.items()}}
-    atomic_write(state / MANIFEST, json.dumps(manifest, separators=(",", ":")).encode("utf-8"), durable=False)
+    atomic_write(state / MANIFEST, marshal.dumps(safe, 2), durable=False)
     stamp = {
         "settings": key, "today": str(today),
-        "digest": "racy" if RACY in safe.values() else digest(stats),
+        "digest": "racy" if safe is not stats else digest(stats),
         "problems": [[p.path, p.line, p.message] for p in problems],
     }
     atomic_write(state / STAMP, json.dumps(stamp, ensure_ascii=False).encode("utf-8"), durable=False)

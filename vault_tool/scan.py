@@ -6,7 +6,8 @@ lets an unchanged vault be recognised without loading the per-file manifest at a
 
 The stats are a syscall per file, and on a large vault they cost about as much as Python's
 start-up. `BackgroundScan` runs them in a forked child while the parent imports what it needs
-(the search index library), so a search pays for the slower of the two, not their sum.
+(the search index library), so a search pays for the slower of the two, not their sum; on a
+very large vault the child hands half of the files to a child of its own.
 """
 from __future__ import annotations
 
@@ -14,57 +15,99 @@ import hashlib
 import marshal
 import os
 import time
-from dataclasses import dataclass
+import weakref
+from collections.abc import Callable
 from pathlib import Path
+from stat import S_ISREG
+from typing import BinaryIO
 
 from .config import RACY_NS
 
 Stat = tuple[int, int]  # (size, mtime_ns)
 RACY: Stat = (-1, -1)  # recorded for a file too young to trust: it is re-read next time
+Folder = tuple[str, str, list[str]]  # (folder, its path relative to the contacts folder + '/', .md names)
+SPLIT_FROM = 20_000  # files; from here a background scan stats them in two processes
+DIGEST_LENGTH = 32  # hex characters
 
 
-def scan(contacts_dir: Path) -> dict[str, Stat]:
-    """Every contact file under ``contacts_dir`` (hidden names skipped), keyed by path relative to it."""
+def scan(contacts_dir: Path, split_from: int | None = None) -> dict[str, Stat]:
+    """Every contact file under ``contacts_dir`` (hidden names skipped), keyed by path relative to it.
+
+    From ``split_from`` files on, half of them are stat-ed here and half in a forked child.
+    """
+    folders: list[Folder] = []
+    _list(str(contacts_dir), "", folders)
+    total = sum(len(names) for _, _, names in folders)
+    if split_from is not None and total >= split_from and hasattr(os, "fork"):
+        first, second = _halves(folders, total // 2)
+        child = _Child(lambda: (marshal.dumps(_stat(second), 2),))
+        found = _stat(first)
+        rest = child.rest()
+        found.update(rest if isinstance(rest, dict) else _stat(second))
+        return found
+    return _stat(folders)
+
+
+def _list(folder: str, prefix: str, folders: list[Folder]) -> None:
+    """The .md names of ``folder`` and of its sub-folders, a sub-folder after its parent."""
+    try:
+        names = os.listdir(folder)  # names only: much cheaper than scandir's entries on a large folder
+    except OSError:
+        return
+    files = [name for name in names if name.endswith(".md") and not name.startswith(".")]
+    folders.append((folder, prefix, files))
+    for name in names:
+        if not name.endswith(".md") and not name.startswith("."):
+            path = os.path.join(folder, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                _list(path, f"{prefix}{name}/", folders)
+
+
+def _halves(folders: list[Folder], half: int) -> tuple[list[Folder], list[Folder]]:
+    """``folders`` cut after the first ``half`` names, keeping their order."""
+    first: list[Folder] = []
+    for index, (folder, prefix, names) in enumerate(folders):
+        if half <= len(names):
+            first.append((folder, prefix, names[:half]))
+            return first, [(folder, prefix, names[half:]), *folders[index + 1:]]
+        first.append((folder, prefix, names))
+        half -= len(names)
+    return first, []
+
+
+def _stat(folders: list[Folder]) -> dict[str, Stat]:
+    """The (size, mtime) of each name that is a file, in the order given."""
     found: dict[str, Stat] = {}
-    _walk(str(contacts_dir), "", found)
+    for folder, prefix, names in folders:
+        try:
+            fd = os.open(folder, os.O_RDONLY)  # a stat relative to the folder is a shorter lookup
+        except OSError:
+            continue
+        try:
+            for name in names:
+                try:
+                    info = os.stat(name, dir_fd=fd)
+                except OSError:
+                    continue
+                if S_ISREG(info.st_mode):
+                    found[prefix + name] = (info.st_size, info.st_mtime_ns)
+        finally:
+            os.close(fd)
     return found
 
 
-def _walk(folder: str, prefix: str, found: dict[str, Stat]) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)  # entries of a scandir(fd) stat relative to it: shorter lookups
-    except OSError:
-        return
-    try:
-        _read_folder(fd, folder, prefix, found)
-    finally:
-        os.close(fd)
-
-
-def _read_folder(fd: int, folder: str, prefix: str, found: dict[str, Stat]) -> None:
-    try:
-        entries = list(os.scandir(fd))
-    except OSError:
-        return
-    for entry in entries:
-        name = entry.name
-        if name.startswith("."):
-            continue
-        if name.endswith(".md"):
-            try:
-                info = entry.stat()
-            except OSError:
-                continue
-            if entry.is_file():
-                found[prefix + name] = (info.st_size, info.st_mtime_ns)
-        elif entry.is_dir(follow_symlinks=False):
-            _walk(os.path.join(folder, name), f"{prefix}{name}/", found)
-
-
 def trusted(stats: dict[str, Stat], now_ns: int | None = None) -> dict[str, Stat]:
-    """``stats`` with files modified too recently to trust replaced by RACY (as git treats "racy" files)."""
+    """``stats`` with files modified too recently to trust replaced by RACY (as git treats "racy" files).
+
+    When no file is that young, ``stats`` itself is returned.
+    """
     now_ns = time.time_ns() if now_ns is None else now_ns
-    return {rel: (RACY if now_ns - stat[1] < RACY_NS else stat) for rel, stat in stats.items()}
+    young = [rel for rel, (_, mtime) in stats.items() if now_ns - mtime < RACY_NS]
+    if not young:
+        return stats
+    safe = dict(stats)
+    safe.update(dict.fromkeys(young, RACY))
+    return safe
 
 
 def digest(stats: dict[str, Stat]) -> str:
@@ -74,59 +117,107 @@ def digest(stats: dict[str, Stat]) -> str:
     something in it changes, so a new order (a rare false "changed") only costs a look at the
     manifest, never a wrong answer.
     """
-    return hashlib.blake2b(marshal.dumps(stats, 2), digest_size=16).hexdigest()  # version 2: no shared references, so the bytes depend only on the values
+    # marshal version 2 writes no shared references, so the bytes depend only on the values
+    return _digest_of(marshal.dumps(stats, 2))
 
 
-@dataclass(frozen=True)
+def _digest_of(marshalled: bytes) -> str:
+    return hashlib.blake2b(marshalled, digest_size=16).hexdigest()
+
+
 class Scanned:
-    stats: dict[str, Stat]
-    digest: str
+    """A scan's digest, and its stats, which a scan in a child sends only when they are asked for."""
+
+    def __init__(self, found_digest: str, stats: dict[str, Stat] | None = None,
+                 load: Callable[[], dict[str, Stat]] | None = None) -> None:
+        self.digest = found_digest
+        self._stats = stats
+        self._load = load
+
+    @property
+    def stats(self) -> dict[str, Stat]:
+        if self._stats is None:
+            self._stats = self._load() if self._load else {}
+        return self._stats
 
 
 def scan_with_digest(contacts_dir: Path) -> Scanned:
     stats = scan(contacts_dir)
-    return Scanned(stats, digest(stats))
+    return Scanned(digest(stats), stats)
 
 
 class BackgroundScan:
     """`scan_with_digest` in a forked child, started now and collected by `result()`.
 
+    The child sends the digest first and the stats after it; when the digest shows that
+    nothing changed, the stats are never read (at 100,000 files that saves a tenth of a second).
     Where there is no fork (Windows), or the child fails for any reason, the scan is simply
-    done in this process when the result is asked for.
+    done in this process.
     """
 
     def __init__(self, contacts_dir: Path) -> None:
         self._dir = contacts_dir
-        self._pid = 0
-        self._fd = -1
-        if not hasattr(os, "fork"):
-            return
+        self._child = _Child(lambda: _scan_and_digest(contacts_dir)) if hasattr(os, "fork") else None
+
+    def result(self) -> Scanned:
+        child = self._child
+        head = child.read(DIGEST_LENGTH) if child else b""
+        if child is None or len(head) != DIGEST_LENGTH:
+            if child:
+                child.close()
+            return scan_with_digest(self._dir)
+
+        def load() -> dict[str, Stat]:
+            found = child.rest()
+            return found if isinstance(found, dict) else scan(self._dir)
+
+        scanned = Scanned(head.decode("ascii"), load=load)
+        weakref.finalize(scanned, child.close)  # stats never asked for: let the child go
+        return scanned
+
+
+def _scan_and_digest(contacts_dir: Path) -> tuple[bytes, bytes]:
+    data = marshal.dumps(scan(contacts_dir, split_from=SPLIT_FROM), 2)
+    return _digest_of(data).encode("ascii"), data
+
+
+class _Child:
+    """``work()`` run in a forked child, which sends the bytes it returns through a pipe."""
+
+    def __init__(self, work: Callable[[], tuple[bytes, ...]]) -> None:
         read_end, write_end = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the child: scan, send, and leave without running any of the parent's clean-up
+        if pid == 0:  # the child: work, send, and leave without running any of the parent's clean-up
             status = 1
             try:
                 os.close(read_end)
-                found = scan_with_digest(contacts_dir)
+                parts = work()
                 with os.fdopen(write_end, "wb") as out:
-                    out.write(marshal.dumps((found.stats, found.digest)))
+                    for part in parts:
+                        out.write(part)
                 status = 0
             finally:
                 os._exit(status)
         os.close(write_end)
-        self._pid, self._fd = pid, read_end
+        self._pid = pid
+        self._pipe: BinaryIO | None = os.fdopen(read_end, "rb")
 
-    def result(self) -> Scanned:
-        if not self._pid:
-            return scan_with_digest(self._dir)
-        with os.fdopen(self._fd, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = 0
-        if status == 0:
-            try:
-                stats, found_digest = marshal.loads(data)
-                return Scanned(stats, found_digest)
-            except (EOFError, ValueError, TypeError):
-                pass
-        return scan_with_digest(self._dir)
+    def read(self, size: int) -> bytes:
+        return self._pipe.read(size) if self._pipe else b""
+
+    def rest(self) -> object:
+        """The rest of what the child sent, unmarshalled; None if it failed."""
+        data = self._pipe.read() if self._pipe else b""
+        ok = self.close() == 0
+        try:
+            return marshal.loads(data) if ok else None
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    def close(self) -> int:
+        """Stop listening and wait for the child (a child still writing stops at once); its exit status."""
+        if self._pipe is None:
+            return -1
+        self._pipe.close()
+        self._pipe = None
+        return os.waitpid(self._pid, 0)[1]
