@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_vault import DEFAULT_TODAY, generate  # noqa: E402
+from installed import contacts_command  # noqa: E402
 
 from vault_tool import Vault  # noqa: E402
 from vault_tool.agenda import build_agenda, select_tasks  # noqa: E402
@@ -38,13 +38,6 @@ def median_ms(step: Callable[[], object], repeat: int) -> tuple[float, object]:
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times), result
 
-
-def contacts_command() -> str:
-    beside = Path(sys.executable).with_name("contacts")
-    found = str(beside) if beside.is_file() else shutil.which("contacts")
-    if not found:
-        sys.exit("install the package first: pip install -e .")
-    return found
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -27,12 +26,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from gen_vault import generate  # noqa: E402
+from installed import contacts_command  # noqa: E402
 
-
-def contacts_command() -> list[str]:
-    beside = Path(sys.executable).with_name("contacts")
-    found = str(beside) if beside.is_file() else shutil.which("contacts")
-    return [found] if found else [sys.executable, "-m", "vault_tool"]
 
 
 def _children_cpu() -> float:
@@ -46,7 +41,7 @@ def time_check(vault: Path, runs: int) -> tuple[list[float], list[float], dict]:
     for _ in range(runs):
         start, start_cpu = time.perf_counter(), _children_cpu()
         done = subprocess.run(
-            [*contacts_command(), "-C", str(vault), "--today", "2026-11-23", "check", "--format", "json"],
+            [contacts_command(), "-C", str(vault), "--today", "2026-11-23", "check", "--format", "json"],
             capture_output=True, text=True,
         )
         times.append(time.perf_counter() - start)

@@ -28,16 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_vault import generate  # noqa: E402
+from installed import contacts_command  # noqa: E402
 
 TODAY = "2026-11-23"
 
-
-def contacts_command() -> str:
-    beside = Path(sys.executable).with_name("contacts")
-    found = str(beside) if beside.is_file() else shutil.which("contacts")
-    if not found:
-        sys.exit("the `contacts` command is not installed (pip install -e .)")
-    return found
 
 
 def run(*args: str | Path, cwd: Path | None = None) -> tuple[float, float]:

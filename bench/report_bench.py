@@ -35,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_vault import DEFAULT_TODAY, generate  # noqa: E402
+from installed import contacts_command  # noqa: E402
 
 PATHS = {  # final stage -> (weight, stages walked to get there)
     "lead": [(1, ["lead"])],
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="report-bench-"))
     root = folder / "vault"
     env_today = ["--today", DEFAULT_TODAY.isoformat()]
-    contacts = [shutil.which("contacts") or str(Path(sys.executable).parent / "contacts"), "-C", str(root), *env_today]
+    contacts = [contacts_command(), "-C", str(root), *env_today]
     try:
         start = time.perf_counter()
         generate(root, args.n, seed=1)

@@ -24,16 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_vault import generate  # noqa: E402
+from installed import contacts_command  # noqa: E402
 
 WORD = "xylophonist"  # planted in exactly one contact's notes
 
-
-def contacts_command() -> list[str]:
-    beside = Path(sys.executable).parent / "contacts"
-    found = str(beside) if beside.exists() else shutil.which("contacts")
-    if not found:
-        sys.exit("install the project first: pip install .")
-    return [found]
 
 
 def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
@@ -65,7 +59,7 @@ def main() -> None:
 
     root = args.dir or Path(tempfile.mkdtemp(prefix="vault-bench-"))
     env = {**os.environ, "CONTACTS_VAULT": str(root), "CONTACTS_TODAY": "2026-11-23"}
-    contacts = contacts_command()
+    contacts = [contacts_command()]
     try:
         started = time.perf_counter()
         planted = generate(root, args.n, seed=1)

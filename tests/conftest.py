@@ -1,6 +1,7 @@
 """Shared fixtures: tests never depend on or touch the machine's git configuration."""
 from __future__ import annotations
 
+import difflib
 import shutil
 import subprocess
 from pathlib import Path
@@ -90,3 +91,15 @@ def example_copy(tmp_path: Path) -> Path:
     target = tmp_path / "example"
     shutil.copytree(EXAMPLE, target)
     return target
+
+
+def line_changes(old: bytes, new: bytes) -> tuple[list[bytes], list[bytes]]:
+    """The lines (with their line endings) that went away and the lines that came in."""
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    removed: list[bytes] = []
+    added: list[bytes] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            removed += a[i1:i2]
+            added += b[j1:j2]
+    return removed, added

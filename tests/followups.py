@@ -1,11 +1,10 @@
 """Helpers for the tests of tasks, appointments, the agenda and the calendar feed."""
 from __future__ import annotations
 
-import difflib
 import textwrap
 from pathlib import Path
 
-from conftest import commit_count, git, head_files, head_message  # noqa: F401 - shared with the tests
+from conftest import commit_count, git, head_files, head_message, line_changes  # noqa: F401 - shared with the tests
 from vault_tool.contact import Contact, parse
 
 TODAY = "2026-11-23"  # a Monday; the example vault's "today"
@@ -25,18 +24,6 @@ def failed(result, code: int, words: str) -> None:
     assert words in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
-
-
-def line_changes(old: bytes, new: bytes) -> tuple[list[bytes], list[bytes]]:
-    """The lines (with their line endings) that went away and the lines that came in."""
-    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    removed: list[bytes] = []
-    added: list[bytes] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag != "equal":
-            removed += a[i1:i2]
-            added += b[j1:j2]
-    return removed, added
 
 
 def write(root: Path, handle: str, text: str, newline: str = "\n", bom: bool = False) -> Path:

@@ -6,7 +6,6 @@ installed entry point) against a real vault in a real git repository.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import shlex
 import shutil
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import commit_count, git, head_files, head_message
+from conftest import commit_count, git, head_files, head_message, line_changes  # noqa: F401 - shared with the tests
 from vault_tool.cli.main import COMMANDS
 from vault_tool.handles import fold
 
@@ -44,18 +43,6 @@ def no_traceback(result) -> None:
 def ok(result) -> None:
     assert result.exit_code == 0, result.output
     no_traceback(result)
-
-
-def line_changes(old: bytes, new: bytes) -> tuple[list[bytes], list[bytes]]:
-    """The lines (with their line endings) that went away and the lines that came in."""
-    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    removed: list[bytes] = []
-    added: list[bytes] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag != "equal":
-            removed += a[i1:i2]
-            added += b[j1:j2]
-    return removed, added
 
 
 def all_crlf(data: bytes) -> bool:
