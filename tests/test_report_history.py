@@ -78,6 +78,23 @@ def test_a_change_merged_from_a_branch_counts_from_the_merge(book: Path) -> None
     assert timelines(book)["contacts/cat.md"] == [StageEvent(d("06-01"), "lead"), StageEvent(d("11-15"), "prospect")]
 
 
+def test_a_long_log_read_in_two_halves_is_the_same_log(book: Path) -> None:
+    """Every split point gives the changes and commits of the one-process log, in the same order."""
+    from vault_tool.report_history import _log, _whole_log
+
+    git(book, "checkout", "-q", "-b", "side")
+    path = book / "contacts" / "cat.md"
+    path.write_text(path.read_text().replace("stage: lead", "stage: prospect"))
+    git(book, "commit", "-q", "-am", "cat prospect", day="2026-11-12")
+    git(book, "checkout", "-q", "-")
+    git(book, "merge", "-q", "--no-ff", "-m", "Merge side", "side", day="2026-11-15")
+    head = git(book, "rev-parse", "HEAD").strip()
+    whole = _log(book, head, "contacts/")
+    assert len(whole[1]) > 4
+    for split_from in (1, 2, 3, len(whole[1])):
+        assert _whole_log(book, head, "contacts/", split_from=split_from) == whole
+
+
 # The cache: always equal to reading the whole history
 
 
