@@ -531,9 +531,38 @@ def _interaction_offsets(rng: random.Random) -> list[int]:
     return offsets
 
 
+def _unique_email(email: str, taken: set[str]) -> str:
+    """``email``, or with a number before the @ when another contact has it already."""
+    local, _, domain = email.partition("@")
+    number = 1
+    while email in taken:
+        number += 1
+        email = f"{local}{number}@{domain}"
+    taken.add(email)
+    return email
+
+
+def _unique_phones(rng: random.Random, count: int, taken: set[str]) -> list[str]:
+    """``count`` numbers no other contact has (fewer when the fictional ranges run out)."""
+    phones = []
+    for _ in range(count * 30):
+        if len(phones) == count:
+            break
+        phone = random_phone(rng)
+        if phone not in taken:
+            taken.add(phone)
+            phones.append(phone)
+    return phones
+
+
 def build_contact(rng: random.Random, text: TextMaker, name: str | None = None,
-                  organization: bool | None = None) -> Contact:
-    """A random contact; `name` and `organization` pin those choices (for planted records)."""
+                  organization: bool | None = None, taken: set[str] | None = None) -> Contact:
+    """A random contact; `name` and `organization` pin those choices (for planted records).
+
+    ``taken``: the emails and phone numbers other contacts have; this one gets others (as in a
+    vault with no duplicates), and adds its own.
+    """
+    taken = set() if taken is None else taken
     c = Contact()
     if organization is None:
         organization = rng.random() < 0.08
@@ -544,12 +573,13 @@ def build_contact(rng: random.Random, text: TextMaker, name: str | None = None,
     else:
         name = name or _random_name(rng)
         emails = _person_emails(rng, name, company)
+    emails = [_unique_email(email, taken) for email in emails]
     f = c.fields
     f.append(("name", name))
     f.append(("kind", "organization" if organization else "person"))
     if emails:
         f.append(("emails", _block(emails) if rng.random() < 0.15 else _flow(emails)))
-    phones = [random_phone(rng) for _ in range(rng.choices((0, 1, 2), (25, 55, 20))[0])]
+    phones = _unique_phones(rng, rng.choices((0, 1, 2), (25, 55, 20))[0], taken)
     if phones:
         f.append(("phones", _quoted_flow(phones)))
     if not organization:
@@ -801,15 +831,16 @@ def generate(root: pathlib.Path, n: int, seed: int = 1,
                  for i, (key, name, pos) in enumerate(PLANTED)}
     handles = HandleAllocator(reserved=tuple(slugify(name) for _, name, _ in PLANTED))
     result: dict[str, Any] = {}
+    taken: set[str] = set()  # emails and phone numbers: no two contacts share one
     with BackgroundWriter() as writer:
         for i in range(n):
             spec = positions.get(i)
             if spec is None:
-                c = build_contact(rng, text)
+                c = build_contact(rng, text, taken=taken)
                 c.handle = handles.allocate(c.fields[0][1])
             else:
                 key, name = spec
-                c = build_contact(rng, text, name=name, organization=False)
+                c = build_contact(rng, text, name=name, organization=False, taken=taken)
                 extra = _plant(key, c, rng, text)
                 c.handle = slugify(name)
                 _record_planted(result, key, name, c.handle, extra)
