@@ -1,3 +1,3 @@
-from .cli.main import cli
+from .cli.entry import main
 
-cli(prog_name="contacts")
+main()
