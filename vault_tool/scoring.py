@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .dates import parse_duration
@@ -53,7 +53,8 @@ class Facts:
     open_task_dues: list[str] = field(default_factory=list)  # ISO due dates of open tasks, sorted
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        # vars(), not dataclasses.asdict: the values are already plain, and asdict deep-copies them all
+        return json.dumps(vars(self), ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Facts:
