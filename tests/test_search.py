@@ -306,6 +306,29 @@ def test_a_vault_mostly_new_to_the_index_is_built_anew(tmp_path: Path) -> None:
     assert freshness.refresh(v, TODAY).reread == 0
 
 
+def test_field_lengths_read_whole_are_whoosh_s_own(generated) -> None:
+    """The writer's in-memory field lengths give what Whoosh's per-posting reads give, for every document."""
+    from whoosh.codec.whoosh3 import W3PerDocReader
+
+    from vault_tool import index as ix_mod
+
+    vault, _, _ = generated
+    ix = freshness.refresh(vault, TODAY).index
+    names = [name for name in ix.schema.names() if ix.schema[name].scorable]
+    lengths = []
+    for segment in ix._segments():
+        ours = ix_mod._LengthsInMemory(ix.storage, segment)
+        whoosh_s = W3PerDocReader(ix.storage, segment)
+        for docnum in range(segment.doc_count_all()):
+            for name in names:
+                length = ours.doc_field_length(docnum, name)
+                assert length == whoosh_s.doc_field_length(docnum, name), (docnum, name)
+                lengths.append(length)
+        ours.close()
+        whoosh_s.close()
+    assert len(lengths) > 1000 and max(n or 0 for n in lengths) > 50  # the notes' lengths, among others
+
+
 def test_a_scan_split_between_two_processes_is_the_same_scan(tmp_path: Path) -> None:
     from vault_tool.scan import digest, scan
 
