@@ -68,13 +68,18 @@ def test_a_vault_in_a_folder_of_a_larger_repository(book: Path, tmp_path: Path) 
     assert found["contacts/ann.md"] == [StageEvent(d("11-02"), "customer")]
 
 
-def test_a_change_merged_from_a_branch_counts_from_the_merge(book: Path) -> None:
+def merge_a_side_branch(book: Path) -> None:
+    """Cat becomes a prospect on a branch (11-12) that is merged on 11-15."""
     git(book, "checkout", "-q", "-b", "side")
     path = book / "contacts" / "cat.md"
     path.write_text(path.read_text().replace("stage: lead", "stage: prospect"))
     git(book, "commit", "-q", "-am", "cat prospect", day="2026-11-12")
     git(book, "checkout", "-q", "-")
     git(book, "merge", "-q", "--no-ff", "-m", "Merge side", "side", day="2026-11-15")
+
+
+def test_a_change_merged_from_a_branch_counts_from_the_merge(book: Path) -> None:
+    merge_a_side_branch(book)
     assert timelines(book)["contacts/cat.md"] == [StageEvent(d("06-01"), "lead"), StageEvent(d("11-15"), "prospect")]
 
 
@@ -82,12 +87,7 @@ def test_a_long_log_read_in_two_halves_is_the_same_log(book: Path) -> None:
     """Every split point gives the changes and commits of the one-process log, in the same order."""
     from vault_tool.report_history import _log, _whole_log
 
-    git(book, "checkout", "-q", "-b", "side")
-    path = book / "contacts" / "cat.md"
-    path.write_text(path.read_text().replace("stage: lead", "stage: prospect"))
-    git(book, "commit", "-q", "-am", "cat prospect", day="2026-11-12")
-    git(book, "checkout", "-q", "-")
-    git(book, "merge", "-q", "--no-ff", "-m", "Merge side", "side", day="2026-11-15")
+    merge_a_side_branch(book)
     head = git(book, "rev-parse", "HEAD").strip()
     whole = _log(book, head, "contacts/")
     assert len(whole[1]) > 4
