@@ -8,7 +8,7 @@ Two small files beside the index record what it holds:
   differs (Python's marshal format: 100,000 entries load in milliseconds, where JSON takes a
   tenth of a second; an unreadable one only means every file is read again). It is written
   before the stamp, so a crash in between only causes re-reading.
-Updates take the vault lock; a reader that finds nothing changed takes no lock.
+Updates take the index's own lock (not the vault's); a reader that finds nothing changed takes none.
 """
 from __future__ import annotations
 
