@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import index as ix_mod
 from .errors import ParseError
-from .scan import RACY, Scanned, Stat, digest, scan, scan_with_digest, trusted
+from .scan import Scanned, Stat, digest, scan, scan_with_digest, trusted
 
 if TYPE_CHECKING:
     from whoosh.index import Index
@@ -102,8 +102,9 @@ def refresh(
     with _index_lock(vault):
         # Another process that updated the index while we waited may have seen newer files than
         # our scan did: then scan again. Otherwise our scan is as good as a new one.
-        stats = scanned.stats if _read_json(state / STAMP) == stamp else scan(vault.contacts_dir)
-        result = _update(vault, today, progress, key, stats)
+        now = _read_json(state / STAMP)
+        stats = scanned.stats if now == stamp else scan(vault.contacts_dir)
+        result = _update(vault, today, progress, key, stats, now)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -132,9 +133,11 @@ def _problems(stamp: dict[str, Any]) -> list[Problem]:
     return [Problem(p[0], p[1], p[2]) for p in stamp.get("problems", []) if isinstance(p, list) and len(p) == 3]
 
 
-def _update(vault: Vault, today: dt.date, progress: Progress | None, key: str, stats: dict[str, Stat]) -> Refresh:
+def _update(
+    vault: Vault, today: dt.date, progress: Progress | None, key: str, stats: dict[str, Stat], stamp: dict[str, Any],
+) -> Refresh:
+    """Re-read what changed since ``stamp`` (the stamp as read under the index lock)."""
     state = vault.state_dir
-    stamp = _read_json(state / STAMP)
     manifest = _read_manifest(state / MANIFEST)
     if stamp.get("settings") != key:
         notice = "the search index was made by another version or settings; rebuilding it" if stamp else ""

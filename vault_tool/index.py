@@ -95,12 +95,16 @@ class _WritingCodec(W3Codec):
 class _LengthsInMemory(W3PerDocReader):
     """A segment's per-document reader that reads each field's lengths column whole, once."""
 
+    def __init__(self, storage: Any, segment: Any) -> None:
+        super().__init__(storage, segment)
+        self._whole_lengths: dict[str, bytes | None] = {}
+
     def doc_field_length(self, docnum: int, fieldname: str, default: Any = 0) -> Any:
-        cache = self.__dict__.setdefault("_whole_lengths", {})
-        if fieldname not in cache:
+        if fieldname not in self._whole_lengths:
             reader = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            cache[fieldname] = None if reader is None else reader._dbfile.get(reader._basepos, reader._count)
-        lengths = cache[fieldname]
+            whole = None if reader is None else reader._dbfile.get(reader._basepos, reader._count)
+            self._whole_lengths[fieldname] = whole
+        lengths = self._whole_lengths[fieldname]
         if lengths is None or docnum > self._doccount:
             return super().doc_field_length(docnum, fieldname, default)
         lbyte = lengths[docnum] if docnum < len(lengths) else 0
