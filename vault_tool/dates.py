@@ -22,6 +22,11 @@ def _delta(n: int, unit: str) -> relativedelta:
     }[unit]
 
 
+def shift(day: dt.date, amount: int, unit: str) -> dt.date:
+    """``day`` moved by ``amount`` days, weeks, months or years (``unit``: `d`, `w`, `m`, `y`, or the word)."""
+    return day + _delta(amount, unit)
+
+
 def _weekday(words: list[str], today: dt.date) -> dt.date | None:
     if not words or words[-1] not in _WEEKDAYS or len(words) > 2:
         return None
@@ -46,7 +51,7 @@ def parse_date(text: str, today: dt.date) -> dt.date:
     match = _OFFSET.match(raw)
     if match:
         n = int(match["n"]) * (-1 if match["sign"] == "-" else 1)
-        return today + _delta(n, match["unit"])
+        return shift(today, n, match["unit"])
     day = _weekday(raw.split(), today)
     if day is not None:
         return day

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
+from .documents import day_number
 from .errors import InvalidValueError
 
 DATE_FIELDS = ("last_contact", "created")
@@ -99,21 +100,21 @@ def date_range(value: str, today: dt.date) -> str:
     bracket = re.fullmatch(r"([\[{])\s*(.*?)\s*([\]}])", value)
     if bracket:
         low, _, high = _split_range(bracket.group(2))
-        start = _number(day_span(low, today)[0]) if low else ""
-        end = _number(day_span(high, today)[1]) if high else ""
+        start = day_number(day_span(low, today)[0]) if low else ""
+        end = day_number(day_span(high, today)[1]) if high else ""
         if bracket.group(1) == "{" and low:
-            start = _number(day_span(low, today)[1] + dt.timedelta(days=1))
+            start = day_number(day_span(low, today)[1] + dt.timedelta(days=1))
         if bracket.group(3) == "}" and high:
-            end = _number(day_span(high, today)[0] - dt.timedelta(days=1))
+            end = day_number(day_span(high, today)[0] - dt.timedelta(days=1))
         return f"[{start} to {end}]".replace("[ to", "[to")
     operator = re.match(r"<=|>=|<|>", value)
     op = operator.group(0) if operator else ""
     first, last = day_span(value[len(op):], today)
     if op in ("<", "<="):
-        return f"[to {_number(first - dt.timedelta(days=1)) if op == '<' else _number(last)}]"
+        return f"[to {day_number(first - dt.timedelta(days=1)) if op == '<' else day_number(last)}]"
     if op in (">", ">="):
-        return f"[{_number(last + dt.timedelta(days=1)) if op == '>' else _number(first)} to]"
-    return f"[{_number(first)} to {_number(last)}]"
+        return f"[{day_number(last + dt.timedelta(days=1)) if op == '>' else day_number(first)} to]"
+    return f"[{day_number(first)} to {day_number(last)}]"
 
 
 def _split_range(inner: str) -> tuple[str, str, str]:
@@ -132,7 +133,9 @@ def day_span(text: str, today: dt.date) -> tuple[dt.date, dt.date]:
         return day, day
     relative = RELATIVE.fullmatch(text)
     if relative:
-        day = shift(today, int(relative.group(2)) * (1 if relative.group(1) == "+" else -1), relative.group(3)[0])
+        from .dates import shift
+
+        day = shift(today, int(relative.group(2)) * (1 if relative.group(1) == "+" else -1), relative.group(3))
         return day, day
     try:
         if re.fullmatch(r"\d{4}", text):
@@ -149,13 +152,3 @@ def day_span(text: str, today: dt.date) -> tuple[dt.date, dt.date]:
     )
 
 
-def shift(day: dt.date, amount: int, unit: str) -> dt.date:
-    from dateutil.relativedelta import relativedelta
-
-    delta = {"d": relativedelta(days=amount), "w": relativedelta(weeks=amount),
-             "m": relativedelta(months=amount), "y": relativedelta(years=amount)}[unit]
-    return day + delta
-
-
-def _number(day: dt.date) -> int:
-    return day.year * 10000 + day.month * 100 + day.day
