@@ -55,8 +55,9 @@ def _union(key: str, lists: list[list[str]], region: str) -> list[str]:
     seen: set[str] = set()
     for items in lists:
         for item in items:
-            if identity(item) not in seen:
-                seen.add(identity(item))
+            same = identity(item)
+            if same not in seen:
+                seen.add(same)
                 out.append(item)
     return out
 
