@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 
 _SPECIAL = str.maketrans({
     "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe",
@@ -24,7 +25,7 @@ def slugify(name: str) -> str:
     return slug[:80].rstrip("-") or "contact"
 
 
-def unique(base: str, taken: set[str]) -> str:
+def unique(base: str, taken: Container[str]) -> str:
     """``base``, or ``base-2``, ``base-3`` … whichever is not taken."""
     if base not in taken:
         return base

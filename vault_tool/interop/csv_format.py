@@ -19,6 +19,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from ..handles import unique
 from .csv_columns import Target, custom_key, normalise, targets
 from .encoding import decode
 from .records import Incoming, Problem, ReadResult, add_unique, birthday_of, tag_of
@@ -235,11 +236,7 @@ def _link(meta: dict[str, Any], value: str, label: str) -> None:
         for key, _, url in pairs:
             links.setdefault(key.strip(), url.strip())
         return
-    base = re.sub(r"[^\w-]+", "-", label).strip("-") or "website"
-    key, number = base, 2
-    while key in links:
-        key, number = f"{base}-{number}", number + 1
-    links[key] = value
+    links[unique(re.sub(r"[^\w-]+", "-", label).strip("-") or "website", links.keys())] = value
 
 
 def _address_text(parts: dict[str, list[str]]) -> str:
@@ -256,8 +253,7 @@ def _addresses(row: _Row, record: Incoming) -> None:
         if not text:
             continue
         record.meta.setdefault("address", text)
-        components = [escape("\n".join(parts.get(k, []))) for k in ("pobox", "extended", "street", "city", "region",
-                                                                   "postal", "country")]
+        components = [escape("\n".join(parts.get(k, []))) for k in _ADDRESS_ORDER]
         if not any(components):
             components[2] = escape(text)
         label = row.address_labels.get(slot) or _label(row, "", slot)

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..contact import Contact, as_list
-from ..handles import fold
+from ..handles import fold, unique
 from .encoding import charset_hints, decode
 from .records import PHOTO_LIMIT, Incoming, Photo, Problem, ReadResult, add_unique, birthday_of, tag_of
 from .vcard_syntax import Card, CardError, Prop, escape, parse_card, parse_prop, serialize, split, split_cards
@@ -230,10 +230,7 @@ def _read_links(record: Incoming, props: list[Prop], labels: dict[str, str], kep
         url = prop.text().strip()
         if not url:
             continue
-        base = label = _url_label(prop, labels)
-        number = 2
-        while label in links:
-            label, number = f"{base}-{number}", number + 1
+        label = unique(_url_label(prop, labels), links.keys())
         links[label] = url
         if not _same(prop, _url_prop(label, url)):
             kept.append(prop)
