@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..interop.export_formats import FORMATS  # standard library only: cheap to import
 from .common import open_vault, warn_problems
 
 if TYPE_CHECKING:
@@ -131,26 +132,9 @@ def _is_folder(output: str | None) -> bool:
     return output is not None and (Path(output).is_dir() or output.endswith(("/", "\\")))
 
 
-class _ExportFormats(click.Choice):
-    """The export formats, read from the table of formats when first needed (not when `contacts` starts)."""
-
-    def __init__(self) -> None:
-        super().__init__([])
-
-    @property
-    def choices(self) -> list[str]:  # type: ignore[override]
-        from ..interop.export_formats import FORMATS
-
-        return list(FORMATS)
-
-    @choices.setter
-    def choices(self, value: list[str]) -> None:
-        pass
-
-
 @click.command()
 @click.argument("query", required=False)
-@click.option("--format", "fmt", type=_ExportFormats(), default="vcard", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="vcard", show_default=True)
 @click.option("-o", "--output", type=click.Path(),
               help="A file, or a folder (an existing one, or a path ending in /) for a .vcf file per contact.")
 @click.option("--vcard-version", type=click.Choice(["3.0", "4.0"]), default="3.0", show_default=True)
