@@ -72,8 +72,7 @@ def summarise(root: Path, path: Path) -> dict[str, Any]:
     except OSError as exc:
         return {"error": {"message": f"cannot read ({exc.strerror})", "line": None}}
     ordered = sorted(contact.interactions, key=lambda i: i.date)
-    facts = facts_of(contact)
-    facts.interactions = [i.date.isoformat() for i in ordered]
+    facts = facts_of(contact)  # its interactions are the ISO dates, sorted
     lists = {str(k): contact.list_field(k) for k, v in contact.meta.items() if isinstance(v, list)}
     return {"summary": Summary(rel, contact.handle, facts, [i.kind for i in ordered], lists).to_data()}
 
