@@ -27,6 +27,7 @@ from . import contact as contact_mod
 from .config import CONFIG_NAME, VaultConfig, parse_config
 from .contact import Contact
 from .errors import ParseError
+from .scalars import NUMBERS_AND_BOOLEANS
 
 if TYPE_CHECKING:
     from .vaultchecks import Facts
@@ -130,12 +131,11 @@ FileCheck = Callable[[FileRecord, CheckContext], list[Problem]]
 
 def numbers_and_booleans(resolver: type[yaml.resolver.BaseResolver]) -> re.Pattern[str]:
     """One pattern for the plain scalars ``resolver`` reads as a boolean, an integer or a float."""
-    wanted = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
     patterns = {
         regexp.pattern
         for resolvers in resolver.yaml_implicit_resolvers.values()
         for tag, regexp in resolvers
-        if tag in wanted
+        if tag in NUMBERS_AND_BOOLEANS
     }
     return re.compile("|".join(f"(?:{p})" for p in sorted(patterns)), re.X)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import git
 
 from .errors import GitError
-from .gitstore import CommitResult, _identity_env, _open
+from .gitstore import CommitResult, _open, identity_env
 from .gitstore import commit as commit_paths
 
 
@@ -70,7 +70,7 @@ def commit_files(paths: list[Path], message: str, workdir: Path) -> CommitResult
         top = Path(repo.working_tree_dir or workdir)
         valid = repo.head.is_valid()
         parent = repo.head.commit.hexsha if valid else ""
-        env = _identity_env(repo)
+        env = identity_env(repo)
     branch = _branch(top)
     if not valid or branch is None or _staged(top):
         return commit_paths(paths, message, workdir)

@@ -60,8 +60,11 @@ def _open(path: Path) -> git.Repo:
         raise GitError(f"{path}: not inside a git repository; run 'contacts init' there") from None
 
 
-def _identity_env(repo: git.Repo) -> dict[str, str] | None:
-    """Explicit author/committer variables when git has no identity of its own, else None."""
+def identity_env(repo: git.Repo) -> dict[str, str] | None:
+    """Explicit author/committer variables when git has no identity of its own, else None.
+
+    For every git command that commits (commit, rebase, merge, fast-import) on a machine with no identity.
+    """
     if any(os.environ.get(name) for name in _ENV_IDENTITY):
         return None
     try:
@@ -85,7 +88,7 @@ def commit(paths: list[Path], message: str, workdir: Path) -> CommitResult:
         top = Path(repo.working_tree_dir or workdir)
         rel = [os.path.relpath(p, top) for p in paths]
         present = [r for r, p in zip(rel, paths) if p.exists()]
-        env = _identity_env(repo)
+        env = identity_env(repo)
         try:
             if present:
                 repo.git.add("--", *present)
@@ -163,8 +166,3 @@ def created_dates(folder: Path, paths: list[Path] | None = None) -> dict[str, st
         if origin in added:
             dates[stem] = added[origin]
     return dates
-
-
-def identity_env(repo: git.Repo) -> dict[str, str] | None:
-    """Author and committer variables for git commands that commit (rebase, merge) on a machine with no identity."""
-    return _identity_env(repo)
