@@ -121,10 +121,10 @@ def _rows(vault: Vault, hits: list[ix_mod.Hit], today: dt.date) -> list[dict[str
     return rows
 
 
-def matching_paths(vault: Vault, text: str) -> set[Path]:
-    """The files of the contacts ``text`` matches."""
+def matching_paths(vault: Vault, text: str, fresh: freshness.Refresh | None = None) -> set[Path]:
+    """The files of the contacts ``text`` matches (``fresh``: an index just brought up to date, to ask again)."""
     today = vault.today()
-    fresh = freshness.refresh(vault, today)
+    fresh = fresh or freshness.refresh(vault, today)
     parsed = compile_query(vault, fresh.index, text, today)
     return {vault.root / rel for rel in ix_mod.all_paths(fresh.index, parsed)}
 

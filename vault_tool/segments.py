@@ -39,10 +39,14 @@ def count(vault: Vault, query: str) -> int:
 
 def list_segments(vault: Vault) -> list[Segment]:
     """Every segment in vault.yaml, in its order, with how many contacts it matches now."""
+    from .freshness import refresh
+    from .search import matching_paths
+
+    fresh = refresh(vault, vault.today())  # once, for all of them
     found = []
     for name, query in vault.config.segments.items():
         try:
-            found.append(Segment(name, query, count(vault, f"@{name}")))
+            found.append(Segment(name, query, len(matching_paths(vault, f"@{name}", fresh))))
         except InvalidValueError as exc:
             found.append(Segment(name, query, None, str(exc)))
     return found
