@@ -195,7 +195,7 @@ def _key_line(contact: Contact, key: str) -> int | None:
     source = contact.source
     if source is None:
         return None
-    first = source.text.count("\n", 0, source.fm_start) + 1
+    first = source.fm_line
     pattern = re.compile(rf"^['\"]?{re.escape(key)}['\"]?[ \t]*:")
     for offset, line in enumerate(source.front_matter.split("\n")):
         if pattern.match(line):

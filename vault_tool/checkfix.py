@@ -101,7 +101,7 @@ def fix_front_matter(path: Path, data: bytes, context: CheckContext) -> tuple[by
     root = yamlsafe.compose(source.front_matter)
     if not isinstance(root, yaml.MappingNode):
         return data, []
-    first_line = source.text.count("\n", 0, source.fm_start) + 1
+    first_line = source.fm_line
     edits = sorted(_scalar_edits(path, root, first_line, context).values(), key=lambda e: e.start)
     if not edits:
         return data, []

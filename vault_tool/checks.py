@@ -178,7 +178,7 @@ def read_record(path: Path) -> FileRecord:
         assert record.contact.source is not None
         source = record.contact.source
         record.text = source.text
-    record.key_lines = key_lines(source.front_matter, record.text.count("\n", 0, source.fm_start) + 1)
+    record.key_lines = key_lines(source.front_matter, source.fm_line)
     return record
 
 

@@ -42,6 +42,11 @@ class SourceText:
         return self.text[self.body_start :]
 
     @property
+    def fm_line(self) -> int:
+        """1-based line number of the front matter's first line."""
+        return self.text.count("\n", 0, self.fm_start) + 1
+
+    @property
     def body_line(self) -> int:
         """1-based line number of the body's first line."""
         return self.text.count("\n", 0, self.body_start) + 1

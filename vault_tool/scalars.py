@@ -132,5 +132,5 @@ def ambiguous_scalars(contact: Contact, context: CheckContext) -> list[Ambiguous
     if source is None or not has_suspects(contact.meta, context.config, context.numeric11):
         return []
     root = yaml.compose(source.front_matter, Loader=yamlsafe.StrictLoader)
-    first_line = source.text.count("\n", 0, source.fm_start) + 1
+    first_line = source.fm_line
     return find(root, first_line, context.config, context.yaml11)
