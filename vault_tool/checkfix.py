@@ -130,12 +130,11 @@ def uncommitted(paths: list[Path], workdir: Path) -> set[Path]:
 
     if not paths:
         return set()
+    from .gitstore import changed_paths
+
     with git.Repo(workdir, search_parent_directories=True) as repo:
         top = Path(repo.working_tree_dir or workdir)
-        out = repo.git(c="core.quotePath=false").status(
-            "--porcelain", "-z", "--untracked-files=all", "--", *(str(p) for p in paths)
-        )
-    listed = {(top / entry[3:]).resolve() for entry in out.split("\x00") if len(entry) > 3}
+        listed = {(top / path).resolve() for path in changed_paths(repo, *(str(p) for p in paths))}
     return {p for p in paths if p.resolve() in listed}
 
 

@@ -166,3 +166,18 @@ def created_dates(folder: Path, paths: list[Path] | None = None) -> dict[str, st
         if origin in added:
             dates[stem] = added[origin]
     return dates
+
+
+def changed_paths(repo: git.Repo, *pathspecs: str) -> list[str]:
+    """Files under ``pathspecs`` with changes git has not committed (staged, unstaged or untracked),
+    relative to the top of the repository; a renamed file by its new name."""
+    out = repo.git(c="core.quotePath=false").status("--porcelain", "-z", "--untracked-files=all", "--", *pathspecs)
+    paths = []
+    skip = False
+    for entry in (e for e in out.split("\x00") if e):
+        if skip:  # the original name of a rename or copy
+            skip = False
+            continue
+        skip = entry[0] in "RC"
+        paths.append(entry[3:])
+    return paths

@@ -91,19 +91,7 @@ def _upstream(repo: git.Repo) -> tuple[str, str, str]:
 
 def dirty_contact_files(repo: git.Repo, contacts_dir: Path) -> list[str]:
     """Contact files with uncommitted changes (staged, unstaged or untracked), relative to the repository."""
-    out = repo.git(c="core.quotePath=false").status("--porcelain", "-z", "--untracked-files=all", "--", str(contacts_dir))
-    entries = [e for e in out.split("\x00") if e]
-    paths = []
-    skip = False
-    for entry in entries:
-        if skip:  # the original name of a rename
-            skip = False
-            continue
-        status, path = entry[:2], entry[3:]
-        skip = status[0] in "RC"
-        if path.endswith(".md"):
-            paths.append(path)
-    return paths
+    return [path for path in gitstore.changed_paths(repo, str(contacts_dir)) if path.endswith(".md")]
 
 
 def _commit_dirty(vault: Vault, repo: git.Repo, paths: list[str]) -> tuple[CommitResult, str]:
