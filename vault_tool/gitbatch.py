@@ -18,19 +18,17 @@ from pathlib import Path
 
 import git
 
+from . import gitcli
 from .errors import GitError
 from .gitstore import CommitResult, _open, identity_env
 from .gitstore import commit as commit_paths
 
 
 def _run(top: Path, args: list[str], data: bytes = b"", env: dict[str, str] | None = None) -> bytes:
-    done = subprocess.run(["git", *args], cwd=top, input=data, capture_output=True,
-                          env={**os.environ, **(env or {})})
-    if done.returncode != 0:
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"{top}: git {args[0]} failed ({detail[-1] if detail else 'no detail'}); "
-                       "the files are written: commit them yourself")
-    return done.stdout
+    try:
+        return gitcli.run(top, args, data, env)
+    except GitError as exc:
+        raise GitError(f"{exc}; the files are written: commit them yourself") from None
 
 
 def _staged(top: Path) -> bool:

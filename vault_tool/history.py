@@ -8,7 +8,6 @@ the commits they merge are listed themselves.
 from __future__ import annotations
 
 import os
-import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ import git
 from git.exc import GitCommandError
 
 from . import gitstore
+from .gitcli import cat_files
 from .body import render_heading
 from .contact import Contact, parse
 from .errors import GitError, NotFoundError, ParseError
@@ -90,30 +90,6 @@ def _log(repo: git.Repo, rel: str) -> list[_Commit]:
         status, *names = lines[1].split("\t")
         commits.append(_Commit(sha, date, author, email, subject, status, names[0], names[-1]))
     return commits
-
-
-def _blobs(top: Path, specs: list[str]) -> dict[str, bytes | None]:
-    """The content of each `commit:path` (None where it does not exist), from one `git cat-file --batch`."""
-    if not specs:
-        return {}
-    done = subprocess.run(
-        ["git", "cat-file", "--batch"], cwd=top, input="".join(f"{s}\n" for s in specs).encode(),
-        capture_output=True, check=False,
-    )
-    if done.returncode != 0:
-        raise GitError(f"{top}: git cat-file failed: {done.stderr.decode(errors='replace').strip()}")
-    out, pos, found = done.stdout, 0, {}
-    for spec in specs:
-        end = out.index(b"\n", pos)
-        header = out[pos:end].split()
-        pos = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            found[spec] = out[pos : pos + size]
-            pos += size + 1
-        else:
-            found[spec] = None
-    return found
 
 
 def _read(path: str, data: bytes | None) -> tuple[Contact | None, str | None]:
@@ -204,7 +180,7 @@ def history(vault: Vault, query: str, field_name: str | None = None) -> list[His
             raise GitError(f"{top}: git log failed: {(exc.stderr or str(exc)).strip()}") from None
     specs = [f"{c.sha}^:{c.old_path}" for c in commits if not c.status.startswith("A")]
     specs += [f"{c.sha}:{c.new_path}" for c in commits if not c.status.startswith("D")]
-    blobs = _blobs(top, specs)
+    blobs = cat_files(top, specs)
     entries = [_entry(c, blobs) for c in commits]
     if field_name is None:
         return entries

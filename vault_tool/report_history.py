@@ -22,12 +22,11 @@ import datetime as dt
 import json
 import os
 import re
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import yamlsafe
+from . import gitcli, yamlsafe
 from .errors import GitError
 from .fileio import atomic_write
 
@@ -56,17 +55,6 @@ class _Change:
     path: str  # relative to the repository's top, '/'-separated
     blob: str | None  # None: the file was deleted
     renamed_from: str | None = None
-
-
-def _git(args: list[str], cwd: Path, data: bytes | None = None) -> bytes:
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, input=data, capture_output=True, check=False)
-    except OSError as exc:
-        raise GitError(f"{cwd}: cannot run git ({exc.strerror})") from None
-    if done.returncode != 0:
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"{cwd}: git {args[0]} failed ({detail[-1] if detail else 'no detail'})")
-    return done.stdout
 
 
 def _in_scope(path: str, prefix: str) -> bool:
@@ -137,29 +125,16 @@ def stage_of(text: str) -> str:
 
 
 def _read_blobs(top: Path, blobs: list[str]) -> dict[str, str]:
-    """The stage named in each blob, read by one `git cat-file --batch`."""
-    if not blobs:
-        return {}
-    out = _git(["cat-file", "--batch"], top, ("\n".join(blobs) + "\n").encode())
-    stages: dict[str, str] = {}
-    pos = 0
-    for sha in blobs:
-        header_end = out.index(b"\n", pos)
-        header = out[pos:header_end].split(b" ")
-        if len(header) < 3:  # `<sha> missing`: a shallow or partial clone
-            pos = header_end + 1
-            continue
-        size = int(header[2])
-        body = out[header_end + 1 : header_end + 1 + size]
-        stages[sha] = stage_of(body.decode("utf-8", "replace"))
-        pos = header_end + 1 + size + 1
-    return stages
+    """The stage named in each blob, read by one `git cat-file --batch` (a blob missing from a shallow
+    or partial clone is left out)."""
+    return {sha: stage_of(body.decode("utf-8", "replace"))
+            for sha, body in gitcli.cat_files(top, blobs).items() if body is not None}
 
 
 def repo_top(root: Path) -> Path | None:
     """The top of the git working tree that holds ``root``, or None when it is not in one."""
     try:
-        out = _git(["rev-parse", "--show-toplevel"], root)
+        out = gitcli.run(root, ["rev-parse", "--show-toplevel"])
     except GitError:
         return None
     return Path(os.fsdecode(out.rstrip(b"\n")))
@@ -167,7 +142,7 @@ def repo_top(root: Path) -> Path | None:
 
 def _head(top: Path) -> str | None:
     try:
-        return _git(["rev-parse", "--verify", "-q", "HEAD"], top).decode().strip()
+        return gitcli.run(top, ["rev-parse", "--verify", "-q", "HEAD"]).decode().strip()
     except GitError:
         return None  # no commits yet
 
@@ -180,8 +155,9 @@ def _log(top: Path, revisions: str, prefix: str) -> tuple[list[_Change], list[tu
 
 
 def _raw_log(top: Path, revisions: str) -> bytes:
-    return _git(["-c", "core.quotePath=false", "log", "--reverse", "--first-parent", "--diff-merges=first-parent",
-                 "--raw", "-z", "--no-abbrev", "-M", "--format=%x01%H %as %P", revisions], top)
+    return gitcli.run(top, ["-c", "core.quotePath=false", "log", "--reverse", "--first-parent",
+                            "--diff-merges=first-parent", "--raw", "-z", "--no-abbrev", "-M",
+                            "--format=%x01%H %as %P", revisions])
 
 
 def _whole_log(
@@ -194,7 +170,7 @@ def _whole_log(
     commits cost more (the folder has grown), so the log is cut into several parts that two
     processes take in turn, rather than into two halves of which the newer takes longest.
     """
-    line = _git(["rev-list", "--first-parent", "--reverse", head], top).decode().split()
+    line = gitcli.run(top, ["rev-list", "--first-parent", "--reverse", head]).decode().split()
     if len(line) < split_from:
         return _log(top, head, prefix)
     parts = min(LOG_PARTS, len(line))
