@@ -25,6 +25,13 @@ def phone_problem(value: str, region: str) -> str | None:
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
+        number = None
+    return parsed_phone_problem(value, number, region)
+
+
+def parsed_phone_problem(value: str, number: phonenumbers.PhoneNumber | None, region: str) -> str | None:
+    """What is wrong with ``value``, already parsed as ``number`` (None: it does not parse)."""
+    if number is None:
         return f"'{value}' is not a phone number"
     if not phonenumbers.is_possible_number(number):
         return f"'{value}' is not a possible phone number in region {region}"

@@ -14,7 +14,7 @@ from .checks import (
 from .contact import KINDS, Contact
 from .dates import is_birthday, parse_duration
 from .errors import InvalidValueError
-from .fields import URL, email_problem, phone_problem, tag_problem
+from .fields import URL, email_problem, parsed_phone_problem, phone_problem, tag_problem
 from .scalars import ambiguous_scalars
 
 TEXT_FIELDS = ("company", "title", "stage", "owner", "address", "uid", "kind", "keep_in_touch")
@@ -68,21 +68,14 @@ def _list_field_problems(record: FileRecord, context: CheckContext) -> Iterator[
         for item in iter_items(value):
             if not isinstance(item, str):
                 continue  # a number or boolean: the ambiguous-scalar check says so
-            problem = {
-                "emails": email_problem,
-                "phones": lambda v: _phone_problem(v, context),
-            }.get(key, lambda v: None)(item)
+            if key == "emails":
+                problem = email_problem(item)
+            elif key == "phones":
+                problem = parsed_phone_problem(item, context.phone(item), context.config.default_region)
+            else:
+                problem = None
             if problem:
                 yield record.line_of_item(key, item), problem
-
-
-def _phone_problem(value: str, context: CheckContext) -> str | None:
-    number = context.phone(value)
-    if number is None:
-        return f"'{value}' is not a phone number"
-    if not phonenumbers.is_possible_number(number):
-        return f"'{value}' is not a possible phone number in region {context.config.default_region}"
-    return None
 
 
 def _tag_problems(record: FileRecord, context: CheckContext) -> list[Problem]:
