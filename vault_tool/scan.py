@@ -22,6 +22,7 @@ from stat import S_ISREG
 from typing import BinaryIO
 
 from .config import RACY_NS
+from .forked import Child, can_fork
 
 Stat = tuple[int, int]  # (size, mtime_ns)
 RACY: Stat = (-1, -1)  # recorded for a file too young to trust: it is re-read next time
@@ -38,11 +39,11 @@ def scan(contacts_dir: Path, split_from: int | None = None) -> dict[str, Stat]:
     folders: list[Folder] = []
     _list(str(contacts_dir), "", folders)
     total = sum(len(names) for _, _, names in folders)
-    if split_from is not None and total >= split_from and hasattr(os, "fork"):
+    if split_from is not None and total >= split_from and can_fork():
         first, second = _halves(folders, total // 2)
-        child = _Child(lambda: (marshal.dumps(_stat(second), 2),))
+        child = Child(lambda out: out.write(marshal.dumps(_stat(second), 2)))
         found = _stat(first)
-        rest = child.rest()
+        rest = _unmarshal(child)
         found.update(rest if isinstance(rest, dict) else _stat(second))
         return found
     return _stat(folders)
@@ -157,7 +158,7 @@ class BackgroundScan:
 
     def __init__(self, contacts_dir: Path) -> None:
         self._dir = contacts_dir
-        self._child = _Child(lambda: _scan_and_digest(contacts_dir)) if hasattr(os, "fork") else None
+        self._child = Child(lambda out: _scan_and_digest(contacts_dir, out)) if can_fork() else None
 
     def result(self) -> Scanned:
         child = self._child
@@ -168,7 +169,7 @@ class BackgroundScan:
             return scan_with_digest(self._dir)
 
         def load() -> dict[str, Stat]:
-            found = child.rest()
+            found = _unmarshal(child)
             return found if isinstance(found, dict) else scan(self._dir)
 
         scanned = Scanned(head.decode("ascii"), load=load)
@@ -176,48 +177,17 @@ class BackgroundScan:
         return scanned
 
 
-def _scan_and_digest(contacts_dir: Path) -> tuple[bytes, bytes]:
+def _scan_and_digest(contacts_dir: Path, out: BinaryIO) -> None:
     data = marshal.dumps(scan(contacts_dir, split_from=SPLIT_FROM), 2)
-    return _digest_of(data).encode("ascii"), data
+    out.write(_digest_of(data).encode("ascii"))
+    out.write(data)
 
 
-class _Child:
-    """``work()`` run in a forked child, which sends the bytes it returns through a pipe."""
-
-    def __init__(self, work: Callable[[], tuple[bytes, ...]]) -> None:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: work, send, and leave without running any of the parent's clean-up
-            status = 1
-            try:
-                os.close(read_end)
-                parts = work()
-                with os.fdopen(write_end, "wb") as out:
-                    for part in parts:
-                        out.write(part)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write_end)
-        self._pid = pid
-        self._pipe: BinaryIO | None = os.fdopen(read_end, "rb")
-
-    def read(self, size: int) -> bytes:
-        return self._pipe.read(size) if self._pipe else b""
-
-    def rest(self) -> object:
-        """The rest of what the child sent, unmarshalled; None if it failed."""
-        data = self._pipe.read() if self._pipe else b""
-        ok = self.close() == 0
-        try:
-            return marshal.loads(data) if ok else None
-        except (EOFError, ValueError, TypeError):
-            return None
-
-    def close(self) -> int:
-        """Stop listening and wait for the child (a child still writing stops at once); its exit status."""
-        if self._pipe is None:
-            return -1
-        self._pipe.close()
-        self._pipe = None
-        return os.waitpid(self._pid, 0)[1]
+def _unmarshal(child: Child) -> object:
+    """The rest of what ``child`` sent, unmarshalled; None if it failed."""
+    data = child.rest()
+    ok = child.close() == 0
+    try:
+        return marshal.loads(data) if ok else None
+    except (EOFError, ValueError, TypeError):
+        return None
