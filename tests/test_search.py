@@ -454,26 +454,6 @@ def test_searches_at_once_and_a_search_during_log(vault: Path) -> None:
     assert done.stdout.split() == ["contacts/ada-lovelace.md"]
 
 
-def test_a_parallel_build_finds_what_a_single_process_build_finds(tmp_path: Path) -> None:
-    """Large builds run Whoosh in several processes (index.PARALLEL_FROM); small vaults show it is the same."""
-    from vault_tool import index as ix_mod
-    from vault_tool.documents import document
-
-    generate(tmp_path / "v", 60, seed=3, today=TODAY)
-    vault = Vault.open(tmp_path / "v", today=TODAY)
-    docs = [document(c, f"contacts/{c.path.name}", "GB", TODAY, None) for c in vault.load().contacts]
-    results = []
-    for size in (len(docs), ix_mod.PARALLEL_FROM):
-        ix = ix_mod.create(tmp_path / f"index-{size}")
-        with ix_mod.Writer(ix, fresh=True, size=size) as writer:
-            for doc in docs:
-                writer.put(doc)
-        ix = ix_mod.open_index(tmp_path / f"index-{size}")
-        results.append([sorted(ix_mod.all_paths(ix, ix_mod.parse(ix, q, ["industry"])))
-                        for q in ("tag:vip", "stage:lead OR kind:organization", "industry:retail", "ada*")])
-    assert results[0] == results[1] and all(results[0])
-
-
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2999, 12, 31)))
 def test_a_date_names_exactly_its_day(day: dt.date) -> None:
     from vault_tool.query import date_range

@@ -51,3 +51,7 @@ class LockTimeoutError(VaultError):
 
 class GitError(VaultError):
     """A git operation failed in a way the user has to look at."""
+
+
+class IndexBuildError(VaultError):
+    """Building the search index failed in one of the processes writing it (disk full, out of memory)."""

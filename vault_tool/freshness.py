@@ -13,6 +13,7 @@ Updates take the index's own lock (not the vault's); a reader that finds nothing
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import marshal
 import time
@@ -22,7 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import index as ix_mod
-from .errors import ParseError
+from .errors import IndexBuildError, ParseError
+from .forked import Advance, ForkedJobFailed, can_fork, run_all
 from .scan import Scanned, Stat, digest, scan, scan_with_digest, trusted
 
 if TYPE_CHECKING:
@@ -171,18 +173,55 @@ def _build(
     vault: Vault, today: dt.date, progress: Progress | None, key: str, stats: dict[str, Stat], notice: str = ""
 ) -> Refresh:
     state = vault.state_dir
+    (state / STAMP).unlink(missing_ok=True)  # until the build is done, nobody may take the index as up to date
     index = ix_mod.create(state / "index")
     created = _created_dates(vault, None, list(stats))
+    rels = sorted(stats)
     problems: dict[str, Problem] = {}
-    with ix_mod.Writer(index, fresh=True, size=len(stats)) as writer:
-        _index_files(vault, writer, sorted(stats), today, created, problems, progress)
+    parts = ix_mod.Parts.count(len(rels)) if can_fork() else 1
+    if parts > 1:
+        problems = _build_in_parts(vault, index, [rels[i::parts] for i in range(parts)], today, created, progress)
+    else:
+        with ix_mod.Writer(index, fresh=True) as writer:
+            _index_files(vault, writer, rels, today, created, problems, progress)
     _save(state, key, stats, today, list(problems.values()))
     return Refresh(ix_mod.open_index(state / "index"), reread=len(stats), rebuilt=True,
                    notices=[notice] if notice else [], problems=list(problems.values()))
 
 
+def _build_in_parts(
+    vault: Vault, index: Index, shares: list[list[str]], today: dt.date, created: dict[str, dt.date | None],
+    progress: Progress | None,
+) -> dict[str, Problem]:
+    """Index each share of the files in a forked process of its own; the files that did not parse."""
+    total = sum(len(share) for share in shares)
+
+    def write_part(share: list[str], advance: Advance) -> tuple[Any, dict[str, Problem]]:
+        part, found = parts.part(), {}
+        every = max(1, len(share) // 200)  # files between two reports to the parent
+
+        def tick(done: int, _: int) -> None:
+            if done % every == 0:
+                advance(every)
+
+        _index_files(vault, part, share, today, created, found, tick)
+        return part.finish(), found
+
+    with ix_mod.Parts(index) as parts:
+        jobs = [functools.partial(write_part, share) for share in shares]
+        try:
+            answers = run_all(jobs, progress and (lambda done: progress(done, total)))
+        except ForkedJobFailed as exc:
+            raise IndexBuildError(f"building the search index failed ({exc}); "
+                                  "the next search or `contacts reindex` builds it again") from None
+        parts.commit([segment for segment, _ in answers])
+    if progress is not None:
+        progress(total, total)
+    return {path: problem for _, found in answers for path, problem in found.items()}
+
+
 def _index_files(
-    vault: Vault, writer: ix_mod.Writer, rels: list[str], today: dt.date, created: dict[str, dt.date | None],
+    vault: Vault, writer: ix_mod.Writer | ix_mod.Part, rels: list[str], today: dt.date, created: dict[str, dt.date | None],
     problems: dict[str, Problem], progress: Progress | None,
 ) -> None:
     from .documents import document
