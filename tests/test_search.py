@@ -330,17 +330,22 @@ def test_field_lengths_read_whole_are_whoosh_s_own(generated) -> None:
 
 
 def test_a_scan_split_between_two_processes_is_the_same_scan(tmp_path: Path) -> None:
-    from vault_tool.scan import digest, scan
+    from vault_tool.scan import BackgroundScan, digest, scan
 
     generate(tmp_path / "v", 60, seed=3)
     (tmp_path / "v" / "contacts" / "people").mkdir()
     (tmp_path / "v" / "contacts" / "people" / "zed.md").write_text("---\nname: Zed\n---\n", encoding="utf-8")
     (tmp_path / "v" / "contacts" / ".hidden.md").write_text("---\nname: Hidden\n---\n", encoding="utf-8")
     whole = scan(tmp_path / "v" / "contacts")
-    split = scan(tmp_path / "v" / "contacts", split_from=1)
-    assert list(split.items()) == list(whole.items())
     assert len(whole) == 61 and "people/zed.md" in whole and ".hidden.md" not in whole
-    assert digest(split) == digest(whole)
+    for split_from in (1, 2, 61, 62):
+        split = BackgroundScan(tmp_path / "v" / "contacts", split_from=split_from).result()
+        assert split.digest == digest(whole, split_from)
+        assert list(split.stats.items()) == list(whole.items())
+    assert digest(whole, 61) != digest(whole, 62)  # two halves digested apart, or the whole at once
+    unasked = BackgroundScan(tmp_path / "v" / "contacts", split_from=1).result()
+    assert unasked.digest == digest(whole, 1)  # its stats are never read: the children are let go
+    del unasked
 
 
 def test_an_edit_within_the_same_second_at_the_same_size_is_seen(vault: Path, invoke) -> None:
@@ -491,3 +496,26 @@ def test_numbers_in_custom_fields_compare_as_numbers(vault: Path) -> None:
 def test_a_score_query_without_rules_is_a_clear_error(empty_vault: Path, invoke) -> None:
     result = invoke("-C", empty_vault, "search", "score:>5")
     assert result.exit_code == 2 and "scoring rules" in result.stderr
+
+
+def test_a_background_scan_brings_edits_deletions_and_additions_in(tmp_path: Path) -> None:
+    """The search command's path: the scan runs in a child, the manifest is read while it does."""
+    from vault_tool.scan import BackgroundScan
+
+    planted = generate(tmp_path / "v", 40, seed=3, today=TODAY)
+    v = Vault.open(tmp_path / "v", today=TODAY)
+    for path in v.files():
+        backdate(path)
+    assert freshness.refresh(v, TODAY, scanning=BackgroundScan(v.contacts_dir)).rebuilt
+    edited = tmp_path / "v" / planted["rare_word"]["path"]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nQuokkaphile.\n", encoding="utf-8")
+    backdate(edited, 30)
+    gone = next(p for p in v.files() if p != edited)
+    gone.unlink()
+    added = tmp_path / "v" / "contacts" / "new-person.md"
+    added.write_text("---\nname: New Person\n---\nA quokkaphile too.\n", encoding="utf-8")
+    backdate(added, 30)
+    result = freshness.refresh(v, TODAY, scanning=BackgroundScan(v.contacts_dir))
+    assert (result.reread, result.removed) == (2, 1)
+    assert handles(v, "quokkaphile") == {planted["rare_word"]["handle"], "new-person"}
+    assert freshness.refresh(v, TODAY, scanning=BackgroundScan(v.contacts_dir)).reread == 0

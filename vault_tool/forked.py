@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import selectors
 import struct
 from collections.abc import Callable, Sequence
@@ -47,6 +48,10 @@ class Child:
 
     def fileno(self) -> int:
         return self._pipe.fileno() if self._pipe else -1
+
+    def ready(self) -> bool:
+        """Whether the child has sent something (or finished) and a read would not wait."""
+        return bool(self._pipe) and bool(select.select([self.fileno()], [], [], 0)[0])
 
     def read(self, size: int) -> bytes:
         return self._pipe.read(size) if self._pipe else b""

@@ -25,10 +25,12 @@ from typing import TYPE_CHECKING, Any
 from . import index as ix_mod
 from .errors import IndexBuildError, ParseError
 from .forked import Advance, ForkedJobFailed, can_fork, run_all
-from .scan import Scanned, Stat, digest, scan, scan_with_digest, trusted
+from .scan import Scanned, Stat, scan_with_digest, trusted
 
 if TYPE_CHECKING:
     from whoosh.index import Index
+
+    from .scan import BackgroundScan
 
     from .vault import Vault
 
@@ -83,16 +85,21 @@ def _read_manifest(path: Path) -> dict[str, Stat]:
 
 
 def refresh(
-    vault: Vault, today: dt.date, progress: Progress | None = None, scanned: Scanned | None = None,
+    vault: Vault, today: dt.date, progress: Progress | None = None, scanning: BackgroundScan | None = None,
 ) -> Refresh:
     """Bring the index up to date with the files; rebuild it when it is missing or unreadable.
 
-    ``scanned`` is a scan of the contacts folder made moments ago (see `scan.BackgroundScan`).
+    ``scanning``: a scan of the contacts folder started moments ago. While it runs, what an update
+    needs is made ready (the manifest read, modules imported), in case the scan shows a change.
     """
     started = time.perf_counter()
     state = vault.state_dir
-    scanned = scanned or scan_with_digest(vault.contacts_dir)
-    stamp = _read_json(state / STAMP)
+    stamp = _read_json(state / STAMP)  # before the manifest: see `_update`
+    early: list[dict[str, Stat]] = []
+    if scanning is not None:
+        scanned = scanning.result(meanwhile=[lambda: early.append(_read_manifest(state / MANIFEST)), _load_modules])
+    else:
+        scanned = scan_with_digest(vault.contacts_dir)
     key = _settings_key(vault)
     if stamp.get("settings") == key and stamp.get("digest") == scanned.digest and stamp.get("today") == str(today):
         try:
@@ -103,19 +110,30 @@ def refresh(
             pass
     with _index_lock(vault):
         # Another process that updated the index while we waited may have seen newer files than
-        # our scan did: then scan again. Otherwise our scan is as good as a new one.
+        # our scan did: then scan again. Otherwise our scan (and the manifest read meanwhile, which
+        # was written before that stamp) is as good as a new one.
         now = _read_json(state / STAMP)
-        stats = scanned.stats if now == stamp else scan(vault.contacts_dir)
-        result = _update(vault, today, progress, key, stats, now)
+        if now == stamp:
+            seen = Scanned(scanned.digest, scanned.stats)
+            result = _update(vault, today, progress, key, seen, now, early[0] if early else None)
+        else:
+            result = _update(vault, today, progress, key, scan_with_digest(vault.contacts_dir), now)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _load_modules() -> None:
+    """Import what re-reading contact files needs: the file lock, and what `documents` uses."""
+    from . import documents, fileio  # noqa: F401
+
+    documents.load_libraries()
 
 
 def rebuild(vault: Vault, today: dt.date, progress: Progress | None = None) -> Refresh:
     """Build the index from scratch (`contacts reindex`)."""
     started = time.perf_counter()
     with _index_lock(vault):
-        result = _build(vault, today, progress, _settings_key(vault), scan(vault.contacts_dir))
+        result = _build(vault, today, progress, _settings_key(vault), scan_with_digest(vault.contacts_dir))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -136,21 +154,27 @@ def _problems(stamp: dict[str, Any]) -> list[Problem]:
 
 
 def _update(
-    vault: Vault, today: dt.date, progress: Progress | None, key: str, stats: dict[str, Stat], stamp: dict[str, Any],
+    vault: Vault, today: dt.date, progress: Progress | None, key: str, scanned: Scanned, stamp: dict[str, Any],
+    manifest: dict[str, Stat] | None = None,
 ) -> Refresh:
-    """Re-read what changed since ``stamp`` (the stamp as read under the index lock)."""
+    """Re-read what changed since ``stamp`` (the stamp as read under the index lock).
+
+    ``manifest``: the manifest, if it was read after ``stamp`` was (each save writes the manifest
+    first and a stamp unlike any other after it, so an unchanged stamp means an unchanged manifest).
+    """
     state = vault.state_dir
-    manifest = _read_manifest(state / MANIFEST)
+    stats = scanned.stats
+    manifest = _read_manifest(state / MANIFEST) if manifest is None else manifest
     if stamp.get("settings") != key:
         notice = "the search index was made by another version or settings; rebuilding it" if stamp else ""
-        return _build(vault, today, progress, key, stats, notice)
+        return _build(vault, today, progress, key, scanned, notice)
     try:
         index = ix_mod.open_index(state / "index")
     except ix_mod.IndexBroken as exc:
-        return _build(vault, today, progress, key, stats, f"the search index could not be read ({exc}); rebuilding it")
+        return _build(vault, today, progress, key, scanned, f"the search index could not be read ({exc}); rebuilding it")
     changed = [rel for rel, stat in stats.items() if manifest.get(rel) != stat]
     if len(changed) >= REBUILD_FROM and len(changed) > len(stats) // 2:  # a build is the faster way
-        return _build(vault, today, progress, key, stats, f"{len(changed)} of {len(stats)} files are new to the "
+        return _build(vault, today, progress, key, scanned, f"{len(changed)} of {len(stats)} files are new to the "
                       "search index; building it anew")
     deleted = [rel for rel in manifest if rel not in stats]
     if stamp.get("today") != str(today):  # appointments that have become past change "last contact"
@@ -164,15 +188,16 @@ def _update(
             writer.delete("contacts/" + rel)
             problems.pop("contacts/" + rel, None)
         _index_files(vault, writer, changed, today, created, problems, progress)
-    _save(state, key, stats, today, list(problems.values()))
+    _save(state, key, scanned, today, list(problems.values()))
     return Refresh(ix_mod.open_index(state / "index"), reread=len(changed), removed=len(deleted),
                    problems=list(problems.values()))
 
 
 def _build(
-    vault: Vault, today: dt.date, progress: Progress | None, key: str, stats: dict[str, Stat], notice: str = ""
+    vault: Vault, today: dt.date, progress: Progress | None, key: str, scanned: Scanned, notice: str = ""
 ) -> Refresh:
     state = vault.state_dir
+    stats = scanned.stats
     (state / STAMP).unlink(missing_ok=True)  # until the build is done, nobody may take the index as up to date
     index = ix_mod.create(state / "index")
     created = _created_dates(vault, None, list(stats))
@@ -184,7 +209,7 @@ def _build(
     else:
         with ix_mod.Writer(index, fresh=True) as writer:
             _index_files(vault, writer, rels, today, created, problems, progress)
-    _save(state, key, stats, today, list(problems.values()))
+    _save(state, key, scanned, today, list(problems.values()))
     return Refresh(ix_mod.open_index(state / "index"), reread=len(stats), rebuilt=True,
                    notices=[notice] if notice else [], problems=list(problems.values()))
 
@@ -275,14 +300,16 @@ def _mtime_day(path: Path) -> dt.date | None:
         return None
 
 
-def _save(state: Path, key: str, stats: dict[str, Stat], today: dt.date, problems: list[Problem]) -> None:
+def _save(state: Path, key: str, scanned: Scanned, today: dt.date, problems: list[Problem]) -> None:
     from .fileio import atomic_write
 
+    stats = scanned.stats
     safe = trusted(stats)
     atomic_write(state / MANIFEST, marshal.dumps(safe, 2), durable=False)
     stamp = {
         "settings": key, "today": str(today),
-        "digest": "racy" if safe is not stats else digest(stats),
+        "digest": "racy" if safe is not stats else scanned.digest,
         "problems": [[p.path, p.line, p.message] for p in problems],
+        "saved": time.time_ns(),  # no two stamps alike, so an unchanged stamp means an unchanged manifest
     }
     atomic_write(state / STAMP, json.dumps(stamp, ensure_ascii=False).encode("utf-8"), durable=False)

@@ -12,11 +12,13 @@ very large vault the child hands half of the files to a child of its own.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import marshal
 import os
+import struct
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from stat import S_ISREG
 from typing import BinaryIO
@@ -31,22 +33,15 @@ SPLIT_FROM = 20_000  # files; from here a background scan stats them in two proc
 DIGEST_LENGTH = 32  # hex characters
 
 
-def scan(contacts_dir: Path, split_from: int | None = None) -> dict[str, Stat]:
-    """Every contact file under ``contacts_dir`` (hidden names skipped), keyed by path relative to it.
+def scan(contacts_dir: Path) -> dict[str, Stat]:
+    """Every contact file under ``contacts_dir`` (hidden names skipped), keyed by path relative to it."""
+    return _stat(_listing(contacts_dir))
 
-    From ``split_from`` files on, half of them are stat-ed here and half in a forked child.
-    """
+
+def _listing(contacts_dir: Path) -> list[Folder]:
     folders: list[Folder] = []
     _list(str(contacts_dir), "", folders)
-    total = sum(len(names) for _, _, names in folders)
-    if split_from is not None and total >= split_from and can_fork():
-        first, second = _halves(folders, total // 2)
-        child = Child(lambda out: out.write(marshal.dumps(_stat(second), 2)))
-        found = _stat(first)
-        rest = _unmarshal(child)
-        found.update(rest if isinstance(rest, dict) else _stat(second))
-        return found
-    return _stat(folders)
+    return folders
 
 
 def _list(folder: str, prefix: str, folders: list[Folder]) -> None:
@@ -79,6 +74,7 @@ def _halves(folders: list[Folder], half: int) -> tuple[list[Folder], list[Folder
 def _stat(folders: list[Folder]) -> dict[str, Stat]:
     """The (size, mtime) of each name that is a file, in the order given."""
     found: dict[str, Stat] = {}
+    stat = os.stat
     for folder, prefix, names in folders:
         try:
             fd = os.open(folder, os.O_RDONLY)  # a stat relative to the folder is a shorter lookup
@@ -87,11 +83,11 @@ def _stat(folders: list[Folder]) -> dict[str, Stat]:
         try:
             for name in names:
                 try:
-                    info = os.stat(name, dir_fd=fd)
+                    info = stat(name, dir_fd=fd)
                 except OSError:
                     continue
                 if S_ISREG(info.st_mode):
-                    found[prefix + name] = (info.st_size, info.st_mtime_ns)
+                    found[prefix + name if prefix else name] = (info.st_size, info.st_mtime_ns)
         finally:
             os.close(fd)
     return found
@@ -111,18 +107,27 @@ def trusted(stats: dict[str, Stat], now_ns: int | None = None) -> dict[str, Stat
     return safe
 
 
-def digest(stats: dict[str, Stat]) -> str:
+def digest(stats: dict[str, Stat], split_from: int = SPLIT_FROM) -> str:
     """One digest of every (path, size, mtime) in the order the scan met them.
 
     Equal digests mean nothing changed. A folder lists its entries in the same order until
     something in it changes, so a new order (a rare false "changed") only costs a look at the
-    manifest, never a wrong answer.
+    manifest, never a wrong answer. From ``split_from`` files on, it is the digest of the two
+    halves' digests, which two processes compute side by side (see `BackgroundScan`).
     """
-    # marshal version 2 writes no shared references, so the bytes depend only on the values
-    return _digest_of(marshal.dumps(stats, 2))
+    if len(stats) < split_from:
+        return _digest_of(marshal.dumps(stats, 2))
+    items = iter(stats.items())
+    first = dict(itertools.islice(items, len(stats) // 2))
+    return _combined(_digest_of(marshal.dumps(first, 2)), _digest_of(marshal.dumps(dict(items), 2)))
+
+
+def _combined(first: str, second: str) -> str:
+    return _digest_of(f"{first}{second}".encode("ascii"))
 
 
 def _digest_of(marshalled: bytes) -> str:
+    # marshal version 2 writes no shared references, so the bytes depend only on the values
     return hashlib.blake2b(marshalled, digest_size=16).hexdigest()
 
 
@@ -151,43 +156,83 @@ class BackgroundScan:
     """`scan_with_digest` in a forked child, started now and collected by `result()`.
 
     The child sends the digest first and the stats after it; when the digest shows that
-    nothing changed, the stats are never read (at 100,000 files that saves a tenth of a second).
-    Where there is no fork (Windows), or the child fails for any reason, the scan is simply
-    done in this process.
+    nothing changed, the stats are never read. A vault of ``split_from`` files or more is
+    stat-ed by two processes, each digesting its half, so that nothing has to be gathered in
+    one process to recognise an unchanged vault. Where there is no fork (Windows), or a child
+    fails for any reason, the scan is simply done in this process.
     """
 
-    def __init__(self, contacts_dir: Path) -> None:
+    def __init__(self, contacts_dir: Path, split_from: int = SPLIT_FROM) -> None:
         self._dir = contacts_dir
-        self._child = Child(lambda out: _scan_and_digest(contacts_dir, out)) if can_fork() else None
+        self._split_from = split_from
+        self._child = Child(lambda out: _scan_in_halves(contacts_dir, split_from, out)) if can_fork() else None
 
-    def result(self) -> Scanned:
+    def result(self, meanwhile: Sequence[Callable[[], object]] = ()) -> Scanned:
+        """The scan; each step of ``meanwhile`` is taken first if the child has not answered yet."""
         child = self._child
+        for step in meanwhile:
+            if child is None or child.ready():
+                break
+            step()
         head = child.read(DIGEST_LENGTH) if child else b""
         if child is None or len(head) != DIGEST_LENGTH:
             if child:
                 child.close()
-            return scan_with_digest(self._dir)
+            stats = scan(self._dir)
+            return Scanned(digest(stats, self._split_from), stats)
 
         def load() -> dict[str, Stat]:
-            found = _unmarshal(child)
-            return found if isinstance(found, dict) else scan(self._dir)
+            found = _halves_sent(child)
+            return found if found is not None else scan(self._dir)
 
         scanned = Scanned(head.decode("ascii"), load=load)
         weakref.finalize(scanned, child.close)  # stats never asked for: let the child go
         return scanned
 
 
-def _scan_and_digest(contacts_dir: Path, out: BinaryIO) -> None:
-    data = marshal.dumps(scan(contacts_dir, split_from=SPLIT_FROM), 2)
+_LENGTH = struct.Struct("<Q")
+
+
+def _scan_in_halves(contacts_dir: Path, split_from: int, out: BinaryIO) -> None:
+    """Send the scan's digest, then the marshalled stats of its two halves, each after its length."""
+    folders = _listing(contacts_dir)
+    total = sum(len(names) for _, _, names in folders)
+    if total < split_from:
+        data = marshal.dumps(_stat(folders), 2)
+        out.write(_digest_of(data).encode("ascii"))
+        out.write(_LENGTH.pack(len(data)) + data + _LENGTH.pack(0))
+        return
+    first, second = _halves(folders, total // 2)
+    helper = Child(lambda to_me: _send_digested(_stat(second), to_me))
+    try:
+        mine = marshal.dumps(_stat(first), 2)
+        theirs = helper.read(DIGEST_LENGTH)
+        if len(theirs) != DIGEST_LENGTH:
+            raise OSError("the second half of the scan failed")
+        out.write(_combined(_digest_of(mine), theirs.decode("ascii")).encode("ascii"))
+        out.write(_LENGTH.pack(len(mine)) + mine)
+        out.write(helper.rest())  # read only once the parent has asked for the stats
+    finally:
+        helper.close()
+
+
+def _send_digested(stats: dict[str, Stat], out: BinaryIO) -> None:
+    data = marshal.dumps(stats, 2)
     out.write(_digest_of(data).encode("ascii"))
-    out.write(data)
+    out.write(_LENGTH.pack(len(data)) + data)
 
 
-def _unmarshal(child: Child) -> object:
-    """The rest of what ``child`` sent, unmarshalled; None if it failed."""
+def _halves_sent(child: Child) -> dict[str, Stat] | None:
+    """The stats ``child`` sent after the digest, the halves joined; None if it failed."""
     data = child.rest()
     ok = child.close() == 0
     try:
-        return marshal.loads(data) if ok else None
-    except (EOFError, ValueError, TypeError):
+        (size,) = _LENGTH.unpack_from(data)
+        found = marshal.loads(data[_LENGTH.size:_LENGTH.size + size])
+        rest = data[_LENGTH.size + size:]
+        (size,) = _LENGTH.unpack_from(rest)
+        if size:
+            found.update(marshal.loads(rest[_LENGTH.size:_LENGTH.size + size]))
+    except (EOFError, ValueError, TypeError, struct.error):
         return None
+    return found if ok and isinstance(found, dict) else None

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from whoosh.index import Index
 
     from .freshness import Problem, Progress
-    from .scan import Scanned
+    from .scan import BackgroundScan
     from .vault import Vault
 
 SORTS = ("relevance", "name", "last", "created", "score")
@@ -82,15 +82,15 @@ def _scored_between(vault: Vault, ix: Index, today: dt.date, low: int | None, hi
 
 def search(
     vault: Vault, text: str, today: dt.date, limit: int | None = None, sort: str = "relevance",
-    progress: Progress | None = None, scanned: Scanned | None = None,
+    progress: Progress | None = None, scanning: BackgroundScan | None = None,
 ) -> Result:
     """Contacts matching ``text``, as rows; ``limit`` None means all of them.
 
-    ``scanned``: a scan of the contacts folder just made, if the caller started one early.
+    ``scanning``: a scan of the contacts folder, if the caller started one early.
     """
     if sort not in SORTS:
         raise InvalidValueError(f"sort by one of {', '.join(SORTS)}, not '{sort}'")
-    fresh = freshness.refresh(vault, today, progress, scanned)
+    fresh = freshness.refresh(vault, today, progress, scanning)
     parsed = compile_query(vault, fresh.index, text, today)
     run_limit = None if sort == "score" else limit
     try:

@@ -42,7 +42,7 @@ def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt
     from ..search import search
 
     progress = _Progress("Indexing") if sys.stderr.isatty() else None
-    result = search(vault, query, vault.today(), limit=limit, sort=sort, progress=progress, scanned=scanning.result())
+    result = search(vault, query, vault.today(), limit=limit, sort=sort, progress=progress, scanning=scanning)
     for notice in result.notices:
         click.echo(f"notice: {notice}", err=True)
     for problem in result.problems:
