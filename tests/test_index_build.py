@@ -58,7 +58,7 @@ def test_an_index_built_in_parts_holds_what_one_process_writes(tmp_path: Path) -
             writer.put(doc)
 
     in_parts = ix_mod.create(tmp_path / "parts")
-    with ix_mod.Parts(in_parts) as parts:
+    with ix_mod.Parts(in_parts, 2) as parts:
         def write(share: list[dict], advance: forked.Advance) -> object:
             part = parts.part()
             for doc in share:
@@ -154,7 +154,7 @@ def test_a_large_vault_is_indexed_in_parts_from_the_command_line(tmp_path: Path,
     assert "contacts/broken.md" in result.output
     vault = Vault.open(tmp_path / "v", today=TODAY)
     index = ix_mod.open_index(vault.state_dir / "index")
-    assert len(index._segments()) == ix_mod.Parts.count(ix_mod.PARALLEL_FROM)
+    assert len(index._segments()) == ix_mod.Parts.how_many(ix_mod.PARALLEL_FROM)
     rare = planted["rare_word"]
     result = invoke("-C", tmp_path / "v", "--today", "2026-11-23", "search", "--format", "paths", rare["note_word"])
     assert result.exit_code == 0, result.output

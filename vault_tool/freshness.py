@@ -203,7 +203,7 @@ def _build(
     created = _created_dates(vault, None, list(stats))
     rels = sorted(stats)
     problems: dict[str, Problem] = {}
-    parts = ix_mod.Parts.count(len(rels)) if can_fork() else 1
+    parts = ix_mod.Parts.how_many(len(rels)) if can_fork() else 1
     if parts > 1:
         problems = _build_in_parts(vault, index, [rels[i::parts] for i in range(parts)], today, created, progress)
     else:
@@ -232,7 +232,7 @@ def _build_in_parts(
         _index_files(vault, part, share, today, created, found, tick)
         return part.finish(), found
 
-    with ix_mod.Parts(index) as parts:
+    with ix_mod.Parts(index, len(shares)) as parts:
         jobs = [functools.partial(write_part, share) for share in shares]
         try:
             answers = run_all(jobs, progress and (lambda done: progress(done, total)))

@@ -188,8 +188,8 @@ WORD = r"\w+(?:[.'’]\w+)*"
 class Words(fields.TEXT):
     """A TEXT field of words (see `_analyzers`), indexed without Whoosh's token objects.
 
-    Indexing gives exactly what the analyzer chain gives (a test compares them), in a third
-    of the time: one regular expression over the text, case and accents folded per word.
+    Indexing gives exactly what the analyzer chain gives (a test compares them), in about half
+    the time: one regular expression over the text, case and accents folded per word.
     Queries still go through the analyzer.
     """
 
@@ -299,16 +299,16 @@ def open_index(folder: Path) -> index.Index:
         raise IndexBroken(str(exc) or type(exc).__name__) from None
 
 
-def _segment_writer(ix: index.Index, lock: bool = True) -> SegmentWriter:
+def _segment_writer(ix: index.Index, lock: bool = True, memory_mb: int = WRITER_MEMORY_MB) -> SegmentWriter:
     """Whoosh's writer of one new segment, with the settings chosen for speed.
 
     Postings are written uncompressed, which costs disk, not time. Segments are left as separate
     files: Whoosh copies each part of a compound segment into memory when it opens it, which would
     make every search pay for the size of the index.
     """
-    writer = SegmentWriter(ix, _lk=lock, timeout=LOCK_TIMEOUT_S, limitmb=WRITER_MEMORY_MB,
+    writer = SegmentWriter(ix, _lk=lock, timeout=LOCK_TIMEOUT_S, limitmb=memory_mb,
                            codec=_WritingCodec(compression=0), compound=False)
-    writer.pool = _Pool(writer._tempstorage, writer.newsegment, WRITER_MEMORY_MB)
+    writer.pool = _Pool(writer._tempstorage, writer.newsegment, memory_mb)
     return writer
 
 
@@ -346,8 +346,8 @@ class Writer:
 class Part:
     """One part of a new index, written by its own process as a segment of its own (see `Parts`)."""
 
-    def __init__(self, ix: index.Index) -> None:
-        self._writer = _segment_writer(ix, lock=False)  # the process that made the `Parts` holds the lock
+    def __init__(self, ix: index.Index, memory_mb: int) -> None:
+        self._writer = _segment_writer(ix, lock=False, memory_mb=memory_mb)  # the `Parts` holds the lock
 
     def put(self, doc: dict[str, Any]) -> None:
         self._writer.add_document(**doc)
@@ -366,20 +366,22 @@ class Parts:
     The analysis of documents is pure Python, so processes are the only way to use more than one
     core. Each part is written by a `Part` in a forked child; this object, in the parent, holds
     the index's write lock throughout and makes the parts' segments the index at the end (no
-    merging: a search reads a few segments as fast as one). ``with Parts(ix) as parts: …``
+    merging: a search reads a few segments as fast as one). The parts share the writer's memory.
+    ``with Parts(ix, count) as parts: …``
     """
 
-    def __init__(self, ix: index.Index) -> None:
+    def __init__(self, ix: index.Index, count: int) -> None:
         self._ix = ix
         self._writer = _segment_writer(ix)
+        self._memory_mb = WRITER_MEMORY_MB // max(1, count)
 
     @staticmethod
-    def count(documents: int) -> int:
+    def how_many(documents: int) -> int:
         """How many parts to write ``documents`` in: one per core, one for a small index."""
         return min(os.cpu_count() or 1, MAX_PROCS) if documents >= PARALLEL_FROM else 1
 
     def part(self) -> Part:
-        return Part(self._ix)
+        return Part(self._ix, self._memory_mb)
 
     def commit(self, segments: list[Any]) -> None:
         writer = self._writer
