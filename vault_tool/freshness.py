@@ -114,8 +114,7 @@ def refresh(
         # was written before that stamp) is as good as a new one.
         now = _read_json(state / STAMP)
         if now == stamp:
-            seen = Scanned(scanned.digest, scanned.stats)
-            result = _update(vault, today, progress, key, seen, now, early[0] if early else None)
+            result = _update(vault, today, progress, key, scanned, now, early[0] if early else None)
         else:
             result = _update(vault, today, progress, key, scan_with_digest(vault.contacts_dir), now)
     result.seconds = time.perf_counter() - started
