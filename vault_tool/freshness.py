@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from . import index as ix_mod
 from .errors import IndexBuildError, ParseError
 from .forked import Advance, ForkedJobFailed, can_fork, run_all
-from .scan import Scanned, Stat, scan_with_digest, trusted
+from .scan import SPLIT_FROM, Scanned, Stat, scan_with_digest, trusted
 
 if TYPE_CHECKING:
     from whoosh.index import Index
@@ -97,7 +97,8 @@ def refresh(
     stamp = _read_json(state / STAMP)  # before the manifest: see `_update`
     early: list[dict[str, Stat]] = []
     if scanning is not None:
-        scanned = scanning.result(meanwhile=[lambda: early.append(_read_manifest(state / MANIFEST)), _load_modules])
+        scanned = scanning.result(meanwhile=[lambda: early.append(_read_manifest(state / MANIFEST)),
+                                             lambda: _load_modules() if len(early[0]) >= SPLIT_FROM else None])
     else:
         scanned = scan_with_digest(vault.contacts_dir)
     key = _settings_key(vault)
@@ -122,7 +123,11 @@ def refresh(
 
 
 def _load_modules() -> None:
-    """Import what re-reading contact files needs: the file lock, and what `documents` uses."""
+    """Import what re-reading contact files needs: the file lock, and what `documents` uses.
+
+    Only worth it on a large vault, whose scan takes longer than the search's own imports: on a
+    smaller one, the scan would be done before the imports, and an unchanged vault made to wait.
+    """
     from . import documents, fileio  # noqa: F401
 
     documents.load_libraries()
