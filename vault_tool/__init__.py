@@ -5,9 +5,13 @@
     >>> vault.get("ada").name
     'Ada Lovelace'
 """
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
+
+TYPE_CHECKING = False  # as typing's, without importing typing: the `contacts` program imports this first
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .body import Interaction, Task
     from .contact import Contact
     from .errors import (

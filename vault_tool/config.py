@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ParseError
+from .layout import CONFIG_NAME, RACY_NS
 
-CONFIG_NAME = "vault.yaml"
 CACHE_NAME = os.path.join(".vault", "config.json")
-RACY_NS = 2_000_000_000  # a file younger than this is not trusted to a cached (size, mtime)
 FIELD_TYPES = ("text", "choice", "url", "email", "phone", "date", "integer", "number", "boolean")
 DEFAULT_STAGES = ["lead", "prospect", "customer", "churned"]
 DEFAULT_KINDS = ["call", "email", "meeting", "message", "note"]

@@ -7,14 +7,16 @@ clean-up. Where there is no fork (Windows), callers do the work in their own pro
 from __future__ import annotations
 
 import os
-import pickle
 import select
-import selectors
 import struct
-from collections.abc import Callable, Sequence
-from typing import BinaryIO
 
-Advance = Callable[[int], None]
+TYPE_CHECKING = False  # as typing's, without importing typing
+if TYPE_CHECKING:  # imported by `scan` first thing in the `contacts` program: only cheap imports at run time
+    from collections.abc import Callable, Sequence
+    from typing import BinaryIO
+
+    Advance = Callable[[int], None]
+
 _FRAME = struct.Struct("<cQ")  # kind, then a number: items done, or the length of what follows
 _DONE, _RESULT, _FAILED = b"+", b"=", b"!"
 
@@ -79,6 +81,8 @@ def run_all(jobs: Sequence[Callable[[Advance], object]], progress: Advance | Non
     in this process with the total of all jobs so far. If any job fails, the others are
     still waited for, and ForkedJobFailed is raised.
     """
+    import selectors
+
     children = [Child(lambda out, job=job: _run_job(job, out)) for job in jobs]
     readers = [_Frames() for _ in children]
     done = 0
@@ -104,6 +108,8 @@ def run_all(jobs: Sequence[Callable[[Advance], object]], progress: Advance | Non
 
 
 def _run_job(job: Callable[[Advance], object], out: BinaryIO) -> None:
+    import pickle
+
     def advance(count: int) -> None:
         out.write(_FRAME.pack(_DONE, count))
         out.flush()
@@ -127,6 +133,8 @@ class _Frames:
 
     def feed(self, data: bytes) -> int:
         """Take in more of the stream; how many more items the child says it has done."""
+        import pickle
+
         self._buffer += data
         advanced = 0
         while len(self._buffer) >= _FRAME.size:

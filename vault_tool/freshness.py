@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 from . import index as ix_mod
 from .errors import IndexBuildError, ParseError
-from .forked import Advance, ForkedJobFailed, can_fork, run_all
+from .forked import ForkedJobFailed, can_fork, run_all
 from .scan import SPLIT_FROM, Scanned, Stat, scan_with_digest, trusted
 
 if TYPE_CHECKING:
     from whoosh.index import Index
 
+    from .forked import Advance
     from .scan import BackgroundScan
 
     from .vault import Vault

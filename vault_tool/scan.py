@@ -11,34 +11,37 @@ very large vault the child hands half of the files to a child of its own.
 """
 from __future__ import annotations
 
-import hashlib
 import itertools
 import marshal
 import os
 import struct
 import time
 import weakref
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from stat import S_ISREG
-from typing import BinaryIO
+from stat import S_IFMT, S_IFREG
 
-from .config import RACY_NS
 from .forked import Child, can_fork
+from .layout import RACY_NS
+
+TYPE_CHECKING = False  # as typing's, without importing typing
+if TYPE_CHECKING:  # the `contacts` program imports this module first thing: only cheap imports at run time
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
+    from typing import BinaryIO
 
 Stat = tuple[int, int]  # (size, mtime_ns)
 RACY: Stat = (-1, -1)  # recorded for a file too young to trust: it is re-read next time
 Folder = tuple[str, str, list[str]]  # (folder, its path relative to the contacts folder + '/', .md names)
 SPLIT_FROM = 20_000  # files; from here a background scan stats them in two processes
 DIGEST_LENGTH = 32  # hex characters
+_FILE_TYPE, _REGULAR = S_IFMT(0o777777), S_IFREG  # the type bits of st_mode, and a regular file's
 
 
-def scan(contacts_dir: Path) -> dict[str, Stat]:
+def scan(contacts_dir: Path | str) -> dict[str, Stat]:
     """Every contact file under ``contacts_dir`` (hidden names skipped), keyed by path relative to it."""
     return _stat(_listing(contacts_dir))
 
 
-def _listing(contacts_dir: Path) -> list[Folder]:
+def _listing(contacts_dir: Path | str) -> list[Folder]:
     folders: list[Folder] = []
     _list(str(contacts_dir), "", folders)
     return folders
@@ -50,10 +53,13 @@ def _list(folder: str, prefix: str, folders: list[Folder]) -> None:
         names = os.listdir(folder)  # names only: much cheaper than scandir's entries on a large folder
     except OSError:
         return
-    files = [name for name in names if name.endswith(".md") and not name.startswith(".")]
+    # slices, not str methods: this runs over every name of a large vault on every search
+    files = [name for name in names if name[-3:] == ".md" and name[:1] != "."]
     folders.append((folder, prefix, files))
+    if len(files) == len(names):  # the usual folder: nothing but contacts
+        return
     for name in names:
-        if not name.endswith(".md") and not name.startswith("."):
+        if name[-3:] != ".md" and name[:1] != ".":
             path = os.path.join(folder, name)
             if os.path.isdir(path) and not os.path.islink(path):
                 _list(path, f"{prefix}{name}/", folders)
@@ -86,7 +92,7 @@ def _stat(folders: list[Folder]) -> dict[str, Stat]:
                     info = stat(name, dir_fd=fd)
                 except OSError:
                     continue
-                if S_ISREG(info.st_mode):
+                if info.st_mode & _FILE_TYPE == _REGULAR:  # stat.S_ISREG, without a call per file
                     found[prefix + name if prefix else name] = (info.st_size, info.st_mtime_ns)
         finally:
             os.close(fd)
@@ -127,6 +133,8 @@ def _combined(first: str, second: str) -> str:
 
 
 def _digest_of(marshalled: bytes) -> str:
+    import hashlib
+
     # marshal version 2 writes no shared references, so the bytes depend only on the values
     return hashlib.blake2b(marshalled, digest_size=16).hexdigest()
 
@@ -162,8 +170,9 @@ class BackgroundScan:
     fails for any reason, the scan is simply done in this process.
     """
 
-    def __init__(self, contacts_dir: Path, split_from: int = SPLIT_FROM) -> None:
+    def __init__(self, contacts_dir: Path | str, split_from: int = SPLIT_FROM) -> None:
         self._dir = contacts_dir
+        self.contacts_dir = str(contacts_dir)
         self._split_from = split_from
         self._child = Child(lambda out: _scan_in_halves(contacts_dir, split_from, out)) if can_fork() else None
 
@@ -189,11 +198,16 @@ class BackgroundScan:
         weakref.finalize(scanned, child.close)  # stats never asked for: let the child go
         return scanned
 
+    def discard(self) -> None:
+        """Not wanted after all: let the child go."""
+        if self._child is not None:
+            self._child.close()
+
 
 _LENGTH = struct.Struct("<Q")
 
 
-def _scan_in_halves(contacts_dir: Path, split_from: int, out: BinaryIO) -> None:
+def _scan_in_halves(contacts_dir: Path | str, split_from: int, out: BinaryIO) -> None:
     """Send the scan's digest, then the marshalled stats of its two halves, each after its length."""
     folders = _listing(contacts_dir)
     total = sum(len(names) for _, _, names in folders)

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 from .config import CONFIG_NAME, VaultConfig, load_config
 from .errors import AmbiguousError, NoVaultError, NotFoundError, ParseError
 from .handles import fold, is_valid
+from .layout import CONTACTS, ENV_VAR, enclosing_vault
 
 if TYPE_CHECKING:
     from .body import Interaction
     from .contact import Contact
     from .mutations import Change
 
-ENV_VAR = "CONTACTS_VAULT"
 USER_CONFIG = "config.yaml"  # in $XDG_CONFIG_HOME/contacts/: `default_vault: ~/vault`
 
 
@@ -57,9 +57,9 @@ def discover(explicit: str | os.PathLike | None = None, cwd: Path | None = None)
                 raise NoVaultError(f"{path}: not a contact vault (no {CONFIG_NAME}), from {origin}")
             return path
     here = (cwd or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file():
-            return folder
+    found = enclosing_vault(str(here))
+    if found is not None:
+        return Path(found)
     default = _default_vault()
     if default and (default / CONFIG_NAME).is_file():
         return default.resolve()
@@ -93,7 +93,7 @@ class Vault:
 
     @property
     def contacts_dir(self) -> Path:
-        return self.root / "contacts"
+        return self.root / CONTACTS
 
     @property
     def state_dir(self) -> Path:

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import InvalidValueError, VaultError
+
+if TYPE_CHECKING:
+    from ..scan import BackgroundScan
 
 # name -> "module:function"; a command's module is imported only when it runs (or for --help).
 COMMANDS = {
@@ -47,12 +51,20 @@ COMMANDS = {
 
 
 @dataclass
+class Launch:
+    """What the `contacts` program started before its command line was loaded (see `early.py`)."""
+
+    search_scan: BackgroundScan | None = None
+
+
+@dataclass
 class Settings:
     """What the global options say, passed to every command through click's context."""
 
     vault: str | None
     commit: bool
     today: dt.date | None = None
+    launch: Launch = field(default_factory=Launch)
 
 
 class VaultErrorExit(click.ClickException):
@@ -109,4 +121,6 @@ def cli(ctx: click.Context, vault: str | None, no_commit: bool, today: dt.dateti
     """
     # A value click read from $CONTACTS_VAULT is left to the library, so its errors name the variable.
     from_env = ctx.get_parameter_source("vault") is click.core.ParameterSource.ENVIRONMENT
-    ctx.obj = Settings(vault=None if from_env else vault, commit=not no_commit, today=today.date() if today else None)
+    launch = ctx.obj if isinstance(ctx.obj, Launch) else Launch()
+    ctx.obj = Settings(vault=None if from_env else vault, commit=not no_commit, today=today.date() if today else None,
+                       launch=launch)

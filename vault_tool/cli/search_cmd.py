@@ -36,7 +36,11 @@ def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt
     from ..scan import BackgroundScan
 
     vault = open_vault(ctx)
-    scanning = BackgroundScan(vault.contacts_dir)  # stats the files while the index library loads
+    scanning = ctx.find_root().obj.launch.search_scan  # started by the `contacts` program, if it could
+    if scanning is None or scanning.contacts_dir != str(vault.contacts_dir):
+        if scanning is not None:
+            scanning.discard()
+        scanning = BackgroundScan(vault.contacts_dir)  # stats the files while the index library loads
 
     from ..output import MAIL_FORMATS, mail_lines, render_rows
     from ..search import search

@@ -1,0 +1,62 @@
+"""The `contacts` program starts a search's scan before loading its command line (cli/early.py)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from vault_tool import forked
+from vault_tool.cli.early import search_scan
+
+from test_cli import installed_contacts, run
+
+pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="no fork on this system")
+
+
+def started_for(args: list[str], environ: dict[str, str] | None = None) -> str | None:
+    """The contacts folder the early scan was started for, or None; the scan itself is let go."""
+    scanning = search_scan(args, environ or {})
+    if scanning is None:
+        return None
+    scanning.discard()
+    return scanning.contacts_dir
+
+
+def test_a_plain_search_starts_the_scan_of_the_vault_it_will_search(vault: Path, monkeypatch) -> None:
+    contacts = os.path.realpath(vault / "contacts")
+    monkeypatch.chdir(vault / "contacts")
+    assert started_for(["search", "ada"]) == contacts
+    assert started_for(["--today", "2026-11-23", "--no-commit", "search", "--format", "json", "x"]) == contacts
+    monkeypatch.chdir(vault.parent)
+    assert started_for(["-C", str(vault), "search", "ada"]) == contacts
+    assert started_for([f"--vault={vault}", "search", "ada"]) == contacts
+    assert started_for(["search", "ada"], {"CONTACTS_VAULT": str(vault)}) == contacts
+
+
+def test_anything_else_is_left_to_the_command_line(vault: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(vault)
+    for args in (["list", "ada"], ["show", "ada"], ["--help"], ["--version"], [], ["--unknown", "search"],
+                 ["-C"], ["--today"], ["log", "search"]):
+        assert started_for(args) is None, args
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert started_for(["-C", str(elsewhere), "search", "x"]) is None  # not a vault: the command says so
+    monkeypatch.chdir(elsewhere)
+    assert started_for(["search", "x"]) is None
+
+
+def test_the_installed_program_searches_with_the_early_scan(vault: Path) -> None:
+    contacts = installed_contacts()
+    done = run(contacts, "search", "--format", "paths", "name:lovelace", cwd=vault / "contacts")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["contacts/ada-lovelace.md"]
+
+    ada = vault / "contacts" / "ada-lovelace.md"
+    ada.write_text(ada.read_text(encoding="utf-8") + "\nLoves marzipan.\n", encoding="utf-8")
+    done = run(contacts, "-C", vault, "search", "--format", "paths", "marzipan", cwd=vault.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["contacts/ada-lovelace.md"]
+
+    done = run(contacts, "-C", vault.parent, "search", "marzipan", cwd=vault)
+    assert done.returncode != 0 and "not a contact vault" in done.stderr and "Traceback" not in done.stderr

@@ -1,0 +1,59 @@
+"""Work the `contacts` program starts before it loads its command line: a search's file scan.
+
+On a large vault the scan of the contact files is what a search waits for, and loading click
+and the commands takes a tenth of a second. So when the arguments are plainly a search, the
+scan is started first thing, in a forked child (see `scan.BackgroundScan`), and handed to the
+command. Anything this does not recognise (another command, options it does not know, a vault
+found only through the user's config file) is left to the command line to start as usual.
+"""
+from __future__ import annotations
+
+import os
+
+from ..layout import CONTACTS, ENV_VAR, enclosing_vault, is_vault
+
+TYPE_CHECKING = False  # as typing's, without importing typing
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from ..scan import BackgroundScan
+
+_VALUE_OPTIONS = {"--vault", "-C", "--today"}  # the group's options that take a value
+_FLAGS = {"--no-commit"}
+
+
+def search_scan(args: list[str], environ: Mapping[str, str]) -> BackgroundScan | None:
+    """The scan a search with these arguments will want, started now; None if it is not plainly one."""
+    vault = None
+    at = 0
+    while at < len(args):
+        arg = args[at]
+        if arg == "search":
+            root = _root(vault, environ)
+            if root is None:
+                return None
+            from ..scan import BackgroundScan
+
+            return BackgroundScan(os.path.join(root, CONTACTS))
+        name, has_value, value = arg.partition("=")
+        if name in _VALUE_OPTIONS and (has_value or at + 1 < len(args)):
+            value = value if has_value else args[at + 1]
+            vault = value if name in ("--vault", "-C") else vault
+            at += 1 if has_value else 2
+        elif arg in _FLAGS:
+            at += 1
+        else:
+            return None
+    return None
+
+
+def _root(explicit: str | None, environ: Mapping[str, str]) -> str | None:
+    """The vault's folder as `vault.discover` finds it, if it is found without reading a config file."""
+    named = explicit or environ.get(ENV_VAR)
+    if named:
+        folder = os.path.realpath(os.path.expanduser(named))
+        return folder if is_vault(folder) else None
+    try:
+        return enclosing_vault(os.getcwd())
+    except OSError:  # the current folder is gone: the command line says so
+        return None
