@@ -2,7 +2,8 @@
 
     python bench/search_bench.py --n 10000 [--runs 7] [--dir DIR] [--keep]
 
-Generates a vault (bench/gen_vault.py), then prints, as medians of --runs runs:
+Generates a vault (bench/gen_vault.py), then prints, as medians of --runs rounds (each round
+runs the three searches below in turn, so the machine's drift falls on all of them alike):
 - the first index build (`contacts reindex`, whole process) and its peak memory;
 - `contacts search WORD` for a rare word with nothing changed;
 - the same right after one file was edited;
@@ -77,13 +78,16 @@ def main() -> None:
         time.sleep(2.5)  # let the first search's files age past the "racy" window, as in real use
         timed([*contacts, "search", "--format", "paths", WORD], root, env)
 
-        unchanged = [timed([*contacts, "search", "--format", "paths", WORD], root, env)[0] for _ in range(args.runs)]
-        after_edit = []
+        # In rounds, so that the machine's drift (page cache, other load) falls on all three alike.
+        unchanged, after_edit, rg = [], [], []
         for run in range(args.runs):
+            rg.append(timed(reference(WORD), root, env)[0])
+            unchanged.append(timed([*contacts, "search", "--format", "paths", WORD], root, env)[0])
             with edited.open("a", encoding="utf-8") as handle:
                 handle.write(f"\nBenchmark edit {run}.\n")
             after_edit.append(timed([*contacts, "search", "--format", "paths", WORD], root, env)[0])
-        rg = [timed(reference(WORD), root, env)[0] for _ in range(args.runs)]
+            time.sleep(2.5)  # the edit ages past the "racy" window; the next search takes it in for good
+            timed([*contacts, "search", "--format", "paths", WORD], root, env)
         _, listed = timed(reference(WORD), root, env)
         assert [Path(p).name for p in listed.split()] == [target.name], listed
 
