@@ -72,14 +72,6 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
     return {k: v for k, v in doc.items() if v != ""}
 
 
-def load_libraries() -> None:
-    """Import now what `document` imports when it first needs it (contacts, YAML, phones, countries)."""
-    import phonenumbers  # noqa: F401
-    import pycountry  # noqa: F401
-
-    from . import contact, scoring  # noqa: F401
-
-
 def as_number(value: Any) -> float | None:
     """A custom field's value as a number, if it is one (`1200`, `4.5`, `"1 200"` is not)."""
     if isinstance(value, bool) or isinstance(value, (list, dict)):

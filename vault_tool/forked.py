@@ -7,7 +7,6 @@ clean-up. Where there is no fork (Windows), callers do the work in their own pro
 from __future__ import annotations
 
 import os
-import select
 import struct
 
 TYPE_CHECKING = False  # as typing's, without importing typing
@@ -50,10 +49,6 @@ class Child:
 
     def fileno(self) -> int:
         return self._pipe.fileno() if self._pipe else -1
-
-    def ready(self) -> bool:
-        """Whether the child has sent something (or finished) and a read would not wait."""
-        return bool(self._pipe) and bool(select.select([self.fileno()], [], [], 0)[0])
 
     def read(self, size: int) -> bytes:
         return self._pipe.read(size) if self._pipe else b""

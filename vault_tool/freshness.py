@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from . import index as ix_mod
 from .errors import IndexBuildError, ParseError
 from .forked import ForkedJobFailed, can_fork, run_all
-from .scan import SPLIT_FROM, Scanned, Stat, scan_with_digest, trusted
+from .scan import Scanned, Stat, scan_with_digest, trusted
 
 if TYPE_CHECKING:
     from whoosh.index import Index
@@ -90,18 +90,12 @@ def refresh(
 ) -> Refresh:
     """Bring the index up to date with the files; rebuild it when it is missing or unreadable.
 
-    ``scanning``: a scan of the contacts folder started moments ago. While it runs, what an update
-    needs is made ready (the manifest read, modules imported), in case the scan shows a change.
+    ``scanning``: a scan of the contacts folder started moments ago, if the caller started one.
     """
     started = time.perf_counter()
     state = vault.state_dir
-    stamp = _read_json(state / STAMP)  # before the manifest: see `_update`
-    early: list[dict[str, Stat]] = []
-    if scanning is not None:
-        scanned = scanning.result(meanwhile=[lambda: early.append(_read_manifest(state / MANIFEST)),
-                                             lambda: _load_modules() if len(early[0]) >= SPLIT_FROM else None])
-    else:
-        scanned = scan_with_digest(vault.contacts_dir)
+    scanned = scanning.result() if scanning is not None else scan_with_digest(vault.contacts_dir)
+    stamp = _read_json(state / STAMP)
     key = _settings_key(vault)
     if stamp.get("settings") == key and stamp.get("digest") == scanned.digest and stamp.get("today") == str(today):
         try:
@@ -112,26 +106,12 @@ def refresh(
             pass
     with _index_lock(vault):
         # Another process that updated the index while we waited may have seen newer files than
-        # our scan did: then scan again. Otherwise our scan (and the manifest read meanwhile, which
-        # was written before that stamp) is as good as a new one.
+        # our scan did: then scan again. Otherwise our scan is as good as a new one.
         now = _read_json(state / STAMP)
-        if now == stamp:
-            result = _update(vault, today, progress, key, scanned, now, early[0] if early else None)
-        else:
-            result = _update(vault, today, progress, key, scan_with_digest(vault.contacts_dir), now)
+        seen = scanned if now == stamp else scan_with_digest(vault.contacts_dir)
+        result = _update(vault, today, progress, key, seen, now)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _load_modules() -> None:
-    """Import what re-reading contact files needs: the file lock, and what `documents` uses.
-
-    Only worth it on a large vault, whose scan takes longer than the search's own imports: on a
-    smaller one, the scan would be done before the imports, and an unchanged vault made to wait.
-    """
-    from . import documents, fileio  # noqa: F401
-
-    documents.load_libraries()
 
 
 def rebuild(vault: Vault, today: dt.date, progress: Progress | None = None) -> Refresh:
@@ -160,16 +140,11 @@ def _problems(stamp: dict[str, Any]) -> list[Problem]:
 
 def _update(
     vault: Vault, today: dt.date, progress: Progress | None, key: str, scanned: Scanned, stamp: dict[str, Any],
-    manifest: dict[str, Stat] | None = None,
 ) -> Refresh:
-    """Re-read what changed since ``stamp`` (the stamp as read under the index lock).
-
-    ``manifest``: the manifest, if it was read after ``stamp`` was (each save writes the manifest
-    first and a stamp unlike any other after it, so an unchanged stamp means an unchanged manifest).
-    """
+    """Re-read what changed since ``stamp`` (the stamp as read under the index lock)."""
     state = vault.state_dir
     stats = scanned.stats
-    manifest = _read_manifest(state / MANIFEST) if manifest is None else manifest
+    manifest = _read_manifest(state / MANIFEST)
     if stamp.get("settings") != key:
         notice = "the search index was made by another version or settings; rebuilding it" if stamp else ""
         return _build(vault, today, progress, key, scanned, notice)
@@ -315,6 +290,6 @@ def _save(state: Path, key: str, scanned: Scanned, today: dt.date, problems: lis
         "settings": key, "today": str(today),
         "digest": "racy" if safe is not stats else scanned.digest,
         "problems": [[p.path, p.line, p.message] for p in problems],
-        "saved": time.time_ns(),  # no two stamps alike, so an unchanged stamp means an unchanged manifest
+        "saved": time.time_ns(),  # no two stamps alike: an unchanged stamp means no update in between
     }
     atomic_write(state / STAMP, json.dumps(stamp, ensure_ascii=False).encode("utf-8"), durable=False)

@@ -24,7 +24,7 @@ from .layout import RACY_NS
 
 TYPE_CHECKING = False  # as typing's, without importing typing
 if TYPE_CHECKING:  # the `contacts` program imports this module first thing: only cheap imports at run time
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable
     from pathlib import Path
     from typing import BinaryIO
 
@@ -176,13 +176,8 @@ class BackgroundScan:
         self._split_from = split_from
         self._child = Child(lambda out: _scan_in_halves(contacts_dir, split_from, out)) if can_fork() else None
 
-    def result(self, meanwhile: Sequence[Callable[[], object]] = ()) -> Scanned:
-        """The scan; each step of ``meanwhile`` is taken first if the child has not answered yet."""
+    def result(self) -> Scanned:
         child = self._child
-        for step in meanwhile:
-            if child is None or child.ready():
-                break
-            step()
         head = child.read(DIGEST_LENGTH) if child else b""
         if child is None or len(head) != DIGEST_LENGTH:
             if child:
