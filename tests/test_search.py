@@ -519,3 +519,46 @@ def test_a_background_scan_brings_edits_deletions_and_additions_in(tmp_path: Pat
     assert (result.reread, result.removed) == (2, 1)
     assert handles(v, "quokkaphile") == {planted["rare_word"]["handle"], "new-person"}
     assert freshness.refresh(v, TODAY, scanning=BackgroundScan(v.contacts_dir)).reread == 0
+
+
+def test_the_manifest_is_kept_in_the_scan_s_parts_and_an_unchanged_part_is_not_rewritten(tmp_path: Path) -> None:
+    import marshal
+
+    from vault_tool.scan import BackgroundScan
+
+    planted = generate(tmp_path / "v", 40, seed=3, today=TODAY)
+    v = Vault.open(tmp_path / "v", today=TODAY)
+    for path in v.files():
+        backdate(path)
+
+    def refresh():
+        return freshness.refresh(v, TODAY, scanning=BackgroundScan(v.contacts_dir, split_from=5))
+
+    def manifest() -> list:
+        return marshal.loads((tmp_path / "v" / ".vault" / freshness.MANIFEST).read_bytes())
+
+    assert refresh().rebuilt
+    first, second = manifest()
+    assert first[1] + second[1] == 40
+    edited = tmp_path / "v" / planted["rare_word"]["path"]  # in one half or the other
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nQuokkaphile.\n", encoding="utf-8")
+    backdate(edited, 30)
+    assert (refresh().reread, refresh().reread) == (1, 0)
+    after = manifest()
+    assert sum(old == new for old, new in zip((first, second), after)) == 1  # the other half kept as it was
+    assert handles(v, "quokkaphile") == {planted["rare_word"]["handle"]}
+
+    gone = next(p for p in sorted(v.files()) if p != edited)
+    gone.unlink()  # every later file moves up a place: both halves differ
+    result = refresh()
+    assert (result.reread, result.removed) == (0, 1)
+    assert sum(part[1] for part in manifest()) == 39
+
+    stats = {}
+    for part in manifest():
+        stats.update(marshal.loads(part[2]))
+    (tmp_path / "v" / ".vault" / freshness.MANIFEST).write_bytes(marshal.dumps(stats, 2))  # an older manifest
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nAgain.\n", encoding="utf-8")
+    backdate(edited, 20)
+    result = refresh()
+    assert (result.reread, result.rebuilt) == (1, False)

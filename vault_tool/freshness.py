@@ -5,15 +5,18 @@ Two small files beside the index record what it holds:
   index was last brought up to date, the day that was "today" then, and the files that did not
   parse. When the digest of a fresh stat of the folder equals it, nothing is read at all.
 - ``index-manifest``: each file's (size, mtime), to find which files changed when the digest
-  differs (Python's marshal format: 100,000 entries load in milliseconds, where JSON takes a
-  tenth of a second; an unreadable one only means every file is read again). It is written
-  before the stamp, so a crash in between only causes re-reading.
+  differs, kept in the scan's parts (the halves of a large vault), each with its digest: a part
+  whose digest is unchanged is neither read nor written again (Python's marshal format: 100,000
+  entries load in milliseconds, where JSON takes a tenth of a second; an unreadable manifest
+  only means every file is read again). It is written before the stamp, so a crash in between
+  only causes re-reading.
 Updates take the index's own lock (not the vault's); a reader that finds nothing changed takes none.
 """
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import json
 import marshal
 import time
@@ -77,12 +80,26 @@ def _read_json(path: Path) -> dict[str, Any]:
         return {}
 
 
-def _read_manifest(path: Path) -> dict[str, Stat]:
+StoredPart = tuple[str, int, bytes]  # a manifest part: the scan part's digest (or "racy"), files, marshalled stats
+
+
+def _read_manifest(path: Path) -> list[StoredPart]:
     try:
         data = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        return []
+    if isinstance(data, dict):  # written before manifests had parts: one part, matching no scan's
+        return [("", len(data), marshal.dumps(data, 2))]
+    if isinstance(data, list) and all(isinstance(part, tuple) and len(part) == 3 for part in data):
+        return data
+    return []
+
+
+def _unchanged_parts(manifest: list[StoredPart], scanned: Scanned) -> set[int]:
+    """The parts of the scan that are exactly the manifest's part of the same place."""
+    if len(manifest) != len(scanned.parts):
+        return set()
+    return {i for i, (stored, part) in enumerate(zip(manifest, scanned.parts)) if stored[0] == part.digest}
 
 
 def refresh(
@@ -143,7 +160,6 @@ def _update(
 ) -> Refresh:
     """Re-read what changed since ``stamp`` (the stamp as read under the index lock)."""
     state = vault.state_dir
-    stats = scanned.stats
     manifest = _read_manifest(state / MANIFEST)
     if stamp.get("settings") != key:
         notice = "the search index was made by another version or settings; rebuilding it" if stamp else ""
@@ -152,23 +168,31 @@ def _update(
         index = ix_mod.open_index(state / "index")
     except ix_mod.IndexBroken as exc:
         return _build(vault, today, progress, key, scanned, f"the search index could not be read ({exc}); rebuilding it")
-    changed = [rel for rel, stat in stats.items() if manifest.get(rel) != stat]
-    if len(changed) >= REBUILD_FROM and len(changed) > len(stats) // 2:  # a build is the faster way
-        return _build(vault, today, progress, key, scanned, f"{len(changed)} of {len(stats)} files are new to the "
+    same = _unchanged_parts(manifest, scanned)
+    now: dict[str, Stat] = {}  # the files of the parts that changed, as they are and as they were
+    before: dict[str, Stat] = {}
+    for i, (part, stored) in enumerate(itertools.zip_longest(scanned.parts, manifest)):
+        if i not in same:
+            now.update(part.stats if part else {})
+            before.update(marshal.loads(stored[2]) if stored else {})
+    total = len(now) + sum(manifest[i][1] for i in same)
+    changed = [rel for rel, stat in now.items() if before.get(rel) != stat]
+    if len(changed) >= REBUILD_FROM and len(changed) > total // 2:  # a build is the faster way
+        return _build(vault, today, progress, key, scanned, f"{len(changed)} of {total} files are new to the "
                       "search index; building it anew")
-    deleted = [rel for rel in manifest if rel not in stats]
+    deleted = [rel for rel in before if rel not in now]
     if stamp.get("today") != str(today):  # appointments that have become past change "last contact"
         due = ix_mod.due_by(index, int(today.strftime("%Y%m%d")))
-        changed += [rel[len("contacts/"):] for rel in due if rel[len("contacts/"):] in stats]
+        changed += [rel[len("contacts/"):] for rel in due if (vault.root / rel).is_file()]
     changed = sorted(set(changed))
-    problems = {p.path: p for p in _problems(stamp) if p.path[len("contacts/"):] in stats}
+    problems = {p.path: p for p in _problems(stamp) if (vault.root / p.path).is_file()}
     created = _created_dates(vault, index, changed, renames=bool(deleted))
     with ix_mod.Writer(index) as writer:
         for rel in deleted:
             writer.delete("contacts/" + rel)
             problems.pop("contacts/" + rel, None)
         _index_files(vault, writer, changed, today, created, problems, progress)
-    _save(state, key, scanned, today, list(problems.values()))
+    _save(state, key, scanned, today, list(problems.values()), {i: manifest[i] for i in same})
     return Refresh(ix_mod.open_index(state / "index"), reread=len(changed), removed=len(deleted),
                    problems=list(problems.values()))
 
@@ -280,15 +304,25 @@ def _mtime_day(path: Path) -> dt.date | None:
         return None
 
 
-def _save(state: Path, key: str, scanned: Scanned, today: dt.date, problems: list[Problem]) -> None:
+def _save(
+    state: Path, key: str, scanned: Scanned, today: dt.date, problems: list[Problem],
+    kept: dict[int, StoredPart] | None = None,
+) -> None:
+    """Write the manifest and the stamp for ``scanned``; ``kept``: manifest parts still true, by place."""
     from .fileio import atomic_write
 
-    stats = scanned.stats
-    safe = trusted(stats)
-    atomic_write(state / MANIFEST, marshal.dumps(safe, 2), durable=False)
+    stored: list[StoredPart] = []
+    for i, part in enumerate(scanned.parts):
+        if kept and i in kept:
+            stored.append(kept[i])
+            continue
+        safe = trusted(part.stats)
+        stored.append((part.digest, len(safe), part.data) if safe is part.stats
+                      else ("racy", len(safe), marshal.dumps(safe, 2)))
+    atomic_write(state / MANIFEST, marshal.dumps(stored, 2), durable=False)
     stamp = {
         "settings": key, "today": str(today),
-        "digest": "racy" if safe is not stats else scanned.digest,
+        "digest": "racy" if any(part[0] == "racy" for part in stored) else scanned.digest,
         "problems": [[p.path, p.line, p.message] for p in problems],
         "saved": time.time_ns(),  # no two stamps alike: an unchanged stamp means no update in between
     }

@@ -121,15 +121,19 @@ def digest(stats: dict[str, Stat], split_from: int = SPLIT_FROM) -> str:
     manifest, never a wrong answer. From ``split_from`` files on, it is the digest of the two
     halves' digests, which two processes compute side by side (see `BackgroundScan`).
     """
+    return _whole_digest(_parts_of(stats, split_from))
+
+
+def _parts_of(stats: dict[str, Stat], split_from: int) -> list[Part]:
     if len(stats) < split_from:
-        return _digest_of(marshal.dumps(stats, 2))
+        return [Part.of(stats)]
     items = iter(stats.items())
     first = dict(itertools.islice(items, len(stats) // 2))
-    return _combined(_digest_of(marshal.dumps(first, 2)), _digest_of(marshal.dumps(dict(items), 2)))
+    return [Part.of(first), Part.of(dict(items))]
 
 
-def _combined(first: str, second: str) -> str:
-    return _digest_of(f"{first}{second}".encode("ascii"))
+def _whole_digest(parts: list[Part]) -> str:
+    return parts[0].digest if len(parts) == 1 else _digest_of("".join(p.digest for p in parts).encode("ascii"))
 
 
 def _digest_of(marshalled: bytes) -> str:
@@ -139,32 +143,64 @@ def _digest_of(marshalled: bytes) -> str:
     return hashlib.blake2b(marshalled, digest_size=16).hexdigest()
 
 
-class Scanned:
-    """A scan's digest, and its stats, which a scan in a child sends only when they are asked for."""
+class Part:
+    """The stats of a run of the scan's files, marshalled, with their digest; unmarshalled on demand."""
 
-    def __init__(self, found_digest: str, stats: dict[str, Stat] | None = None,
-                 load: Callable[[], dict[str, Stat]] | None = None) -> None:
-        self.digest = found_digest
+    def __init__(self, part_digest: str, data: bytes, stats: dict[str, Stat] | None = None) -> None:
+        self.digest = part_digest
+        self.data = data
         self._stats = stats
-        self._load = load
+
+    @classmethod
+    def of(cls, stats: dict[str, Stat]) -> Part:
+        data = marshal.dumps(stats, 2)
+        return cls(_digest_of(data), data, stats)
 
     @property
     def stats(self) -> dict[str, Stat]:
         if self._stats is None:
-            self._stats = self._load() if self._load else {}
+            self._stats = marshal.loads(self.data)
         return self._stats
 
 
-def scan_with_digest(contacts_dir: Path) -> Scanned:
-    stats = scan(contacts_dir)
-    return Scanned(digest(stats), stats)
+class Scanned:
+    """A scan's digest, and its parts (each half of a large vault), which a scan in a child sends
+    only when they are asked for."""
+
+    def __init__(self, found_digest: str, parts: list[Part] | None = None,
+                 load: Callable[[], list[Part]] | None = None) -> None:
+        self.digest = found_digest
+        self._parts = parts
+        self._load = load
+        self._stats: dict[str, Stat] | None = None
+
+    @property
+    def parts(self) -> list[Part]:
+        if self._parts is None:
+            self._parts = self._load() if self._load else []
+        return self._parts
+
+    @property
+    def stats(self) -> dict[str, Stat]:
+        """Every file's stat, the parts joined in scan order."""
+        if self._stats is None:
+            parts = self.parts
+            self._stats = dict(parts[0].stats) if parts else {}
+            for part in parts[1:]:
+                self._stats.update(part.stats)
+        return self._stats
+
+
+def scan_with_digest(contacts_dir: Path | str, split_from: int = SPLIT_FROM) -> Scanned:
+    parts = _parts_of(scan(contacts_dir), split_from)
+    return Scanned(_whole_digest(parts), parts)
 
 
 class BackgroundScan:
     """`scan_with_digest` in a forked child, started now and collected by `result()`.
 
-    The child sends the digest first and the stats after it; when the digest shows that
-    nothing changed, the stats are never read. A vault of ``split_from`` files or more is
+    The child sends the digest first and the parts after it; when the digest shows that
+    nothing changed, the parts are never read. A vault of ``split_from`` files or more is
     stat-ed by two processes, each digesting its half, so that nothing has to be gathered in
     one process to recognise an unchanged vault. Where there is no fork (Windows), or a child
     fails for any reason, the scan is simply done in this process.
@@ -182,12 +218,11 @@ class BackgroundScan:
         if child is None or len(head) != DIGEST_LENGTH:
             if child:
                 child.close()
-            stats = scan(self._dir)
-            return Scanned(digest(stats, self._split_from), stats)
+            return scan_with_digest(self._dir, self._split_from)
 
-        def load() -> dict[str, Stat]:
-            found = _halves_sent(child)
-            return found if found is not None else scan(self._dir)
+        def load() -> list[Part]:
+            found = _parts_sent(child)
+            return found if found is not None else scan_with_digest(self._dir, self._split_from).parts
 
         scanned = Scanned(head.decode("ascii"), load=load)
         weakref.finalize(scanned, child.close)  # stats never asked for: let the child go
@@ -203,45 +238,46 @@ _LENGTH = struct.Struct("<Q")
 
 
 def _scan_in_halves(contacts_dir: Path | str, split_from: int, out: BinaryIO) -> None:
-    """Send the scan's digest, then the marshalled stats of its two halves, each after its length."""
+    """Send the scan's digest, then each part: its digest, its length, its marshalled stats."""
     folders = _listing(contacts_dir)
     total = sum(len(names) for _, _, names in folders)
     if total < split_from:
-        data = marshal.dumps(_stat(folders), 2)
-        out.write(_digest_of(data).encode("ascii"))
-        out.write(_LENGTH.pack(len(data)) + data + _LENGTH.pack(0))
+        part = Part.of(_stat(folders))
+        out.write(part.digest.encode("ascii"))
+        _send(part, out)
         return
     first, second = _halves(folders, total // 2)
-    helper = Child(lambda to_me: _send_digested(_stat(second), to_me))
+    helper = Child(lambda to_me: _send(Part.of(_stat(second)), to_me))
     try:
-        mine = marshal.dumps(_stat(first), 2)
+        mine = Part.of(_stat(first))
         theirs = helper.read(DIGEST_LENGTH)
         if len(theirs) != DIGEST_LENGTH:
             raise OSError("the second half of the scan failed")
-        out.write(_combined(_digest_of(mine), theirs.decode("ascii")).encode("ascii"))
-        out.write(_LENGTH.pack(len(mine)) + mine)
+        out.write(_digest_of(f"{mine.digest}{theirs.decode('ascii')}".encode("ascii")).encode("ascii"))
+        _send(mine, out)
+        out.write(theirs)
         out.write(helper.rest())  # read only once the parent has asked for the stats
     finally:
         helper.close()
 
 
-def _send_digested(stats: dict[str, Stat], out: BinaryIO) -> None:
-    data = marshal.dumps(stats, 2)
-    out.write(_digest_of(data).encode("ascii"))
-    out.write(_LENGTH.pack(len(data)) + data)
+def _send(part: Part, out: BinaryIO) -> None:
+    out.write(part.digest.encode("ascii") + _LENGTH.pack(len(part.data)) + part.data)
 
 
-def _halves_sent(child: Child) -> dict[str, Stat] | None:
-    """The stats ``child`` sent after the digest, the halves joined; None if it failed."""
+def _parts_sent(child: Child) -> list[Part] | None:
+    """The parts ``child`` sent after the digest; None if it failed."""
     data = child.rest()
-    ok = child.close() == 0
-    try:
-        (size,) = _LENGTH.unpack_from(data)
-        found = marshal.loads(data[_LENGTH.size:_LENGTH.size + size])
-        rest = data[_LENGTH.size + size:]
-        (size,) = _LENGTH.unpack_from(rest)
-        if size:
-            found.update(marshal.loads(rest[_LENGTH.size:_LENGTH.size + size]))
-    except (EOFError, ValueError, TypeError, struct.error):
+    if child.close() != 0:
         return None
-    return found if ok and isinstance(found, dict) else None
+    parts, at = [], 0
+    try:
+        while at < len(data):
+            part_digest = data[at:at + DIGEST_LENGTH].decode("ascii")
+            (size,) = _LENGTH.unpack_from(data, at + DIGEST_LENGTH)
+            start = at + DIGEST_LENGTH + _LENGTH.size
+            parts.append(Part(part_digest, data[start:start + size]))
+            at = start + size
+    except (ValueError, struct.error):
+        return None
+    return parts if parts and at == len(data) else None
