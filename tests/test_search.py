@@ -562,3 +562,22 @@ def test_the_manifest_is_kept_in_the_scan_s_parts_and_an_unchanged_part_is_not_r
     backdate(edited, 20)
     result = refresh()
     assert (result.reread, result.rebuilt) == (1, False)
+
+
+@pytest.mark.parametrize("garbage", [b"", b"\x00garbage", b"[1, 2]", "marshal-list"])
+def test_an_unreadable_manifest_means_reading_the_files_again(vault: Path, garbage) -> None:
+    import marshal
+
+    v = Vault.open(vault, today=TODAY)
+    for path in v.files():
+        backdate(path)
+    freshness.refresh(v, TODAY)
+    if garbage == "marshal-list":
+        garbage = marshal.dumps([("x", 1, b"not marshal at all")])
+    (vault / ".vault" / freshness.MANIFEST).write_bytes(garbage)
+    ada = vault / "contacts" / "ada-lovelace.md"
+    ada.write_text(ada.read_text(encoding="utf-8") + "\nLoves marzipan.\n", encoding="utf-8")
+    backdate(ada, 30)
+    result = freshness.refresh(v, TODAY)
+    assert result.reread == len(v.files()) and not result.rebuilt
+    assert handles(v, "marzipan") == {"ada-lovelace"}

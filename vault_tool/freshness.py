@@ -90,9 +90,23 @@ def _read_manifest(path: Path) -> list[StoredPart]:
         return []
     if isinstance(data, dict):  # written before manifests had parts: one part, matching no scan's
         return [("", len(data), marshal.dumps(data, 2))]
-    if isinstance(data, list) and all(isinstance(part, tuple) and len(part) == 3 for part in data):
+    if isinstance(data, list) and all(_is_stored_part(part) for part in data):
         return data
     return []
+
+
+def _is_stored_part(part: object) -> bool:
+    return (isinstance(part, tuple) and len(part) == 3 and isinstance(part[0], str) and isinstance(part[1], int)
+            and isinstance(part[2], bytes))
+
+
+def _stored_stats(part: StoredPart | None) -> dict[str, Stat]:
+    """A manifest part's stats; none if it cannot be read (its files are then all read again)."""
+    try:
+        stats = marshal.loads(part[2]) if part else {}
+    except (EOFError, ValueError, TypeError):
+        return {}
+    return stats if isinstance(stats, dict) else {}
 
 
 def _unchanged_parts(manifest: list[StoredPart], scanned: Scanned) -> set[int]:
@@ -174,7 +188,7 @@ def _update(
     for i, (part, stored) in enumerate(itertools.zip_longest(scanned.parts, manifest)):
         if i not in same:
             now.update(part.stats if part else {})
-            before.update(marshal.loads(stored[2]) if stored else {})
+            before.update(_stored_stats(stored))
     total = len(now) + sum(manifest[i][1] for i in same)
     changed = [rel for rel, stat in now.items() if before.get(rel) != stat]
     if len(changed) >= REBUILD_FROM and len(changed) > total // 2:  # a build is the faster way
