@@ -32,6 +32,7 @@ Stat = tuple[int, int]  # (size, mtime_ns)
 RACY: Stat = (-1, -1)  # recorded for a file too young to trust: it is re-read next time
 Folder = tuple[str, str, list[str]]  # (folder, its path relative to the contacts folder + '/', .md names)
 SPLIT_FROM = 20_000  # files; from here a background scan stats them in two processes
+PARTS_PER_HALF = 8  # each half's stats are kept in parts, so an edit reads and writes one part again
 DIGEST_LENGTH = 32  # hex characters
 _FILE_TYPE, _REGULAR = S_IFMT(0o777777), S_IFREG  # the type bits of st_mode, and a regular file's
 
@@ -118,18 +119,26 @@ def digest(stats: dict[str, Stat], split_from: int = SPLIT_FROM) -> str:
 
     Equal digests mean nothing changed. A folder lists its entries in the same order until
     something in it changes, so a new order (a rare false "changed") only costs a look at the
-    manifest, never a wrong answer. From ``split_from`` files on, it is the digest of the two
-    halves' digests, which two processes compute side by side (see `BackgroundScan`).
+    manifest, never a wrong answer. From ``split_from`` files on, it is the digest of its parts'
+    digests (each half in `PARTS_PER_HALF` parts), which two processes compute side by side
+    (see `BackgroundScan`).
     """
     return _whole_digest(_parts_of(stats, split_from))
 
 
 def _parts_of(stats: dict[str, Stat], split_from: int) -> list[Part]:
+    """The parts a scan of these stats has: one, or each half cut into `PARTS_PER_HALF`."""
     if len(stats) < split_from:
         return [Part.of(stats)]
     items = iter(stats.items())
     first = dict(itertools.islice(items, len(stats) // 2))
-    return [Part.of(first), Part.of(dict(items))]
+    return [*_parts_of_half(first), *_parts_of_half(dict(items))]
+
+
+def _parts_of_half(stats: dict[str, Stat]) -> list[Part]:
+    items = iter(stats.items())
+    bounds = [len(stats) * i // PARTS_PER_HALF for i in range(PARTS_PER_HALF + 1)]
+    return [Part.of(dict(itertools.islice(items, end - start))) for start, end in itertools.pairwise(bounds)]
 
 
 def _whole_digest(parts: list[Part]) -> str:
@@ -247,18 +256,25 @@ def _scan_in_halves(contacts_dir: Path | str, split_from: int, out: BinaryIO) ->
         _send(part, out)
         return
     first, second = _halves(folders, total // 2)
-    helper = Child(lambda to_me: _send(Part.of(_stat(second)), to_me))
+    helper = Child(lambda to_me: _send_half(_parts_of_half(_stat(second)), to_me))
     try:
-        mine = Part.of(_stat(first))
-        theirs = helper.read(DIGEST_LENGTH)
-        if len(theirs) != DIGEST_LENGTH:
+        mine = _parts_of_half(_stat(first))
+        theirs = helper.read(DIGEST_LENGTH * PARTS_PER_HALF)
+        if len(theirs) != DIGEST_LENGTH * PARTS_PER_HALF:
             raise OSError("the second half of the scan failed")
-        out.write(_digest_of(f"{mine.digest}{theirs.decode('ascii')}".encode("ascii")).encode("ascii"))
-        _send(mine, out)
-        out.write(theirs)
+        out.write(_digest_of("".join(p.digest for p in mine).encode("ascii") + theirs).encode("ascii"))
+        for part in mine:
+            _send(part, out)
         out.write(helper.rest())  # read only once the parent has asked for the stats
     finally:
         helper.close()
+
+
+def _send_half(parts: list[Part], out: BinaryIO) -> None:
+    """The parts' digests first (for the whole scan's digest), then the parts."""
+    out.write("".join(part.digest for part in parts).encode("ascii"))
+    for part in parts:
+        _send(part, out)
 
 
 def _send(part: Part, out: BinaryIO) -> None:
