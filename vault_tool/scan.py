@@ -142,7 +142,12 @@ def _parts_of_half(stats: dict[str, Stat]) -> list[Part]:
 
 
 def _whole_digest(parts: list[Part]) -> str:
-    return parts[0].digest if len(parts) == 1 else _digest_of("".join(p.digest for p in parts).encode("ascii"))
+    return _digest_of_digests("".join(part.digest for part in parts))
+
+
+def _digest_of_digests(digests: str) -> str:
+    """The scan's digest from its parts' digests, joined: a lone part's own digest, else their digest."""
+    return digests if len(digests) == DIGEST_LENGTH else _digest_of(digests.encode("ascii"))
 
 
 def _digest_of(marshalled: bytes) -> str:
@@ -252,7 +257,7 @@ def _scan_in_halves(contacts_dir: Path | str, split_from: int, out: BinaryIO) ->
     total = sum(len(names) for _, _, names in folders)
     if total < split_from:
         part = Part.of(_stat(folders))
-        out.write(part.digest.encode("ascii"))
+        out.write(_whole_digest([part]).encode("ascii"))
         _send(part, out)
         return
     first, second = _halves(folders, total // 2)
@@ -262,7 +267,7 @@ def _scan_in_halves(contacts_dir: Path | str, split_from: int, out: BinaryIO) ->
         theirs = helper.read(DIGEST_LENGTH * PARTS_PER_HALF)
         if len(theirs) != DIGEST_LENGTH * PARTS_PER_HALF:
             raise OSError("the second half of the scan failed")
-        out.write(_digest_of("".join(p.digest for p in mine).encode("ascii") + theirs).encode("ascii"))
+        out.write(_digest_of_digests("".join(part.digest for part in mine) + theirs.decode("ascii")).encode("ascii"))
         for part in mine:
             _send(part, out)
         out.write(helper.rest())  # read only once the parent has asked for the stats
