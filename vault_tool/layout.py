@@ -13,6 +13,11 @@ ENV_VAR = "CONTACTS_VAULT"
 RACY_NS = 2_000_000_000  # a file younger than this is not trusted to a cached (size, mtime)
 
 
+def named_folder(name: str) -> str:
+    """A folder given by name (``--vault``, ``$CONTACTS_VAULT``): ``~`` expanded, links resolved."""
+    return os.path.realpath(os.path.expanduser(name))
+
+
 def is_vault(folder: str) -> bool:
     return os.path.isfile(os.path.join(folder, CONFIG_NAME))
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from .config import CONFIG_NAME, VaultConfig, load_config
 from .errors import AmbiguousError, NoVaultError, NotFoundError, ParseError
 from .handles import fold, is_valid
-from .layout import CONTACTS, ENV_VAR, enclosing_vault
+from .layout import CONTACTS, ENV_VAR, enclosing_vault, is_vault, named_folder
 
 if TYPE_CHECKING:
     from .body import Interaction
@@ -52,8 +52,8 @@ def discover(explicit: str | os.PathLike | None = None, cwd: Path | None = None)
     """Where the vault is: ``explicit``, else $CONTACTS_VAULT, else upward from ``cwd``, else the user default."""
     for candidate, origin in ((explicit, "--vault"), (os.environ.get(ENV_VAR), f"${ENV_VAR}")):
         if candidate:
-            path = Path(candidate).expanduser().resolve()
-            if not (path / CONFIG_NAME).is_file():
+            path = Path(named_folder(str(candidate)))
+            if not is_vault(str(path)):
                 raise NoVaultError(f"{path}: not a contact vault (no {CONFIG_NAME}), from {origin}")
             return path
     here = (cwd or Path.cwd()).resolve()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from ..layout import CONTACTS, ENV_VAR, enclosing_vault, is_vault
+from ..layout import CONTACTS, ENV_VAR, enclosing_vault, is_vault, named_folder
 
 TYPE_CHECKING = False  # as typing's, without importing typing
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def _root(explicit: str | None, environ: Mapping[str, str]) -> str | None:
     """The vault's folder as `vault.discover` finds it, if it is found without reading a config file."""
     named = explicit or environ.get(ENV_VAR)
     if named:
-        folder = os.path.realpath(os.path.expanduser(named))
+        folder = named_folder(named)
         return folder if is_vault(folder) else None
     try:
         return enclosing_vault(os.getcwd())
