@@ -5,11 +5,11 @@ Two small files beside the index record what it holds:
   index was last brought up to date, the day that was "today" then, and the files that did not
   parse. When the digest of a fresh stat of the folder equals it, nothing is read at all.
 - ``index-manifest``: each file's (size, mtime), to find which files changed when the digest
-  differs, kept in the scan's parts (the halves of a large vault), each with its digest: a part
-  whose digest is unchanged is neither read nor written again (Python's marshal format: 100,000
-  entries load in milliseconds, where JSON takes a tenth of a second; an unreadable manifest
-  only means every file is read again). It is written before the stamp, so a crash in between
-  only causes re-reading.
+  differs, kept in the scan's parts (each half of a large vault in eight) with their digests:
+  a part whose digest is unchanged is neither read nor written again (Python's marshal format:
+  100,000 entries load in milliseconds, where JSON takes a tenth of a second; an unreadable
+  manifest only means every file is read again). It is written before the stamp, so a crash
+  in between only causes re-reading.
 Updates take the index's own lock (not the vault's); a reader that finds nothing changed takes none.
 """
 from __future__ import annotations
@@ -221,9 +221,9 @@ def _build(
     created = _created_dates(vault, None, list(stats))
     rels = sorted(stats)
     problems: dict[str, Problem] = {}
-    parts = ix_mod.Parts.how_many(len(rels)) if can_fork() else 1
-    if parts > 1:
-        problems = _build_in_parts(vault, index, [rels[i::parts] for i in range(parts)], today, created, progress)
+    count = ix_mod.Parts.how_many(len(rels)) if can_fork() else 1
+    if count > 1:
+        problems = _build_in_parts(vault, index, [rels[i::count] for i in range(count)], today, created, progress)
     else:
         with ix_mod.Writer(index, fresh=True) as writer:
             _index_files(vault, writer, rels, today, created, problems, progress)
