@@ -221,8 +221,11 @@ def _candidate_headings(contact: Contact) -> Iterator[tuple[int, re.Match[str]]]
     assert contact.source is not None
     body, first = contact.source.body, contact.source.body_line
     if "```" not in body and "~~~" not in body:
+        number, counted = first, 0  # lines counted up to each match from the one before: linear in the body
         for match in _DATED_HEADING.finditer(body):
-            yield first + body.count("\n", 0, match.start()), match
+            number += body.count("\n", counted, match.start())
+            counted = match.start()
+            yield number, match
         return
     fence: str | None = None
     for offset, line in enumerate(body.split("\n")):
