@@ -2,7 +2,15 @@
 aliases are refused, and a very long file is checked as quickly as its size allows."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
+
+from vault_tool.errors import ParseError
+from vault_tool.forked import can_fork
+from vault_tool.scan import BackgroundScan, scan, scan_with_digest
+from vault_tool.vault import Vault, read_file
 
 from conftest import git
 
@@ -55,3 +63,159 @@ def test_check_reports_the_right_lines_in_a_file_of_5000_interactions(empty_vaul
     assert sorted(shown, key=lambda s: int(s.split(":")[0])) == expected
     assert len(expected) == 5 + 3 * 2
     assert result.stderr.strip() == "1 contact file checked: 8 errors, 3 warnings"
+
+
+# Symbolic links in contacts/: never followed
+
+
+SECRET = "---\nname: Secret Keeper\nemails: [keeper@outside.example]\n---\nThe combination is 4-8-15-16-23-42.\n"
+LINKED = "a symbolic link, not followed"
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder outside the vault with a contact-like file, and a folder holding another."""
+    folder = tmp_path / "outside"
+    (folder / "folder").mkdir(parents=True)
+    (folder / "secret.md").write_text(SECRET, encoding="utf-8")
+    (folder / "folder" / "inner.md").write_text(SECRET.replace("Secret Keeper", "Inner Keeper"), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def linked(vault: Path, outside: Path) -> Path:
+    """The example vault with `contacts/evil.md` linking to a file outside and `contacts/elsewhere` to a folder."""
+    (vault / "contacts" / "evil.md").symlink_to(outside / "secret.md")
+    (vault / "contacts" / "elsewhere").symlink_to(outside / "folder", target_is_directory=True)
+    return vault
+
+
+def warned_once(result, name: str) -> None:
+    assert result.stderr.count(f"{name}: {LINKED}") == 1, result.stderr
+
+
+def leaks_nothing(result) -> None:
+    for secret in ("Secret Keeper", "Inner Keeper", "keeper@outside", "4-8-15-16"):
+        assert secret not in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["list"], ["search", "keeper"], ["list", "--format", "json"], ["export", "--format", "vcard"],
+    ["export", "--format", "csv"], ["export", "--format", "json", "name:keeper"], ["agenda"], ["tasks"], ["stale"],
+    ["report"], ["owners"], ["dupes"], ["remind"],
+])
+def test_reading_commands_skip_links_and_warn_once_naming_each(linked: Path, invoke, args: list[str]) -> None:
+    result = invoke("-C", linked, "--today", TODAY, *args)
+    no_traceback(result)
+    assert result.exit_code in (0, 1), result.output
+    leaks_nothing(result)
+    warned_once(result, "contacts/evil.md")
+    warned_once(result, "contacts/elsewhere")
+
+
+def test_an_unchanged_search_still_warns_and_a_link_is_never_indexed(linked: Path, invoke) -> None:
+    for _ in range(2):  # the second answer comes from an index found up to date
+        result = invoke("-C", linked, "search", "--format", "paths", "keeper OR combination OR lovelace")
+        ok(result)
+        assert result.stdout.split() == ["contacts/ada-lovelace.md"]
+        warned_once(result, "contacts/evil.md")
+        warned_once(result, "contacts/elsewhere")
+
+
+def test_show_of_a_link_says_it_is_one(linked: Path, invoke) -> None:
+    result = invoke("-C", linked, "show", "evil")
+    assert result.exit_code == 1
+    no_traceback(result)
+    leaks_nothing(result)
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert f"evil.md: {LINKED}" in result.stderr
+    assert invoke("-C", linked, "show", "Secret Keeper").exit_code != 0
+
+
+@pytest.mark.parametrize("args", [
+    ["log", "evil", "call", "-m", "Talked."], ["tag", "evil", "+vip"], ["set", "evil", "stage", "lead"],
+    ["unset", "evil", "emails"], ["task", "evil", "Call back"], ["rm", "evil", "--yes"], ["mv", "evil", "Someone Else"],
+    ["edit", "evil"], ["history", "evil"],
+])
+def test_a_command_naming_a_link_says_so_and_writes_nothing(
+    linked: Path, outside: Path, invoke, monkeypatch, args: list[str]
+) -> None:
+    monkeypatch.setenv("EDITOR", "true")
+    commits = git(linked, "rev-list", "--count", "HEAD")
+    result = invoke("-C", linked, *args)
+    assert result.exit_code == 1, result.output
+    no_traceback(result)
+    leaks_nothing(result)
+    assert f"evil.md: {LINKED}" in result.stderr and result.stderr.count("\n") == 1
+    assert (outside / "secret.md").read_text(encoding="utf-8") == SECRET
+    assert (linked / "contacts" / "evil.md").is_symlink()
+    assert git(linked, "rev-list", "--count", "HEAD") == commits
+    assert git(linked, "status", "--porcelain").split("\n") == ["?? contacts/elsewhere", "?? contacts/evil.md", ""]
+
+
+def test_a_link_in_a_subfolder_is_refused_by_its_handle_too(vault: Path, outside: Path, invoke) -> None:
+    (vault / "contacts" / "team").mkdir()
+    (vault / "contacts" / "team" / "evil.md").symlink_to(outside / "secret.md")
+    result = invoke("-C", vault, "log", "evil", "-m", "Talked.")
+    assert result.exit_code == 1
+    assert f"team/evil.md: {LINKED}" in result.stderr
+    assert (outside / "secret.md").read_text(encoding="utf-8") == SECRET
+
+
+def test_check_reports_each_link_as_an_error(linked: Path, invoke, monkeypatch) -> None:
+    monkeypatch.chdir(linked)
+    (linked / "contacts" / "dangling.md").symlink_to(linked / "no-such-file.md")
+    (linked / "contacts" / "twin.md").symlink_to(linked / "contacts" / "ada-lovelace.md")
+    result = check(invoke, linked)
+    assert result.exit_code == 1
+    no_traceback(result)
+    leaks_nothing(result)
+    errors = [line for line in result.stdout.splitlines() if ": error: " in line]
+    assert errors == [f"contacts/{name}:1: error: {LINKED}: keep the file or folder itself in contacts/ instead"
+                      for name in ("dangling.md", "elsewhere", "evil.md", "twin.md")]
+    assert result.stderr.strip() == "25 contact files checked: 4 errors, 2 warnings"
+
+
+def test_a_link_to_a_contact_inside_the_vault_is_not_a_second_contact(vault: Path, invoke) -> None:
+    (vault / "contacts" / "twin.md").symlink_to("ada-lovelace.md")
+    result = invoke("-C", vault, "list", "--format", "paths", "name:lovelace")
+    ok(result)
+    assert result.stdout.split() == ["contacts/ada-lovelace.md"]
+    warned_once(result, "contacts/twin.md")
+    assert invoke("-C", vault, "dupes").stdout.count("twin") == 0
+
+
+def test_the_listings_and_the_reader_never_follow_a_link(linked: Path) -> None:
+    vault = Vault.open(linked)
+    files, links = vault.listing()
+    assert [p.name for p in links] == ["elsewhere", "evil.md"]
+    assert files == vault.files() and len(files) == 25 and not any(p.is_symlink() for p in files)
+    with pytest.raises(ParseError, match=LINKED):
+        read_file(linked / "contacts" / "evil.md")
+    assert "evil.md" not in scan(vault.contacts_dir)
+    assert {"evil.md", "elsewhere"} <= set(scan(vault.contacts_dir, links=True))
+    assert not any("inner" in rel for rel in scan(vault.contacts_dir, links=True))
+
+
+@pytest.mark.skipif(not can_fork(), reason="no fork on this system")
+@pytest.mark.parametrize("split_from", [2, 10_000])
+def test_the_background_scan_lists_links_without_following_them(linked: Path, split_from: int) -> None:
+    contacts = linked / "contacts"
+    stats = BackgroundScan(contacts, split_from=split_from).result().stats
+    assert stats == scan_with_digest(contacts, split_from=split_from).stats
+    assert stats["evil.md"] == (os.lstat(contacts / "evil.md").st_size, os.lstat(contacts / "evil.md").st_mtime_ns)
+    assert "elsewhere" in stats and not any(rel.startswith("elsewhere/") for rel in stats)
+
+
+def test_import_of_a_folder_does_not_follow_links_out_of_it(empty_vault: Path, invoke, tmp_path: Path) -> None:
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "hidden.vcf").write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Hidden Person\nEND:VCARD\n", encoding="utf-8")
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    (folder / "one.vcf").write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Open Person\nEND:VCARD\n", encoding="utf-8")
+    (folder / "link.vcf").symlink_to(outside / "hidden.vcf")
+    (folder / "more").symlink_to(outside, target_is_directory=True)
+    result = invoke("-C", empty_vault, "import", folder)
+    ok(result)
+    assert sorted(p.name for p in (empty_vault / "contacts").iterdir()) == ["open-person.md"]

@@ -22,6 +22,7 @@ from .checks import CheckContext, load_config_for_check, run_checks
 from .errors import ParseError, VaultError
 from .filechecks import phone_in_format
 from .fileio import atomic_write
+from .vault import read_file
 
 if TYPE_CHECKING:
     from .gitstore import CommitResult
@@ -156,7 +157,7 @@ def fix_vault(vault: Vault, only: Collection[Path] | None = None) -> FixResult:
         result.left_uncommitted = sorted(uncommitted(fixable, vault.root)) if in_git else []
         for path in fixable:
             try:
-                data = path.read_bytes()
+                data = read_file(path)  # never through a link made since the check
                 fixed, fixes = fix_front_matter(path, data, context)
             except (OSError, ParseError):
                 continue  # changed or broken since the check: the next check reports it

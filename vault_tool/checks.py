@@ -28,6 +28,7 @@ from .config import CONFIG_NAME, VaultConfig, parse_config
 from .contact import Contact
 from .errors import ParseError
 from .scalars import NUMBERS_AND_BOOLEANS
+from .vault import LINK, _walk, read_file
 
 if TYPE_CHECKING:
     from .vaultchecks import Facts
@@ -161,9 +162,9 @@ def read_record(path: Path) -> FileRecord:
     """Read one contact file for checking; a file that does not parse keeps its text and error."""
     record = FileRecord(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        record.error = ParseError(path, f"cannot read ({exc.strerror})")
+        data = read_file(path)
+    except ParseError as exc:
+        record.error = exc
         return record
     try:
         record.contact = contact_mod.parse(path, data)
@@ -211,10 +212,16 @@ def load_config_for_check(root: Path) -> tuple[VaultConfig, list[Problem], str |
 PARALLEL_FROM = 2000  # files; below this a second process costs more than it saves
 
 
-def _files(contacts_dir: Path) -> list[Path]:
-    from .vault import _walk
+def _listing(contacts_dir: Path) -> tuple[list[Path], list[Path]]:
+    """The contact files and the symbolic links (not followed) under ``contacts_dir``, each sorted."""
+    links: list[Path] = []
+    files = sorted(_walk(contacts_dir, links))
+    return files, sorted(links)
 
-    return sorted(_walk(contacts_dir))
+
+def link_problems(links: list[Path]) -> list[Problem]:
+    """Each symbolic link in contacts/ is an error: nothing reads, indexes or writes through one."""
+    return [Problem(link, 1, ERROR, LINK, "link") for link in links]
 
 
 def check_files(paths: list[Path], context: CheckContext) -> tuple[list[Problem], list[Facts]]:
@@ -295,8 +302,10 @@ def run_checks(
 
     config, problems, phone_format = load_config_for_check(root)
     context = CheckContext(root, config, today, phone_format)
+    files, links = _listing(root / "contacts")
+    problems += link_problems(links)
     with _collector_paused():
-        file_problems, found = check_all_files(_files(root / "contacts"), context, parallel_from)
+        file_problems, found = check_all_files(files, context, parallel_from)
         problems += file_problems
         for vault_check in VAULT_CHECKS:
             problems.extend(vault_check(found, context))

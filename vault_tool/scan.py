@@ -17,7 +17,7 @@ import os
 import struct
 import time
 import weakref
-from stat import S_IFMT, S_IFREG
+from stat import S_IFDIR, S_IFLNK, S_IFMT, S_IFREG
 
 from .forked import Child, can_fork
 from .layout import RACY_NS
@@ -30,16 +30,20 @@ if TYPE_CHECKING:  # the `contacts` program imports this module first thing: onl
 
 Stat = tuple[int, int]  # (size, mtime_ns)
 RACY: Stat = (-1, -1)  # recorded for a file too young to trust: it is re-read next time
-Folder = tuple[str, str, list[str]]  # (folder, its path relative to the contacts folder + '/', .md names)
+Folder = tuple[str, str, list[str]]  # (folder, its path relative to the contacts folder + '/', names to stat)
 SPLIT_FROM = 20_000  # files; from here a background scan stats them in two processes
 PARTS_PER_HALF = 8  # each half's stats are kept in parts, so an edit reads and writes one part again
 DIGEST_LENGTH = 32  # hex characters
-_FILE_TYPE, _REGULAR = S_IFMT(0o777777), S_IFREG  # the type bits of st_mode, and a regular file's
+_FILE_TYPE, _REGULAR, _LINK = S_IFMT(0o777777), S_IFREG, S_IFLNK  # the type bits of st_mode, and two types'
 
 
-def scan(contacts_dir: Path | str) -> dict[str, Stat]:
-    """Every contact file under ``contacts_dir`` (hidden names skipped), keyed by path relative to it."""
-    return _stat(_listing(contacts_dir))
+def scan(contacts_dir: Path | str, links: bool = False) -> dict[str, Stat]:
+    """Every contact file under ``contacts_dir`` (hidden names skipped), keyed by path relative to it.
+
+    Symbolic links are never followed. With ``links``, each one is listed too, with its own stat: a
+    reader refuses it (`vault.read_file`), which is how a search comes to report it.
+    """
+    return _stat(_listing(contacts_dir), links)
 
 
 def _listing(contacts_dir: Path | str) -> list[Folder]:
@@ -49,7 +53,8 @@ def _listing(contacts_dir: Path | str) -> list[Folder]:
 
 
 def _list(folder: str, prefix: str, folders: list[Folder]) -> None:
-    """The .md names of ``folder`` and of its sub-folders, a sub-folder after its parent."""
+    """The .md names of ``folder`` and its other symbolic links, then its sub-folders', a sub-folder after
+    its parent. A link to a folder is not followed."""
     try:
         names = os.listdir(folder)  # names only: much cheaper than scandir's entries on a large folder
     except OSError:
@@ -62,8 +67,14 @@ def _list(folder: str, prefix: str, folders: list[Folder]) -> None:
     for name in names:
         if name[-3:] != ".md" and name[:1] != ".":
             path = os.path.join(folder, name)
-            if os.path.isdir(path) and not os.path.islink(path):
+            try:
+                kind = os.lstat(path).st_mode & _FILE_TYPE
+            except OSError:
+                continue
+            if kind == S_IFDIR:
                 _list(path, f"{prefix}{name}/", folders)
+            elif kind == S_IFLNK:
+                files.append(name)  # stat-ed (not followed) with the contacts, and kept only as a link
 
 
 def _halves(folders: list[Folder], half: int) -> tuple[list[Folder], list[Folder]]:
@@ -78,8 +89,9 @@ def _halves(folders: list[Folder], half: int) -> tuple[list[Folder], list[Folder
     return first, []
 
 
-def _stat(folders: list[Folder]) -> dict[str, Stat]:
-    """The (size, mtime) of each name that is a file, in the order given."""
+def _stat(folders: list[Folder], links: bool) -> dict[str, Stat]:
+    """The (size, mtime) of each name that is a file, in the order given; with ``links``, each
+    symbolic link's own (it is not followed)."""
     found: dict[str, Stat] = {}
     stat = os.stat
     for folder, prefix, names in folders:
@@ -90,10 +102,11 @@ def _stat(folders: list[Folder]) -> dict[str, Stat]:
         try:
             for name in names:
                 try:
-                    info = stat(name, dir_fd=fd)
+                    info = stat(name, dir_fd=fd, follow_symlinks=False)  # the same one call as a stat
                 except OSError:
                     continue
-                if info.st_mode & _FILE_TYPE == _REGULAR:  # stat.S_ISREG, without a call per file
+                kind = info.st_mode & _FILE_TYPE  # stat.S_ISREG and S_ISLNK, without a call per file
+                if kind == _REGULAR or (links and kind == _LINK):
                     found[prefix + name if prefix else name] = (info.st_size, info.st_mtime_ns)
         finally:
             os.close(fd)
@@ -206,7 +219,7 @@ class Scanned:
 
 
 def scan_with_digest(contacts_dir: Path | str, split_from: int = SPLIT_FROM) -> Scanned:
-    parts = _parts_of(scan(contacts_dir), split_from)
+    parts = _parts_of(scan(contacts_dir, links=True), split_from)
     return Scanned(_whole_digest(parts), parts)
 
 
@@ -256,14 +269,14 @@ def _scan_in_halves(contacts_dir: Path | str, split_from: int, out: BinaryIO) ->
     folders = _listing(contacts_dir)
     total = sum(len(names) for _, _, names in folders)
     if total < split_from:
-        part = Part.of(_stat(folders))
+        part = Part.of(_stat(folders, links=True))
         out.write(_whole_digest([part]).encode("ascii"))
         _send(part, out)
         return
     first, second = _halves(folders, total // 2)
-    helper = Child(lambda to_me: _send_half(_parts_of_half(_stat(second)), to_me))
+    helper = Child(lambda to_me: _send_half(_parts_of_half(_stat(second, links=True)), to_me))
     try:
-        mine = _parts_of_half(_stat(first))
+        mine = _parts_of_half(_stat(first, links=True))
         theirs = helper.read(DIGEST_LENGTH * PARTS_PER_HALF)
         if len(theirs) != DIGEST_LENGTH * PARTS_PER_HALF:
             raise OSError("the second half of the scan failed")

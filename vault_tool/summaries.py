@@ -22,6 +22,7 @@ from .errors import ParseError
 from .fileio import atomic_write
 from .scan import RACY, scan, trusted
 from .scoring import Facts, facts_of
+from .vault import read_file
 
 if TYPE_CHECKING:
     from .vault import Vault
@@ -66,7 +67,7 @@ def summarise(root: Path, path: Path) -> dict[str, Any]:
     """A cache entry for one file: its summary, or the error that stopped it parsing."""
     rel = path.relative_to(root).as_posix()
     try:
-        contact = parse(path, path.read_bytes())
+        contact = parse(path, read_file(path))  # a symbolic link is an error entry, never followed
     except ParseError as exc:
         return {"error": {"message": exc.message, "line": exc.line}}
     except OSError as exc:
@@ -108,7 +109,7 @@ def load_summaries(vault: Vault, only: set[Path] | None = None) -> Summaries:
     cache_path = vault.state_dir / CACHE_NAME
     cached = _read_cache(cache_path)
     prefix = vault.contacts_dir.relative_to(vault.root).as_posix() + "/"
-    stats = {prefix + rel: stat for rel, stat in scan(vault.contacts_dir).items()}
+    stats = {prefix + rel: stat for rel, stat in scan(vault.contacts_dir, links=True).items()}
     files: dict[str, Any] = {}
     stale: list[str] = []
     for rel in sorted(stats):

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +21,13 @@ if TYPE_CHECKING:
     from .mutations import Change
 
 USER_CONFIG = "config.yaml"  # in $XDG_CONFIG_HOME/contacts/: `default_vault: ~/vault`
+LINK = "a symbolic link, not followed: keep the file or folder itself in contacts/ instead"  # said of a link there
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 @dataclass
 class LoadResult:
-    """Every contact that parsed, and a ParseError for each file that did not."""
+    """Every contact that parsed, and a ParseError for each file that did not (and each link, not followed)."""
 
     contacts: list[Contact] = field(default_factory=list)
     problems: list[ParseError] = field(default_factory=list)
@@ -103,36 +107,57 @@ class Vault:
         return self._today or dt.date.today()
 
     def files(self) -> list[Path]:
-        """Every contact file, sorted by path (hidden folders and files are skipped)."""
+        """Every contact file, sorted by path (hidden folders and files, and symbolic links, are skipped)."""
         return sorted(_walk(self.contacts_dir))
 
+    def listing(self) -> tuple[list[Path], list[Path]]:
+        """Every contact file and every symbolic link (not followed) in contacts/, each sorted by path."""
+        links: list[Path] = []
+        files = sorted(_walk(self.contacts_dir, links))
+        return files, sorted(links)
+
     def read(self, path: Path) -> Contact:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ParseError(path, f"cannot read ({exc.strerror})") from None
+        """The contact in ``path``; a ParseError if it does not parse or is a symbolic link."""
+        data = read_file(path)
         from . import contact as contact_mod  # YAML is imported only by commands that read contacts
 
         return contact_mod.parse(path, data)
 
     def load(self) -> LoadResult:
-        """Read every contact; a file that does not parse is reported, not fatal."""
+        """Read every contact; a file that does not parse, or a link, is reported, not fatal."""
         result = LoadResult()
-        for path in self.files():
+        files, links = self.listing()
+        for path in files:
             try:
                 result.contacts.append(self.read(path))
             except ParseError as exc:
                 result.problems.append(exc)
+        result.problems += [ParseError(link, LINK) for link in links]
         return result
 
     def path_for(self, handle: str) -> Path | None:
-        """The file of ``handle`` if it is a valid handle and exactly one file has that stem."""
+        """The file of ``handle`` if it is a valid handle and exactly one file has that stem.
+
+        A symbolic link of that name is a ParseError: nothing reads or writes through it.
+        """
         if not is_valid(handle):
             return None
         direct = self.contacts_dir / f"{handle}.md"
-        matches = [p for p in self.files() if p.stem == handle] if not direct.is_file() else [direct]
+        try:
+            mode = direct.lstat().st_mode
+        except OSError:
+            mode = 0
+        if stat.S_ISLNK(mode):
+            raise ParseError(direct, LINK)
+        if stat.S_ISREG(mode):
+            return direct
+        files, links = self.listing()
+        matches = [p for p in files if p.stem == handle]
         if len(matches) > 1:
             raise AmbiguousError(handle, [str(p.relative_to(self.root)) for p in matches])
+        linked = [p for p in links if p.name == f"{handle}.md"]
+        if not matches and linked:
+            raise ParseError(linked[0], LINK)
         return matches[0] if matches else None
 
     def get(self, query: str) -> Contact:
@@ -187,7 +212,26 @@ class Vault:
         return mutations.commit_edit(self, contact, before)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def read_file(path: Path) -> bytes:
+    """The bytes of a contact file, never read through a symbolic link (a ParseError says it is one)."""
+    if not _NO_FOLLOW and path.is_symlink():  # where open cannot refuse a link by itself
+        raise ParseError(path, LINK)
+    try:
+        fd = os.open(path, os.O_RDONLY | _NO_FOLLOW)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or path.is_symlink():
+            raise ParseError(path, LINK) from None
+        raise ParseError(path, f"cannot read ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise ParseError(path, f"cannot read ({exc.strerror})") from None
+
+
+def _walk(folder: Path, links: list[Path] | None = None) -> Iterator[Path]:
+    """The .md files under ``folder``, hidden names skipped; symbolic links are not followed but
+    put in ``links`` when it is given (the entry's type comes from the listing: no call per file)."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -195,9 +239,12 @@ def _walk(folder: Path) -> Iterator[Path]:
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path))
-        elif entry.name.endswith(".md") and entry.is_file():
+        if entry.is_symlink():
+            if links is not None:
+                links.append(Path(entry.path))
+        elif entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path), links)
+        elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
             yield Path(entry.path)
 
 
