@@ -81,13 +81,16 @@ def _format_of(path: Path, data: bytes) -> str:
 
 
 def sources(paths: list[Path]) -> list[Path]:
-    """The files to read: each file named, and the .vcf/.csv/.json files in each folder named."""
+    """The files to read: each file named, and the .vcf/.csv/.json files in each folder named.
+
+    Inside a folder, symbolic links are not followed (to files or to folders): only what is in it is read.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             inside = sorted(
                 p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in _EXTENSIONS
+                if p.suffix.lower() in _EXTENSIONS and not p.is_symlink() and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not inside:
