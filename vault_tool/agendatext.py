@@ -8,7 +8,7 @@ from typing import Any
 
 from .agenda import Agenda, Appointment, BirthdayItem, KeepInTouch, StaleItem, TaskItem
 from .contact import Contact
-from .output import display_width
+from .output import display_width, visible
 
 TASK_COLUMNS = [("due", "DUE"), ("when", "WHEN"), ("contact", "CONTACT"), ("n", "#"), ("task", "TASK")]
 STALE_COLUMNS = [("contact", "NAME"), ("last_contact", "LAST CONTACT"), ("days", "DAYS"), ("owner", "OWNER"),
@@ -96,6 +96,7 @@ def agenda_data(agenda: Agenda, root: Path | None = None) -> dict[str, Any]:
 
 
 def _aligned(rows: list[list[str]], indent: str = "  ") -> list[str]:
+    rows = [[visible(cell) for cell in row] for row in rows]
     widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     return [
         (indent + "  ".join(c + " " * (w - display_width(c)) for c, w in zip(row, widths))).rstrip()
@@ -151,7 +152,8 @@ def _day(day: dt.date, today: dt.date) -> str:
 
 
 def reminder_lines(agenda: Agenda) -> list[str]:
-    """The agenda as short lines, one per thing due, for a notification or a cron mail."""
+    """The agenda as short lines, one per thing due, for a notification or a cron mail (control characters
+    in values shown escaped, so each thing stays one line)."""
     today = agenda.today
     lines = [f"Overdue since {t.task.due.isoformat()}: {t.contact.name} — {t.title}"
              for t in agenda.overdue if t.task.due]
@@ -167,4 +169,4 @@ def reminder_lines(agenda: Agenda) -> list[str]:
     for birthday in agenda.birthdays:
         age = f" (turns {birthday.age})" if birthday.age is not None else ""
         lines.append(f"Birthday {relative(birthday.date, today)}: {birthday.contact.name}{age}")
-    return lines
+    return [visible(line) for line in lines]

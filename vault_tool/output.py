@@ -4,11 +4,55 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 ROW_FORMATS = ("table", "json", "jsonl", "csv", "paths")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_BODY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9 ().\-/]*[0-9][0-9 ().\-/]*")
+_PLAIN_ADDRESS = re.compile(r"[^\s@,;:<>()\[\]\\\"]+@[^\s@,;:<>()\[\]\\\"']+")
+
+
+def visible(text: str, newlines: bool = False) -> str:
+    """``text`` safe for a terminal: control characters (C0, DEL, C1, so every escape sequence) shown escaped,
+    as `\\x1b`, `\\t`, `\\n`.
+
+    With ``newlines``, line breaks and tabs stay (for a body of several lines, where they move no
+    other text); otherwise they are escaped too, so the text stays on one line of its column.
+    """
+    pattern = _CONTROL_IN_BODY if newlines else _CONTROL
+    if pattern.search(text) is None:
+        return text
+    return pattern.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char) or f"\\x{ord(char):02x}"
+
+
+def _formula_like(text: str) -> bool:
+    core = text.lstrip("'")
+    return core.startswith(_FORMULA_START) and _PLAIN_NUMBER.fullmatch(core) is None
+
+
+def spreadsheet_cell(text: str) -> str:
+    """``text`` as a CSV cell no spreadsheet runs as a formula: a `'` before it when it starts with
+    `=` `+` `-` `@`, a tab or CR and is not a plain number (`+44 20 7946 0958` and `-12.5` stay as they are).
+
+    A cell that already starts with `'` before such a start gets one more, so ``from_spreadsheet_cell``
+    gives back exactly the value.
+    """
+    return "'" + text if _formula_like(text) else text
+
+
+def from_spreadsheet_cell(cell: str) -> str:
+    """The value ``spreadsheet_cell`` made ``cell`` from (a cell it did not change is its own value)."""
+    return cell[1:] if cell.startswith("'") and _formula_like(cell[1:]) else cell
 
 
 def display_width(text: str) -> int:
@@ -27,8 +71,11 @@ def _cell(value: Any) -> str:
 
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], width: int | None = None) -> str:
-    """An aligned table; ``columns`` are (key, header) pairs. Long cells are cut to fit ``width``."""
-    cells = [[_cell(row.get(key)) for key, _ in columns] for row in rows]
+    """An aligned table; ``columns`` are (key, header) pairs. Long cells are cut to fit ``width``.
+
+    A row is one line whatever its values hold: control characters and line breaks are shown escaped.
+    """
+    cells = [[visible(_cell(row.get(key))) for key, _ in columns] for row in rows]
     headers = [header for _, header in columns]
     widths = [max([display_width(h)] + [display_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
     if width:
@@ -72,50 +119,73 @@ def to_jsonl(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join(json.dumps(r, ensure_ascii=False, default=str) for r in rows)
 
 
-def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], raw: bool = False) -> str:
+    """``rows`` as CSV with a header of ``columns``; cells go through ``spreadsheet_cell`` unless ``raw``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        cells = [_cell(row.get(c)) for c in columns]
+        writer.writerow(cells if raw else [spreadsheet_cell(c) for c in cells])
     return buffer.getvalue().rstrip("\n")
 
 
 def render_rows(
-    rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], fmt: str, width: int | None = None
+    rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], fmt: str, width: int | None = None,
+    raw_csv: bool = False,
 ) -> str:
-    """``rows`` in one of ROW_FORMATS; ``paths`` prints each row's ``path``."""
+    """``rows`` in one of ROW_FORMATS; ``paths`` prints each row's ``path``; ``raw_csv``: see ``to_csv``."""
     if fmt == "json":
         return to_json(rows)
     if fmt == "jsonl":
         return to_jsonl(rows)
     if fmt == "csv":
-        return to_csv(rows, [key for key, _ in columns])
+        return to_csv(rows, [key for key, _ in columns], raw_csv)
     if fmt == "paths":
-        return "\n".join(str(r["path"]) for r in rows)
+        return "\n".join(visible(str(r["path"])) for r in rows)
     return table(rows, columns, width)
 
 
 MAIL_FORMATS = ("mutt", "aerc")
 
 
+def plain_address(value: Any) -> str | None:
+    """``value`` when it is one plain email address (one @, no spaces, commas, brackets, quotes or control
+    characters), else None."""
+    text = str(value).strip(" ")
+    if _PLAIN_ADDRESS.fullmatch(text) is None or not text.isprintable():
+        return None
+    return text
+
+
+def mail_addresses(rows: Sequence[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """(address, row) for each plain email address of each row; values that are not one address are left out."""
+    found = []
+    for row in rows:
+        for value in row.get("emails") or []:
+            address = plain_address(value)
+            if address is not None:
+                found.append((address, row))
+    return found
+
+
 def mail_lines(rows: Sequence[dict[str, Any]], fmt: str, query: str) -> str:
     """Address-book lines, one per email address of each row.
 
     mutt's `query_command` wants a first line it shows as a status, then `email<TAB>name<TAB>info`;
-    aerc's `address-book-cmd` wants `email<TAB>name`.
+    aerc's `address-book-cmd` wants `email<TAB>name`. No value adds a line or a column: names and
+    info are one line without tabs, and a value that is not one plain address is not printed.
     """
     lines = []
-    for row in rows:
-        for email in row.get("emails") or []:
-            fields = [email, _tabless(row.get("name", ""))]
-            if fmt == "mutt":
-                fields.append(_tabless(row.get("company") or ", ".join(row.get("tags") or [])))
-            lines.append("\t".join(fields))
+    for address, row in mail_addresses(rows):
+        fields = [address, _one_field(row.get("name", ""))]
+        if fmt == "mutt":
+            fields.append(_one_field(row.get("company") or ", ".join(map(str, row.get("tags") or []))))
+        lines.append("\t".join(fields))
     if fmt == "mutt":
-        lines.insert(0, f"{len(lines)} addresses for '{query}' in the contact vault")
+        lines.insert(0, f"{len(lines)} addresses for '{_one_field(query)}' in the contact vault")
     return "\n".join(lines)
 
 
-def _tabless(text: str) -> str:
-    return " ".join(str(text).split())
+def _one_field(text: Any) -> str:
+    return visible(" ".join(str(text).split()))

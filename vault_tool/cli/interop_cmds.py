@@ -140,9 +140,13 @@ def _is_folder(output: str | None) -> bool:
 @click.option("--vcard-version", type=click.Choice(["3.0", "4.0"]), default="3.0", show_default=True)
 @click.option("--csv-dialect", type=click.Choice(["vault", "google"]), default="vault", show_default=True,
               help="The vault's own columns, or Google Contacts' import columns.")
+@click.option("--raw-csv", is_flag=True,
+              help="With --format csv, write cells exactly as stored. By default a cell a spreadsheet would run "
+                   "as a formula (starting with = + - @, a tab or CR, other than a plain number) gets a leading ', "
+                   "which `contacts import` takes off again.")
 @click.pass_context
 def export(ctx: click.Context, query: str | None, fmt: str, output: str | None, vcard_version: str,
-           csv_dialect: str) -> None:
+           csv_dialect: str, raw_csv: bool) -> None:
     """Export contacts (all, or those QUERY matches) as vCard, CSV, JSON or JSON Lines.
 
     Without -o the export is printed. JSON has every field, the notes,
@@ -159,7 +163,8 @@ def export(ctx: click.Context, query: str | None, fmt: str, output: str | None, 
     from ..exporting import export as run_export
 
     vault = open_vault(ctx)
-    options = ExportOptions(format=fmt, vcard_version=vcard_version, csv_dialect=csv_dialect, today=vault.today())
+    options = ExportOptions(format=fmt, vcard_version=vcard_version, csv_dialect=csv_dialect, raw_csv=raw_csv,
+                            today=vault.today())
     target = Path(output) if output else None
     result = run_export(vault, query, options, target, folder=_is_folder(output))
     warn_problems(result.problems)

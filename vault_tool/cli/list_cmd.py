@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .search_cmd import FORMATS, QUERY_HELP, run_search
+from .search_cmd import FORMATS, QUERY_HELP, RAW_CSV_HELP, run_search
 
 
 def _clause(field: str, value: str | None) -> list[str]:
@@ -21,10 +21,11 @@ def _clause(field: str, value: str | None) -> list[str]:
 @click.option("--sort", type=click.Choice(["name", "last", "created", "relevance", "score"]), default="name",
               show_default=True, help="By name, by last contact or creation (newest first), best match, or lead score.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--raw-csv", is_flag=True, help=RAW_CSV_HELP)
 @click.pass_context
 def list_(
     ctx: click.Context, query: tuple[str, ...], tag: str | None, stage: str | None, owner: str | None,
-    limit: int | None, sort: str, fmt: str,
+    limit: int | None, sort: str, fmt: str, raw_csv: bool,
 ) -> None:
     """List contacts, a row each: name, company, email, tags, last contact.
 
@@ -38,7 +39,7 @@ def list_(
     words = " ".join(query).strip()
     clauses = [f"({words})"] if words else []
     clauses += _clause("tag", tag) + _clause("stage", stage) + _clause("owner", owner)
-    run_search(ctx, " AND ".join(clauses), limit, sort, fmt)
+    run_search(ctx, " AND ".join(clauses), limit, sort, fmt, raw_csv)
 
 
 list_.help = f"{list_.help}\n\n{QUERY_HELP}"

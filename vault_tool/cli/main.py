@@ -88,10 +88,11 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's own signature
         try:
             return super().invoke(ctx)
-        except InvalidValueError as exc:
-            raise VaultErrorExit(str(exc), 2) from None
         except VaultError as exc:
-            raise VaultErrorExit(str(exc), exc.exit_code) from None
+            from ..output import visible  # only when there is an error to print
+
+            code = 2 if isinstance(exc, InvalidValueError) else exc.exit_code
+            raise VaultErrorExit(visible(str(exc)), code) from None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

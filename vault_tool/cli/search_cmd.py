@@ -31,7 +31,11 @@ Query language (Whoosh's, over named fields):
 """
 
 
-def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt: str) -> None:
+RAW_CSV_HELP = ("With --format csv, write cells exactly as stored. By default a cell a spreadsheet would run as "
+                "a formula (starting with = + - @, a tab or CR, other than a plain number) gets a leading '.")
+
+
+def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt: str, raw_csv: bool = False) -> None:
     """Search, print the rows in ``fmt`` (shared by `search` and `list QUERY`)."""
     from ..scan import BackgroundScan
 
@@ -42,27 +46,27 @@ def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt
             scanning.discard()
         scanning = BackgroundScan(vault.contacts_dir)  # stats the files while the index library loads
 
-    from ..output import MAIL_FORMATS, mail_lines, render_rows
+    from ..output import MAIL_FORMATS, mail_addresses, mail_lines, render_rows, visible
     from ..search import search
 
     progress = _Progress("Indexing") if sys.stderr.isatty() else None
     result = search(vault, query, vault.today(), limit=limit, sort=sort, progress=progress, scanning=scanning)
     for notice in result.notices:
-        click.echo(f"notice: {notice}", err=True)
+        click.echo(f"notice: {visible(notice)}", err=True)
     for problem in result.problems:
-        click.echo(f"warning: {problem} (left out of search until fixed)", err=True)
+        click.echo(f"warning: {visible(str(problem))} (left out of search until fixed)", err=True)
     if fmt in MAIL_FORMATS:
-        if not result.rows or not any(r.get("emails") for r in result.rows):
-            click.echo(f"no contact with an email address matches '{query}'", err=True)
+        if not mail_addresses(result.rows):
+            click.echo(f"no contact with an email address matches '{visible(query)}'", err=True)
             ctx.exit(1)
         click.echo(mail_lines(result.rows, fmt, query))
         return
     if fmt != "table":
         if result.rows or fmt in ("json", "csv"):
-            click.echo(render_rows(result.rows, COLUMNS, fmt))
+            click.echo(render_rows(result.rows, COLUMNS, fmt, raw_csv=raw_csv))
         return
     if not result.rows:
-        click.echo(f"no contacts match '{query}'" if query.strip() else "no contacts yet", err=True)
+        click.echo(f"no contacts match '{visible(query)}'" if query.strip() else "no contacts yet", err=True)
         return
     _print_table(vault, result, COLUMNS + [("score", "SCORE")] if sort == "score" else COLUMNS)
 
@@ -89,12 +93,15 @@ def _print_table(vault: Vault, result: Result, columns: list[tuple[str, str]]) -
 
 
 def _highlight(text: str, spans: list[tuple[int, int]], colour: bool) -> str:
+    from ..output import visible
+
     out, last = [], 0
     for start, end in spans:
         word = text[start:end]
-        out += [text[last:start], click.style(word, bold=True, fg="yellow") if colour else f"[{word}]"]
+        word = visible(word)
+        out += [visible(text[last:start]), click.style(word, bold=True, fg="yellow") if colour else f"[{word}]"]
         last = end
-    return "".join(out) + text[last:]
+    return "".join(out) + visible(text[last:])
 
 
 class _Progress:
@@ -124,8 +131,9 @@ class _Progress:
               help="Best match first, by name, by last contact or creation (newest first), or by lead score.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table for people; json, jsonl, csv, paths for scripts; mutt, aerc for mail clients.")
+@click.option("--raw-csv", is_flag=True, help=RAW_CSV_HELP)
 @click.pass_context
-def search(ctx: click.Context, query: tuple[str, ...], limit: int | None, sort: str, fmt: str) -> None:
+def search(ctx: click.Context, query: tuple[str, ...], limit: int | None, sort: str, fmt: str, raw_csv: bool) -> None:
     """Find contacts. With --format table, shows the line of notes or interactions that matched.
 
     \b
@@ -134,7 +142,7 @@ def search(ctx: click.Context, query: tuple[str, ...], limit: int | None, sort: 
       contacts search 'tag:customer AND last_contact:<-90days' --sort last
       contacts search --format mutt ada        # mutt's query_command
     """
-    run_search(ctx, " ".join(query), limit, sort, fmt)
+    run_search(ctx, " ".join(query), limit, sort, fmt, raw_csv)
 
 
 search.help = f"{search.help}\n\n{QUERY_HELP}"
@@ -152,11 +160,12 @@ def reindex(ctx: click.Context) -> None:
     Example:
       contacts reindex
     """
+    from ..output import visible
     from ..search import reindex as rebuild
 
     vault = open_vault(ctx)
     result = rebuild(vault, vault.today(), _Progress("Indexing", at_least=0))
     for problem in result.problems:
-        click.echo(f"warning: {problem} (left out of search until fixed)", err=True)
+        click.echo(f"warning: {visible(str(problem))} (left out of search until fixed)", err=True)
     click.echo(f"Indexed {result.reread - len(result.problems)} contacts in {result.seconds:.1f} s"
                + (f" ({len(result.problems)} files did not parse)" if result.problems else ""))

@@ -7,7 +7,8 @@ A row that cannot be a contact is reported with its line and skipped.
 
 Writing: one column per field in a fixed order, then the custom fields in
 alphabetical order; lists are joined with ", ". ``google`` writes Google
-Contacts' own import columns instead.
+Contacts' own import columns instead. A cell the tool's export neutralised
+for spreadsheets (`'=…`, output.spreadsheet_cell) reads back as the value.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..handles import unique
+from ..output import from_spreadsheet_cell
 from .csv_columns import Target, custom_key, normalise, targets
 from .encoding import decode
 from .records import Incoming, Problem, ReadResult, add_unique, birthday_of, tag_of
@@ -61,7 +63,7 @@ def _rows(text: str, delim: str) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     start = 1
     for row in reader:
-        yield start, row
+        yield start, [from_spreadsheet_cell(cell) for cell in row]
         start = reader.line_num + 1
 
 

@@ -7,6 +7,8 @@ back gives the same fields. Google's layout is its "Google CSV" export
 (`Name`, `Given Name` …, `E-mail 1 - Type`, `E-mail 1 - Value` …), with as
 many numbered groups as the contacts need; labels come from the `vcard:`
 mapping, and fields Google has no column for go to `Custom Field N`.
+Unless ``raw``, every cell goes through output.spreadsheet_cell, so no
+spreadsheet runs a value as a formula; csv_format reads it back as it was.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..contact import KNOWN_FIELDS, Contact, as_list
+from ..output import spreadsheet_cell
 from .vcard import VCARD_FIELD, from_mapping
 from .vcard_syntax import Prop
 
@@ -38,16 +41,17 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _write(header: list[str], rows: list[list[str]]) -> str:
+def _write(header: list[str], rows: list[list[str]], raw: bool) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    for row in [header, *rows]:
+        writer.writerow(row if raw else [spreadsheet_cell(cell) for cell in row])
     return buffer.getvalue()
 
 
-def to_csv(contacts: Sequence[Contact], dialect: str = "vault") -> str:
-    return _google(contacts) if dialect == "google" else _vault(contacts)
+def to_csv(contacts: Sequence[Contact], dialect: str = "vault", raw: bool = False) -> str:
+    """``contacts`` as CSV in ``dialect``; ``raw`` writes cells as they are, formulas and all."""
+    return _google(contacts, raw) if dialect == "google" else _vault(contacts, raw)
 
 
 def _custom_keys(contacts: Sequence[Contact]) -> list[str]:
@@ -55,13 +59,13 @@ def _custom_keys(contacts: Sequence[Contact]) -> list[str]:
     return sorted(keys, key=str.casefold)
 
 
-def _vault(contacts: Sequence[Contact]) -> str:
+def _vault(contacts: Sequence[Contact], raw: bool) -> str:
     custom = _custom_keys(contacts)
     rows = []
     for contact in contacts:
         values = {"handle": contact.handle, "notes": contact.notes, **contact.meta}
         rows.append([_text(values.get(column)) for column in VAULT_COLUMNS + custom])
-    return _write(VAULT_COLUMNS + custom, rows)
+    return _write(VAULT_COLUMNS + custom, rows, raw)
 
 
 # Google
@@ -96,7 +100,7 @@ def _google_fields(contact: Contact) -> list[tuple[str, str]]:
     return [(k, _text(v)) for k, v in contact.meta.items() if k not in mapped and not isinstance(v, dict)]
 
 
-def _google(contacts: Sequence[Contact]) -> str:
+def _google(contacts: Sequence[Contact], raw: bool) -> str:
     data = [
         (c, _labelled(c, "EMAIL", c.emails), _labelled(c, "TEL", c.phones),
          list((c.meta.get("links") or {}).items()) if isinstance(c.meta.get("links"), dict) else [],
@@ -125,4 +129,4 @@ def _google(contacts: Sequence[Contact]) -> str:
         row += ["", ""] * (counts[2] - len(links))
         row += [cell for label, value in custom for cell in (label, value)] + ["", ""] * (counts[3] - len(custom))
         rows.append(row)
-    return _write(header, rows)
+    return _write(header, rows, raw)

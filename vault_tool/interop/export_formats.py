@@ -21,6 +21,7 @@ class ExportOptions:
     format: str = "vcard"
     vcard_version: str = "3.0"
     csv_dialect: str = "vault"
+    raw_csv: bool = False  # CSV cells exactly as stored (by default a cell a spreadsheet would run gets a `'`)
     today: dt.date | None = None  # for formats with dates relative to today (the vault's today when None)
 
 
@@ -43,7 +44,7 @@ def _vcard(contacts: Sequence[Contact], options: ExportOptions) -> bytes:
 def _csv(contacts: Sequence[Contact], options: ExportOptions) -> bytes:
     from .csv_write import to_csv
 
-    return to_csv(contacts, options.csv_dialect).encode("utf-8")
+    return to_csv(contacts, options.csv_dialect, options.raw_csv).encode("utf-8")
 
 
 def _json(contacts: Sequence[Contact], options: ExportOptions) -> bytes:
