@@ -2,40 +2,15 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import git
 from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
 from .errors import GitError, VaultError
+from .gitcli import IDENTITY_HINT, CommitResult, identity_hint, identity_variables
 
-FALLBACK_NAME = "Contacts Vault"
-FALLBACK_EMAIL = "contacts@vault.invalid"
-IDENTITY_HINT = (
-    f"git has no identity here, so this commit is by '{FALLBACK_NAME} <{FALLBACK_EMAIL}>'; set yours with "
-    "git config --global user.name 'Your Name' && git config --global user.email you@example.com"
-)
-_ENV_IDENTITY = ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL", "EMAIL")
-
-
-@dataclass
-class CommitResult:
-    sha: str | None  # None when there was nothing to commit
-    fallback_identity: bool = False
-
-
-def identity_hint(result: CommitResult, marker: Path) -> str | None:
-    """IDENTITY_HINT the first time a commit used the fallback identity (``marker`` remembers it), else None."""
-    if not result.fallback_identity or marker.exists():
-        return None
-    try:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text("shown\n", encoding="utf-8")
-    except OSError:
-        pass  # the hint is shown again next time: better than failing a command that worked
-    return IDENTITY_HINT
-
+__all__ = ["IDENTITY_HINT", "CommitResult", "identity_hint"]
 
 def repo_root(path: Path) -> Path | None:
     """The working tree that holds ``path``, found like git does (a `.git` folder or file)."""
@@ -61,25 +36,8 @@ def _open(path: Path) -> git.Repo:
 
 
 def identity_env(repo: git.Repo) -> dict[str, str] | None:
-    """Explicit author/committer variables when git has no identity of its own, else None.
-
-    For every git command that commits (commit, rebase, merge, fast-import) on a machine with no identity.
-    """
-    if any(os.environ.get(name) for name in _ENV_IDENTITY):
-        return None
-    try:
-        if repo.git.config("--get", "user.email").strip():
-            return None
-    except GitCommandError:
-        pass
-    try:
-        name = repo.git.config("--get", "user.name").strip() or FALLBACK_NAME
-    except GitCommandError:
-        name = FALLBACK_NAME
-    return {
-        "GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": FALLBACK_EMAIL,
-        "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": FALLBACK_EMAIL,
-    }
+    """Explicit author/committer variables when git has no identity of its own (gitcli.identity_variables)."""
+    return identity_variables(Path(repo.working_tree_dir or "."))
 
 
 def commit(paths: list[Path], message: str, workdir: Path) -> CommitResult:

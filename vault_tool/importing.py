@@ -19,12 +19,12 @@ from .contact import Contact, parse, render
 from .duplicates import DuplicateIndex, Match
 from .errors import InvalidValueError, ParseError, VaultError
 from .fields import tag_problem
-from .fileio import atomic_write_many
 from .handles import is_valid, slugify, unique
 from .ids import new_uid
 from .interop.records import Incoming, ReadResult, add_unique, check_sizes
 from .merging import combine, merged_text
-from .mutations import Change, commit_change, vault_lock
+from .mutations import Change, finished
+from .transaction import transaction
 from .vault import Vault
 
 FORMATS = ("vcard", "csv", "json")
@@ -145,7 +145,7 @@ def import_files(
         report.problems += [ParseError(path, p.message, p.line) for p in result.problems]
         batches.append((path, result.records))
     total = sum(len(records) for _, records in batches)
-    with vault_lock(vault):
+    with transaction(vault) as tx:
         plan = _Plan(vault, options)
         report.vault_problems = plan.load_problems
         done = 0
@@ -161,12 +161,11 @@ def import_files(
                     progress(done, total)
         if options.dry_run or not plan.pending:
             return report
-        for folder in {target.parent for target in plan.pending}:
-            folder.mkdir(parents=True, exist_ok=True)
-        atomic_write_many(plan.pending)
-        report.written = list(plan.pending)
-        change = Change("", vault.contacts_dir, _message(report, [p for p, _ in batches]))
-        report.change = commit_change(vault, change, report.written, many=True)
+        tx.bulk = True
+        tx.message = _message(report, [p for p, _ in batches])
+        tx.write_many(plan.pending)
+    report.written = tx.paths
+    report.change = finished(vault, tx, Change("", vault.contacts_dir, tx.message))
     return report
 
 

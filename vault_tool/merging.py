@@ -235,12 +235,11 @@ def merge_contacts(vault: Vault, keep: str, others: list[str], prefer: str | Non
     A field with different values needs a choice (``choices``: field -> value) or ``prefer``
     (keep or other); otherwise MergeConflictError lists them and nothing changes.
     """
-    from .fileio import atomic_write
-    from .mutations import Change, commit_change, vault_lock
+    from .mutations import Change, finished, transaction
 
     if prefer is not None and prefer not in PREFERENCES:
         raise InvalidValueError(f"--prefer must be keep or other, not '{prefer}'")
-    with vault_lock(vault):
+    with transaction(vault) as tx:
         kept = vault.get(keep)
         merged = [vault.get(other) for other in others]
         handles = [c.handle for c in merged]
@@ -252,12 +251,8 @@ def merge_contacts(vault: Vault, keep: str, others: list[str], prefer: str | Non
         if combined.conflicts:
             raise MergeConflictError(combined.conflicts)
         sections = [section for c in merged for section in interaction_sections(c)]
-        atomic_write(kept.path, merged_text(kept, combined.meta, [c.notes for c in merged], sections))
+        tx.write(kept.path, merged_text(kept, combined.meta, [c.notes for c in merged], sections))
         for contact in merged:
-            try:
-                contact.path.unlink()  # type: ignore[union-attr]
-            except OSError as exc:
-                raise VaultError(f"{contact.path}: cannot remove ({exc.strerror}); {kept.path} is merged") from None
-        names = ", ".join(c.name for c in merged)
-        change = Change(kept.handle, kept.path, f"Merge {names} into {kept.name}")
-        return commit_change(vault, change, [kept.path] + [c.path for c in merged])  # type: ignore[misc]
+            tx.delete(contact.path)  # type: ignore[arg-type]
+        tx.message = f"Merge {', '.join(c.name for c in merged)} into {kept.name}"
+    return finished(vault, tx, Change(kept.handle, kept.path, tx.message))

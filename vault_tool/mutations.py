@@ -1,26 +1,25 @@
 """Every change a command makes to a vault: under the lock, atomic, minimal, then committed."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import yamledit
 from .body import Interaction, render_interaction
-from .contact import LIST_FIELDS, QUOTED_FIELDS, Contact, append_section, render
+from .contact import LIST_FIELDS, QUOTED_FIELDS, Contact, append_section, parse, render
 from .errors import InvalidValueError, NotFoundError, VaultError
 from .fields import coerce, list_items
-from .fileio import atomic_write, locked
+from .gitcli import CommitResult, identity_hint
 from .handles import slugify, unique
 from .ids import new_uid
+from .transaction import IDENTITY_MARKER, Transaction, transaction, vault_lock
 
 if TYPE_CHECKING:
-    from .gitstore import CommitResult
     from .vault import Vault
 
-IDENTITY_MARKER = "identity-hint-shown"  # in .vault/: the git identity hint was shown once
+__all__ = ["IDENTITY_MARKER", "Change", "finished", "mutate", "transaction", "vault_lock"]
 
 
 @dataclass
@@ -35,28 +34,13 @@ class Change:
     hint: str | None = None
 
 
-@contextmanager
-def vault_lock(vault: Vault) -> Iterator[None]:
-    with locked(vault.state_dir / "lock"):
-        yield
-
-
-def commit_change(vault: Vault, change: Change, paths: list[Path], many: bool = False) -> Change:
-    """Commit ``paths`` with the change's message when the vault commits automatically.
-
-    ``many``: thousands of paths (an import), committed without a pathspec per file (gitbatch.py).
-    """
-    from . import gitstore
-
-    if not change.changed or not vault.auto_commit or gitstore.repo_root(vault.root) is None:
-        return change
-    if many:
-        from .gitbatch import commit_files
-
-        change.commit = commit_files(paths, change.message, vault.root)
-    else:
-        change.commit = gitstore.commit(paths, change.message, vault.root)
-    change.hint = gitstore.identity_hint(change.commit, vault.state_dir / IDENTITY_MARKER)
+def finished(vault: Vault, tx: Transaction, change: Change) -> Change:
+    """``change`` with what ``tx`` committed, and the identity hint the first time it is needed."""
+    change.message = tx.message or change.message
+    change.changed = bool(tx.paths)
+    if tx.result.sha:
+        change.commit = tx.result
+        change.hint = identity_hint(tx.result, vault.state_dir / IDENTITY_MARKER)
     return change
 
 
@@ -77,16 +61,15 @@ def _check_text(label: str, value: str) -> str:
 
 
 def _mutate(vault: Vault, query: str, make: Callable[[Contact], tuple[bytes | None, str]]) -> Change:
-    """Re-read the contact under the lock, write what ``make`` returns, commit it."""
-    with vault_lock(vault):
+    """Re-read the contact under the lock, apply what ``make`` returns, commit only that change."""
+    with transaction(vault) as tx:
         contact = vault.get(query)
-        assert contact.path is not None
-        data, message = make(contact)
-        if data is None:
-            return Change(contact.handle, contact.path, message, changed=False)
-        atomic_write(contact.path, data)
-        change = Change(contact.handle, contact.path, message)
-        return commit_change(vault, change, [contact.path])
+        path = contact.path
+        assert path is not None
+        data, tx.message = make(contact)
+        if data is not None:
+            tx.edit(path, lambda blob: make(parse(path, blob, contact.handle))[0], work=data)
+    return finished(vault, tx, Change(contact.handle, path, tx.message))
 
 
 def mutate(vault: Vault, query: str, make: Callable[[Contact], tuple[bytes | None, str]]) -> Change:
@@ -94,7 +77,8 @@ def mutate(vault: Vault, query: str, make: Callable[[Contact], tuple[bytes | Non
 
     Under the vault's lock, re-read the contact ``query`` names and call ``make`` with it;
     ``make`` returns the new bytes of its file (None: nothing to change) and the commit
-    message. The bytes are written atomically and committed.
+    message. The same ``make`` is applied to the file as committed, so that the commit holds
+    only this change (transaction.py); the bytes are written atomically and committed.
     """
     return _mutate(vault, query, make)
 
@@ -112,12 +96,11 @@ def add(vault: Vault, name: str, fields: dict[str, list[str]], note: str = "") -
         if value not in ([], None):
             meta[key] = value
     meta["uid"] = new_uid()
-    with vault_lock(vault):
+    with transaction(vault, f"Add {name}") as tx:
         handle = unique(slugify(name), {p.stem for p in vault.files()})
         path = vault.contacts_dir / f"{handle}.md"
-        vault.contacts_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, render(Contact(handle, meta, notes=note)).encode("utf-8"))
-        return commit_change(vault, Change(handle, path, f"Add {name}"), [path])
+        tx.write(path, render(Contact(handle, meta, notes=note)).encode("utf-8"))
+    return finished(vault, tx, Change(handle, path, tx.message))
 
 
 def set_field(vault: Vault, query: str, field: str, values: list[str]) -> Change:
@@ -208,26 +191,21 @@ def log(vault: Vault, query: str, item: Interaction) -> Change:
 
 
 def remove(vault: Vault, query: str) -> Change:
-    """Delete the contact's file and commit the removal."""
-    with vault_lock(vault):
+    """Delete the contact's file and commit the removal (refused if it has uncommitted changes)."""
+    with transaction(vault) as tx:
         contact = vault.get(query)
         assert contact.path is not None
-        try:
-            contact.path.unlink()
-        except OSError as exc:
-            raise VaultError(f"{contact.path}: cannot remove ({exc.strerror})") from None
-        change = Change(contact.handle, contact.path, f"Remove {contact.name}")
-        return commit_change(vault, change, [contact.path])
+        tx.message = f"Remove {contact.name}"
+        tx.delete(contact.path)
+    return finished(vault, tx, Change(contact.handle, contact.path, tx.message))
 
 
 def rename(vault: Vault, query: str, new_name: str) -> Change:
-    """Set a new name and move the file to the handle made from it (`git mv` when tracked)."""
+    """Set a new name and move the file to the handle made from it."""
     new_name = _check_text("the name", new_name)
     if not new_name:
         raise InvalidValueError("give the new name")
-    from . import gitstore
-
-    with vault_lock(vault):
+    with transaction(vault) as tx:
         contact = vault.get(query)
         old = contact.path
         assert old is not None
@@ -235,24 +213,25 @@ def rename(vault: Vault, query: str, new_name: str) -> Change:
         new = old.with_name(f"{handle}.md")
         if new == old and contact.meta.get("name") == new_name:
             return Change(contact.handle, old, f"{contact.name} is already called that ({handle})", changed=False)
-        data = _edit_front_matter(contact, {"name": new_name})
-        if new != old:
-            if gitstore.repo_root(vault.root) is not None:
-                gitstore.move(old, new, vault.root)
-            else:
-                try:
-                    old.rename(new)
-                except OSError as exc:
-                    raise VaultError(f"{old}: cannot rename ({exc.strerror})") from None
-        atomic_write(new, data)
-        change = Change(handle, new, f"Rename {contact.name} to {new_name}")
-        return commit_change(vault, change, [old, new] if new != old else [new])
+        tx.message = f"Rename {contact.name} to {new_name}"
+
+        def renamed(blob: bytes) -> bytes:
+            return _edit_front_matter(parse(old, blob, contact.handle), {"name": new_name})
+
+        if new == old:
+            tx.edit(old, renamed)
+        else:
+            tx.move(old, new, renamed)
+    return finished(vault, tx, Change(handle, new, tx.message))
 
 
 def commit_edit(vault: Vault, contact: Contact, before: bytes) -> Change:
-    """After a hand edit: commit the file if it changed (the caller has checked that it parses)."""
+    """After `contacts edit`: commit the file as the person saved it, if it changed.
+
+    The person has just seen and saved the whole file, so all of it is their change.
+    """
     assert contact.path is not None
-    with vault_lock(vault):
-        changed = contact.path.read_bytes() != before
-        change = Change(contact.handle, contact.path, f"Edit {contact.name}", changed=changed)
-        return commit_change(vault, change, [contact.path])
+    with transaction(vault, f"Edit {contact.name}") as tx:
+        if contact.path.read_bytes() != before:
+            tx.take(contact.path)
+    return finished(vault, tx, Change(contact.handle, contact.path, tx.message))

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import ParseError, VaultError
-from .fileio import atomic_write
 
 if TYPE_CHECKING:
     from .gitstore import CommitResult
@@ -108,11 +107,11 @@ def with_block(text: str, block: str) -> str:
 
 def write_codeowners(vault: Vault, path: Path | None = None, check_only: bool = False) -> CodeownersResult:
     """Write (or with ``check_only`` compare) the owners' block of CODEOWNERS; commit it when it changed."""
-    from . import gitstore
-    from .mutations import IDENTITY_MARKER, vault_lock
+    from .gitcli import identity_hint
+    from .transaction import IDENTITY_MARKER, transaction
 
     target = codeowners_path(vault, path)
-    with vault_lock(vault):
+    with transaction(vault, "Update CODEOWNERS from contact owners") as tx:
         found = owners(vault)
         try:
             old = target.read_text(encoding="utf-8") if target.exists() else ""
@@ -123,12 +122,12 @@ def write_codeowners(vault: Vault, path: Path | None = None, check_only: bool = 
         result = CodeownersResult(target, new != old, found)
         if not result.changed or check_only:
             return result
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise VaultError(f"{target.parent}: cannot create ({exc.strerror})") from None
-        atomic_write(target, new.encode("utf-8"))
-        if vault.auto_commit and gitstore.repo_root(vault.root) is not None:
-            result.commit = gitstore.commit([target], "Update CODEOWNERS from contact owners", vault.root)
-            result.hint = gitstore.identity_hint(result.commit, vault.state_dir / IDENTITY_MARKER)
+        if old:
+            tx.edit(target, lambda data: with_block(data.decode("utf-8"), render_block(found.rules, newline)).encode(),
+                    absent=b"")
+        else:
+            tx.write(target, new.encode("utf-8"))
+    if tx.result.sha:
+        result.commit = tx.result
+        result.hint = identity_hint(tx.result, vault.state_dir / IDENTITY_MARKER)
     return result

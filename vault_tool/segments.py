@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from . import configedit, yamledit
 from .config import CONFIG_NAME
 from .errors import InvalidValueError, NotFoundError, VaultError
-from .fileio import atomic_write
-from .mutations import Change, commit_change, vault_lock
+from .mutations import Change, finished
+from .transaction import Transaction, transaction
 
 if TYPE_CHECKING:
     from .vault import Vault
@@ -60,16 +60,19 @@ def _check(name: str, query: str | None) -> None:
         raise InvalidValueError("give the segment's query on one line, e.g. 'stage:lead AND tag:conference'")
 
 
-def _write(vault: Vault, name: str, value: object, message: str) -> Change:
-    path = vault.root / CONFIG_NAME
-    data = path.read_bytes()
-    bom = data.startswith(b"\xef\xbb\xbf")
-    try:
-        text = configedit.set_entry(data.decode("utf-8-sig"), "segments", name, value)
-    except (yamledit.EditError, UnicodeDecodeError) as exc:
-        raise VaultError(f"{path}: cannot change segment '{name}' ({exc}); edit the file by hand") from None
-    atomic_write(path, (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
-    return commit_change(vault, Change(name, path, message), [path])
+def _write(tx: Transaction, name: str, value: object) -> None:
+    """Set (or with configedit.REMOVE remove) segment ``name`` in vault.yaml, as committed and as on disk."""
+    path = tx.vault.root / CONFIG_NAME
+
+    def edited(data: bytes) -> bytes:
+        bom = data.startswith(b"\xef\xbb\xbf")
+        try:
+            text = configedit.set_entry(data.decode("utf-8-sig"), "segments", name, value)
+        except (yamledit.EditError, UnicodeDecodeError) as exc:
+            raise VaultError(f"{path}: cannot change segment '{name}' ({exc}); edit the file by hand") from None
+        return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+
+    tx.edit(path, edited)
 
 
 def save_segment(vault: Vault, name: str, query: str, replace: bool = False) -> tuple[Change, int]:
@@ -77,7 +80,7 @@ def save_segment(vault: Vault, name: str, query: str, replace: bool = False) -> 
     _check(name, query)
     query = query.strip()
     matches = count(vault, query)  # a query that does not run is not saved
-    with vault_lock(vault):
+    with transaction(vault) as tx:
         from .config import load_config
 
         current = load_config(vault.root).segments
@@ -86,18 +89,20 @@ def save_segment(vault: Vault, name: str, query: str, replace: bool = False) -> 
             return same, matches
         if name in current and not replace:
             raise InvalidValueError(f"segment '{name}' already exists ('{current[name]}'): add --replace to change it")
-        verb = "Change" if name in current else "Save"
-        return _write(vault, name, query, f"{verb} segment {name}"), matches
+        tx.message = f"{'Change' if name in current else 'Save'} segment {name}"
+        _write(tx, name, query)
+    return finished(vault, tx, Change(name, vault.root / CONFIG_NAME, tx.message)), matches
 
 
 def remove_segment(vault: Vault, name: str) -> Change:
     """Remove segment ``name`` from vault.yaml."""
     _check(name, None)
-    with vault_lock(vault):
+    with transaction(vault, f"Remove segment {name}") as tx:
         from .config import load_config
 
         current = load_config(vault.root).segments
         if name not in current:
             known = ", ".join(sorted(current)) or "none yet"
             raise NotFoundError(f"no segment '{name}' in vault.yaml (segments: {known})")
-        return _write(vault, name, configedit.REMOVE, f"Remove segment {name}")
+        _write(tx, name, configedit.REMOVE)
+    return finished(vault, tx, Change(name, vault.root / CONFIG_NAME, tx.message))

@@ -1,0 +1,228 @@
+"""Commits hold exactly the tool's change: the user's own work stays theirs, uncommitted, as it was.
+
+And nothing is written while git is in the middle of something (a merge, a rebase, a conflict),
+on a detached HEAD, or behind a stale index lock.
+"""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from conftest import git, head_files, head_message
+
+ZOE = "contacts/zoe-muller.md"
+
+
+def ok(result) -> None:
+    assert result.exit_code == 0, result.output
+
+
+def committed(vault: Path, rel: str, rev: str = "HEAD") -> str:
+    return git(vault, "show", f"{rev}:{rel}")
+
+
+def staged(vault: Path, rel: str) -> str:
+    return git(vault, "show", f":{rel}")
+
+
+def hand_edit(vault: Path, rel: str, old: str, new: str) -> str:
+    path = vault / rel
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    return path.read_text()
+
+
+def test_a_tag_commits_only_the_tag_and_leaves_a_hand_edit_uncommitted(vault: Path, invoke) -> None:
+    before = committed(vault, ZOE)
+    hand_edit(vault, ZOE, "---\n", "---\nnickname: Zo\n")  # an unstaged hand edit at the top
+    head = git(vault, "rev-parse", "HEAD")
+
+    ok(invoke("-C", vault, "tag", "zoe-muller", "+vip"))
+
+    assert git(vault, "rev-parse", "HEAD^") == head
+    assert head_files(vault) == [ZOE]
+    new = committed(vault, ZOE)
+    assert "nickname" not in new and "vip" in new
+    removed, added = _diff_lines(before, new)
+    assert len(removed) == 1 and len(added) == 1 and "vip" in added[0]  # the tags line, nothing else
+    work = (vault / ZOE).read_text()
+    assert work.startswith("---\nnickname: Zo\n") and "vip" in work
+    assert git(vault, "diff", "--cached", "--name-only") == ""  # nothing staged: the hand edit was not
+    assert git(vault, "diff", "--name-only") == f"{ZOE}\n"
+    added_lines = [ln for ln in git(vault, "diff").splitlines() if ln.startswith("+") and not ln.startswith("+++")]
+    assert added_lines == ["+nickname: Zo"]
+
+
+def test_a_staged_hand_edit_stays_staged_and_out_of_the_commit(vault: Path, invoke) -> None:
+    hand_edit(vault, ZOE, "---\n", "---\nnickname: Zo\n")
+    git(vault, "add", ZOE)
+    hand_edit(vault, "contacts/ada-lovelace.md", "---\n", "---\nnickname: Ada\n")
+    git(vault, "add", "contacts/ada-lovelace.md")  # staged work on another contact, too
+
+    ok(invoke("-C", vault, "set", "zoe-muller", "title", "Chief Engineer"))
+
+    assert head_files(vault) == [ZOE]
+    assert "nickname" not in committed(vault, ZOE) and "Chief Engineer" in committed(vault, ZOE)
+    index = staged(vault, ZOE)
+    assert "nickname: Zo" in index and "Chief Engineer" in index  # still staged, with the tool's change
+    assert git(vault, "diff", "--cached", "--name-only").split() == ["contacts/ada-lovelace.md", ZOE]
+    assert git(vault, "diff", "--name-only") == ""  # the working files are what is staged
+    assert "nickname: Ada" not in committed(vault, "contacts/ada-lovelace.md")
+
+
+def test_a_log_killed_before_its_commit_is_not_committed_by_the_next_command(vault: Path, invoke) -> None:
+    path = vault / ZOE
+    path.write_text(path.read_text() + "\n## 2026-11-30 call — Half-written\nKilled before the commit.\n")
+
+    ok(invoke("-C", vault, "tag", "zoe-muller", "+vip"))
+
+    assert head_message(vault) == "Tag Zoë Müller +vip"
+    assert "Half-written" not in committed(vault, ZOE)
+    assert "Half-written" in path.read_text() and "vip" in path.read_text()
+    assert git(vault, "status", "--porcelain") == f" M {ZOE}\n"
+
+
+def test_an_edit_that_only_fits_the_hand_edit_is_refused(vault: Path, invoke) -> None:
+    text = hand_edit(vault, ZOE, "---\n", "---\nnickname: Zo\n")
+    head = git(vault, "rev-parse", "HEAD")
+
+    result = invoke("-C", vault, "unset", "zoe-muller", "nickname")
+
+    assert result.exit_code == 1
+    assert "cannot be applied to the committed version" in result.stderr
+    assert "git diff contacts/zoe-muller.md" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (vault / ZOE).read_text() == text and git(vault, "rev-parse", "HEAD") == head
+
+
+def test_a_contact_not_yet_committed_is_not_committed_by_a_tag(vault: Path, invoke) -> None:
+    new = vault / "contacts/draft.md"
+    new.write_text("---\nname: Draft Person\n---\nMy notes.\n")
+
+    result = invoke("-C", vault, "tag", "draft", "+vip")
+
+    assert result.exit_code == 1 and "not committed yet" in result.stderr and "--no-commit" in result.stderr
+    assert new.read_text() == "---\nname: Draft Person\n---\nMy notes.\n"
+    ok(invoke("-C", vault, "--no-commit", "tag", "draft", "+vip"))
+    assert "vip" in new.read_text()
+
+
+def test_rm_refuses_a_contact_with_uncommitted_changes(vault: Path, invoke) -> None:
+    text = hand_edit(vault, ZOE, "---\n", "---\nnickname: Zo\n")
+    result = invoke("-C", vault, "rm", "zoe-muller", input="y\n")
+    assert result.exit_code == 1 and "has changes you have not committed" in result.stderr
+    assert (vault / ZOE).read_text() == text
+
+
+def test_a_rename_moves_the_hand_edit_along_uncommitted(vault: Path, invoke) -> None:
+    hand_edit(vault, ZOE, "---\n", "---\nnickname: Zo\n")
+    ok(invoke("-C", vault, "mv", "zoe-muller", "Zoe Mueller-Schmidt"))
+    new = "contacts/zoe-mueller-schmidt.md"
+    assert not (vault / ZOE).exists()
+    assert "nickname: Zo" in (vault / new).read_text()
+    assert "nickname" not in committed(vault, new) and "Zoe Mueller-Schmidt" in committed(vault, new)
+    assert git(vault, "status", "--porcelain") == f" M {new}\n"
+
+
+def test_segments_in_vault_yaml_commit_only_the_segment(vault: Path, invoke) -> None:
+    config = vault / "vault.yaml"
+    config.write_text(config.read_text() + "# my own note, not ready\n")
+    ok(invoke("-C", vault, "segment", "save", "vips", "tag:vip"))
+    assert head_files(vault) == ["vault.yaml"]
+    assert "vips" in committed(vault, "vault.yaml") and "my own note" not in committed(vault, "vault.yaml")
+    assert config.read_text().endswith("# my own note, not ready\n") and "vips" in config.read_text()
+
+
+def test_a_commit_message_is_one_line_whatever_the_name_holds(vault: Path, invoke) -> None:
+    path = vault / ZOE
+    path.write_text(path.read_text().replace("name: Zoë Müller", 'name: "Zoë\\nMüller\\tEvil"', 1))
+    git(vault, "commit", "-qam", "A name with a line break")
+    ok(invoke("-C", vault, "tag", "zoe-muller", "+vip"))
+    message = git(vault, "log", "-1", "--format=%B").strip()
+    assert message == "Tag Zoë Müller Evil +vip"
+
+
+def test_nothing_is_written_into_a_file_with_conflict_markers_in_its_body(vault: Path, invoke) -> None:
+    path = vault / ZOE
+    text = path.read_text() + "<<<<<<< ours\nMet in Berlin.\n=======\nMet in Bonn.\n>>>>>>> theirs\n"
+    path.write_text(text)
+    git(vault, "commit", "-qam", "Committed with markers by mistake")
+    line = text[: text.index("<<<<<<<")].count("\n") + 1
+    result = invoke("-C", vault, "tag", "zoe-muller", "+vip")
+    assert result.exit_code == 1 and f"zoe-muller.md:{line}: unresolved git conflict" in result.stderr
+    assert path.read_text() == text
+
+
+def test_nothing_is_written_into_a_file_with_conflict_markers(vault: Path, invoke) -> None:
+    path = vault / ZOE
+    text = path.read_text().replace("---\n", "---\n<<<<<<< ours\ntitle: A\n=======\ntitle: B\n>>>>>>> theirs\n", 1)
+    path.write_text(text)
+    git(vault, "commit", "-qam", "Committed with markers by mistake")
+    for args in (["log", "zoe-muller", "note", "Hi", "-m", "x"], ["tag", "zoe-muller", "+vip"]):
+        result = invoke("-C", vault, *args)
+        assert result.exit_code == 1, args
+        assert "zoe-muller.md:2: unresolved git conflict" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert path.read_text() == text
+
+
+def _start_conflicted_merge(vault: Path) -> None:
+    git(vault, "checkout", "-qb", "other")
+    (vault / "notes.txt").write_text("theirs\n")
+    git(vault, "add", "notes.txt")
+    git(vault, "commit", "-qm", "theirs")
+    git(vault, "checkout", "-q", "-")
+    (vault / "notes.txt").write_text("ours\n")
+    git(vault, "add", "notes.txt")
+    git(vault, "commit", "-qm", "ours")
+    done = subprocess.run(["git", "merge", "other"], cwd=vault, capture_output=True, text=True)
+    assert done.returncode != 0
+
+
+def test_nothing_is_written_while_a_merge_is_in_progress(vault: Path, invoke) -> None:
+    _start_conflicted_merge(vault)
+    before = (vault / ZOE).read_bytes()
+    for args in (["log", "zoe-muller", "note", "Hi", "-m", "x"], ["--no-commit", "tag", "zoe-muller", "+vip"],
+                 ["add", "New Person"]):
+        result = invoke("-C", vault, *args)
+        assert result.exit_code == 1, args
+        assert "a merge is in progress" in result.stderr and "git merge --continue" in result.stderr
+    assert (vault / ZOE).read_bytes() == before
+    assert not (vault / "contacts/new-person.md").exists()
+    assert "notes.txt" in git(vault, "diff", "--name-only", "--diff-filter=U")  # still the user's to resolve
+
+
+def test_a_detached_head_is_never_committed_to(vault: Path, invoke) -> None:
+    git(vault, "checkout", "-q", "--detach")
+    head = git(vault, "rev-parse", "HEAD")
+    result = invoke("-C", vault, "tag", "zoe-muller", "+vip")
+    assert result.exit_code == 1 and "HEAD is detached" in result.stderr and "git switch" in result.stderr
+    assert "vip" not in (vault / ZOE).read_text() and git(vault, "rev-parse", "HEAD") == head
+    ok(invoke("-C", vault, "--no-commit", "tag", "zoe-muller", "+vip"))
+    assert "vip" in (vault / ZOE).read_text() and git(vault, "rev-parse", "HEAD") == head
+
+
+def test_a_stale_index_lock_is_named_with_what_to_do(vault: Path, invoke) -> None:
+    lock = vault / ".git/index.lock"
+    lock.write_text("")
+    result = invoke("-C", vault, "tag", "zoe-muller", "+vip")
+    assert result.exit_code == 1
+    assert str(lock) in result.stderr and "safe to remove" in result.stderr
+    assert "vip" not in (vault / ZOE).read_text()
+
+
+def test_init_with_C_creates_the_vault_in_that_folder(tmp_path: Path, invoke, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    ok(invoke("-C", tmp_path / "elsewhere", "init"))
+    assert (tmp_path / "elsewhere/vault.yaml").is_file()
+    assert not (tmp_path / "vault.yaml").exists()
+    ok(invoke("-C", tmp_path / "elsewhere", "init", "sub"))
+    assert (tmp_path / "elsewhere/vault.yaml").is_file() and not (tmp_path / "elsewhere/sub/vault.yaml").exists()
+
+
+def _diff_lines(old: str, new: str) -> tuple[list[str], list[str]]:
+    import difflib
+
+    diff = list(difflib.ndiff(old.splitlines(), new.splitlines()))
+    return [d[2:] for d in diff if d.startswith("- ")], [d[2:] for d in diff if d.startswith("+ ")]
