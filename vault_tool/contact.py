@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,9 @@ KNOWN_FIELDS = (
 LIST_FIELDS = ("emails", "phones", "tags")
 QUOTED_FIELDS = frozenset({"phones"})
 KINDS = ("person", "organization")
+_CONFLICT_MARKER = re.compile(rb"^(<<<<<<<|>>>>>>>)(?: |\r?$)", re.MULTILINE)
+CONFLICT_HELP = ("unresolved git conflict (conflict markers): keep the right lines, delete the <<<<<<< ======= >>>>>>> "
+                 "lines, git add the file, then run the command again")
 
 
 @dataclass
@@ -185,11 +189,23 @@ def _load_front_matter(path: Path, source: SourceText) -> dict[str, Any]:
     return meta
 
 
+def conflict_line(data: bytes) -> int | None:
+    """The line of the first git conflict marker (`<<<<<<< `, `>>>>>>> `) in a file's bytes, or None."""
+    found = _CONFLICT_MARKER.search(data)
+    return data.count(b"\n", 0, found.start()) + 1 if found else None
+
+
 def parse(path: Path, data: bytes, handle: str | None = None) -> Contact:
     """Read a contact from the bytes of its file."""
     text, bom = decode(path, data)
     source = split(path, text, bom)
-    meta = _load_front_matter(path, source)
+    try:
+        meta = _load_front_matter(path, source)
+    except ParseError:
+        line = conflict_line(data)
+        if line is None:
+            raise
+        raise ParseError(path, CONFLICT_HELP, line) from None
     body = parse_body(source.body, source.body_line)
     return Contact(
         handle=handle or path.stem, meta=meta, notes=body.notes,
