@@ -171,10 +171,17 @@ def test_a_real_conflict_is_reported_and_nothing_is_lost(alice: Clone, bob: Clon
 
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: conflict in contacts/ada-lovelace.md: both sides changed the same field")
-    assert "git rebase --continue" in result.stderr and "git rebase --abort" in result.stderr
+    assert "Nothing changed here" in result.stderr and "git pull --rebase" in result.stderr
+    assert "rebase in progress" not in bob.out("status")  # the tool never leaves a rebase behind
+    assert "title: Research Lead\n" in bob.text() and "Bob's note survives." in bob.text()
+    assert bob.out("status", "--porcelain") == ""
+
+    bob.git("pull", "--rebase", check=False)  # the user settles it by hand
     assert "<<<<<<< upstream\ntitle: Chief Scientist\n=======\ntitle: Research Lead\n>>>>>>> yours\n" in bob.text()
     status = bob.out("status")
     assert "rebase in progress" in status and "both modified:   contacts/ada-lovelace.md" in status
+    refused = bob.contacts("log", "ada", "note", "Later")
+    assert refused.exit_code == 1 and "a rebase is in progress, so the tool writes nothing" in refused.stderr
     check = bob.contacts("check")
     assert check.exit_code == 1
     assert "contacts/ada-lovelace.md:7: error: unresolved git conflict" in check.stdout

@@ -7,6 +7,7 @@ what happened and what to do, and leaves a repository `git status` explains.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from git.exc import GitCommandError
 
 from . import gitstore, mergesetup
 from .errors import GitError, ParseError
-from .mutations import IDENTITY_MARKER
+from .transaction import IDENTITY_MARKER, vault_lock
 
 if TYPE_CHECKING:
     from .gitstore import CommitResult
@@ -153,18 +154,21 @@ def _name_contacts(vault: Vault, repo: git.Repo, changes: list[Incoming]) -> Non
 
 
 def _rebase(repo: git.Repo, upstream: str, env: dict[str, str] | None) -> None:
+    """Rebase onto ``upstream``; on a conflict abort it, so no rebase is ever left in progress."""
     try:
         repo.git.rebase("--autostash", upstream, env=env or {})
     except GitCommandError as exc:
         conflicted = repo.git.diff("--name-only", "--diff-filter=U").split()
+        with contextlib.suppress(GitCommandError):
+            repo.git.rebase("--abort")
         if not conflicted:
-            raise _fail(f"git rebase onto {upstream} failed", exc) from None
+            raise _fail(f"git rebase onto {upstream} failed; nothing changed", exc) from None
         files = " ".join(conflicted)
         raise GitError(
             f"conflict in {', '.join(conflicted)}: both sides changed the same field or line differently. "
-            f"Both are in the file between <<<<<<< and >>>>>>> lines (contacts check shows where): keep the right "
-            f"one, delete the markers, then: git add {files} && git rebase --continue && contacts sync. "
-            f"To go back to where you were: git rebase --abort"
+            f"Nothing changed here and your commits are safe. To settle it: git pull --rebase, keep the right "
+            f"lines between <<<<<<< and >>>>>>> (contacts check shows where), then: git add {files} && "
+            f"git rebase --continue && contacts sync"
         ) from None
 
 
@@ -186,7 +190,7 @@ def sync(vault: Vault, commit: bool = False) -> SyncResult:
     top = gitstore.repo_root(vault.root)
     if top is None:
         raise GitError(f"{vault.root}: not in a git repository; run 'contacts init' there, and add a remote")
-    with git.Repo(top) as repo:
+    with vault_lock(vault), git.Repo(top) as repo:
         _check_no_operation(repo)
         remote, branch, upstream = _upstream(repo)
         result = SyncResult(upstream)

@@ -11,7 +11,7 @@ import click
 @click.option("--example", is_flag=True, help="Fill the new vault with the example contacts.")
 @click.pass_context
 def init(ctx: click.Context, directory: Path, example: bool) -> None:
-    """Create a vault in DIRECTORY (default: here), or set up a cloned one.
+    """Create a vault in DIRECTORY (default: here, or the folder -C names), or set up a cloned one.
 
     Writes vault.yaml, contacts/, .gitignore and .gitattributes, runs
     `git init` if the folder is not in a repository, and commits. In an
@@ -22,10 +22,13 @@ def init(ctx: click.Context, directory: Path, example: bool) -> None:
     Examples:
       contacts init ~/contacts
       contacts init demo --example
+      contacts -C ~/work/crm init     (like git -C: DIRECTORY is read from there)
     """
     from ..create import init_vault
 
-    result = init_vault(directory, example=example, commit=ctx.find_root().obj.commit)
+    settings = ctx.find_root().obj
+    base = Path(settings.vault).expanduser() if settings.vault else Path.cwd()
+    result = init_vault(base / directory, example=example, commit=settings.commit)
     if not result.created:
         driver = ": registered the vault merge driver in this clone" if result.merge_driver else ": local set-up done"
         click.echo(f"{result.root} is already a vault{driver}, nothing else changed")

@@ -14,9 +14,10 @@ def sync(ctx: click.Context, commit: bool) -> None:
 
     Uncommitted changes to contact files stop the sync, unless --commit
     commits them first. Other uncommitted work is stashed and put back. A
-    conflict (the same field set to two values) stops with the rebase in
-    progress: the file holds both values between conflict markers, and
-    `git status` and `contacts check` show where.
+    conflict (the same field set to two values) stops the sync with nothing
+    changed: the rebase is undone, your commits are kept, and the error says
+    how to settle it with git pull --rebase. The vault is locked for the
+    whole sync, so other contacts commands wait for it.
 
     \b
     Examples:
