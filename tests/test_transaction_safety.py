@@ -5,9 +5,13 @@ on a detached HEAD, or behind a stale index lock.
 """
 from __future__ import annotations
 
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
+import pytest
 from conftest import git, head_files, head_message
 
 ZOE = "contacts/zoe-muller.md"
@@ -226,3 +230,73 @@ def _diff_lines(old: str, new: str) -> tuple[list[str], list[str]]:
 
     diff = list(difflib.ndiff(old.splitlines(), new.splitlines()))
     return [d[2:] for d in diff if d.startswith("- ")], [d[2:] for d in diff if d.startswith("+ ")]
+
+
+def _contacts_program() -> str:
+    program = Path(sys.executable).parent / "contacts"
+    assert program.exists(), "the contacts entry point is installed with the package"
+    return str(program)
+
+
+def _people_csv(path: Path, rows: int) -> Path:
+    lines = ["Name,Email,Company"] + [f"Person {i:05d},person{i}@example.com,Company {i % 50}" for i in range(rows)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(("signal_number", "after"), [
+    (signal.SIGINT, 0.4), (signal.SIGTERM, 1.2), (signal.SIGTERM, 2.5), (signal.SIGINT, 4.0),
+])
+def test_an_interrupted_import_leaves_one_commit_or_nothing(
+    vault: Path, tmp_path: Path, signal_number: int, after: float
+) -> None:
+    people = _people_csv(tmp_path / "people.csv", 1500)
+    head = git(vault, "rev-parse", "HEAD")
+    before = sorted(p.name for p in (vault / "contacts").iterdir())
+    process = subprocess.Popen([_contacts_program(), "-C", str(vault), "import", str(people)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(after)
+    process.send_signal(signal_number)
+    process.communicate(timeout=60)
+
+    assert git(vault, "status", "--porcelain", "--untracked-files=all") == ""
+    assert not [p for p in vault.rglob("*.tmp")], "no temporary file survives"
+    now = sorted(p.name for p in (vault / "contacts").iterdir())
+    if git(vault, "rev-parse", "HEAD") == head:
+        assert now == before  # nothing: no contact file, nothing staged
+    else:
+        assert git(vault, "rev-parse", "HEAD^") == head  # one commit with the whole import
+        assert head_message(vault) == "Import 1500 contacts from people.csv"
+        assert len(now) == len(before) + 1500
+
+
+def test_six_logs_during_a_sync_all_land(tmp_path: Path, vault: Path) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    git(vault, "branch", "-M", "main")
+    git(vault, "remote", "add", "origin", str(remote))
+    git(vault, "push", "-q", "-u", "origin", "main")
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", str(remote), str(other))
+    (other / "contacts/ada-lovelace.md").write_text((other / "contacts/ada-lovelace.md").read_text() + "\nMore.\n")
+    git(other, "commit", "-qam", "Elsewhere")
+    git(other, "push", "-q")
+
+    program = _contacts_program()
+    sync = subprocess.Popen([program, "-C", str(vault), "sync"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    logs = [subprocess.Popen([program, "-C", str(vault), "log", "zoe-muller", "note", f"Log {i}", "-m", f"Text {i}"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for i in range(6)]
+    results = [p.communicate(timeout=120) + (p.returncode,) for p in [sync, *logs]]
+
+    assert results[0][2] == 0, results[0][1]
+    text = (vault / ZOE).read_text()
+    history = git(vault, "log", "--format=%s")
+    for i, (_, err, code) in enumerate(results[1:]):
+        if code == 0:
+            assert f"Log {i}" in text and f"Text {i}" in committed(vault, ZOE)
+        else:
+            assert f"Log {i}" not in text, err  # failed cleanly, before writing
+    assert history.count("Log note with Zoë Müller") == sum(1 for r in results[1:] if r[2] == 0) == 6
+    assert "More." in (vault / "contacts/ada-lovelace.md").read_text()
+    assert git(vault, "status", "--porcelain") == ""
+    assert not (vault / ".git/rebase-merge").exists() and not (vault / ".git/rebase-apply").exists()

@@ -22,36 +22,39 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, fsync, rename.
 
     An existing file keeps its permissions; a new one gets the usual ones (umask). A cache that
-    can be rebuilt passes ``durable=False``: still all-or-nothing, but not forced to disk.
+    can be rebuilt passes ``durable=False``: still all-or-nothing, but not forced to disk. However
+    it is interrupted (an error, Ctrl-C, SIGTERM), no temporary file is left behind.
     """
+    tmp: Path | None = None
     try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise VaultError(f"{path}: cannot write ({exc.strerror}): check the folder's permissions") from None
-    try:
+        tmp, fd = _temporary(path)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        _remove_temporary(path, tmp)
         raise
-    if not durable:
-        return
+    if durable:
+        _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
     with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+        dir_fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def _remove_temporary(path: Path, tmp: Path | None) -> None:
+    """Remove the temporary file of ``path``: ``tmp`` if known, else the one this process would have made."""
+    for name in {tmp, _temporary_name(path)} - {None}:
+        with contextlib.suppress(OSError):
+            os.unlink(name)  # type: ignore[arg-type]
 
 
 @contextlib.contextmanager
@@ -82,7 +85,7 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
     One ``os.sync`` for all of them instead of an fsync per file (an import of
     10,000 contacts spent a minute in fsync); each folder is synced once after
     the renames. New files get the usual permissions (umask), existing ones keep
-    theirs. On an error, temporary files not yet renamed are removed.
+    theirs. On an error or an interruption, no temporary file is left behind.
     """
     pending: list[tuple[Path, Path]] = []
     try:
@@ -100,20 +103,21 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
         for tmp, _ in pending:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+        for path in files:  # one made but not yet listed when the interruption came
+            _remove_temporary(path, None)
         raise
     for folder in {p.parent for p in files}:
-        with contextlib.suppress(OSError):
-            dir_fd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        _sync_folder(folder)
+
+
+def _temporary_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
 def _temporary(path: Path) -> tuple[Path, int]:
     """A new hidden file beside ``path`` (mode: ``path``'s if it exists, else the umask's) and its descriptor."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = _temporary_name(path)
     try:
         existing = path.stat().st_mode & 0o7777
     except FileNotFoundError:

@@ -214,12 +214,12 @@ class Transaction:
         written: list[_Planned] = []
         try:
             if self.bulk:
+                written = list(planned)  # put back even if interrupted half way
                 _put_many(planned)
-                written = planned
             else:
                 for item in planned:
+                    written.append(item)  # first: put back even if interrupted while it is written
                     _put(item.path, item.work)
-                    written.append(item)
             if self._git is None:
                 return Committed(None)
             with signals_deferred():

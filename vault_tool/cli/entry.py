@@ -9,13 +9,17 @@ Two things a short-lived process can skip, together about a tenth of a quick com
   the operating system takes the memory back anyway. By the time the command returns, every
   file it wrote has been renamed into place and closed, and its locks are released; only the
   standard streams are left to flush, and that is done here.
-Tests call `vault_tool.cli.main.cli` directly, with neither of these.
+SIGTERM is turned into KeyboardInterrupt, so that a stopped command cleans up as after Ctrl-C
+(transaction.py puts back what it wrote, or holds the signal while it commits).
+Tests call `vault_tool.cli.main.cli` directly, with none of these.
 """
 from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
+from types import FrameType
 
 GC_THRESHOLD = (100_000, 20, 20)  # Python's default is (700, 10, 10)
 
@@ -25,6 +29,7 @@ def main() -> None:
     from .early import search_scan
 
     scanning = search_scan(sys.argv[1:], os.environ)
+    signal.signal(signal.SIGTERM, _interrupted)
     from .main import Launch, cli
 
     try:
@@ -33,6 +38,11 @@ def main() -> None:
     except SystemExit as exc:
         code = _exit_status(exc.code)
     _leave(code)
+
+
+def _interrupted(number: int, frame: FrameType | None) -> None:
+    """SIGTERM ends the command as Ctrl-C does: every write in progress is undone or finished first."""
+    raise KeyboardInterrupt
 
 
 def _exit_status(code: object) -> int:

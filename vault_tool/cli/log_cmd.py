@@ -49,7 +49,8 @@ def log(ctx: click.Context, contact: str, words: tuple[str, ...], message: str |
         kind, rest = words[0], list(words[1:])
     elif len(words) > 1 and " " not in words[0]:
         raise click.UsageError(f"'{words[0]}' is not an interaction kind ({', '.join(kinds)})")
-    refuse_unsafe(vault)  # before the editor opens: a rebase or a detached HEAD would refuse the log anyway
+    if message is None:
+        refuse_unsafe(vault)  # before the editor opens: a rebase or a detached HEAD would refuse the log anyway
     found = vault.get(contact)
     text = _text(message, found.name)
     text = "\n".join(ln for ln in text.split("\n") if not ln.startswith("<!-- What happened with "))
