@@ -20,6 +20,8 @@ KNOWN_FIELDS = (
 )
 LIST_FIELDS = ("emails", "phones", "tags")
 QUOTED_FIELDS = frozenset({"phones"})
+# Fields whose values are one line each: a line break in one could forge a table row, an address or a commit line.
+SINGLE_LINE_FIELDS = ("name", "company", "title", "emails", "phones", "stage", "owner")
 KINDS = ("person", "organization")
 _CONFLICT_MARKER = re.compile(rb"^(<<<<<<<|>>>>>>>)(?: |\r?$)", re.MULTILINE)
 CONFLICT_HELP = ("unresolved git conflict (conflict markers): keep the right lines, delete the <<<<<<< ======= >>>>>>> "
