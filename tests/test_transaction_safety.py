@@ -300,3 +300,26 @@ def test_six_logs_during_a_sync_all_land(tmp_path: Path, vault: Path) -> None:
     assert "More." in (vault / "contacts/ada-lovelace.md").read_text()
     assert git(vault, "status", "--porcelain") == ""
     assert not (vault / ".git/rebase-merge").exists() and not (vault / ".git/rebase-apply").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["add", "Eve\nMallory"], ["add", "Eve", "--email", "eve@example.com\nBcc: x@example.com"],
+    ["set", "zoe-muller", "title", "Boss\nInjected"], ["set", "zoe-muller", "company", "Acme\rX"],
+    ["set", "zoe-muller", "emails", "a@example.com\nb@example.com"],
+])
+def test_set_and_add_refuse_a_line_break_in_a_one_line_field(vault: Path, invoke, args: list[str]) -> None:
+    head = git(vault, "rev-parse", "HEAD")
+    result = invoke("-C", vault, *args)
+    assert result.exit_code == 2, result.output
+    assert "must be one line" in result.stderr
+    assert git(vault, "rev-parse", "HEAD") == head and git(vault, "status", "--porcelain") == ""
+
+
+def test_import_turns_a_line_break_in_a_name_into_a_space_and_says_so(vault: Path, invoke, tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text('Name,Email,Company\n"Eve\nMallory",eve@example.com,"Acme\r\nCorp"\n')
+    result = invoke("-C", vault, "import", source)
+    ok(result)
+    text = (vault / "contacts/eve-mallory.md").read_text()
+    assert "name: Eve Mallory\n" in text and "company: Acme Corp\n" in text
+    assert "its name held a line break: it became a space" in result.output

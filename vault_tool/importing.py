@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .body import render_interaction
-from .contact import Contact, parse, render
+from .contact import SINGLE_LINE_FIELDS, Contact, parse, render
 from .duplicates import DuplicateIndex, Match
 from .errors import InvalidValueError, ParseError, VaultError
 from .fields import tag_problem
@@ -169,6 +169,18 @@ def import_files(
     return report
 
 
+def _one_line_values(record: Incoming) -> None:
+    """Line breaks in one-line fields (name, emails …) become spaces, with a note for the report."""
+    for key in SINGLE_LINE_FIELDS:
+        value = record.meta.get(key)
+        items = value if isinstance(value, list) else [value]
+        if not any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in items):
+            continue
+        flat = [" ".join(v.split()) if isinstance(v, str) else v for v in items]
+        record.meta[key] = flat if isinstance(value, list) else flat[0]
+        record.warnings.append(f"its {key} held a line break: it became a space")
+
+
 def _message(report: ImportReport, files: list[Path]) -> str:
     where = files[0].name if len(files) == 1 else f"{len(files)} files"
     added, merged = report.count("added"), report.count("merged")
@@ -200,6 +212,7 @@ class _Plan:
         if problem:
             self.last_problem = problem
             return None
+        _one_line_values(record)
         tags = list(record.meta.get("tags") or [])
         for tag in self.options.tags:
             add_unique(tags, tag)

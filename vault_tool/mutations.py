@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import yamledit
 from .body import Interaction, render_interaction
-from .contact import LIST_FIELDS, QUOTED_FIELDS, Contact, append_section, parse, render
+from .contact import LIST_FIELDS, QUOTED_FIELDS, SINGLE_LINE_FIELDS, Contact, append_section, parse, render
 from .errors import InvalidValueError, NotFoundError, VaultError
 from .fields import coerce, list_items
 from .gitcli import CommitResult, identity_hint
@@ -60,6 +60,14 @@ def _check_text(label: str, value: str) -> str:
     return value.strip()
 
 
+def _check_lines(field: str, values: list[str]) -> list[str]:
+    """``values`` if ``field`` takes one line each and none holds a line break; InvalidValueError otherwise."""
+    if field in SINGLE_LINE_FIELDS:
+        for value in values:
+            _check_text(f"each value of {field}" if field in LIST_FIELDS else field, value)
+    return values
+
+
 def _mutate(vault: Vault, query: str, make: Callable[[Contact], tuple[bytes | None, str]]) -> Change:
     """Re-read the contact under the lock, apply what ``make`` returns, commit only that change."""
     with transaction(vault) as tx:
@@ -92,7 +100,7 @@ def add(vault: Vault, name: str, fields: dict[str, list[str]], note: str = "") -
     for key, values in fields.items():
         if key in ("name", "uid"):
             raise InvalidValueError(f"{key} is set by 'contacts add' itself")
-        value = coerce(key, values, vault.config)
+        value = coerce(key, _check_lines(key, values), vault.config)
         if value not in ([], None):
             meta[key] = value
     meta["uid"] = new_uid()
@@ -105,7 +113,7 @@ def add(vault: Vault, name: str, fields: dict[str, list[str]], note: str = "") -
 
 def set_field(vault: Vault, query: str, field: str, values: list[str]) -> Change:
     """Set one field (a list field to exactly ``values``)."""
-    value = coerce(field, values, vault.config)
+    value = coerce(field, _check_lines(field, values), vault.config)
 
     def make(contact: Contact) -> tuple[bytes | None, str]:
         if contact.meta.get(field) == value:
@@ -133,7 +141,7 @@ def change_list(vault: Vault, query: str, field: str, add: list[str], remove: li
     """Add and remove items of a list field (emails, phones, tags)."""
     if field not in LIST_FIELDS:
         raise InvalidValueError(f"{field} is not a list field ({', '.join(LIST_FIELDS)})")
-    adding = list_items(field, add, vault.config)
+    adding = list_items(field, _check_lines(field, add), vault.config)
     removing = [r.strip() for r in remove]
 
     def make(contact: Contact) -> tuple[bytes | None, str]:
