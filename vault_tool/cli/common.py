@@ -23,21 +23,26 @@ def open_vault(ctx: click.Context) -> Vault:
 
 def report(vault: Vault, change: Change) -> None:
     """One line on what changed and whether it was committed; the identity hint once."""
+    from ..output import visible
+
+    message = visible(change.message)
     if not change.changed:
-        click.echo(change.message, err=True)
+        click.echo(message, err=True)
         return
-    where = os.path.relpath(change.path, Path.cwd())
+    where = visible(os.path.relpath(change.path, Path.cwd()))
     if change.commit is not None and change.commit.sha:
-        click.echo(f"{change.message} ({where}, commit {change.commit.sha[:7]})", err=True)
+        click.echo(f"{message} ({where}, commit {change.commit.sha[:7]})", err=True)
     else:
-        click.echo(f"{change.message} ({where}, not committed)", err=True)
+        click.echo(f"{message} ({where}, not committed)", err=True)
     if change.hint:
         click.echo(f"hint: {change.hint}", err=True)
 
 
 def warn_problems(problems: list[ParseError]) -> None:
+    from ..output import visible
+
     for problem in problems:
-        click.echo(f"warning: {problem} (skipped)", err=True)
+        click.echo(f"warning: {visible(str(problem))} (skipped)", err=True)
 
 
 def complete_contact(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..output import visible
 from .common import contact_argument, open_vault, report
 
 
@@ -82,7 +83,7 @@ def show(ctx: click.Context, contact: str, fmt: str, limit: int | None) -> None:
     try:
         scored = contact_score(found, vault.config, vault.today())
     except VaultError as exc:  # a wrong scoring rule must not hide the contact
-        click.echo(f"warning: {exc}", err=True)
+        click.echo(f"warning: {visible(str(exc))}", err=True)
         scored = None
     if fmt == "json":
         data = found.to_dict()
@@ -113,7 +114,7 @@ def _edit_until_valid(ctx: click.Context, query: str) -> None:
             edited = vault.read(path)
             break
         except ParseError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {visible(str(exc))}", err=True)
             if not sys.stdin.isatty() or not click.confirm("Re-open the editor?", default=True, err=True):
                 raise click.ClickException(f"{path} kept as it is (it does not parse); nothing committed")
     report(vault, vault.commit_edit(edited, before))

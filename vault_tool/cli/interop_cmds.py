@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..interop.export_formats import FORMATS  # standard library only: cheap to import
+from ..output import visible
 from .common import open_vault, warn_problems
 
 if TYPE_CHECKING:
@@ -114,14 +115,14 @@ def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, pairs:
     for outcome in report.outcomes:
         line = _line(outcome, dry_run)
         if line:
-            click.echo(line)
+            click.echo(visible(line))
     for problem in report.problems:
-        click.echo(f"not imported: {problem}", err=True)
+        click.echo(f"not imported: {visible(str(problem))}", err=True)
     click.echo(_summary(report))
     change = report.change
     if change is not None:
         committed = f"commit {change.commit.sha[:7]}" if change.commit and change.commit.sha else "not committed"
-        click.echo(f"{change.message} ({committed})", err=True)
+        click.echo(f"{visible(change.message)} ({committed})", err=True)
         if change.hint:
             click.echo(f"hint: {change.hint}", err=True)
     if report.problems:
