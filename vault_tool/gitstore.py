@@ -7,7 +7,7 @@ from pathlib import Path
 import git
 from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
-from .errors import GitError, VaultError
+from .errors import GitError
 from .gitcli import IDENTITY_HINT, CommitResult, identity_hint, identity_variables
 
 __all__ = ["IDENTITY_HINT", "CommitResult", "identity_hint"]
@@ -61,29 +61,6 @@ def commit(paths: list[Path], message: str, workdir: Path) -> CommitResult:
                 f"{top}: git commit failed ({detail[-1] if detail else 'no detail'}); "
                 f"the files are written: commit them yourself"
             ) from None
-
-
-def initial_commit(paths: list[Path], message: str, workdir: Path) -> CommitResult:
-    """The first commit of a new vault (works on a repository with no commits yet)."""
-    return commit(paths, message, workdir)
-
-
-def move(old: Path, new: Path, workdir: Path) -> None:
-    """Rename a file with `git mv` when git tracks it, else a plain rename."""
-    with _open(workdir) as repo:
-        top = Path(repo.working_tree_dir or workdir)
-        tracked = repo.git.ls_files("--", os.path.relpath(old, top)).strip()
-        if tracked:
-            try:
-                repo.git.mv("--", os.path.relpath(old, top), os.path.relpath(new, top))
-            except GitCommandError as exc:
-                detail = (exc.stderr or str(exc)).strip().splitlines()
-                raise GitError(f"{old}: git mv failed ({detail[-1] if detail else 'no detail'})") from None
-            return
-    try:
-        old.rename(new)
-    except OSError as exc:
-        raise VaultError(f"{old}: cannot rename ({exc.strerror})") from None
 
 
 def created_dates(folder: Path, paths: list[Path] | None = None) -> dict[str, str]:
