@@ -28,7 +28,8 @@ TODAY = dt.date(2026, 11, 23)
 
 def long_contact(count: int) -> str:
     """A contact file with ``count`` interactions; one in a thousand has a kind vault.yaml does not list."""
-    parts = ["---\nname: Ada Lovelace\nemails: [ada@example.com]\n---\nNotes about Ada.\n\n- [ ] Send notes due:2026-12-01\n"]
+    parts = ["---\nname: Ada Lovelace\nemails: [ada@example.com]\n---\n"
+             "Notes about Ada.\n\n- [ ] Send notes due:2026-12-01\n"]
     start = dt.date(2000, 1, 1)
     for i in range(count):
         day = (start + dt.timedelta(days=i % 9000)).isoformat()

@@ -105,7 +105,9 @@ def parse_config(path: Path, text: str) -> VaultConfig:
     try:
         data = yamlsafe.load(text) or {}
     except yaml.YAMLError as exc:
-        raise ParseError(path, f"invalid YAML: {yamlsafe.error_text(exc)}", yamlsafe.error_line(exc)) from None
+        message = exc.refusal(CONFIG_NAME) if isinstance(exc, yamlsafe.AnchorError) else (
+            f"invalid YAML: {yamlsafe.error_text(exc)}")
+        raise ParseError(path, message, yamlsafe.error_line(exc)) from None
     if not isinstance(data, dict):
         raise ParseError(path, "vault.yaml must be a mapping of settings", 1)
     return config_from_data(path, data)

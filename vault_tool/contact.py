@@ -178,7 +178,9 @@ def _load_front_matter(path: Path, source: SourceText) -> dict[str, Any]:
         meta = yamlsafe.load(source.front_matter)
     except yaml.YAMLError as exc:
         line = yamlsafe.error_line(exc)
-        raise ParseError(path, f"invalid YAML: {yamlsafe.error_text(exc)}", line + 1 if line else 2) from None
+        message = exc.refusal("a contact") if isinstance(exc, yamlsafe.AnchorError) else (
+            f"invalid YAML: {yamlsafe.error_text(exc)}")
+        raise ParseError(path, message, line + 1 if line else 2) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

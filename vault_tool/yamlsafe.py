@@ -33,6 +33,23 @@ class DuplicateKeyError(yaml.MarkedYAMLError):
     """A mapping names the same key twice (usually a bad merge)."""
 
 
+class AnchorError(yaml.MarkedYAMLError):
+    """The text defines an anchor (``&name``) or repeats one (``*name``).
+
+    People's files have no use for them, and a few aliases of aliases (a "billion laughs")
+    stand for more values than memory holds: they are refused before anything is built.
+    """
+
+    def __init__(self, written: str, mark: yaml.Mark) -> None:
+        self.written = written  # `&name` or `*name`
+        super().__init__(None, None, f"anchors and aliases are not allowed ('{written}')", mark)
+
+    def refusal(self, where: str) -> str:
+        """The one-line message for a file: ``where`` is what the file is ("a contact", "vault.yaml")."""
+        return (f"anchors and aliases are not allowed in {where}: "
+                f"write each value out in full, without '{self.written}'")
+
+
 def _with_strict_resolvers(cls: type) -> type:
     cls.yaml_implicit_resolvers = {}
     for tag, pattern, first in _RESOLVERS:
@@ -72,8 +89,18 @@ for _cls in (StrictLoader, StrictPyLoader):
 
 
 def load(text: str) -> Any:
-    """Load one YAML document with the strict resolvers."""
+    """Load one YAML document with the strict resolvers; AnchorError if it has an anchor or an alias."""
+    if "&" in text or "*" in text:  # only then can there be one: the usual text is loaded at once
+        refuse_anchors(text)
     return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def refuse_anchors(text: str) -> None:
+    """AnchorError at the first anchor or alias of ``text``, found from the parser's events (nothing is built)."""
+    for event in yaml.parse(text, Loader=StrictLoader):
+        if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+            sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            raise AnchorError(f"{sign}{event.anchor}", event.start_mark)
 
 
 def compose(text: str) -> yaml.Node | None:
