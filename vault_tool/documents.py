@@ -13,6 +13,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .contact import Contact
 
+# The index's fields (index.schema() has exactly these, besides custom fields), by where their values come from:
+KEY_FIELDS = ("name", "company", "title", "stage", "owner", "kind", "birthday")  # the front matter key of that name
+GATHERED_FIELDS = ("tag", "email", "phone", "city", "country")  # tags, emails, phones, address
+COMPUTED_FIELDS = ("text", "last_contact", "created", "next_date", "score", "sort_name", "path", "row", "facts")
+INDEX_FIELDS = KEY_FIELDS + GATHERED_FIELDS + COMPUTED_FIELDS
+# Fields a query may name, besides custom fields (`score:` is answered by search itself).
+QUERY_FIELDS = tuple(f for f in INDEX_FIELDS if f not in ("next_date", "score", "sort_name", "path", "row", "facts"))
 # Index fields filled from front matter keys of the same meaning (key -> field).
 LIST_KEYWORDS = {"tags": "tag"}
 SCALAR_KEYWORDS = {"stage": "stage", "owner": "owner"}
@@ -48,12 +55,7 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
     doc.update(address_fields(meta.get("address")))
     doc["birthday"] = " ".join(birthday_terms(meta.get("birthday")))
     doc["text"] = full_text(contact)
-    for key, value in contact.custom.items():
-        if re.fullmatch(r"\w+", str(key)) and value is not None:
-            doc[CUSTOM_PREFIX + str(key).lower()] = " ".join(_flatten(value))
-            number = as_number(value)
-            if number is not None:
-                doc[NUMBER_PREFIX + str(key).lower()] = number
+    _add_custom(doc, contact.custom, region)
     last = contact.last_contact(today)
     future = [i.date for i in contact.interactions if i.date > today]
     doc["last_contact"] = day_number(last) or ""  # no value: matched by `last_contact:none`
@@ -70,6 +72,45 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
         "path": rel,
     }
     return {k: v for k, v in doc.items() if v != ""}
+
+
+def _add_custom(doc: dict[str, Any], custom: dict[Any, Any], region: str) -> None:
+    """Custom fields as fields of their own, except those named like an index field.
+
+    A key the tool computes (`last_contact: …` by hand) is left out: search uses the computed value.
+    Any other key named like an index field (`country: NO`, `city: Oslo`, `Company: …`) adds to
+    that field, as the address adds to `country:` and `city:`.
+    """
+    for key, value in custom.items():
+        name = str(key).lower()
+        if value is None or not re.fullmatch(r"\w+", name) or name in COMPUTED_FIELDS:
+            continue
+        if name in INDEX_FIELDS:
+            doc[name] = _joined(name, [doc.get(name, ""), *_field_terms(name, _flatten(value), region)])
+            continue
+        doc[CUSTOM_PREFIX + name] = " ".join(_flatten(value))
+        number = as_number(value)
+        if number is not None:
+            doc[NUMBER_PREFIX + name] = number
+
+
+def _field_terms(name: str, values: list[str], region: str) -> list[str]:
+    """What ``values`` written under a key named like index field ``name`` add to that field."""
+    if name == "email":
+        return email_terms(values)
+    if name == "phone":
+        return phone_terms(values, region)
+    if name == "birthday":
+        return [term for value in values for term in birthday_terms(value)]
+    if name == "country":
+        return [" ".join(country_terms(value)) for value in values]
+    return values
+
+
+def _joined(name: str, values: list[str]) -> str:
+    """Values of one index field as its analyzer reads them: comma-separated for keywords, else spaces."""
+    present = [value for value in values if value]
+    return ("," if name in ("tag", "stage", "owner", "kind") else " ").join(present)
 
 
 def as_number(value: Any) -> float | None:
@@ -160,23 +201,43 @@ def address_fields(address: Any) -> dict[str, str]:
         return {}
     fields = {"city": city} if city else {}
     if country:
-        fields["country"] = " ".join([country, *country_codes(country)])
+        fields["country"] = " ".join(country_terms(country))
     return fields
 
 
+def country_terms(name: str) -> list[str]:
+    """A country as written, then its names and ISO codes, so `country:` finds it by any of them."""
+    return list(dict.fromkeys([name, *country_names(name), *country_codes(name)]))
+
+
 @functools.lru_cache(maxsize=512)
-def country_codes(name: str) -> tuple[str, ...]:
-    """ISO codes (alpha-2, alpha-3) for a country name or code as people write it, plus `uk` for GB."""
+def _country(name: str) -> Any:
+    """The pycountry record for a country name or code as people write it; None if it is none."""
     import pycountry
 
     key = name.strip().lower()
     code = COUNTRY_ALIASES.get(key)
     try:
-        country = pycountry.countries.lookup(code or key)
+        return pycountry.countries.lookup(code or key)
     except LookupError:
+        return None
+
+
+def country_codes(name: str) -> tuple[str, ...]:
+    """ISO codes (alpha-2, alpha-3) for a country name or code as people write it, plus `uk` for GB."""
+    country = _country(name)
+    if country is None:
         return ()
     codes = (country.alpha_2.lower(), country.alpha_3.lower())
     return codes + ("uk",) if country.alpha_2 == "GB" else codes
+
+
+def country_names(name: str) -> tuple[str, ...]:
+    """The country's names (`Norway` for `NO`; `South Korea` and `Korea, Republic of`)."""
+    country = _country(name)
+    if country is None:
+        return ()
+    return tuple(dict.fromkeys(getattr(country, attr) for attr in ("common_name", "name") if hasattr(country, attr)))
 
 
 def birthday_terms(value: Any) -> list[str]:

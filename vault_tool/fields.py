@@ -10,6 +10,7 @@ import phonenumbers
 from .config import VaultConfig
 from .contact import KINDS, LIST_FIELDS
 from .dates import is_birthday, parse_duration
+from .documents import COMPUTED_FIELDS
 from .errors import InvalidValueError
 
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -43,6 +44,13 @@ def tag_problem(value: str) -> str | None:
         return None
     suggestion = re.sub(r"[\s,]+", "-", value.strip())
     return f"tag '{value}' has a space or comma: use one word, e.g. '{suggestion}'"
+
+
+def computed_key_problem(key: str) -> str | None:
+    """Why ``key`` cannot be a custom field: the tool computes what it names (search uses that, not the key)."""
+    if key.lower() not in COMPUTED_FIELDS:
+        return None
+    return f"'{key}' names what the tool computes for search ({', '.join(COMPUTED_FIELDS)}): give the field another name"
 
 
 def _check_all(values: list[str], check: Any) -> list[str]:
@@ -95,6 +103,9 @@ def coerce(field: str, values: list[str], config: VaultConfig) -> Any:
     """The value to store for ``field`` given the words typed for it; InvalidValueError if wrong."""
     if not re.fullmatch(r"[A-Za-z_][\w -]*", field):
         raise InvalidValueError(f"'{field}' is not a field name: use letters, digits, '_' or '-'")
+    computed = computed_key_problem(field)
+    if computed:
+        raise InvalidValueError(computed)
     if field in LIST_FIELDS:
         return list_items(field, values, config)
     if field == "links":

@@ -14,7 +14,7 @@ from .checks import (
 from .contact import KINDS, Contact
 from .dates import is_birthday, parse_duration
 from .errors import InvalidValueError
-from .fields import URL, email_problem, parsed_phone_problem, phone_problem, tag_problem
+from .fields import URL, computed_key_problem, email_problem, parsed_phone_problem, phone_problem, tag_problem
 from .scalars import ambiguous_scalars
 
 TEXT_FIELDS = ("company", "title", "stage", "owner", "address", "uid", "kind", "keep_in_touch")
@@ -170,6 +170,12 @@ def check_custom_fields(record: FileRecord, context: CheckContext) -> list[Probl
     return problems
 
 
+def check_computed_keys(record: FileRecord, context: CheckContext) -> list[Problem]:
+    """No key is named like what the tool computes (`last_contact:`): search would use its own value."""
+    found = [(str(key), computed_key_problem(str(key))) for key in _meta(record)]
+    return [Problem(record.path, record.line_of(key), ERROR, message, "fields") for key, message in found if message]
+
+
 def check_ambiguous_scalars(record: FileRecord, context: CheckContext) -> list[Problem]:
     """Unquoted values that YAML reads as numbers or booleans (here, or in YAML 1.1 tools) where text is meant."""
     if record.contact is None or record.contact.source is None:
@@ -323,6 +329,7 @@ def check_tasks(record: FileRecord, context: CheckContext) -> list[Problem]:
 
 
 FILE_CHECKS: tuple[FileCheck, ...] = (
-    check_parses, check_conflict_markers, check_known_fields, check_custom_fields, check_ambiguous_scalars,
+    check_parses, check_conflict_markers, check_known_fields, check_custom_fields, check_computed_keys,
+    check_ambiguous_scalars,
     check_phone_format, check_headings, check_interactions, check_tasks,
 )
