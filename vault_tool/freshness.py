@@ -10,6 +10,10 @@ Two small files beside the index record what it holds:
   100,000 entries load in milliseconds, where JSON takes a tenth of a second; an unreadable
   manifest only means every file is read again). It is written before the stamp, so a crash
   in between only causes re-reading.
+The stamp also records each index file's size and mtime as written: a stat of each is how damage
+is noticed without reading the index, and an index that fails while it answers is rebuilt (see
+`answer`). A new index is built beside the old one and put in its place by renames, so a search
+meanwhile answers from the old one. Where .vault cannot be written, the index is built in memory.
 Updates take the index's own lock (not the vault's); a reader that finds nothing changed takes none.
 """
 from __future__ import annotations
@@ -19,14 +23,15 @@ import functools
 import itertools
 import json
 import marshal
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from . import index as ix_mod
-from .errors import IndexBuildError, ParseError
+from .errors import IndexBuildError, ParseError, VaultError
 from .forked import ForkedJobFailed, can_fork, run_all
 from .scan import Scanned, Stat, scan_with_digest, trusted
 
@@ -40,9 +45,11 @@ if TYPE_CHECKING:
 
 STAMP = "index-stamp.json"
 MANIFEST = "index-manifest"
+INDEX = "index"
 Progress = Callable[[int, int], None]
 REBUILD_FROM = 1000  # files to re-read; beyond this and half the vault, building anew (in parallel) is faster
 INDEX_LOCK_TIMEOUT_S = 600.0  # another process may be building the index of a large vault
+T = TypeVar("T")
 
 
 @dataclass
@@ -66,6 +73,7 @@ class Refresh:
     notices: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    saved: int | None = None  # the stamp's "saved" when the index was opened: has another process changed it since?
 
 
 def _settings_key(vault: Vault) -> str:
@@ -128,30 +136,116 @@ def refresh(
     scanned = scanning.result() if scanning is not None else scan_with_digest(vault.contacts_dir)
     stamp = _read_json(state / STAMP)
     key = _settings_key(vault)
-    if stamp.get("settings") == key and stamp.get("digest") == scanned.digest and stamp.get("today") == str(today):
+    if (stamp.get("settings") == key and stamp.get("digest") == scanned.digest and stamp.get("today") == str(today)
+            and stamp.get("files") == ix_mod.file_stats(state / INDEX)):
         try:
-            result = Refresh(ix_mod.open_index(state / "index"), problems=_problems(stamp))
+            result = Refresh(ix_mod.open_index(state / INDEX), problems=_problems(stamp), saved=stamp.get("saved"))
             result.seconds = time.perf_counter() - started
             return result
         except ix_mod.IndexBroken:
             pass
-    with _index_lock(vault):
+
+    def update() -> Refresh:
         # Another process that updated the index while we waited may have seen newer files than
         # our scan did: then scan again. Otherwise our scan is as good as a new one.
         now = _read_json(state / STAMP)
         seen = scanned if now == stamp else scan_with_digest(vault.contacts_dir)
-        result = _update(vault, today, progress, key, seen, now)
+        return _update(vault, today, progress, key, seen, now)
+
+    result = _locked(vault, update, lambda why: _in_memory(vault, today, progress, why))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def answer(
+    vault: Vault, today: dt.date, ask: Callable[[Index], T], progress: Progress | None = None,
+    scanning: BackgroundScan | None = None, fresh: Refresh | None = None,
+) -> tuple[T, Refresh]:
+    """What ``ask`` finds in the index brought up to date (``fresh``: by the caller already), and that index.
+
+    If the index fails while it answers (IndexBroken), either another process changed it
+    meanwhile, and it is brought up to date again, or it is damaged, and it is rebuilt with a
+    notice; either way under the index's lock, where ``ask`` is then answered.
+    """
+    fresh = fresh or refresh(vault, today, progress, scanning)
+    try:
+        return ask(fresh.index), fresh
+    except ix_mod.IndexBroken as exc:
+        broken = str(exc)
+
+    def healed() -> tuple[T, Refresh]:
+        result = _heal(vault, today, progress, fresh.saved, broken)
+        try:
+            return ask(result.index), result
+        except ix_mod.IndexBroken as exc:
+            raise IndexBuildError(f"{vault.state_dir / INDEX}: the search index cannot be read even just after "
+                                  f"it was built ({exc}); check the disk") from None
+
+    def in_memory(why: str) -> tuple[T, Refresh]:
+        result = _in_memory(vault, today, progress, why)
+        return ask(result.index), result
+
+    return _locked(vault, healed, in_memory)
+
+
+def _heal(vault: Vault, today: dt.date, progress: Progress | None, saved: int | None, broken: str) -> Refresh:
+    """Under the index's lock: the index again, after it failed to answer with the stamp ``saved``."""
+    stamp = _read_json(vault.state_dir / STAMP)
+    key = _settings_key(vault)
+    scanned = scan_with_digest(vault.contacts_dir)
+    if stamp.get("saved") is not None and stamp.get("saved") != saved:  # another process wrote it meanwhile
+        return _update(vault, today, progress, key, scanned, stamp)
+    return _build(vault, today, progress, key, scanned, f"the search index could not be read ({broken}); rebuilt it")
 
 
 def rebuild(vault: Vault, today: dt.date, progress: Progress | None = None) -> Refresh:
     """Build the index from scratch (`contacts reindex`)."""
     started = time.perf_counter()
-    with _index_lock(vault):
-        result = _build(vault, today, progress, _settings_key(vault), scan_with_digest(vault.contacts_dir))
+
+    def build() -> Refresh:
+        return _build(vault, today, progress, _settings_key(vault), scan_with_digest(vault.contacts_dir))
+
+    result = _locked(vault, build, _cannot_build)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _cannot_build(why: str) -> NoReturn:
+    raise VaultError(f"cannot write the search index ({why}); searches still answer, from the contact files")
+
+
+def _locked(vault: Vault, work: Callable[[], T], otherwise: Callable[[str], T]) -> T:
+    """``work()`` under the index's lock; ``otherwise(why)`` if .vault cannot be written."""
+    why = _unwritable(vault.state_dir)
+    if why is None:
+        try:
+            with _index_lock(vault):
+                return work()
+        except OSError as exc:
+            why = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc)
+    return otherwise(why)
+
+
+def _unwritable(state: Path) -> str | None:
+    """Why the index in ``state`` cannot be written, as far as permissions tell; None if it can."""
+    if not state.exists():
+        return None if os.access(state.parent, os.W_OK) else f"{state.parent} is read-only"
+    for path in (state, state / "index.lock", state / INDEX):
+        if path.exists() and not os.access(path, os.W_OK):
+            return f"{path} is read-only"
+    return None
+
+
+def _in_memory(vault: Vault, today: dt.date, progress: Progress | None, why: str) -> Refresh:
+    """An index of every file, in memory only: the answer is right, if slower, where .vault cannot be written."""
+    rels = sorted(scan_with_digest(vault.contacts_dir).stats)
+    index = ix_mod.create_in_memory()
+    created = _created_dates(vault, None, rels)
+    problems: dict[str, Problem] = {}
+    with ix_mod.Writer(index, fresh=True) as writer:
+        _index_files(vault, writer, rels, today, created, problems, progress)
+    notice = f"cannot update the search index ({why}); searched the contact files directly"
+    return Refresh(index, reread=len(rels), rebuilt=True, notices=[notice], problems=list(problems.values()))
 
 
 def _index_lock(vault: Vault) -> Any:
@@ -173,15 +267,28 @@ def _update(
     vault: Vault, today: dt.date, progress: Progress | None, key: str, scanned: Scanned, stamp: dict[str, Any],
 ) -> Refresh:
     """Re-read what changed since ``stamp`` (the stamp as read under the index lock)."""
-    state = vault.state_dir
-    manifest = _read_manifest(state / MANIFEST)
     if stamp.get("settings") != key:
         notice = "the search index was made by another version or settings; rebuilding it" if stamp else ""
         return _build(vault, today, progress, key, scanned, notice)
+    folder = vault.state_dir / INDEX
+    damage = ix_mod.changed_files(stamp.get("files"), folder)
+    if damage:
+        where = folder.relative_to(vault.root) if folder.is_relative_to(vault.root) else folder
+        return _build(vault, today, progress, key, scanned, f"the search index is damaged ({where}: {damage}); "
+                      "rebuilding it")
     try:
-        index = ix_mod.open_index(state / "index")
+        return _update_index(vault, today, progress, key, scanned, stamp, ix_mod.open_index(folder))
     except ix_mod.IndexBroken as exc:
         return _build(vault, today, progress, key, scanned, f"the search index could not be read ({exc}); rebuilding it")
+
+
+def _update_index(
+    vault: Vault, today: dt.date, progress: Progress | None, key: str, scanned: Scanned, stamp: dict[str, Any],
+    index: Index,
+) -> Refresh:
+    """Re-read the files that changed into ``index``, which the stamp describes."""
+    state = vault.state_dir
+    manifest = _read_manifest(state / MANIFEST)
     same = _unchanged_parts(manifest, scanned)
     now: dict[str, Stat] = {}  # the files of the parts that changed, as they are and as they were
     before: dict[str, Stat] = {}
@@ -206,9 +313,9 @@ def _update(
             writer.delete("contacts/" + rel)
             problems.pop("contacts/" + rel, None)
         _index_files(vault, writer, changed, today, created, problems, progress)
-    _save(state, key, scanned, today, list(problems.values()), {i: manifest[i] for i in same})
-    return Refresh(ix_mod.open_index(state / "index"), reread=len(changed), removed=len(deleted),
-                   problems=list(problems.values()))
+    saved = _save(state, key, scanned, today, list(problems.values()), {i: manifest[i] for i in same})
+    return Refresh(ix_mod.open_index(state / INDEX), reread=len(changed), removed=len(deleted),
+                   problems=list(problems.values()), saved=saved)
 
 
 def _build(
@@ -216,8 +323,8 @@ def _build(
 ) -> Refresh:
     state = vault.state_dir
     stats = scanned.stats
-    (state / STAMP).unlink(missing_ok=True)  # until the build is done, nobody may take the index as up to date
-    index = ix_mod.create(state / "index")
+    new = state / (INDEX + ".new")  # the old index answers searches until the new one takes its place
+    index = ix_mod.create(new)
     created = _created_dates(vault, None, list(stats))
     rels = sorted(stats)
     problems: dict[str, Problem] = {}
@@ -227,9 +334,11 @@ def _build(
     else:
         with ix_mod.Writer(index, fresh=True) as writer:
             _index_files(vault, writer, rels, today, created, problems, progress)
-    _save(state, key, scanned, today, list(problems.values()))
-    return Refresh(ix_mod.open_index(state / "index"), reread=len(stats), rebuilt=True,
-                   notices=[notice] if notice else [], problems=list(problems.values()))
+    (state / STAMP).unlink(missing_ok=True)  # until the stamp is written, nobody may take the index as up to date
+    ix_mod.replace(new, state / INDEX)
+    saved = _save(state, key, scanned, today, list(problems.values()))
+    return Refresh(ix_mod.open_index(state / INDEX), reread=len(stats), rebuilt=True,
+                   notices=[notice] if notice else [], problems=list(problems.values()), saved=saved)
 
 
 def _build_in_parts(
@@ -321,8 +430,11 @@ def _mtime_day(path: Path) -> dt.date | None:
 def _save(
     state: Path, key: str, scanned: Scanned, today: dt.date, problems: list[Problem],
     kept: dict[int, StoredPart] | None = None,
-) -> None:
-    """Write the manifest and the stamp for ``scanned``; ``kept``: manifest parts still true, by place."""
+) -> int:
+    """Write the manifest and the stamp for ``scanned`` and the index as it is now; the stamp's "saved".
+
+    ``kept``: manifest parts still true, by place.
+    """
     from .fileio import atomic_write
 
     stored: list[StoredPart] = []
@@ -334,10 +446,12 @@ def _save(
         stored.append((part.digest, len(safe), part.data) if safe is part.stats
                       else ("racy", len(safe), marshal.dumps(safe, 2)))
     atomic_write(state / MANIFEST, marshal.dumps(stored, 2), durable=False)
+    saved = time.time_ns()  # no two stamps alike: an unchanged stamp means no update in between
     stamp = {
         "settings": key, "today": str(today),
         "digest": "racy" if any(part[0] == "racy" for part in stored) else scanned.digest,
         "problems": [[p.path, p.line, p.message] for p in problems],
-        "saved": time.time_ns(),  # no two stamps alike: an unchanged stamp means no update in between
+        "files": ix_mod.file_stats(state / INDEX), "saved": saved,
     }
     atomic_write(state / STAMP, json.dumps(stamp, ensure_ascii=False).encode("utf-8"), durable=False)
+    return saved

@@ -6,6 +6,7 @@ accents are folded by a filter that leaves ASCII tokens alone, and dates are int
 """
 from __future__ import annotations
 
+import errno
 import functools
 import itertools
 import marshal
@@ -13,12 +14,12 @@ import os
 import re
 import shutil
 import struct
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from .documents import CUSTOM_PREFIX, NUMBER_PREFIX
+from .documents import CUSTOM_PREFIX, INDEX_FIELDS, NUMBER_PREFIX
 
 
 def _import_whoosh_quickly() -> None:
@@ -74,7 +75,7 @@ from whoosh.system import pack_uint  # noqa: E402
 from whoosh.util.numeric import byte_to_length  # noqa: E402
 from whoosh.writing import PostingPool, SegmentWriter  # noqa: E402
 
-SCHEMA_VERSION = 5  # bump when the schema or what documents hold changes: old indexes are rebuilt
+SCHEMA_VERSION = 6  # bump when the schema or what documents hold changes: old indexes are rebuilt
 WRITER_MEMORY_MB = 256
 PARALLEL_FROM = 2000  # documents; below this, starting processes costs more than it saves
 MAX_PROCS = 4
@@ -168,6 +169,23 @@ class _Pool(PostingPool):
 
 class IndexBroken(Exception):
     """The index on disk cannot be used (missing, truncated, garbage, another schema): rebuild it."""
+
+
+T = TypeVar("T")
+
+
+def reading(work: Callable[[], T]) -> T:
+    """``work()``, which reads the index: any error it raises means the index is damaged (IndexBroken).
+
+    A damaged file can make Whoosh raise almost anything (OSError, struct.error, UnicodeError,
+    TypeError, MemoryError, its own FileFormatError or a bare Exception), so nothing narrower will do.
+    """
+    try:
+        return work()
+    except IndexBroken:
+        raise
+    except Exception as exc:  # noqa: BLE001 - see above
+        raise IndexBroken(f"{type(exc).__name__}: {exc}"[:200]) from None
 
 
 class FoldFilter(Filter):
@@ -271,32 +289,94 @@ def schema() -> fields.Schema:
     return result
 
 
-# Fields a query may name, besides custom fields (which appear once a contact has them).
-QUERY_FIELDS = (
-    "name", "company", "title", "text", "tag", "stage", "owner", "kind", "email", "phone", "birthday",
-    "city", "country", "last_contact", "created",
-)
 DATE_FIELDS = ("last_contact", "created")
+_NOT_CONTENT = "WRITELOCK"  # Whoosh's lock file: there whether or not a writer runs
 
 
 def create(folder: Path) -> index.Index:
-    if folder.exists():
-        shutil.rmtree(folder)
+    """A new, empty index in ``folder``, in place of whatever was there."""
+    remove(folder)
     folder.mkdir(parents=True)
     return index.create_in(str(folder), schema())
 
 
+def create_in_memory() -> index.Index:
+    """A new, empty index that lives in this process only (when the one on disk cannot be written)."""
+    from whoosh.filedb.filestore import RamStorage
+
+    return RamStorage().create_index(schema())
+
+
+def remove(path: Path, ignore_errors: bool = False) -> None:
+    """Delete ``path``, a folder or a file (an index folder that someone replaced with a file)."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+    except OSError:
+        if not ignore_errors:
+            raise
+
+
+def replace(new: Path, folder: Path) -> None:
+    """Put the index in ``new`` in the place of ``folder``, in two renames.
+
+    A search that opened the old index keeps reading the files it has open; one that looks in
+    between finds no index and waits for the index's lock, which the builder holds.
+    """
+    old = folder.with_name(folder.name + ".old")
+    remove(old)
+    if folder.exists() or folder.is_symlink():
+        os.rename(folder, old)
+    os.rename(new, folder)
+    remove(old, ignore_errors=True)
+
+
+def file_stats(folder: Path) -> dict[str, list[int]] | None:
+    """Each index file's [size, mtime] (JSON's form), to notice damage with a stat per file; None if no folder."""
+    try:
+        names = os.listdir(folder)
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+    found: dict[str, list[int]] = {}
+    try:
+        for name in names:
+            if not name.endswith(_NOT_CONTENT):
+                info = os.stat(name, dir_fd=fd, follow_symlinks=False)
+                found[name] = [info.st_size, info.st_mtime_ns]
+    except OSError:
+        return None  # a file went away while we looked: not the index that was recorded
+    finally:
+        os.close(fd)
+    return found
+
+
+def changed_files(recorded: Any, folder: Path) -> str:
+    """How the index files in ``folder`` differ from those ``recorded`` when it was written ("" if not at all)."""
+    found = file_stats(folder)
+    if found is None:
+        return "it is not a folder" if folder.exists() else "it is missing"
+    if not isinstance(recorded, dict):
+        return "what it holds was not recorded"
+    missing = sorted(set(recorded) - set(found))
+    if missing:
+        return f"{missing[0]} is missing"
+    changed = sorted(name for name in found if recorded.get(name) != found[name])
+    return f"{changed[0]} changed since it was written" if changed else ""
+
+
 def open_index(folder: Path) -> index.Index:
     """The index in ``folder``; IndexBroken if there is none or it cannot be read."""
-    try:
+
+    def opened() -> index.Index:
         ix = index.open_dir(str(folder))
         if "row" not in ix.schema or "facts" not in ix.schema:
             raise IndexBroken("written by another version")
         return ix
-    except IndexBroken:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any failure to read the index means "rebuild it"
-        raise IndexBroken(str(exc) or type(exc).__name__) from None
+
+    return reading(opened)
 
 
 def _segment_writer(ix: index.Index, lock: bool = True, memory_mb: int = WRITER_MEMORY_MB) -> SegmentWriter:
@@ -316,10 +396,11 @@ class Writer:
     """Adds, replaces and deletes documents; one commit at the end (``with Writer(ix) as w: …``).
 
     ``fresh``: the index is new, so documents are added without looking for older versions.
+    Whoosh's errors while it writes mean that the index it updates is damaged: IndexBroken.
     """
 
     def __init__(self, ix: index.Index, fresh: bool = False) -> None:
-        self._writer = _segment_writer(ix)
+        self._writer = _writing(lambda: _segment_writer(ix))
         self._fresh = fresh
 
     def __enter__(self) -> Writer:
@@ -329,18 +410,38 @@ class Writer:
         if kind is None:
             # An update adds a small segment; merging them costs more than it saves until there are many.
             many = len(self._writer.segments) >= MERGE_FROM_SEGMENTS
-            self._writer.commit(merge=many and not self._fresh)
+            _writing(lambda: self._writer.commit(merge=many and not self._fresh))
         else:
-            self._writer.cancel()
+            try:
+                self._writer.cancel()
+            except Exception:  # noqa: BLE001 - the error that stopped the writer is the one to report
+                pass
 
     def put(self, doc: dict[str, Any]) -> None:
         if self._fresh:
-            self._writer.add_document(**doc)
+            _writing(lambda: self._writer.add_document(**doc))
         else:
-            self._writer.update_document(**doc)
+            _writing(lambda: self._writer.update_document(**doc))
 
     def delete(self, rel: str) -> None:
-        self._writer.delete_by_term("path", rel)
+        _writing(lambda: self._writer.delete_by_term("path", rel))
+
+
+_CANNOT_WRITE = (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT)
+
+
+def _writing(work: Callable[[], T]) -> T:
+    """As `reading`, but an OSError that says the folder cannot be written stays one: no rebuild would help."""
+    try:
+        return work()
+    except OSError as exc:
+        if exc.errno in _CANNOT_WRITE:
+            raise
+        raise IndexBroken(f"{type(exc).__name__}: {exc}"[:200]) from None
+    except IndexBroken:
+        raise
+    except Exception as exc:  # noqa: BLE001 - as in `reading`
+        raise IndexBroken(f"{type(exc).__name__}: {exc}"[:200]) from None
 
 
 class Part:
@@ -399,34 +500,52 @@ class Parts:
 
 def stored_rows(ix: index.Index, rels: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The stored rows of the documents for ``rels`` that are in the index."""
-    found = {}
-    with ix.searcher() as searcher:
-        for rel in rels:
-            fields_ = searcher.document(path=rel)
-            if fields_ is not None:
-                found[rel] = fields_["row"]
-    return found
+
+    def rows() -> dict[str, dict[str, Any]]:
+        found = {}
+        with ix.searcher() as searcher:
+            for rel in rels:
+                fields_ = searcher.document(path=rel)
+                if fields_ is not None:
+                    found[rel] = fields_["row"]
+        return found
+
+    return reading(rows)
 
 
 def due_by(ix: index.Index, day: int) -> list[str]:
     """Paths of contacts with an interaction dated after they were indexed and on or before ``day``."""
-    with ix.searcher() as searcher:
-        hits = searcher.search(query.NumericRange("next_date", 1, day), limit=None)
-        return [hit["path"] for hit in hits]
+
+    def paths() -> list[str]:
+        with ix.searcher() as searcher:
+            hits = searcher.search(query.NumericRange("next_date", 1, day), limit=None)
+            return [hit["path"] for hit in hits]
+
+    return reading(paths)
 
 
 def custom_fields(ix: index.Index) -> list[str]:
     """The custom fields (without their prefix) some contact in the index has."""
-    with ix.reader() as reader:
-        return sorted(n[len(CUSTOM_PREFIX):] for n in reader.indexed_field_names() if n.startswith(CUSTOM_PREFIX))
+
+    def names() -> list[str]:
+        with ix.reader() as reader:
+            indexed = reader.indexed_field_names()
+            return sorted(n[len(CUSTOM_PREFIX):] for n in indexed if n.startswith(CUSTOM_PREFIX))
+
+    return [name for name in reading(names) if name not in INDEX_FIELDS]
 
 
 def parse(ix: index.Index, text: str, custom: list[str]) -> query.Query:
-    """A Whoosh query from query text already rewritten by query.py (dates and phones made explicit)."""
+    """A Whoosh query from query text already rewritten by query.py (dates and phones made explicit).
+
+    IndexBroken if the index's schema cannot be read; any other error is the query's.
+    """
+    schema_ = reading(lambda: ix.schema)
     # Bare words look in names too, so that a name ranks its own contact first.
-    parser = qparser.MultifieldParser(["name", "text"], ix.schema, fieldboosts={"name": 3.0, "text": 1.0})
+    parser = qparser.MultifieldParser(["name", "text"], schema_, fieldboosts={"name": 3.0, "text": 1.0})
     parser.add_plugin(qparser.FuzzyTermPlugin())
-    parser.add_plugin(qparser.FieldAliasPlugin({CUSTOM_PREFIX + name: [name] for name in custom}))
+    aliases = {CUSTOM_PREFIX + name: [name] for name in custom if name not in INDEX_FIELDS}
+    parser.add_plugin(qparser.FieldAliasPlugin(aliases))
     return parser.parse(text)
 
 
@@ -441,7 +560,8 @@ def run(
     ix: index.Index, parsed: query.Query, limit: int | None, sort: str
 ) -> tuple[list[Hit], int, list[tuple[str, str]]]:
     """Hits for ``parsed`` sorted by relevance, `name`, or a date field (newest first); the total; matched words."""
-    try:
+
+    def answer() -> tuple[list[Hit], int, list[tuple[str, str]]]:
         with ix.searcher() as searcher:
             results = searcher.search(parsed, limit=limit, sortedby=_facet(sort))
             hits = [Hit(hit["row"], hit.score if isinstance(hit.score, float) else 0.0, hit.get("facts", "{}"))
@@ -453,8 +573,8 @@ def run(
                 if field in ("text", "name", "company", "title")
             })
             return hits, len(results), words
-    except (OSError, EOFError, ValueError, KeyError, IndexError, struct.error) as exc:
-        raise IndexBroken(str(exc) or type(exc).__name__) from None
+
+    return reading(answer)
 
 
 def _facet(sort: str) -> sorting.FacetType | None:
@@ -467,8 +587,12 @@ def _facet(sort: str) -> sorting.FacetType | None:
 
 def all_facts(ix: index.Index) -> list[tuple[str, str]]:
     """(path, facts JSON) of every contact in the index."""
-    with ix.searcher() as searcher:
-        return [(f["path"], f.get("facts", "{}")) for f in searcher.all_stored_fields()]
+
+    def facts() -> list[tuple[str, str]]:
+        with ix.searcher() as searcher:
+            return [(f["path"], f.get("facts", "{}")) for f in searcher.all_stored_fields()]
+
+    return reading(facts)
 
 
 def replace_score_ranges(parsed: query.Query, matching: Any) -> query.Query:
@@ -489,5 +613,10 @@ def replace_score_ranges(parsed: query.Query, matching: Any) -> query.Query:
 
 
 def all_paths(ix: index.Index, parsed: query.Query) -> set[str]:
-    with ix.searcher() as searcher:
-        return {hit["path"] for hit in searcher.search(parsed, limit=None)}
+    """The paths of every contact ``parsed`` matches."""
+
+    def paths() -> set[str]:
+        with ix.searcher() as searcher:
+            return {hit["path"] for hit in searcher.search(parsed, limit=None)}
+
+    return reading(paths)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import freshness
 from . import index as ix_mod
+from .documents import QUERY_FIELDS
 from .errors import InvalidValueError
 from .query import expand_segments, rewrite
 
@@ -43,11 +44,13 @@ def compile_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
         return wq.Every()
     expanded = expand_segments(text, vault.config.segments)
     custom = ix_mod.custom_fields(ix)
-    known = [*ix_mod.QUERY_FIELDS, *custom, *vault.config.fields]
+    known = [*QUERY_FIELDS, *custom, *vault.config.fields]
     region = vault.config.default_region
     rewritten = rewrite(expanded, today, known, lambda value: phone_query_digits(value, region))
     try:
         parsed = ix_mod.parse(ix, rewritten, custom)
+    except ix_mod.IndexBroken:
+        raise
     except Exception as exc:  # noqa: BLE001 - Whoosh's parser raises assorted errors on odd input
         raise InvalidValueError(f"cannot read the query '{text}': {exc}") from None
     if "score:" in rewritten:
@@ -90,16 +93,12 @@ def search(
     """
     if sort not in SORTS:
         raise InvalidValueError(f"sort by one of {', '.join(SORTS)}, not '{sort}'")
-    fresh = freshness.refresh(vault, today, progress, scanning)
-    parsed = compile_query(vault, fresh.index, text, today)
     run_limit = None if sort == "score" else limit
-    try:
-        hits, total, words = ix_mod.run(fresh.index, parsed, run_limit, _SORT_FIELDS.get(sort, sort))
-    except ix_mod.IndexBroken as exc:  # readable at open, broken inside: rebuild and ask again
-        rebuilt = freshness.rebuild(vault, today, progress)
-        rebuilt.notices.insert(0, f"the search index could not be read ({exc}); rebuilt it")
-        fresh = rebuilt
-        hits, total, words = ix_mod.run(fresh.index, parsed, run_limit, _SORT_FIELDS.get(sort, sort))
+
+    def ask(ix: Index) -> tuple[list[ix_mod.Hit], int, list[tuple[str, str]]]:
+        return ix_mod.run(ix, compile_query(vault, ix, text, today), run_limit, _SORT_FIELDS.get(sort, sort))
+
+    (hits, total, words), fresh = freshness.answer(vault, today, ask, progress, scanning)
     rows = _rows(vault, hits, today)
     if sort == "score":
         rows.sort(key=lambda r: (-r.get("score", 0), r["name"].casefold(), r["path"]))
@@ -124,9 +123,12 @@ def _rows(vault: Vault, hits: list[ix_mod.Hit], today: dt.date) -> list[dict[str
 def matching_paths(vault: Vault, text: str, fresh: freshness.Refresh | None = None) -> set[Path]:
     """The files of the contacts ``text`` matches (``fresh``: an index just brought up to date, to ask again)."""
     today = vault.today()
-    fresh = fresh or freshness.refresh(vault, today)
-    parsed = compile_query(vault, fresh.index, text, today)
-    return {vault.root / rel for rel in ix_mod.all_paths(fresh.index, parsed)}
+
+    def ask(ix: Index) -> set[str]:
+        return ix_mod.all_paths(ix, compile_query(vault, ix, text, today))
+
+    found, _ = freshness.answer(vault, today, ask, fresh=fresh)
+    return {vault.root / rel for rel in found}
 
 
 def reindex(vault: Vault, today: dt.date, progress: Progress | None = None) -> freshness.Refresh:
