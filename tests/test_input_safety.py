@@ -287,13 +287,13 @@ def test_a_search_leaves_out_a_file_with_an_alias_and_says_why(vault: Path, invo
 
 def test_an_alias_alone_is_refused_where_it_is() -> None:
     with pytest.raises(yamlsafe.AnchorError) as refused:
-        yamlsafe.load("name: Someone\nemails: [a@example.com]\nother: *undefined\n")
+        yamlsafe.load("name: Someone\nemails: [a@example.com]\nother: *undefined\n", anchors=False)
     assert yamlsafe.error_line(refused.value) == 3 and refused.value.written == "*undefined"
 
 
 def test_ampersands_and_asterisks_in_values_are_not_anchors() -> None:
     text = 'name: "*Starred* & Co"\ncompany: R&D *Labs*\nnote: a & b * c\ntags: ["&", "*"]\n'
-    assert yamlsafe.load(text) == {
+    assert yamlsafe.load(text, anchors=False) == {
         "name": "*Starred* & Co", "company": "R&D *Labs*", "note": "a & b * c", "tags": ["&", "*"],
     }
 
@@ -312,3 +312,15 @@ def test_vault_yaml_refuses_aliases_too(vault: Path, invoke, monkeypatch) -> Non
     assert listed.exit_code == 1
     no_traceback(listed)
     assert listed.stderr == f"Error: {config}:{line}: {message}\n"
+
+
+def test_the_user_config_refuses_aliases_in_one_line(empty_vault: Path, invoke, tmp_path: Path, monkeypatch) -> None:
+    config = tmp_path / "xdg" / "contacts" / "config.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f"folder: &v {empty_vault}\ndefault_vault: *v\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("list")
+    assert result.exit_code == 1
+    no_traceback(result)
+    assert result.stderr == (f"Error: {config}:1: anchors and aliases are not allowed in the user config: "
+                             "write each value out in full, without '&v'\n")

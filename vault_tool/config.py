@@ -103,7 +103,7 @@ def parse_config(path: Path, text: str) -> VaultConfig:
     from . import yamlsafe
 
     try:
-        data = yamlsafe.load(text) or {}
+        data = yamlsafe.load(text, anchors=False) or {}
     except yaml.YAMLError as exc:
         message = exc.refusal(CONFIG_NAME) if isinstance(exc, yamlsafe.AnchorError) else (
             f"invalid YAML: {yamlsafe.error_text(exc)}")

@@ -175,7 +175,7 @@ def split(path: Path, text: str, bom: bool) -> SourceText:
 
 def _load_front_matter(path: Path, source: SourceText) -> dict[str, Any]:
     try:
-        meta = yamlsafe.load(source.front_matter)
+        meta = yamlsafe.load(source.front_matter, anchors=False)
     except yaml.YAMLError as exc:
         line = yamlsafe.error_line(exc)
         message = exc.refusal("a contact") if isinstance(exc, yamlsafe.AnchorError) else (

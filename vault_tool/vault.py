@@ -45,7 +45,9 @@ def _default_vault() -> Path | None:
     from . import yamlsafe
 
     try:
-        data = yamlsafe.load(path.read_text(encoding="utf-8")) or {}
+        data = yamlsafe.load(path.read_text(encoding="utf-8"), anchors=False) or {}
+    except yamlsafe.AnchorError as exc:
+        raise ParseError(path, exc.refusal("the user config"), yamlsafe.error_line(exc)) from None
     except Exception as exc:  # noqa: BLE001 - any unreadable config is reported the same way
         raise ParseError(path, f"cannot read the user config ({exc})") from None
     value = data.get("default_vault") if isinstance(data, dict) else None

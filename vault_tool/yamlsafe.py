@@ -88,9 +88,13 @@ for _cls in (StrictLoader, StrictPyLoader):
     _cls.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
-def load(text: str) -> Any:
-    """Load one YAML document with the strict resolvers; AnchorError if it has an anchor or an alias."""
-    if "&" in text or "*" in text:  # only then can there be one: the usual text is loaded at once
+def load(text: str, anchors: bool = True) -> Any:
+    """Load one YAML document with the strict resolvers.
+
+    ``anchors=False`` is for the files people write (a contact, vault.yaml): an anchor or an alias
+    in them is an AnchorError, found before anything is built.
+    """
+    if not anchors and ("&" in text or "*" in text):  # only then can there be one: the usual text loads at once
         refuse_anchors(text)
     return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
 
