@@ -209,6 +209,17 @@ def test_the_background_scan_lists_links_without_following_them(linked: Path, sp
     assert "elsewhere" in stats and not any(rel.startswith("elsewhere/") for rel in stats)
 
 
+def test_export_does_not_read_a_photo_through_a_link(empty_vault: Path, invoke, tmp_path: Path) -> None:
+    contacts = empty_vault / "contacts"
+    (tmp_path / "private.jpg").write_bytes(b"\xff\xd8\xff private picture")
+    (contacts / "pictured.md").write_text("---\nname: Pictured\nphoto: pictured.jpg\n---\n", encoding="utf-8")
+    (contacts / "pictured.jpg").symlink_to(tmp_path / "private.jpg")
+    result = invoke("-C", empty_vault, "export", "--format", "vcard")
+    ok(result)
+    assert "FN:Pictured" in result.stdout and "PHOTO" not in result.stdout
+    warned_once(result, "contacts/pictured.jpg")
+
+
 def test_import_of_a_folder_does_not_follow_links_out_of_it(empty_vault: Path, invoke, tmp_path: Path) -> None:
     outside = tmp_path / "private"
     outside.mkdir()

@@ -83,6 +83,6 @@ def load_photos(contact: Contact) -> list[Photo]:
     folder = contact.path.parent if contact.path else None
     for key, name in photo_names(contact):
         path = folder / name if folder and "/" not in name and not name.startswith(".") else None
-        if path is not None and path.is_file():
+        if path is not None and path.is_file() and not path.is_symlink():  # a link is never followed
             photos.append(Photo(path.read_bytes(), path.suffix.lstrip(".").lower(), key))
     return photos
