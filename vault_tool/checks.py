@@ -28,7 +28,7 @@ from .config import CONFIG_NAME, VaultConfig, parse_config
 from .contact import Contact
 from .errors import ParseError
 from .scalars import NUMBERS_AND_BOOLEANS
-from .vault import LINK, _walk, read_file
+from .vault import LINK, listing, read_file
 
 if TYPE_CHECKING:
     from .vaultchecks import Facts
@@ -212,13 +212,6 @@ def load_config_for_check(root: Path) -> tuple[VaultConfig, list[Problem], str |
 PARALLEL_FROM = 2000  # files; below this a second process costs more than it saves
 
 
-def _listing(contacts_dir: Path) -> tuple[list[Path], list[Path]]:
-    """The contact files and the symbolic links (not followed) under ``contacts_dir``, each sorted."""
-    links: list[Path] = []
-    files = sorted(_walk(contacts_dir, links))
-    return files, sorted(links)
-
-
 def link_problems(links: list[Path]) -> list[Problem]:
     """Each symbolic link in contacts/ is an error: nothing reads, indexes or writes through one."""
     return [Problem(link, 1, ERROR, LINK, "link") for link in links]
@@ -302,7 +295,7 @@ def run_checks(
 
     config, problems, phone_format = load_config_for_check(root)
     context = CheckContext(root, config, today, phone_format)
-    files, links = _listing(root / "contacts")
+    files, links = listing(root / "contacts")
     problems += link_problems(links)
     with _collector_paused():
         file_problems, found = check_all_files(files, context, parallel_from)

@@ -114,9 +114,7 @@ class Vault:
 
     def listing(self) -> tuple[list[Path], list[Path]]:
         """Every contact file and every symbolic link (not followed) in contacts/, each sorted by path."""
-        links: list[Path] = []
-        files = sorted(_walk(self.contacts_dir, links))
-        return files, sorted(links)
+        return listing(self.contacts_dir)
 
     def read(self, path: Path) -> Contact:
         """The contact in ``path``; a ParseError if it does not parse or is a symbolic link."""
@@ -229,6 +227,13 @@ def read_file(path: Path) -> bytes:
             return handle.read()
     except OSError as exc:
         raise ParseError(path, f"cannot read ({exc.strerror})") from None
+
+
+def listing(contacts_dir: Path) -> tuple[list[Path], list[Path]]:
+    """The contact files and the symbolic links (not followed) under ``contacts_dir``, each sorted by path."""
+    links: list[Path] = []
+    files = sorted(_walk(contacts_dir, links))
+    return files, sorted(links)
 
 
 def _walk(folder: Path, links: list[Path] | None = None) -> Iterator[Path]:
