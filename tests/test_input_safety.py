@@ -122,6 +122,12 @@ def test_an_unchanged_search_still_warns_and_a_link_is_never_indexed(linked: Pat
         assert result.stdout.split() == ["contacts/ada-lovelace.md"]
         warned_once(result, "contacts/evil.md")
         warned_once(result, "contacts/elsewhere")
+    ada = linked / "contacts" / "ada-lovelace.md"
+    ada.write_text(ada.read_text(encoding="utf-8") + "\nKeeper of the engine notes.\n", encoding="utf-8")
+    result = invoke("-C", linked, "search", "--format", "paths", "keeper OR combination")
+    ok(result)
+    assert result.stdout.split() == ["contacts/ada-lovelace.md"]  # updated for the edit, still without the link
+    warned_once(result, "contacts/evil.md")
 
 
 def test_show_of_a_link_says_it_is_one(linked: Path, invoke) -> None:
