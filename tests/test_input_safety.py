@@ -341,3 +341,15 @@ def test_the_user_config_refuses_aliases_in_one_line(empty_vault: Path, invoke, 
     no_traceback(result)
     assert result.stderr == (f"Error: {config}:1: anchors and aliases are not allowed in the user config: "
                              "write each value out in full, without '&v'\n")
+
+
+def test_a_new_contact_never_takes_the_name_of_a_link(tmp_path: Path, invoke) -> None:
+    root = tmp_path / "v"
+    assert invoke("init", root).exit_code == 0
+    outside = tmp_path / "outside.md"
+    outside.write_text("---\nname: Outside\n---\n")
+    (root / "contacts/evil.md").symlink_to(outside)
+    result = invoke("-C", root, "--no-commit", "add", "Evil")
+    assert result.exit_code == 0, result.output
+    assert (root / "contacts/evil-2.md").is_file() and (root / "contacts/evil.md").is_symlink()
+    assert outside.read_text() == "---\nname: Outside\n---\n"

@@ -306,7 +306,7 @@ def _update_index(
         due = ix_mod.due_by(index, int(today.strftime("%Y%m%d")))
         changed += [rel[len("contacts/"):] for rel in due if (vault.root / rel).is_file()]
     changed = sorted(set(changed))
-    problems = {p.path: p for p in _problems(stamp) if (vault.root / p.path).is_file()}
+    problems = {p.path: p for p in _problems(stamp) if os.path.lexists(vault.root / p.path)}  # links too
     created = _created_dates(vault, index, changed, renames=bool(deleted))
     with ix_mod.Writer(index) as writer:
         for rel in deleted:

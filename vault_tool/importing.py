@@ -198,7 +198,7 @@ class _Plan:
         loaded = vault.load()
         self.load_problems = loaded.problems
         self.contacts: dict[str, Contact] = {c.handle: c for c in loaded.contacts}
-        self.taken = {p.stem for p in vault.files()}
+        self.taken = vault.taken_handles()
         self.index = DuplicateIndex(vault.config.default_region)
         for contact in loaded.contacts:
             self.index.add(contact.handle, self.index.keys(contact.meta))

@@ -105,7 +105,7 @@ def add(vault: Vault, name: str, fields: dict[str, list[str]], note: str = "") -
             meta[key] = value
     meta["uid"] = new_uid()
     with transaction(vault, f"Add {name}") as tx:
-        handle = unique(slugify(name), {p.stem for p in vault.files()})
+        handle = unique(slugify(name), vault.taken_handles())
         path = vault.contacts_dir / f"{handle}.md"
         tx.write(path, render(Contact(handle, meta, notes=note)).encode("utf-8"))
     return finished(vault, tx, Change(handle, path, tx.message))
@@ -217,7 +217,7 @@ def rename(vault: Vault, query: str, new_name: str) -> Change:
         contact = vault.get(query)
         old = contact.path
         assert old is not None
-        handle = unique(slugify(new_name), {p.stem for p in vault.files()} - {contact.handle})
+        handle = unique(slugify(new_name), vault.taken_handles() - {contact.handle})
         new = old.with_name(f"{handle}.md")
         if new == old and contact.meta.get("name") == new_name:
             return Change(contact.handle, old, f"{contact.name} is already called that ({handle})", changed=False)

@@ -116,6 +116,11 @@ class Vault:
         """Every contact file and every symbolic link (not followed) in contacts/, each sorted by path."""
         return listing(self.contacts_dir)
 
+    def taken_handles(self) -> set[str]:
+        """Every stem in contacts/, links included: a new file never takes a link's name."""
+        files, links = self.listing()
+        return {p.stem for p in files + links}
+
     def read(self, path: Path) -> Contact:
         """The contact in ``path``; a ParseError if it does not parse or is a symbolic link."""
         data = read_file(path)
