@@ -324,3 +324,14 @@ def test_import_turns_a_line_break_in_a_name_into_a_space_and_says_so(vault: Pat
     text = (vault / "contacts/eve-mallory.md").read_text()
     assert "name: Eve Mallory\n" in text and "company: Acme Corp\n" in text
     assert "its name held a line break: it became a space" in result.output
+
+
+def test_check_fix_writes_nothing_while_a_merge_is_in_progress(vault: Path, invoke) -> None:
+    path = vault / ZOE
+    path.write_text(path.read_text().replace("name: Zoë Müller\n", "name: Zoë Müller\ncountry: NO\n", 1))
+    git(vault, "commit", "-qam", "A value YAML would misread")
+    _start_conflicted_merge(vault)
+    before = path.read_bytes()
+    result = invoke("-C", vault, "check", "--fix")
+    assert result.exit_code == 1 and "a merge is in progress" in result.stderr
+    assert path.read_bytes() == before

@@ -146,7 +146,7 @@ def fix_vault(vault: Vault, only: Collection[Path] | None = None) -> FixResult:
     never carries the user's work in progress.
     """
     from . import gitstore
-    from .mutations import IDENTITY_MARKER, vault_lock
+    from .transaction import IDENTITY_MARKER, refuse_unsafe, vault_lock
 
     config, _, phone_format = load_config_for_check(vault.root)
     context = CheckContext(vault.root, config, vault.today(), phone_format)
@@ -154,6 +154,7 @@ def fix_vault(vault: Vault, only: Collection[Path] | None = None) -> FixResult:
     result = FixResult()
     in_git = vault.auto_commit and gitstore.repo_root(vault.root) is not None
     with vault_lock(vault):
+        refuse_unsafe(vault)  # nothing written during a merge or rebase, nothing committed on a detached HEAD
         result.left_uncommitted = sorted(uncommitted(fixable, vault.root)) if in_git else []
         for path in fixable:
             try:
