@@ -15,8 +15,6 @@ from .errors import GitError
 FALLBACK_NAME = "Contacts Vault"
 FALLBACK_EMAIL = "contacts@vault.invalid"
 _ENV_IDENTITY = ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL", "EMAIL")
-
-
 IDENTITY_HINT = (
     f"git has no identity here, so this commit is by '{FALLBACK_NAME} <{FALLBACK_EMAIL}>'; set yours with "
     "git config --global user.name 'Your Name' && git config --global user.email you@example.com"

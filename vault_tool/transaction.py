@@ -95,10 +95,6 @@ class Transaction:
         self.result = Committed(None)
         self.bulk = False  # thousands of files: one sync for all writes, one fast-import for the commit
 
-    @property
-    def commits(self) -> bool:
-        return self._git is not None
-
     def _versions(self, path: Path, known: tuple[bytes | None, bytes | None] | None = None) -> _Versions:
         """``path`` as the user has it, in git's index and at HEAD (``known``: the last two, looked up already)."""
         work = _read(path)
