@@ -3,10 +3,10 @@
 Staging thousands of paths with `git add` writes every file as a loose object
 and matches each pathspec against every index entry (13 s for 10,000 files).
 Instead the commit is made by ``git fast-import`` (all blobs in one pack, the
-commit on top of HEAD, with exactly the given paths changed), then the index
-is updated for exactly those paths with ``git update-index --stdin`` (no
-pathspecs; the objects exist already, so nothing is written twice). Nothing
-else the user staged is in the commit, and no other index entry changes.
+commit on top of HEAD, with exactly the given paths changed). Nothing else the
+user staged is in the commit; the transaction then updates the user's index
+for exactly those paths with ``git update-index --stdin`` (no pathspecs; the
+objects exist already, so nothing is written twice).
 """
 from __future__ import annotations
 
@@ -38,13 +38,8 @@ def _stream(branch: str, parent: str | None, message: str, author: str, committe
 
 def commit_entries(top: Path, branch: str, parent: str | None, message: str, entries: list[Entry],
                    env: dict[str, str] | None) -> str:
-    """Commit ``entries`` on top of ``parent`` to ``branch`` (a full ref name); the new commit's sha.
-
-    The user's index is then given the same paths, read from the working files (which hold the same bytes).
-    """
+    """Commit ``entries`` on top of ``parent`` to ``branch`` (a full ref name); the new commit's sha."""
     author = gitcli.run(top, ["var", "GIT_AUTHOR_IDENT"], env=env).decode("utf-8").strip()
     committer = gitcli.run(top, ["var", "GIT_COMMITTER_IDENT"], env=env).decode("utf-8").strip()
     gitcli.run(top, ["fast-import", "--quiet", "--done"], _stream(branch, parent, message, author, committer, entries))
-    names = "".join(rel + "\0" for rel, _, _ in entries).encode("utf-8")
-    gitcli.run(top, ["update-index", "--add", "--remove", "-z", "--stdin"], names)
     return gitcli.run(top, ["rev-parse", "HEAD"]).decode("ascii").strip()

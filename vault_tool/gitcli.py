@@ -39,6 +39,14 @@ class CommitResult:
     fallback_identity: bool = False
 
 
+def repo_root(path: Path) -> Path | None:
+    """The working tree that holds ``path``, found like git does (a `.git` folder or file)."""
+    for folder in (path, *path.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
 def run(top: Path, args: list[str], data: bytes | None = None, env: dict[str, str] | None = None) -> bytes:
     """The standard output of `git ARGS` run in ``top`` (``env``: variables added to this process's)."""
     try:

@@ -8,17 +8,9 @@ import git
 from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
 from .errors import GitError
-from .gitcli import IDENTITY_HINT, CommitResult, identity_hint, identity_variables
+from .gitcli import IDENTITY_HINT, CommitResult, identity_hint, identity_variables, repo_root
 
-__all__ = ["IDENTITY_HINT", "CommitResult", "identity_hint"]
-
-def repo_root(path: Path) -> Path | None:
-    """The working tree that holds ``path``, found like git does (a `.git` folder or file)."""
-    for folder in (path, *path.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
-
+__all__ = ["IDENTITY_HINT", "CommitResult", "identity_hint", "repo_root"]
 
 def init(path: Path) -> None:
     """`git init` in ``path``."""

@@ -235,7 +235,8 @@ def merge_contacts(vault: Vault, keep: str, others: list[str], prefer: str | Non
     A field with different values needs a choice (``choices``: field -> value) or ``prefer``
     (keep or other); otherwise MergeConflictError lists them and nothing changes.
     """
-    from .mutations import Change, finished, transaction
+    from .mutations import Change, finished
+    from .transaction import transaction
 
     if prefer is not None and prefer not in PREFERENCES:
         raise InvalidValueError(f"--prefer must be keep or other, not '{prefer}'")

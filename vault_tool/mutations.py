@@ -14,12 +14,10 @@ from .fields import coerce, list_items
 from .gitcli import CommitResult, identity_hint
 from .handles import slugify, unique
 from .ids import new_uid
-from .transaction import IDENTITY_MARKER, Transaction, transaction, vault_lock
+from .transaction import IDENTITY_MARKER, Transaction, transaction
 
 if TYPE_CHECKING:
     from .vault import Vault
-
-__all__ = ["IDENTITY_MARKER", "Change", "finished", "mutate", "transaction", "vault_lock"]
 
 
 @dataclass
@@ -36,7 +34,6 @@ class Change:
 
 def finished(vault: Vault, tx: Transaction, change: Change) -> Change:
     """``change`` with what ``tx`` committed, and the identity hint the first time it is needed."""
-    change.message = tx.message or change.message
     change.changed = bool(tx.paths)
     if tx.result.sha:
         change.commit = tx.result

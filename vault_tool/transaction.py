@@ -225,6 +225,7 @@ class Transaction:
                     _restore(written)
                     raise
                 written.clear()  # committed: an interruption held until now leaves it so
+                self._git.update_index(planned)
                 return committed
         except BaseException:
             _restore(written)
@@ -327,9 +328,7 @@ class _Git:
     @classmethod
     def open(cls, vault: Vault) -> _Git | None:
         """The repository holding the vault (None outside git), after refusing an operation in progress."""
-        from .gitstore import repo_root
-
-        top = repo_root(vault.root)
+        top = gitcli.repo_root(vault.root)
         if top is None:
             return None
         git_dir = Path(gitcli.run(top, ["rev-parse", "--absolute-git-dir"]).decode("utf-8").strip())
@@ -378,7 +377,7 @@ class _Git:
         return versions
 
     def commit(self, planned: list[_Planned], message: str, bulk: bool = False) -> Committed:
-        """Commit what ``planned`` holds for the commit, then give the user's index the same paths.
+        """Commit what ``planned`` holds for the commit (the user's index is :meth:`update_index`'s).
 
         Plumbing, not `git commit`: a tree from HEAD's tree with these paths changed, a commit
         object, and HEAD's branch moved only if it still points where it did (so a concurrent git
@@ -386,9 +385,7 @@ class _Git:
         """
         changed = [p for p in planned if p.commit != p.before.head]
         if not changed:
-            self._update_index(planned)
             return Committed(None)
-        self.refuse_unsafe_commit()
         env = gitcli.identity_variables(self.top)
         parent = self._head()
         if bulk:
@@ -411,7 +408,6 @@ class _Git:
             for leftover in (scratch, scratch.with_name(scratch.name + ".lock")):
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
-        self._update_index(planned)
         return Committed(sha, env is not None, [p.path for p in changed])
 
     def _fast_import(self, changed: list[_Planned], parent: str | None, message: str,
@@ -441,14 +437,26 @@ class _Git:
                 lines.append(f"{_mode(path)} {sha}\t{rel}")
         return "".join(f"{line}\0" for line in lines).encode("utf-8")
 
-    def _update_index(self, planned: list[_Planned]) -> None:
-        """The user's index: each path as planned; refreshed from the file where the two are the same."""
-        entries = [(p.path, p.index) for p in planned if p.index != p.before.index]
-        if entries:
-            gitcli.run(self.top, ["update-index", "--add", "--remove", "-z", "--index-info"], self._index_info(entries))
-        same = [self.rel(p.path) for p in planned if p.work is not None and p.work == p.index]
-        if same:
-            gitcli.run(self.top, ["add", "--", *same])
+    def update_index(self, planned: list[_Planned]) -> None:
+        """The user's index: each path as planned, after the commit.
+
+        A path whose working file is what the index should hold is read from the file by
+        `update-index --stdin` (a fresh stat, no pathspec matched against every entry, so thousands
+        are cheap); any other gets its planned bytes.
+        """
+        same = [p for p in planned if p.work == p.index]
+        other = [(p.path, p.index) for p in planned if p.work != p.index and p.index != p.before.index]
+        try:
+            if other:
+                gitcli.run(self.top, ["update-index", "--add", "--remove", "-z", "--index-info"],
+                           self._index_info(other))
+            if same:
+                names = "".join(f"{self.rel(p.path)}\0" for p in same).encode("utf-8")
+                gitcli.run(self.top, ["update-index", "--add", "--remove", "-z", "--stdin"], names)
+        except GitError as exc:
+            paths = " ".join(self.rel(p.path) for p in planned[:5])
+            raise GitError(f"{exc}; the change is committed, but git's index was not updated for it "
+                           f"(git status shows {paths} as changed; git reset -q -- {paths} puts it right)") from None
 
 
 def _mode(path: Path) -> str:
