@@ -174,16 +174,22 @@ class IndexBroken(Exception):
 T = TypeVar("T")
 
 
-def reading(work: Callable[[], T]) -> T:
+def reading(work: Callable[[], T], cannot_write: tuple[int, ...] = ()) -> T:
     """``work()``, which reads the index: any error it raises means the index is damaged (IndexBroken).
 
     A damaged file can make Whoosh raise almost anything (OSError, struct.error, UnicodeError,
     TypeError, MemoryError, its own FileFormatError or a bare Exception), so nothing narrower will do.
+    An OSError whose errno is in ``cannot_write`` stays one: the folder cannot be written, and no
+    rebuild would help.
     """
     try:
         return work()
     except IndexBroken:
         raise
+    except OSError as exc:
+        if exc.errno in cannot_write:
+            raise
+        raise IndexBroken(f"{type(exc).__name__}: {exc}"[:200]) from None
     except Exception as exc:  # noqa: BLE001 - see above
         raise IndexBroken(f"{type(exc).__name__}: {exc}"[:200]) from None
 
@@ -431,17 +437,8 @@ _CANNOT_WRITE = (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQ
 
 
 def _writing(work: Callable[[], T]) -> T:
-    """As `reading`, but an OSError that says the folder cannot be written stays one: no rebuild would help."""
-    try:
-        return work()
-    except OSError as exc:
-        if exc.errno in _CANNOT_WRITE:
-            raise
-        raise IndexBroken(f"{type(exc).__name__}: {exc}"[:200]) from None
-    except IndexBroken:
-        raise
-    except Exception as exc:  # noqa: BLE001 - as in `reading`
-        raise IndexBroken(f"{type(exc).__name__}: {exc}"[:200]) from None
+    """As `reading`, for Whoosh's writer: an error that says the folder cannot be written stays one."""
+    return reading(work, _CANNOT_WRITE)
 
 
 class Part:
@@ -538,14 +535,14 @@ def custom_fields(ix: index.Index) -> list[str]:
 def parse(ix: index.Index, text: str, custom: list[str]) -> query.Query:
     """A Whoosh query from query text already rewritten by query.py (dates and phones made explicit).
 
-    IndexBroken if the index's schema cannot be read; any other error is the query's.
+    ``custom``: the custom fields (`custom_fields`), none named like an index field. IndexBroken if
+    the index's schema cannot be read; any other error is the query's.
     """
     schema_ = reading(lambda: ix.schema)
     # Bare words look in names too, so that a name ranks its own contact first.
     parser = qparser.MultifieldParser(["name", "text"], schema_, fieldboosts={"name": 3.0, "text": 1.0})
     parser.add_plugin(qparser.FuzzyTermPlugin())
-    aliases = {CUSTOM_PREFIX + name: [name] for name in custom if name not in INDEX_FIELDS}
-    parser.add_plugin(qparser.FieldAliasPlugin(aliases))
+    parser.add_plugin(qparser.FieldAliasPlugin({CUSTOM_PREFIX + name: [name] for name in custom}))
     return parser.parse(text)
 
 
