@@ -68,6 +68,18 @@ def commit_count(root: Path) -> int:
     return int(git(root, "rev-list", "--count", "HEAD"))
 
 
+def ok(result) -> None:
+    """The command worked: exit 0, and no exception other than click's own exit."""
+    assert result.exit_code == 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+def no_traceback(result) -> None:
+    """Whatever the exit status, the command failed in words, not with a traceback."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+
+
 @pytest.fixture
 def vault(tmp_path: Path, invoke) -> Path:
     """A new, committed vault with the example contacts."""

@@ -12,19 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED_TESTDATA, git
+from conftest import SHARED_TESTDATA, git, no_traceback, ok
 
 TODAY = "2026-11-23"
-
-
-def ok(result) -> None:
-    assert result.exit_code == 0, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-
-
-def no_traceback(result) -> None:
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
 
 
 def write(root: Path, rel: str, text: str) -> Path:

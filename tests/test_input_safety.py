@@ -14,19 +14,9 @@ from vault_tool.forked import can_fork
 from vault_tool.scan import BackgroundScan, scan, scan_with_digest
 from vault_tool.vault import Vault, read_file
 
-from conftest import git
+from conftest import git, no_traceback, ok
 
 TODAY = "2026-11-23"
-
-
-def ok(result) -> None:
-    assert result.exit_code == 0, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-
-
-def no_traceback(result) -> None:
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    assert "Traceback" not in result.output
 
 
 def check(invoke, root: Path, *args: str):

@@ -12,13 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import git, head_files, head_message
+from conftest import git, head_files, head_message, ok
 
 ZOE = "contacts/zoe-muller.md"
-
-
-def ok(result) -> None:
-    assert result.exit_code == 0, result.output
 
 
 def committed(vault: Path, rel: str, rev: str = "HEAD") -> str:
