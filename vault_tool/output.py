@@ -50,6 +50,11 @@ def spreadsheet_cell(text: str) -> str:
     return "'" + text if _formula_like(text) else text
 
 
+def spreadsheet_row(cells: list[str], raw: bool = False) -> list[str]:
+    """A CSV row's cells through ``spreadsheet_cell`` (as they are with ``raw``): what every CSV writer writes."""
+    return cells if raw else [spreadsheet_cell(cell) for cell in cells]
+
+
 def from_spreadsheet_cell(cell: str) -> str:
     """The value ``spreadsheet_cell`` made ``cell`` from (a cell it did not change is its own value)."""
     return cell[1:] if cell.startswith("'") and _formula_like(cell[1:]) else cell
@@ -123,10 +128,9 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], raw: bool = F
     """``rows`` as CSV with a header of ``columns``; cells go through ``spreadsheet_cell`` unless ``raw``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow(spreadsheet_row(list(columns), raw))
     for row in rows:
-        cells = [_cell(row.get(c)) for c in columns]
-        writer.writerow(cells if raw else [spreadsheet_cell(c) for c in cells])
+        writer.writerow(spreadsheet_row([_cell(row.get(c)) for c in columns], raw))
     return buffer.getvalue().rstrip("\n")
 
 

@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 
 from .errors import InvalidValueError
-from .output import spreadsheet_cell
+from .output import spreadsheet_row
 from .report import Report
 
 
@@ -42,7 +42,7 @@ def report_csv(report: Report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["section", "item", "measure", "value"])
-    writer.writerows([spreadsheet_cell(str(cell)) for cell in row] for row in _csv_rows(report))
+    writer.writerows(spreadsheet_row([str(cell) for cell in row]) for row in _csv_rows(report))
     return buffer.getvalue().rstrip("\n")
 
 

@@ -7,7 +7,7 @@ back gives the same fields. Google's layout is its "Google CSV" export
 (`Name`, `Given Name` …, `E-mail 1 - Type`, `E-mail 1 - Value` …), with as
 many numbered groups as the contacts need; labels come from the `vcard:`
 mapping, and fields Google has no column for go to `Custom Field N`.
-Unless ``raw``, every cell goes through output.spreadsheet_cell, so no
+Unless ``raw``, every cell goes through output.spreadsheet_row, so no
 spreadsheet runs a value as a formula; csv_format reads it back as it was.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..contact import KNOWN_FIELDS, Contact, as_list
-from ..output import spreadsheet_cell
+from ..output import spreadsheet_row
 from .vcard import VCARD_FIELD, from_mapping
 from .vcard_syntax import Prop
 
@@ -45,7 +45,7 @@ def _write(header: list[str], rows: list[list[str]], raw: bool) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in [header, *rows]:
-        writer.writerow(row if raw else [spreadsheet_cell(cell) for cell in row])
+        writer.writerow(spreadsheet_row(row, raw))
     return buffer.getvalue()
 
 
