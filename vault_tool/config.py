@@ -105,9 +105,7 @@ def parse_config(path: Path, text: str) -> VaultConfig:
     try:
         data = yamlsafe.load(text, anchors=False) or {}
     except yaml.YAMLError as exc:
-        message = exc.refusal(CONFIG_NAME) if isinstance(exc, yamlsafe.AnchorError) else (
-            f"invalid YAML: {yamlsafe.error_text(exc)}")
-        raise ParseError(path, message, yamlsafe.error_line(exc)) from None
+        raise ParseError(path, yamlsafe.load_problem(exc, CONFIG_NAME), yamlsafe.error_line(exc)) from None
     if not isinstance(data, dict):
         raise ParseError(path, "vault.yaml must be a mapping of settings", 1)
     return config_from_data(path, data)

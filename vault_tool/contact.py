@@ -178,9 +178,7 @@ def _load_front_matter(path: Path, source: SourceText) -> dict[str, Any]:
         meta = yamlsafe.load(source.front_matter, anchors=False)
     except yaml.YAMLError as exc:
         line = yamlsafe.error_line(exc)
-        message = exc.refusal("a contact") if isinstance(exc, yamlsafe.AnchorError) else (
-            f"invalid YAML: {yamlsafe.error_text(exc)}")
-        raise ParseError(path, message, line + 1 if line else 2) from None
+        raise ParseError(path, yamlsafe.load_problem(exc, "a contact"), line + 1 if line else 2) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

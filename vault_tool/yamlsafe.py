@@ -118,6 +118,11 @@ def error_line(exc: yaml.YAMLError) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
+def load_problem(exc: yaml.YAMLError, where: str) -> str:
+    """Why a file did not load, in one line: ``where`` is what the file is ("a contact", "vault.yaml")."""
+    return exc.refusal(where) if isinstance(exc, AnchorError) else f"invalid YAML: {error_text(exc)}"
+
+
 def error_text(exc: yaml.YAMLError) -> str:
     """A short one-line description of a YAML error."""
     parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
