@@ -52,9 +52,10 @@ def _sync_folder(folder: Path) -> None:
 
 def _remove_temporary(path: Path, tmp: Path | None) -> None:
     """Remove the temporary file of ``path``: ``tmp`` if known, else the one this process would have made."""
-    for name in {tmp, _temporary_name(path)} - {None}:
-        with contextlib.suppress(OSError):
-            os.unlink(name)  # type: ignore[arg-type]
+    for name in (tmp, _temporary_name(path)):
+        if name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
 
 
 @contextlib.contextmanager

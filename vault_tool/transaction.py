@@ -251,19 +251,28 @@ def _read(path: Path) -> bytes | None:
 
 def _put(path: Path, data: bytes | None) -> None:
     if data is None:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise VaultError(f"{path}: cannot remove ({exc.strerror})") from None
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_folders([path.parent])
     atomic_write(path, data)
+
+
+def _make_folders(folders: list[Path]) -> None:
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise VaultError(f"{folder}: cannot create ({exc.strerror}): check the permissions") from None
 
 
 def _put_many(planned: list[_Planned]) -> None:
     """Every planned file written through fileio.atomic_write_many (one sync for all), removals after."""
-    files = {p.path: p.work for p in planned if p.work is not None}
-    for folder in {path.parent for path in files}:
-        folder.mkdir(parents=True, exist_ok=True)
-    atomic_write_many(files)  # type: ignore[arg-type]
+    files: dict[Path, bytes] = {p.path: p.work for p in planned if p.work is not None}
+    _make_folders(sorted({path.parent for path in files}))
+    atomic_write_many(files)
     for item in planned:
         if item.work is None:
             _put(item.path, None)
