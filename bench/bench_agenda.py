@@ -26,7 +26,7 @@ from gen_vault import DEFAULT_TODAY, generate  # noqa: E402
 from installed import contacts_command  # noqa: E402
 
 from vault_tool import Vault  # noqa: E402
-from vault_tool.agenda import build_agenda, select_tasks  # noqa: E402
+from vault_tool.followups.agenda import build_agenda, select_tasks  # noqa: E402
 from vault_tool.interop.ical import to_ics  # noqa: E402
 
 

@@ -29,7 +29,6 @@ from gen_vault import generate  # noqa: E402
 from installed import contacts_command  # noqa: E402
 
 
-
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime

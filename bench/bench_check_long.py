@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vault_tool.checks import run_checks  # noqa: E402
-from vault_tool.config import DEFAULT_CONFIG_TEXT  # noqa: E402
+from vault_tool.format.config import DEFAULT_CONFIG_TEXT  # noqa: E402
+from vault_tool.team.check.run import run_checks  # noqa: E402
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([*contacts, "reindex"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         print(f"(search index built in {time.perf_counter() - start:.1f} s, not part of any figure)")
         print(f"report 'stage:customer':           {timed([*report, 'stage:customer'], args.runs):6.2f} s")
-        history = [sys.executable, "-c", "import sys, pathlib; from vault_tool.report_history import stage_timelines; "
+        history = [sys.executable, "-c", "import sys, pathlib; from vault_tool.reports.history import stage_timelines; "
                    "r = pathlib.Path(sys.argv[1]); print(len(stage_timelines(r, r / 'contacts')))", str(root)]
         print(f"git history, whole pass (no cache): {timed(history, max(1, args.runs // 2)):6.2f} s")
     finally:

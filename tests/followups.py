@@ -5,7 +5,8 @@ import textwrap
 from pathlib import Path
 
 from conftest import commit_count, git, head_files, head_message, line_changes  # noqa: F401 - shared with the tests
-from vault_tool.contact import Contact, parse
+
+from vault_tool.format.contact import Contact, parse
 
 TODAY = "2026-11-23"  # a Monday; the example vault's "today"
 

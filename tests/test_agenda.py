@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from followups import TODAY, ok, person, write
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followups import TODAY, ok, person, write
-from vault_tool import agenda as ag
-from vault_tool.agendatext import agenda_text, relative, reminder_lines
+from vault_tool.followups import agenda as ag
+from vault_tool.followups.text import agenda_text, relative, reminder_lines
 
 D = dt.date.fromisoformat
 MONDAY = D(TODAY)

@@ -11,7 +11,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import SHARED_TESTDATA, git, no_traceback, ok
 
 TODAY = "2026-11-23"
@@ -447,7 +446,7 @@ def test_other_tools_contact_notes_are_named_not_fatal(example_copy: Path, invok
 def test_reading_in_several_processes_finds_the_same_problems(example_copy: Path) -> None:
     import datetime as dt
 
-    from vault_tool.checks import run_checks
+    from vault_tool.team.check.run import run_checks
 
     write(example_copy, "contacts/messy.md", MESSY)
     today = dt.date.fromisoformat(TODAY)

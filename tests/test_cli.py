@@ -15,10 +15,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import commit_count, git, head_files, head_message, line_changes  # noqa: F401 - shared with the tests
+
 from vault_tool.cli.main import COMMANDS
-from vault_tool.handles import fold
+from vault_tool.format.handles import fold
 
 TODAY = dt.date.today()
 ADA = Path("contacts/ada-lovelace.md")

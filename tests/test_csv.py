@@ -12,9 +12,9 @@ import io
 from pathlib import Path
 
 import pytest
-
 from conftest import SHARED_TESTDATA
-from vault_tool.contact import Contact
+
+from vault_tool.format.contact import Contact
 from vault_tool.interop import csv_format, vcard
 from vault_tool.interop.csv_write import to_csv
 

@@ -5,10 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import commit_count, git, head_files, head_message
 from test_cli import line_changes, no_traceback, ok
-from vault_tool.merging import Conflict, combine
+
+from vault_tool.interop.merging import Conflict, combine
 
 ADA = Path("contacts/ada-lovelace.md")
 

@@ -5,11 +5,10 @@ import os
 from pathlib import Path
 
 import pytest
-
-from vault_tool import forked
-from vault_tool.cli.early import search_scan
-
 from test_cli import installed_contacts, run
+
+from vault_tool.cli.early import search_scan
+from vault_tool.search import forked
 
 pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="no fork on this system")
 

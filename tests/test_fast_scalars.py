@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vault_tool import yamlsafe
+from vault_tool.format import yamlsafe
 
 
 def slow(text: str) -> str:

@@ -12,10 +12,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vault_tool import body, contact, yamledit, yamlsafe
-from vault_tool.body import Interaction
-from vault_tool.contact import KNOWN_FIELDS, Contact
 from vault_tool.errors import ParseError
+from vault_tool.format import body, contact, yamledit, yamlsafe
+from vault_tool.format.body import Interaction
+from vault_tool.format.contact import KNOWN_FIELDS, Contact
 
 PATH = Path("contacts/ada-lovelace.md")
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import commit_count, git, head_files, head_message
 
 ADA = Path("contacts/ada-lovelace.md")

@@ -6,9 +6,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import git
-from vault_tool.owners import BEGIN, END
+
+from vault_tool.team.owners import BEGIN, END
 
 
 def ok(result) -> None:

@@ -11,13 +11,13 @@ from pathlib import Path
 import icalendar
 import pytest
 import vobject
+from followups import TODAY, ok, person
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followups import TODAY, ok, person
 from vault_tool import Vault
-from vault_tool.body import Interaction, parse_task
-from vault_tool.contact import Contact
+from vault_tool.format.body import Interaction, parse_task
+from vault_tool.format.contact import Contact
 from vault_tool.interop.ical import to_ics
 
 D = dt.date.fromisoformat
@@ -248,7 +248,7 @@ def test_any_text_reads_back(name: str, summary: str, text: str, task: str, due:
 
 def test_contacts_export_writes_the_feed(vault, invoke, tmp_path) -> None:
     """`contacts export --format ics [QUERY] -o FILE` writes what to_ics gives for the contacts QUERY selects."""
-    from vault_tool.selection import select
+    from vault_tool.search.selection import select
 
     out = tmp_path / "customers.ics"
     result = invoke("-C", vault, "--today", "2026-11-23", "export", "--format", "ics", "tag:customer", "-o", out)

@@ -7,11 +7,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import SHARED_TESTDATA, commit_count, git, head_files, head_message
 from test_cli import installed_contacts, line_changes, no_traceback, ok, run
 from test_vcard import original_cards, properties
-from vault_tool.contact import LIST_FIELDS, as_list, parse
+
+from vault_tool.format.contact import LIST_FIELDS, as_list, parse
 from vault_tool.interop import vcard
 
 VCARDS = SHARED_TESTDATA / "vcard"
@@ -494,7 +494,7 @@ def test_imported_contacts_are_found_by_the_next_search(vault: Path, invoke, tmp
 
 def test_progress_is_reported_for_every_record(empty_vault: Path, tmp_path: Path) -> None:
     from vault_tool import Vault
-    from vault_tool.importing import ImportOptions, import_files
+    from vault_tool.interop.importing import ImportOptions, import_files
 
     rows = "".join(f"Person {n},p{n}@x.example\n" for n in range(250))
     seen: list[tuple[int, int]] = []

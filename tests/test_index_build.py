@@ -10,15 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vault_tool import forked, freshness
-from vault_tool import index as ix_mod
-from vault_tool.documents import document
-from vault_tool.vault import Vault
-
-from conftest import ROOT
+from vault_tool.search import forked, freshness
+from vault_tool.search import index as ix_mod
+from vault_tool.search.documents import document
+from vault_tool.store.vault import Vault
 
 sys.path.insert(0, str(ROOT / "bench"))
 from gen_vault import generate  # noqa: E402

@@ -12,12 +12,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-from vault_tool import freshness
-from vault_tool import index as ix_mod
-from vault_tool.documents import COMPUTED_FIELDS, INDEX_FIELDS, QUERY_FIELDS
-
 from conftest import ROOT, commit_count, git
+
+from vault_tool.search import freshness
+from vault_tool.search import index as ix_mod
+from vault_tool.search.documents import COMPUTED_FIELDS, INDEX_FIELDS, QUERY_FIELDS
 
 sys.path.insert(0, str(ROOT / "bench"))
 from gen_vault import generate  # noqa: E402
@@ -142,8 +141,8 @@ def test_other_commands_that_read_the_index_answer_through_damage(vault: Path, i
 
 
 def test_an_index_broken_while_it_answers_is_rebuilt_by_the_library(vault: Path, invoke) -> None:
-    from vault_tool.search import matching_paths, search
-    from vault_tool.vault import Vault
+    from vault_tool.search.run import matching_paths, search
+    from vault_tool.store.vault import Vault
 
     indexed(invoke, vault)
     opened = Vault.open(vault)
@@ -218,8 +217,8 @@ def test_a_search_during_a_reindex_answers_from_the_old_index(generated) -> None
 
 SEARCHER = """
 import sys
-from vault_tool.search import matching_paths, search
-from vault_tool.vault import Vault
+from vault_tool.search.run import matching_paths, search
+from vault_tool.store.vault import Vault
 vault = Vault.open(sys.argv[1])
 for i in range(int(sys.argv[2])):
     try:

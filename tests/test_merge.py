@@ -13,8 +13,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vault_tool.contact import parse
-from vault_tool.merge import Labels, merge_contact, merge_files
+from vault_tool.format.contact import parse
+from vault_tool.team.mergedriver import Labels, merge_contact, merge_files
 
 BASE = """\
 ---

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from vault_tool.output import from_spreadsheet_cell, plain_address, spreadsheet_cell, visible
-from vault_tool.vault import Vault
+from vault_tool.store.vault import Vault
 
 RAW_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # anything a terminal would act on, but a newline
 

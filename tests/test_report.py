@@ -8,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 import report_book
 from browser import chromium_or_skip, measure_charts, run_chromium
 from report_book import SINCE, TODAY
-from vault_tool.report_text import bar
+
+from vault_tool.reports.text import bar
 
 WEEKS = ["2026-09-01", "2026-09-07", "2026-09-14", "2026-09-21", "2026-09-28", "2026-10-05", "2026-10-12",
          "2026-10-19", "2026-10-26", "2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23"]

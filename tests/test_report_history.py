@@ -7,13 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+import report_book
 from hypothesis import given
 from hypothesis import strategies as st
-
-import report_book
 from report_book import git
-from vault_tool import yamlsafe
-from vault_tool.report_history import StageEvent, stage_of, stage_timelines
+
+from vault_tool.format import yamlsafe
+from vault_tool.reports.history import StageEvent, stage_of, stage_timelines
 
 
 def d(text: str) -> dt.date:
@@ -85,7 +85,7 @@ def test_a_change_merged_from_a_branch_counts_from_the_merge(book: Path) -> None
 
 def test_a_long_log_read_in_two_halves_is_the_same_log(book: Path) -> None:
     """Every split point gives the changes and commits of the one-process log, in the same order."""
-    from vault_tool.report_history import _log, _whole_log
+    from vault_tool.reports.history import _log, _whole_log
 
     merge_a_side_branch(book)
     head = git(book, "rev-parse", "HEAD").strip()

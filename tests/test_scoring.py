@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vault_tool.config import parse_config
-from vault_tool.contact import parse
 from vault_tool.errors import ParseError, VaultError
-from vault_tool.scoring import Facts, facts_of, rules_from_config, score
+from vault_tool.format.config import parse_config
+from vault_tool.format.contact import parse
+from vault_tool.search.scoring import Facts, facts_of, rules_from_config, score
 
 TODAY = dt.date(2026, 11, 23)
 

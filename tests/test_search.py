@@ -11,16 +11,15 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, git
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vault_tool import freshness
 from vault_tool.errors import InvalidValueError
-from vault_tool.handles import fold
-from vault_tool.search import search
-from vault_tool.vault import Vault
-
-from conftest import ROOT, git
+from vault_tool.format.handles import fold
+from vault_tool.search import freshness
+from vault_tool.search.run import search
+from vault_tool.store.vault import Vault
 
 sys.path.insert(0, str(ROOT / "bench"))
 from gen_vault import generate  # noqa: E402
@@ -270,14 +269,14 @@ def test_only_changed_files_are_reread(vault: Path) -> None:
 
 def test_an_unchanged_vault_is_recognised_by_its_digest_in_a_new_process(vault: Path) -> None:
     """The stamp's digest is what a later process computes, scanning in a child or not: no manifest is read."""
-    from vault_tool.scan import BackgroundScan, scan_with_digest
+    from vault_tool.search.scan import BackgroundScan, scan_with_digest
 
     v = Vault.open(vault, today=TODAY)
     for path in v.files():
         backdate(path)
     freshness.refresh(v, TODAY)
     stamped = json.loads((vault / ".vault" / freshness.STAMP).read_text(encoding="utf-8"))["digest"]
-    code = "import sys; from pathlib import Path; from vault_tool.scan import scan_with_digest; " \
+    code = "import sys; from pathlib import Path; from vault_tool.search.scan import scan_with_digest; " \
            "print(scan_with_digest(Path(sys.argv[1])).digest)"
     later = subprocess.run([sys.executable, "-c", code, str(vault / "contacts")], capture_output=True, text=True, check=True)
     assert later.stdout.strip() == stamped
@@ -310,7 +309,7 @@ def test_field_lengths_read_whole_are_whoosh_s_own(generated) -> None:
     """The writer's in-memory field lengths give what Whoosh's per-posting reads give, for every document."""
     from whoosh.codec.whoosh3 import W3PerDocReader
 
-    from vault_tool import index as ix_mod
+    from vault_tool.search import index as ix_mod
 
     vault, _, _ = generated
     ix = freshness.refresh(vault, TODAY).index
@@ -330,7 +329,7 @@ def test_field_lengths_read_whole_are_whoosh_s_own(generated) -> None:
 
 
 def test_a_scan_split_between_two_processes_is_the_same_scan(tmp_path: Path) -> None:
-    from vault_tool.scan import BackgroundScan, digest, scan
+    from vault_tool.search.scan import BackgroundScan, digest, scan
 
     generate(tmp_path / "v", 60, seed=3)
     (tmp_path / "v" / "contacts" / "people").mkdir()
@@ -461,7 +460,7 @@ def test_searches_at_once_and_a_search_during_log(vault: Path) -> None:
 
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2999, 12, 31)))
 def test_a_date_names_exactly_its_day(day: dt.date) -> None:
-    from vault_tool.query import date_range
+    from vault_tool.search.query import date_range
 
     number = day.year * 10000 + day.month * 100 + day.day
     assert date_range(day.isoformat(), TODAY) == f"[{number} to {number}]"
@@ -471,7 +470,7 @@ def test_a_date_names_exactly_its_day(day: dt.date) -> None:
 
 
 def test_score_queries_use_todays_scores(vault: Path, invoke) -> None:
-    from vault_tool.scoring import contact_score
+    from vault_tool.search.scoring import contact_score
 
     v = Vault.open(vault, today=TODAY)
     scores = {c.handle: contact_score(c, v.config, TODAY).total for c in v.load().contacts}
@@ -500,7 +499,7 @@ def test_a_score_query_without_rules_is_a_clear_error(empty_vault: Path, invoke)
 
 def test_a_background_scan_brings_edits_deletions_and_additions_in(tmp_path: Path) -> None:
     """The search command's path: the scan runs in a child, the manifest is read while it does."""
-    from vault_tool.scan import BackgroundScan
+    from vault_tool.search.scan import BackgroundScan
 
     planted = generate(tmp_path / "v", 40, seed=3, today=TODAY)
     v = Vault.open(tmp_path / "v", today=TODAY)
@@ -524,7 +523,7 @@ def test_a_background_scan_brings_edits_deletions_and_additions_in(tmp_path: Pat
 def test_the_manifest_is_kept_in_the_scan_s_parts_and_unchanged_parts_are_not_rewritten(tmp_path: Path) -> None:
     import marshal
 
-    from vault_tool.scan import PARTS_PER_HALF, BackgroundScan
+    from vault_tool.search.scan import PARTS_PER_HALF, BackgroundScan
 
     planted = generate(tmp_path / "v", 40, seed=3, today=TODAY)
     v = Vault.open(tmp_path / "v", today=TODAY)

@@ -5,15 +5,15 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import git
 from hypothesis import given
 from hypothesis import strategies as st
-
-from conftest import git
 from test_cli import line_changes
-from vault_tool import yamlsafe
-from vault_tool.configedit import REMOVE, set_entry
-from vault_tool.selection import select
-from vault_tool.vault import Vault
+
+from vault_tool.format import yamlsafe
+from vault_tool.format.configedit import REMOVE, set_entry
+from vault_tool.search.selection import select
+from vault_tool.store.vault import Vault
 
 TODAY = "2026-11-23"
 

@@ -6,8 +6,8 @@ import os
 import time
 from pathlib import Path
 
-from vault_tool.summaries import CACHE_NAME, load_summaries, summarise
-from vault_tool.vault import Vault
+from vault_tool.reports.summaries import CACHE_NAME, load_summaries, summarise
+from vault_tool.store.vault import Vault
 
 ADA = """\
 ---
@@ -123,7 +123,7 @@ def test_a_large_vault_is_read_in_two_processes_with_the_same_result(tmp_path: P
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     from gen_vault import generate
 
-    from vault_tool.summaries import PARALLEL_FROM
+    from vault_tool.reports.summaries import PARALLEL_FROM
 
     generate(tmp_path / "big", PARALLEL_FROM + 100, seed=3)
     vault = Vault.open(tmp_path / "big")

@@ -9,13 +9,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import git
+from followups import TODAY, commit_count, failed, head_files, head_message, line_changes, ok, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import git
-from followups import TODAY, commit_count, failed, head_files, head_message, line_changes, ok, write
-from vault_tool.body import parse_task, task_title
-from vault_tool.task_edits import task_line, tick_line
+from vault_tool.followups.edits import task_line, tick_line
+from vault_tool.format.body import parse_task, task_title
 
 ADA = Path("contacts/ada-lovelace.md")
 

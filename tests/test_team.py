@@ -399,7 +399,7 @@ def test_the_driver_with_spaces_in_every_path(tmp_path: Path) -> None:
     person = Clone(tmp_path / "team vault" / "crm book", "Alice")
     person.root.parent.mkdir()
     assert CliRunner().invoke(cli, ["init", str(person.root), "--example"], env=person.env).exit_code == 0
-    from vault_tool.mergesetup import driver_command
+    from vault_tool.store.gitconfig import driver_command
 
     person.git("config", "merge.vault.driver", driver_command(str(shim)))
     person.git("switch", "-q", "-c", "feature")

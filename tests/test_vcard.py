@@ -12,16 +12,22 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import SHARED_TESTDATA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SHARED_TESTDATA
-from vault_tool.contact import Contact, parse, render
+from vault_tool.format.contact import Contact, parse, render
 from vault_tool.interop import vcard
 from vault_tool.interop.encoding import charset_hints, decode
 from vault_tool.interop.records import Photo
 from vault_tool.interop.vcard_syntax import (
-    escape, fold, logical_lines, parse_card, physical_lines, split_cards, unescape,
+    escape,
+    fold,
+    logical_lines,
+    parse_card,
+    physical_lines,
+    split_cards,
+    unescape,
 )
 
 VCARDS = SHARED_TESTDATA / "vcard"

@@ -12,17 +12,23 @@ TYPE_CHECKING = False  # as typing's, without importing typing: the `contacts` p
 if TYPE_CHECKING:
     from typing import Any
 
-    from .body import Interaction, Task
-    from .contact import Contact
-    from .errors import (
-        AmbiguousError, GitError, InvalidValueError, LockTimeoutError, NotFoundError, NoVaultError, ParseError,
+    from vault_tool.errors import (
+        AmbiguousError,
+        GitError,
+        InvalidValueError,
+        LockTimeoutError,
+        NotFoundError,
+        NoVaultError,
+        ParseError,
         VaultError,
     )
-    from .vault import Vault
+    from vault_tool.format.body import Interaction, Task
+    from vault_tool.format.contact import Contact
+    from vault_tool.store.vault import Vault
 
 # Imported on first use, so that `import vault_tool.x` stays cheap for quick commands.
 _EXPORTS = {
-    "Interaction": "body", "Task": "body", "Contact": "contact", "Vault": "vault",
+    "Interaction": "format.body", "Task": "format.body", "Contact": "format.contact", "Vault": "store.vault",
     **{name: "errors" for name in (
         "AmbiguousError", "GitError", "InvalidValueError", "LockTimeoutError", "NotFoundError", "NoVaultError",
         "ParseError", "VaultError",

@@ -1,3 +1,3 @@
-from .cli.entry import main
+from vault_tool.cli.entry import main
 
 main()

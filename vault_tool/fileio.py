@@ -9,7 +9,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from .errors import LockTimeoutError, VaultError
+from vault_tool.errors import LockTimeoutError, VaultError
 
 
 def _umask() -> int:

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import open_vault, warn_problems
+from vault_tool.cli.common import open_vault, warn_problems
 
 if TYPE_CHECKING:
-    from ..errors import ParseError
+    from vault_tool.errors import ParseError
 
 _ROW_FORMATS = ["table", "json", "jsonl", "csv"]
 
@@ -48,10 +48,10 @@ def tasks(ctx: click.Context, query: str | None, overdue: bool, due_before: str 
       contacts tasks --overdue --owner alice
       contacts tasks tag:customer --due-before +7d --format csv
     """
-    from ..agenda import tasks as open_tasks
-    from ..agendatext import TASK_COLUMNS, task_row
-    from ..dates import parse_date
-    from ..output import render_rows
+    from vault_tool.followups.agenda import tasks as open_tasks
+    from vault_tool.followups.text import TASK_COLUMNS, task_row
+    from vault_tool.format.dates import parse_date
+    from vault_tool.output import render_rows
 
     vault = open_vault(ctx)
     today = vault.today()
@@ -86,8 +86,8 @@ def agenda(ctx: click.Context, days: int, owner: str | None, fmt: str) -> None:
       contacts agenda --days 7 --owner alice
       contacts agenda --format json
     """
-    from ..agenda import agenda as build
-    from ..agendatext import agenda_data, agenda_text
+    from vault_tool.followups.agenda import agenda as build
+    from vault_tool.followups.text import agenda_data, agenda_text
 
     vault = open_vault(ctx)
     result = build(vault, days=days, owner=owner)
@@ -122,8 +122,8 @@ def remind(ctx: click.Context, days: int, owner: str | None, exit_code: bool) ->
       30 8 * * 1-5  contacts -C ~/crm remind
       contacts remind --exit-code > due.txt || notify-send "Contacts" "$(cat due.txt)"
     """
-    from ..agenda import agenda as build
-    from ..agendatext import reminder_lines
+    from vault_tool.followups.agenda import agenda as build
+    from vault_tool.followups.text import reminder_lines
 
     vault = open_vault(ctx)
     result = build(vault, days=days, owner=owner)
@@ -151,9 +151,9 @@ def stale(ctx: click.Context, days: int | None, owner: str | None, fmt: str) -> 
       contacts stale --days 180 --owner bob
       contacts stale --days 365 --format paths
     """
-    from ..agenda import stale_contacts
-    from ..agendatext import STALE_COLUMNS, stale_row
-    from ..output import render_rows
+    from vault_tool.followups.agenda import stale_contacts
+    from vault_tool.followups.text import STALE_COLUMNS, stale_row
+    from vault_tool.output import render_rows
 
     vault = open_vault(ctx)
     today = vault.today()

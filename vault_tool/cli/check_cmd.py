@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from ..checkfix import FixResult
-    from ..checks import CheckReport, Problem
+    from vault_tool.team.check.fix import FixResult
+    from vault_tool.team.check.run import CheckReport, Problem
 
 
 def _shown(path: Path, base: Path) -> str:
@@ -32,7 +32,7 @@ def github_annotation(problem: Problem, base: Path) -> str:
 
 def _github_base(root: Path) -> Path:
     """Annotations name files relative to the repository (GitHub's workspace), else to here."""
-    from ..gitstore import repo_root
+    from vault_tool.store.commits import repo_root
 
     return repo_root(root) or Path.cwd()
 
@@ -108,8 +108,8 @@ def check(ctx: click.Context, files: tuple[Path, ...], fmt: str, strict: bool, f
       contacts check --fix                         # quote ambiguous values, then check again
       contacts check contacts/ada-lovelace.md --format json
     """
-    from ..checks import run_checks
-    from ..vault import discover
+    from vault_tool.store.vault import discover
+    from vault_tool.team.check.run import run_checks
 
     settings = ctx.find_root().obj
     root = discover(settings.vault)
@@ -117,8 +117,8 @@ def check(ctx: click.Context, files: tuple[Path, ...], fmt: str, strict: bool, f
     only = [f.resolve() for f in files] if files else None
     fixed = None
     if fix:
-        from ..checkfix import fix_vault
-        from .common import open_vault
+        from vault_tool.cli.common import open_vault
+        from vault_tool.team.check.fix import fix_vault
 
         fixed = fix_vault(open_vault(ctx), only)
         _print_fixes(fixed)

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from ..errors import ParseError
-    from ..mutations import Change
-    from ..vault import Vault
+    from vault_tool.errors import ParseError
+    from vault_tool.store.mutations import Change
+    from vault_tool.store.vault import Vault
 
 
 def open_vault(ctx: click.Context) -> Vault:
     """The vault the global options name, opened for this command."""
-    from ..vault import Vault
+    from vault_tool.store.vault import Vault
 
     settings = ctx.find_root().obj
     return Vault.open(settings.vault, auto_commit=None if settings.commit else False, today=settings.today)
@@ -23,7 +23,7 @@ def open_vault(ctx: click.Context) -> Vault:
 
 def report(vault: Vault, change: Change) -> None:
     """One line on what changed and whether it was committed; the identity hint once."""
-    from ..output import visible
+    from vault_tool.output import visible
 
     message = visible(change.message)
     if not change.changed:
@@ -39,7 +39,7 @@ def report(vault: Vault, change: Change) -> None:
 
 
 def warn_problems(problems: list[ParseError]) -> None:
-    from ..output import visible
+    from vault_tool.output import visible
 
     for problem in problems:
         click.echo(f"warning: {visible(str(problem))} (skipped)", err=True)

@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from ..output import visible
-from .common import contact_argument, open_vault, report
+from vault_tool.cli.common import contact_argument, open_vault, report
+from vault_tool.output import visible
 
 
 def _field_pairs(pairs: tuple[str, ...]) -> dict[str, list[str]]:
@@ -74,9 +74,9 @@ def show(ctx: click.Context, contact: str, fmt: str, limit: int | None) -> None:
       contacts show ada
       contacts show ada@analytical.example --format json
     """
-    from ..errors import VaultError
-    from ..scoring import contact_score
-    from ..showtext import show_text
+    from vault_tool.cli.showtext import show_text
+    from vault_tool.errors import VaultError
+    from vault_tool.search.scoring import contact_score
 
     vault = open_vault(ctx)
     found = vault.get(contact)
@@ -101,7 +101,7 @@ def show(ctx: click.Context, contact: str, fmt: str, limit: int | None) -> None:
 
 def _edit_until_valid(ctx: click.Context, query: str) -> None:
     """Open the editor; re-open it while the file does not parse, unless the user keeps it."""
-    from ..errors import ParseError
+    from vault_tool.errors import ParseError
 
     vault = open_vault(ctx)
     # A handle opens its file even when it does not parse: the editor is how a person fixes it.

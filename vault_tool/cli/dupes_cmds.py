@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import complete_contact, open_vault, report, warn_problems
+from vault_tool.cli.common import complete_contact, open_vault, report, warn_problems
 
 if TYPE_CHECKING:
-    from ..merging import Conflict
+    from vault_tool.interop.merging import Conflict
 
 
 @click.command()
@@ -29,7 +29,7 @@ def dupes(ctx: click.Context, fmt: str) -> None:
       contacts dupes
       contacts dupes --format json
     """
-    from ..duplicates import find_dupes
+    from vault_tool.interop.duplicates import find_dupes
 
     result = find_dupes(open_vault(ctx))
     warn_problems(result.problems)
@@ -79,7 +79,7 @@ def merge(ctx: click.Context, keep: str, others: tuple[str, ...], prefer: str | 
       contacts merge ada-lovelace ada-king
       contacts merge ada-lovelace ada-king a-lovelace --prefer keep
     """
-    from ..merging import MergeConflictError, merge_contacts
+    from vault_tool.interop.merging import MergeConflictError, merge_contacts
 
     vault = open_vault(ctx)
     choices: dict[str, object] = {}

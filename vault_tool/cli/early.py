@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 
-from ..layout import CONTACTS, ENV_VAR, enclosing_vault, is_vault, named_folder
+from vault_tool.format.layout import CONTACTS, ENV_VAR, enclosing_vault, is_vault, named_folder
 
 TYPE_CHECKING = False  # as typing's, without importing typing
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from ..scan import BackgroundScan
+    from vault_tool.search.scan import BackgroundScan
 
 _VALUE_OPTIONS = {"--vault", "-C", "--today"}  # the group's options that take a value
 _FLAGS = {"--no-commit"}
@@ -32,7 +32,7 @@ def search_scan(args: list[str], environ: Mapping[str, str]) -> BackgroundScan |
             root = _root(vault, environ)
             if root is None:
                 return None
-            from ..scan import BackgroundScan
+            from vault_tool.search.scan import BackgroundScan
 
             return BackgroundScan(os.path.join(root, CONTACTS))
         name, has_value, value = arg.partition("=")

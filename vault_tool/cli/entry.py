@@ -26,11 +26,11 @@ GC_THRESHOLD = (100_000, 20, 20)  # Python's default is (700, 10, 10)
 
 def main() -> None:
     gc.set_threshold(*GC_THRESHOLD)
-    from .early import search_scan
+    from vault_tool.cli.early import search_scan
 
     scanning = search_scan(sys.argv[1:], os.environ)
     signal.signal(signal.SIGTERM, _interrupted)
-    from .main import Launch, cli
+    from vault_tool.cli.main import Launch, cli
 
     try:
         cli(prog_name="contacts", obj=Launch(scanning))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .common import contact_argument, open_vault, report
+from vault_tool.cli.common import contact_argument, open_vault, report
 
 _SIGNED_LISTS = ("tags", "emails")  # phones start with '+', so they take --add/--remove only
 # `-tag` values are arguments, not options; `-h` is not help here, or `-mathematics` would show help.

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from .common import contact_argument, open_vault
+from vault_tool.cli.common import contact_argument, open_vault
 
 
 def _value(value: Any) -> str:
@@ -38,7 +38,7 @@ def history(ctx: click.Context, contact: str, field_name: str | None, fmt: str, 
       contacts history ada --field phones       # who changed her phone number, when
       contacts history ada --format json --limit 5
     """
-    from ..history import history as contact_history
+    from vault_tool.team.history import history as contact_history
 
     vault = open_vault(ctx)
     entries = contact_history(vault, contact, field_name)[:limit]

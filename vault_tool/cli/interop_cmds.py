@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..interop.export_formats import FORMATS  # standard library only: cheap to import
-from ..output import visible
-from .common import open_vault, warn_problems
+from vault_tool.cli.common import open_vault, warn_problems
+from vault_tool.interop.export_formats import FORMATS  # standard library only: cheap to import
+from vault_tool.output import visible
 
 if TYPE_CHECKING:
-    from ..importing import ImportReport, Outcome
+    from vault_tool.interop.importing import ImportReport, Outcome
 
 _PROGRESS_FROM = 200  # records: fewer than this import without a progress bar
 
@@ -101,7 +101,7 @@ def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, pairs:
       contacts import crm.csv --map "Client=name" --map "Account Manager=owner" --map "Internal ID="
       contacts import ~/.local/share/vdirsyncer/contacts/
     """
-    from ..importing import ImportOptions, import_files
+    from vault_tool.interop.importing import ImportOptions, import_files
 
     vault = open_vault(ctx)
     options = ImportOptions(format=fmt, columns=_columns(pairs), tags=list(tags), on_duplicate=on_duplicate,
@@ -160,8 +160,8 @@ def export(ctx: click.Context, query: str | None, fmt: str, output: str | None, 
       contacts export "tag:customer" --format csv --csv-dialect google -o customers.csv
       contacts export --format jsonl > backup.jsonl
     """
-    from ..exporting import ExportOptions
-    from ..exporting import export as run_export
+    from vault_tool.interop.exporting import ExportOptions
+    from vault_tool.interop.exporting import export as run_export
 
     vault = open_vault(ctx)
     options = ExportOptions(format=fmt, vcard_version=vcard_version, csv_dialect=csv_dialect, raw_csv=raw_csv,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .search_cmd import FORMATS, QUERY_HELP, RAW_CSV_HELP, run_search
+from vault_tool.cli.search_cmd import FORMATS, QUERY_HELP, RAW_CSV_HELP, run_search
 
 
 def _clause(field: str, value: str | None) -> list[str]:

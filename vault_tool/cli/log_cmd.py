@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from .common import contact_argument, open_vault, report
+from vault_tool.cli.common import contact_argument, open_vault, report
 
 
 def _text(message: str | None, name: str) -> str:
@@ -38,9 +38,9 @@ def log(ctx: click.Context, contact: str, words: tuple[str, ...], message: str |
       contacts log ada meeting --date yesterday --time 14:30 -m - < minutes.md
       contacts log ada "Sent the brochure"
     """
-    from ..body import Interaction
-    from ..dates import parse_date, parse_time
-    from ..transaction import refuse_unsafe
+    from vault_tool.format.body import Interaction
+    from vault_tool.format.dates import parse_date, parse_time
+    from vault_tool.store.transaction import refuse_unsafe
 
     vault = open_vault(ctx)
     kinds = vault.config.interaction_kinds

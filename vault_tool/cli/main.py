@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import InvalidValueError, VaultError
+from vault_tool.errors import InvalidValueError, VaultError
 
 if TYPE_CHECKING:
-    from ..scan import BackgroundScan
+    from vault_tool.search.scan import BackgroundScan
 
 # name -> "module:function"; a command's module is imported only when it runs (or for --help).
 COMMANDS = {
@@ -89,7 +89,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except VaultError as exc:
-            from ..output import visible  # only when there is an error to print
+            from vault_tool.output import visible  # only when there is an error to print
 
             code = 2 if isinstance(exc, InvalidValueError) else exc.exit_code
             raise VaultErrorExit(visible(str(exc)), code) from None

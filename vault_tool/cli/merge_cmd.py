@@ -28,8 +28,8 @@ def merge_driver(ctx: click.Context, base: Path, ours: Path, theirs: Path, marke
     Example (what git runs; %O %A %B %L %P are git's placeholders):
       python -m vault_tool merge-driver %O %A %B %L %P
     """
-    from ..merge import Labels, merge_files
-    from ..mergesetup import driver_labels
+    from vault_tool.store.gitconfig import driver_labels
+    from vault_tool.team.mergedriver import Labels, merge_files
 
     mine, other = driver_labels(Path.cwd())
     conflicts = merge_files(base, ours, theirs, Labels(ours=mine, theirs=other, size=marker_size), path)

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import open_vault, warn_problems
+from vault_tool.cli.common import open_vault, warn_problems
 
 if TYPE_CHECKING:
-    from ..owners import Owners
-    from ..vault import Vault
+    from vault_tool.store.vault import Vault
+    from vault_tool.team.owners import Owners
 
 
 def _warn_unknown(found: Owners, vault: Vault) -> None:
@@ -41,8 +41,8 @@ def owners(ctx: click.Context, write: bool, output: Path | None, check_only: boo
       contacts owners --codeowners
       contacts owners --codeowners --check      # in CI: is CODEOWNERS up to date?
     """
-    from ..owners import owners as find_owners
-    from ..owners import write_codeowners
+    from vault_tool.team.owners import owners as find_owners
+    from vault_tool.team.owners import write_codeowners
 
     vault = open_vault(ctx)
     if not write:

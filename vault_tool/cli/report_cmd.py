@@ -5,7 +5,7 @@ import datetime as dt
 
 import click
 
-from .common import open_vault, warn_problems
+from vault_tool.cli.common import open_vault, warn_problems
 
 FORMATS = ("text", "json", "csv", "html")
 
@@ -41,9 +41,9 @@ def report(ctx: click.Context, query: str | None, by: tuple[str, ...], since: st
       contacts report @hot-leads --format csv > hot-leads.csv
       contacts report --format html -o report.html
     """
-    from ..dates import parse_date
-    from ..report import build_report
-    from ..report_formats import render_report
+    from vault_tool.format.dates import parse_date
+    from vault_tool.reports.formats import render_report
+    from vault_tool.reports.report import build_report
 
     vault = open_vault(ctx)
     start: dt.date | None = parse_date(since, vault.today()) if since else None

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import open_vault
+from vault_tool.cli.common import open_vault
 
 if TYPE_CHECKING:
-    from ..search import Result
-    from ..vault import Vault
+    from vault_tool.search.run import Result
+    from vault_tool.store.vault import Vault
 
 FORMATS = ("table", "json", "jsonl", "csv", "paths", "mutt", "aerc")
 QUERY_HELP = """\
@@ -37,7 +37,7 @@ RAW_CSV_HELP = ("With --format csv, write cells exactly as stored. By default a 
 
 def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt: str, raw_csv: bool = False) -> None:
     """Search, print the rows in ``fmt`` (shared by `search` and `list QUERY`)."""
-    from ..scan import BackgroundScan
+    from vault_tool.search.scan import BackgroundScan
 
     vault = open_vault(ctx)
     scanning = ctx.find_root().obj.launch.search_scan  # started by the `contacts` program, if it could
@@ -46,8 +46,8 @@ def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt
             scanning.discard()
         scanning = BackgroundScan(vault.contacts_dir)  # stats the files while the index library loads
 
-    from ..output import MAIL_FORMATS, mail_addresses, mail_lines, render_rows, visible
-    from ..search import search
+    from vault_tool.output import MAIL_FORMATS, mail_addresses, mail_lines, render_rows, visible
+    from vault_tool.search.run import search
 
     progress = _Progress("Indexing") if sys.stderr.isatty() else None
     result = search(vault, query, vault.today(), limit=limit, sort=sort, progress=progress, scanning=scanning)
@@ -77,8 +77,8 @@ COLUMNS = [
 
 
 def _print_table(vault: Vault, result: Result, columns: list[tuple[str, str]]) -> None:
-    from ..output import table
-    from ..snippets import find
+    from vault_tool.output import table
+    from vault_tool.search.snippets import find
 
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size().columns if tty else None
@@ -93,7 +93,7 @@ def _print_table(vault: Vault, result: Result, columns: list[tuple[str, str]]) -
 
 
 def _highlight(text: str, spans: list[tuple[int, int]], colour: bool) -> str:
-    from ..output import visible
+    from vault_tool.output import visible
 
     out, last = [], 0
     for start, end in spans:
@@ -160,8 +160,8 @@ def reindex(ctx: click.Context) -> None:
     Example:
       contacts reindex
     """
-    from ..output import visible
-    from ..search import reindex as rebuild
+    from vault_tool.output import visible
+    from vault_tool.search.run import reindex as rebuild
 
     vault = open_vault(ctx)
     result = rebuild(vault, vault.today(), _Progress("Indexing", at_least=0))

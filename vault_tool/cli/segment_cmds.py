@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .common import open_vault, report
+from vault_tool.cli.common import open_vault, report
 
 COLUMNS = [("name", "NAME"), ("count", "CONTACTS"), ("query", "QUERY")]
 
@@ -22,8 +22,8 @@ def segments(ctx: click.Context, fmt: str) -> None:
       contacts search @hot-leads
       contacts report @customers-emea
     """
-    from ..output import render_rows
-    from ..segments import list_segments
+    from vault_tool.output import render_rows
+    from vault_tool.reports.segments import list_segments
 
     found = list_segments(open_vault(ctx))
     rows = [{"name": s.name, "count": "error" if s.count is None else s.count, "query": s.query} for s in found]
@@ -66,7 +66,7 @@ def save(ctx: click.Context, name: str, query: str, replace: bool) -> None:
       contacts segment save hot-leads "stage:lead AND last_contact:>-30days"
       contacts segment save hot-leads "stage:lead AND last_contact:>-14days" --replace
     """
-    from ..segments import save_segment
+    from vault_tool.reports.segments import save_segment
 
     vault = open_vault(ctx)
     change, matches = save_segment(vault, name, query, replace)
@@ -84,7 +84,7 @@ def rm(ctx: click.Context, name: str) -> None:
     Example:
       contacts segment rm hot-leads
     """
-    from ..segments import remove_segment
+    from vault_tool.reports.segments import remove_segment
 
     vault = open_vault(ctx)
     report(vault, remove_segment(vault, name))

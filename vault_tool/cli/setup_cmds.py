@@ -24,7 +24,7 @@ def init(ctx: click.Context, directory: Path, example: bool) -> None:
       contacts init demo --example
       contacts -C ~/work/crm init     (like git -C: DIRECTORY is read from there)
     """
-    from ..create import init_vault
+    from vault_tool.store.create import init_vault
 
     settings = ctx.find_root().obj
     base = Path(settings.vault).expanduser() if settings.vault else Path.cwd()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from .common import open_vault
+from vault_tool.cli.common import open_vault
 
 
 @click.command()
@@ -24,7 +24,7 @@ def sync(ctx: click.Context, commit: bool) -> None:
       contacts sync
       contacts sync --commit
     """
-    from ..sync import sync as run_sync
+    from vault_tool.team.sync import sync as run_sync
 
     vault = open_vault(ctx)
     result = run_sync(vault, commit=commit)

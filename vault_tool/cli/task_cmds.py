@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from .common import contact_argument, open_vault, report
+from vault_tool.cli.common import contact_argument, open_vault, report
 
 
 @click.command()
@@ -25,8 +25,8 @@ def task(ctx: click.Context, contact: str, text: str, due: str | None) -> None:
       contacts task ada "Book the demo room" --due +3d
       contacts task zoe "Ask about the budget"
     """
-    from ..dates import parse_date
-    from ..task_edits import add_task
+    from vault_tool.followups.edits import add_task
+    from vault_tool.format.dates import parse_date
 
     vault = open_vault(ctx)
     day = parse_date(due, vault.today()) if due is not None else None
@@ -51,8 +51,8 @@ def done(ctx: click.Context, contact: str, which: str | None, day: str) -> None:
       contacts done ada 2
       contacts done ada "bernoulli" --date yesterday
     """
-    from ..dates import parse_date
-    from ..task_edits import complete_task
+    from vault_tool.followups.edits import complete_task
+    from vault_tool.format.dates import parse_date
 
     vault = open_vault(ctx)
     report(vault, complete_task(vault, contact, which, parse_date(day, vault.today())))
@@ -80,9 +80,9 @@ def meet(
       contacts meet zoe call --date "next tuesday" --time 09:30 "Pilot check-in"
       contacts meet ada --date +2w -m "Bring the Q1 numbers."
     """
-    from ..body import Interaction
-    from ..dates import parse_date, parse_time
-    from ..task_edits import schedule
+    from vault_tool.followups.edits import schedule
+    from vault_tool.format.body import Interaction
+    from vault_tool.format.dates import parse_date, parse_time
 
     vault = open_vault(ctx)
     kinds = vault.config.interaction_kinds

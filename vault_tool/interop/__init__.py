@@ -1,1 +1,4 @@
-"""Reading and writing other tools' formats: vCard, CSV, JSON, iCalendar."""
+"""Getting contacts in and out: vCard, CSV, JSON, iCalendar, import, export, duplicates and merging.
+
+May import: follow-ups (for the calendar feed), search, store, format and the leaf modules.
+"""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..contact import KNOWN_FIELDS
+from vault_tool.format.contact import KNOWN_FIELDS
 
 
 @dataclass(frozen=True)

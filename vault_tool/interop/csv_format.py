@@ -20,12 +20,12 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from ..handles import unique
-from ..output import from_spreadsheet_cell
-from .csv_columns import Target, custom_key, normalise, targets
-from .encoding import decode
-from .records import Incoming, Problem, ReadResult, add_unique, birthday_of, tag_of
-from .vcard_syntax import Prop, escape
+from vault_tool.format.handles import unique
+from vault_tool.interop.csv_columns import Target, custom_key, normalise, targets
+from vault_tool.interop.encoding import decode
+from vault_tool.interop.records import Incoming, Problem, ReadResult, add_unique, birthday_of, tag_of
+from vault_tool.interop.vcard_syntax import Prop, escape
+from vault_tool.output import from_spreadsheet_cell
 
 _DELIMITERS = ",;\t|"
 _SPLIT = {
@@ -189,7 +189,7 @@ def _finish(row: _Row, record: Incoming) -> None:
 
 def _name_parts(row: _Row, meta: dict[str, Any]) -> None:
     """Keep the name's parts as vCard's N (unless the name alone gives them), so a vCard export has them."""
-    from .vcard import fresh_name_prop
+    from vault_tool.interop.vcard import fresh_name_prop
 
     parts = row.name_parts
     n_value = ";".join(escape(parts.get(k, "")) for k in ("family", "given", "additional", "prefix", "suffix"))
@@ -219,7 +219,7 @@ def _items(row: _Row, record: Incoming) -> None:
         if key in meta and not meta[key]:
             del meta[key]
     if kept:
-        from .vcard import to_mapping
+        from vault_tool.interop.vcard import to_mapping
 
         meta.setdefault("vcard", {}).update(to_mapping(kept))
 
@@ -262,7 +262,7 @@ def _addresses(row: _Row, record: Incoming) -> None:
         params = {"TYPE": [label]} if label not in _GENERIC_LABELS else {}
         kept.append(Prop("ADR", ";".join(components), params))
     if kept and (len(kept) > 1 or kept[0].params or kept[0].value != f";;{escape(record.meta['address'])};;;;"):
-        from .vcard import to_mapping
+        from vault_tool.interop.vcard import to_mapping
 
         record.meta.setdefault("vcard", {}).update(to_mapping(kept))
 

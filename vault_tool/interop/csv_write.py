@@ -17,10 +17,10 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from ..contact import KNOWN_FIELDS, Contact, as_list
-from ..output import spreadsheet_row
-from .vcard import VCARD_FIELD, from_mapping
-from .vcard_syntax import Prop
+from vault_tool.format.contact import KNOWN_FIELDS, Contact, as_list
+from vault_tool.interop.vcard import VCARD_FIELD, from_mapping
+from vault_tool.interop.vcard_syntax import Prop
+from vault_tool.output import spreadsheet_row
 
 DIALECTS = ("vault", "google")
 VAULT_COLUMNS = ["handle", *KNOWN_FIELDS[:-1], "notes", "uid"]
@@ -85,7 +85,7 @@ def _labelled(contact: Contact, name: str, values: list[str]) -> list[tuple[str,
 
 def _name_parts(contact: Contact) -> list[str]:
     """Given, additional, family, prefix, suffix: from a kept N, else from the name's words."""
-    from .vcard import _name_fits, fresh_name_prop
+    from vault_tool.interop.vcard import _name_fits, fresh_name_prop
 
     kept = [p for p in from_mapping(contact.meta.get(VCARD_FIELD)) if p.name == "N"]
     prop: Prop = kept[0] if kept and _name_fits(kept[0], contact.name) else fresh_name_prop(contact.name, contact.kind)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..contact import Contact
-    from .records import Photo
+    from vault_tool.format.contact import Contact
+    from vault_tool.interop.records import Photo
 
 
 @dataclass
@@ -36,31 +36,31 @@ class ExportFormat:
 
 
 def _vcard(contacts: Sequence[Contact], options: ExportOptions) -> bytes:
-    from . import vcard
+    from vault_tool.interop import vcard
 
     return "".join(vcard.to_vcard(c, options.vcard_version, load_photos(c)) for c in contacts).encode("utf-8")
 
 
 def _csv(contacts: Sequence[Contact], options: ExportOptions) -> bytes:
-    from .csv_write import to_csv
+    from vault_tool.interop.csv_write import to_csv
 
     return to_csv(contacts, options.csv_dialect, options.raw_csv).encode("utf-8")
 
 
 def _json(contacts: Sequence[Contact], options: ExportOptions) -> bytes:
-    from .json_format import to_json
+    from vault_tool.interop.json_format import to_json
 
     return to_json(list(contacts)).encode("utf-8")
 
 
 def _jsonl(contacts: Sequence[Contact], options: ExportOptions) -> bytes:
-    from .json_format import to_jsonl
+    from vault_tool.interop.json_format import to_jsonl
 
     return to_jsonl(list(contacts)).encode("utf-8")
 
 
 def _ics(contacts: Sequence[Contact], options: ExportOptions) -> bytes:
-    from .ical import to_ics
+    from vault_tool.interop.ical import to_ics
 
     return to_ics(contacts, options.today or dt.date.today())
 
@@ -76,8 +76,8 @@ FORMATS: dict[str, ExportFormat] = {
 
 def load_photos(contact: Contact) -> list[Photo]:
     """The pictures a contact's `photo` and `logo` fields name, read from beside its file (missing ones left out)."""
-    from .records import Photo
-    from .vcard import photo_names
+    from vault_tool.interop.records import Photo
+    from vault_tool.interop.vcard import photo_names
 
     photos = []
     folder = contact.path.parent if contact.path else None

@@ -25,10 +25,10 @@ from collections.abc import Iterable
 
 from icalendar import Calendar, Event, Todo
 
-from ..agenda import Birthday, birthday_of
-from ..body import Interaction, Task, task_title
-from ..contact import Contact
-from ..handles import fold
+from vault_tool.followups.agenda import Birthday, birthday_of
+from vault_tool.format.body import Interaction, Task, task_title
+from vault_tool.format.contact import Contact
+from vault_tool.format.handles import fold
 
 PRODID = "-//vault_tool//contacts//EN"
 APPOINTMENT_LENGTH = dt.timedelta(hours=1)

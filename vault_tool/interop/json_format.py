@@ -13,10 +13,10 @@ import datetime as dt
 import json
 from typing import Any
 
-from ..body import Interaction, parse_body
-from ..contact import Contact
-from .encoding import decode
-from .records import Incoming, Problem, ReadResult
+from vault_tool.format.body import Interaction, parse_body
+from vault_tool.format.contact import Contact
+from vault_tool.interop.encoding import decode
+from vault_tool.interop.records import Incoming, Problem, ReadResult
 
 _ORDINAL = {1: "st", 2: "nd", 3: "rd"}
 
@@ -132,8 +132,8 @@ def _with_missing_tasks(record: Incoming, tasks: Any) -> str:
 
 def _flat(item: dict[str, Any], line: int) -> Incoming:
     """An object of column-like keys, read as a CSV row with those columns."""
-    from .csv_columns import targets
-    from .csv_format import _record
+    from vault_tool.interop.csv_columns import targets
+    from vault_tool.interop.csv_format import _record
 
     headers = [str(k) for k in item]
     cells = [_cell(v) for v in item.values()]

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..body import Interaction
+from vault_tool.format.body import Interaction
 
 FIELD_LIMIT = 4096  # characters: a longer value for a front-matter field is not a contact's data
 NOTES_LIMIT = 1 << 20  # characters of notes

@@ -21,11 +21,30 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..contact import Contact, as_list
-from ..handles import fold, unique
-from .encoding import charset_hints, decode
-from .records import PHOTO_LIMIT, Incoming, Photo, Problem, ReadResult, add_unique, birthday_of, tag_of
-from .vcard_syntax import Card, CardError, Prop, escape, parse_card, parse_prop, serialize, split, split_cards
+from vault_tool.format.contact import Contact, as_list
+from vault_tool.format.handles import fold, unique
+from vault_tool.interop.encoding import charset_hints, decode
+from vault_tool.interop.records import (
+    PHOTO_LIMIT,
+    Incoming,
+    Photo,
+    Problem,
+    ReadResult,
+    add_unique,
+    birthday_of,
+    tag_of,
+)
+from vault_tool.interop.vcard_syntax import (
+    Card,
+    CardError,
+    Prop,
+    escape,
+    parse_card,
+    parse_prop,
+    serialize,
+    split,
+    split_cards,
+)
 
 VCARD_FIELD = "vcard"
 VERSIONS = ("3.0", "4.0")

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from vobject.base import ParseError as VObjectParseError
 from vobject.base import parseLine
 
-from .encoding import decode_bytes
-from .records import Problem
+from vault_tool.interop.encoding import decode_bytes
+from vault_tool.interop.records import Problem
 
 STRUCTURED = frozenset({"N", "ADR", "ORG", "GENDER"})
 LISTS = frozenset({"CATEGORIES", "NICKNAME"})

@@ -1,0 +1,65 @@
+"""`contacts show` as text for a person reading it in a terminal (control characters in values shown escaped)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from vault_tool.format.body import render_heading
+from vault_tool.format.contact import Contact
+from vault_tool.output import visible
+
+if TYPE_CHECKING:
+    from vault_tool.search.scoring import Score
+
+_FIELD_ORDER = (
+    "kind", "company", "title", "emails", "phones", "tags", "stage", "owner", "address", "birthday",
+    "keep_in_touch", "links", "uid",
+)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return visible(", ".join(map(str, value)))
+    if isinstance(value, dict):
+        return visible(", ".join(f"{k}: {v}" for k, v in value.items()))
+    return "" if value is None else visible(str(value))
+
+
+def _indent(text: str, prefix: str = "  ") -> list[str]:
+    return [prefix + line if line.strip() else "" for line in visible(text, newlines=True).split("\n")]
+
+
+def score_lines(score: Score) -> list[str]:
+    """`Score 35` and a line per rule that gave points: `  +20  tag vip`."""
+    width = max((len(f"{p:+d}") for p, _ in score.lines), default=0)
+    return [f"Score {score.total}"] + [f"  {p:>+{width}d}  {visible(reason)}" for p, reason in score.lines]
+
+
+def show_text(contact: Contact, today: dt.date, limit: int | None = None, score: Score | None = None) -> str:
+    """Fields, the score explained (when there is one), notes, open tasks and interactions
+    (newest first, ``limit`` of them)."""
+    lines = [visible(f"{contact.name}  ({contact.handle})")]
+    keys = [k for k in _FIELD_ORDER if k in contact.meta] + list(contact.custom)
+    labels = [visible(str(k)) + ":" for k in keys]
+    width = max((len(label) for label in labels), default=0)
+    lines += [f"  {label:<{width}} {_value(contact.meta[k])}" for k, label in zip(keys, labels)]
+    if score is not None:
+        lines += [""] + score_lines(score)
+    if contact.notes:
+        lines += ["", "Notes"] + _indent(contact.notes)
+    open_tasks = [t for t in contact.tasks if not t.done]
+    if open_tasks:
+        lines += ["", "Open tasks"]
+        for task in open_tasks:
+            late = " (overdue)" if task.due and task.due < today else ""
+            lines.append(f"  [ ] {visible(task.text)}{late}")
+    items = sorted(contact.interactions, key=lambda i: i.when, reverse=True)
+    if items:
+        shown = items[:limit] if limit else items
+        lines += ["", f"Interactions ({len(items)})" + (f", newest {len(shown)}" if len(shown) < len(items) else "")]
+        for item in shown:
+            upcoming = "  (upcoming)" if item.date > today else ""
+            lines.append("  " + visible(render_heading(item).removeprefix("## ")) + upcoming)
+            if item.text:
+                lines += _indent(item.text, "      ")
+    return "\n".join(lines)

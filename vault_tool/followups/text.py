@@ -1,0 +1,172 @@
+"""Tasks, the agenda, reminders and stale contacts as rows for scripts and as text for people."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from vault_tool.followups.agenda import Agenda, Appointment, BirthdayItem, KeepInTouch, StaleItem, TaskItem
+from vault_tool.format.contact import Contact
+from vault_tool.output import display_width, visible
+
+TASK_COLUMNS = [("due", "DUE"), ("when", "WHEN"), ("contact", "CONTACT"), ("n", "#"), ("task", "TASK")]
+STALE_COLUMNS = [("contact", "NAME"), ("last_contact", "LAST CONTACT"), ("days", "DAYS"), ("owner", "OWNER"),
+                 ("stage", "STAGE")]
+
+
+def relative(day: dt.date, today: dt.date) -> str:
+    """`today`, `tomorrow`, `yesterday`, `in 5 days`, `5 days ago`."""
+    delta = (day - today).days
+    named = {0: "today", 1: "tomorrow", -1: "yesterday"}
+    if delta in named:
+        return named[delta]
+    return f"in {delta} days" if delta > 0 else f"{-delta} days ago"
+
+
+def _late(due: dt.date, today: dt.date) -> str:
+    days = (today - due).days
+    return f"{days} day{'s' if days != 1 else ''} overdue"
+
+
+def _path(contact: Contact, root: Path | None) -> str:
+    if contact.path is None:
+        return ""
+    return os.path.relpath(contact.path, root) if root else str(contact.path)
+
+
+def _who(contact: Contact, root: Path | None) -> dict[str, Any]:
+    return {"contact": contact.name, "handle": contact.handle, "owner": contact.text_field("owner"),
+            "path": _path(contact, root)}
+
+
+def task_row(item: TaskItem, today: dt.date, root: Path | None = None) -> dict[str, Any]:
+    due = item.task.due
+    when = "" if due is None else _late(due, today) if due < today else relative(due, today)
+    return {
+        "due": due.isoformat() if due else "", "when": when, "overdue": item.overdue(today),
+        **_who(item.contact, root), "n": item.number, "task": item.title, "text": item.task.text,
+        "line": item.task.line,
+    }
+
+
+def appointment_row(item: Appointment, today: dt.date, root: Path | None = None) -> dict[str, Any]:
+    meeting = item.interaction
+    return {
+        "date": meeting.date.isoformat(), "time": meeting.time or "", "when": relative(meeting.date, today),
+        **_who(item.contact, root), "kind": meeting.kind, "summary": meeting.summary, "line": meeting.line,
+    }
+
+
+def keep_in_touch_row(item: KeepInTouch, today: dt.date, root: Path | None = None) -> dict[str, Any]:
+    return {
+        **_who(item.contact, root), "cadence": item.cadence,
+        "last_contact": item.last.isoformat() if item.last else "",
+        "due": item.due.isoformat() if item.due else "",
+        "days_since": (today - item.last).days if item.last else None,
+    }
+
+
+def birthday_row(item: BirthdayItem, today: dt.date, root: Path | None = None) -> dict[str, Any]:
+    return {"date": item.date.isoformat(), "when": relative(item.date, today), **_who(item.contact, root),
+            "age": item.age}
+
+
+def stale_row(item: StaleItem, today: dt.date, root: Path | None = None) -> dict[str, Any]:
+    return {
+        **_who(item.contact, root), "last_contact": item.last.isoformat() if item.last else "never",
+        "days": (today - item.last).days if item.last else "", "stage": item.contact.text_field("stage"),
+    }
+
+
+def agenda_data(agenda: Agenda, root: Path | None = None) -> dict[str, Any]:
+    """The agenda as JSON-ready data, a list of rows per section."""
+    today = agenda.today
+    return {
+        "today": today.isoformat(), "until": agenda.until.isoformat(),
+        "overdue_tasks": [task_row(t, today, root) for t in agenda.overdue],
+        "tasks_due": [task_row(t, today, root) for t in agenda.due],
+        "appointments": [appointment_row(a, today, root) for a in agenda.appointments],
+        "keep_in_touch": [keep_in_touch_row(k, today, root) for k in agenda.keep_in_touch],
+        "birthdays": [birthday_row(b, today, root) for b in agenda.birthdays],
+    }
+
+
+# Text for people
+
+
+def _aligned(rows: list[list[str]], indent: str = "  ") -> list[str]:
+    rows = [[visible(cell) for cell in row] for row in rows]
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [
+        (indent + "  ".join(c + " " * (w - display_width(c)) for c, w in zip(row, widths))).rstrip()
+        for row in rows
+    ]
+
+
+def _meeting(item: Appointment, today: dt.date) -> list[str]:
+    meeting = item.interaction
+    when = meeting.date.isoformat() + (f" {meeting.time}" if meeting.time else "")
+    what = meeting.kind + (f" — {meeting.summary}" if meeting.summary else "")
+    return [when, relative(meeting.date, today), item.contact.name, what]
+
+
+def _touch(item: KeepInTouch, today: dt.date) -> list[str]:
+    if item.last is None:
+        return [item.contact.name, f"every {item.cadence}", "never in touch yet"]
+    assert item.due is not None
+    late = "due today" if item.due == today else _late(item.due, today)
+    return [item.contact.name, f"every {item.cadence}", f"last {item.last.isoformat()} ({late})"]
+
+
+def _birthday(item: BirthdayItem, today: dt.date) -> list[str]:
+    age = f"turns {item.age}" if item.age is not None else ""
+    return [item.date.isoformat(), relative(item.date, today), item.contact.name, age]
+
+
+def agenda_text(agenda: Agenda) -> str:
+    """The agenda in sections, each aligned; a one-line all-clear when nothing needs attention."""
+    today = agenda.today
+    span = f"{today.isoformat()} through {agenda.until.isoformat()}"
+    if agenda.is_empty():
+        return f"Nothing needs attention from {span}."
+    sections = [
+        ("Overdue tasks", [[t.task.due.isoformat(), _late(t.task.due, today), t.contact.name, t.title]
+                           for t in agenda.overdue if t.task.due]),
+        ("Tasks due", [[t.task.due.isoformat(), relative(t.task.due, today), t.contact.name, t.title]
+                       for t in agenda.due if t.task.due]),
+        ("Appointments", [_meeting(a, today) for a in agenda.appointments]),
+        ("Keep in touch", [_touch(k, today) for k in agenda.keep_in_touch]),
+        ("Birthdays", [_birthday(b, today) for b in agenda.birthdays]),
+    ]
+    lines = [f"Agenda from {span}"]
+    for title, rows in sections:
+        if rows:
+            lines += ["", f"{title} ({len(rows)})"] + _aligned(rows)
+    return "\n".join(lines)
+
+
+def _day(day: dt.date, today: dt.date) -> str:
+    word = relative(day, today)
+    return word.capitalize() if word in ("today", "tomorrow") else f"On {day.isoformat()}"
+
+
+def reminder_lines(agenda: Agenda) -> list[str]:
+    """The agenda as short lines, one per thing due, for a notification or a cron mail (control characters
+    in values shown escaped, so each thing stays one line)."""
+    today = agenda.today
+    lines = [f"Overdue since {t.task.due.isoformat()}: {t.contact.name} — {t.title}"
+             for t in agenda.overdue if t.task.due]
+    lines += [f"Due {relative(t.task.due, today)}: {t.contact.name} — {t.title}" for t in agenda.due if t.task.due]
+    for item in agenda.appointments:
+        meeting = item.interaction
+        at = f" {meeting.time}" if meeting.time else ""
+        about = f" — {meeting.summary}" if meeting.summary else ""
+        lines.append(f"{_day(meeting.date, today)}{at}: {meeting.kind} with {item.contact.name}{about}")
+    for touch in agenda.keep_in_touch:
+        last = f"last {touch.last.isoformat()}" if touch.last else "never yet"
+        lines.append(f"Get in touch: {touch.contact.name} (every {touch.cadence}; {last})")
+    for birthday in agenda.birthdays:
+        age = f" (turns {birthday.age})" if birthday.age is not None else ""
+        lines.append(f"Birthday {relative(birthday.date, today)}: {birthday.contact.name}{age}")
+    return [visible(line) for line in lines]

@@ -1,0 +1,176 @@
+"""vault.yaml: the vault's settings and schema."""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vault_tool.errors import ParseError
+from vault_tool.format.layout import CONFIG_NAME, RACY_NS
+
+CACHE_NAME = os.path.join(".vault", "config.json")
+FIELD_TYPES = ("text", "choice", "url", "email", "phone", "date", "integer", "number", "boolean")
+DEFAULT_STAGES = ["lead", "prospect", "customer", "churned"]
+DEFAULT_KINDS = ["call", "email", "meeting", "message", "note"]
+
+DEFAULT_CONFIG_TEXT = """\
+# Settings for this contact vault. See `contacts --help`.
+version: 1
+# The pipeline stages, in order.
+stages: [lead, prospect, customer, churned]
+# The kinds an interaction heading may name (## 2026-11-20 call — Renewal).
+interaction_kinds: [call, email, meeting, message, note]
+# Custom fields with a type: text, choice, url, email, phone, date, integer, number, boolean.
+fields: {}
+# Saved searches, used as @name in any query.
+segments: {}
+# Owner name -> git host handle (for CODEOWNERS).
+owners: {}
+# How often to be in touch with a contact that sets no keep_in_touch of its own.
+keep_in_touch: 90d
+git:
+  auto_commit: true
+# Region for phone numbers written without a country code.
+default_region: GB
+"""
+
+
+@dataclass
+class FieldSpec:
+    name: str
+    type: str = "text"
+    choices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class VaultConfig:
+    version: int = 1
+    stages: list[str] = field(default_factory=lambda: list(DEFAULT_STAGES))
+    interaction_kinds: list[str] = field(default_factory=lambda: list(DEFAULT_KINDS))
+    fields: dict[str, FieldSpec] = field(default_factory=dict)
+    segments: dict[str, str] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+    keep_in_touch: str = "90d"
+    auto_commit: bool = True
+    default_region: str = "GB"
+    scoring: list[Any] = field(default_factory=list)  # lead-scoring rules, read by scoring.rules_from_config
+    funnel: list[str] = field(default_factory=list)  # the stages `report` shows as a funnel (default: all)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def _strings(path: Path, data: dict, key: str, default: list[str]) -> list[str]:
+    value = data.get(key, default)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ParseError(path, f"'{key}' must be a list of words, e.g. {key}: [{', '.join(default[:2])}]")
+    return value
+
+
+def _fields(path: Path, data: dict) -> dict[str, FieldSpec]:
+    raw = data.get("fields") or {}
+    if not isinstance(raw, dict):
+        raise ParseError(path, "'fields' must map field names to {type: …}")
+    specs = {}
+    for name, spec in raw.items():
+        spec = spec or {}
+        kind = spec.get("type", "text") if isinstance(spec, dict) else spec
+        if kind not in FIELD_TYPES:
+            raise ParseError(path, f"field '{name}': unknown type '{kind}' (use one of {', '.join(FIELD_TYPES)})")
+        choices = spec.get("choices", []) if isinstance(spec, dict) else []
+        specs[str(name)] = FieldSpec(str(name), kind, [str(c) for c in choices or []])
+    return specs
+
+
+def _mapping(path: Path, data: dict, key: str) -> dict[str, str]:
+    raw = data.get(key) or {}
+    if not isinstance(raw, dict):
+        raise ParseError(path, f"'{key}' must be a mapping of names to text")
+    return {str(k): str(v) for k, v in raw.items()}
+
+
+def _rule_list(path: Path, data: dict) -> list[Any]:
+    raw = data.get("scoring") or []
+    if not isinstance(raw, list):
+        raise ParseError(path, "'scoring' must be a list of rules, e.g. scoring: [{tag: vip, points: 20}]")
+    return raw
+
+
+def parse_config(path: Path, text: str) -> VaultConfig:
+    import yaml
+
+    from vault_tool.format import yamlsafe
+
+    try:
+        data = yamlsafe.load(text, anchors=False) or {}
+    except yaml.YAMLError as exc:
+        raise ParseError(path, yamlsafe.load_problem(exc, CONFIG_NAME), yamlsafe.error_line(exc)) from None
+    if not isinstance(data, dict):
+        raise ParseError(path, "vault.yaml must be a mapping of settings", 1)
+    return config_from_data(path, data)
+
+
+def config_from_data(path: Path, data: dict[str, Any]) -> VaultConfig:
+    """Validate vault.yaml's mapping (as read from YAML or from the cache) into settings."""
+    git = data.get("git") or {}
+    return VaultConfig(
+        version=int(data.get("version", 1)),
+        stages=_strings(path, data, "stages", DEFAULT_STAGES),
+        interaction_kinds=_strings(path, data, "interaction_kinds", DEFAULT_KINDS),
+        fields=_fields(path, data),
+        segments=_mapping(path, data, "segments"),
+        owners=_mapping(path, data, "owners"),
+        keep_in_touch=str(data.get("keep_in_touch", "90d")),
+        auto_commit=bool(git.get("auto_commit", True)) if isinstance(git, dict) else True,
+        default_region=str(data.get("default_region", "GB")),
+        scoring=_rule_list(path, data),
+        funnel=_strings(path, data, "funnel", DEFAULT_STAGES[:3]) if data.get("funnel") is not None else [],
+        raw=data,
+    )
+
+
+def load_config(root: Path) -> VaultConfig:
+    """vault.yaml's settings; read from a JSON copy in .vault/ while vault.yaml is unchanged.
+
+    The copy keeps YAML off the path of quick read-only commands such as `contacts search`.
+    """
+    path = root / CONFIG_NAME
+    cache = root / CACHE_NAME
+    try:
+        info = path.stat()
+        stamp = [info.st_size, info.st_mtime_ns]
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        if cached.get("stamp") == stamp and isinstance(cached.get("data"), dict):
+            return config_from_data(path, cached["data"])
+    except (OSError, ValueError):
+        pass
+    config = _read_config(path)
+    _write_cache(root, cache, config.raw, path)
+    return config
+
+
+def _write_cache(root: Path, cache: Path, data: dict[str, Any], path: Path) -> None:
+    """Best effort: a vault in a read-only folder simply reads vault.yaml every time."""
+    from vault_tool.errors import VaultError
+    from vault_tool.fileio import atomic_write
+
+    try:
+        info = path.stat()
+        # A file changed within the clock's resolution could change again unseen at the same size and time.
+        if not (root / ".vault").is_dir() or time.time_ns() - info.st_mtime_ns < RACY_NS:
+            return
+        payload = {"stamp": [info.st_size, info.st_mtime_ns], "data": data}
+        atomic_write(cache, json.dumps(payload, ensure_ascii=False).encode("utf-8"), durable=False)
+    except (OSError, TypeError, ValueError, VaultError):
+        pass
+
+
+def _read_config(path: Path) -> VaultConfig:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ParseError(path, "not valid UTF-8: save the file as UTF-8") from None
+    except OSError as exc:
+        raise ParseError(path, f"cannot read ({exc.strerror})") from None
+    return parse_config(path, text)

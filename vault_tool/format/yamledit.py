@@ -1,0 +1,248 @@
+"""Minimal-diff edits of a YAML mapping kept as text (a front matter, vault.yaml).
+
+A change replaces the lines of one top-level key and nothing else: key order,
+comments, quoting and the other keys stay byte for byte. Lists keep their
+style: in a block list the surviving items keep their own lines and new items
+are appended below them; in a flow list the surviving items keep their text.
+After every edit the text is parsed again and compared with what was meant;
+an edit that would change anything else raises instead of returning.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from vault_tool.format import yamlsafe
+
+REMOVE = object()  # a marker: remove the key
+_COMMENT_TAIL = re.compile(r"^\s+#.*$")
+
+
+class EditError(Exception):
+    """An edit could not be made without touching more than it should."""
+
+
+@dataclass
+class _Entry:
+    key: str
+    key_node: yaml.Node
+    value_node: yaml.Node
+    start: int  # index of the key's first line
+    end: int  # index just after the key's last line
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    for match in re.finditer("\n", text):
+        starts.append(match.end())
+    return starts
+
+
+def _line_of(starts: list[int], mark: Any) -> int:
+    """The 0-based line (counting only `\\n`) of a mark, from its character index.
+
+    The marks' own line numbers also count NEL, LS, PS and lone CRs as line breaks,
+    which would not match the text's lines.
+    """
+    return bisect_right(starts, mark.index) - 1
+
+
+def _entries(text: str) -> list[_Entry]:
+    root = yamlsafe.compose(text) if text.strip() else None
+    if root is None:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        raise EditError("the YAML is not a mapping")
+    starts = _line_starts(text)
+    lines = text.split("\n")
+    pairs = root.value
+    entries: list[_Entry] = []
+    for i, (key_node, value_node) in enumerate(pairs):
+        first = _line_of(starts, key_node.start_mark)
+        stop = _line_of(starts, pairs[i + 1][0].start_mark) if i + 1 < len(pairs) else len(starts) - 1
+        # Blank lines and column-0 comments after a value belong to what follows it.
+        while stop - 1 > first and (not lines[stop - 1].strip() or lines[stop - 1].startswith("#")):
+            stop -= 1
+        end = starts[stop] if stop < len(starts) else len(text)
+        entries.append(_Entry(str(key_node.value), key_node, value_node, starts[first], end))
+    return entries
+
+
+def _tail_comment(text: str, node: yaml.Node) -> str:
+    """An inline comment after a one-line value (`key: value  # why`), kept on rewrite."""
+    if "\n" in text[node.start_mark.index : node.end_mark.index]:
+        return ""
+    line_end = text.find("\n", node.end_mark.index)
+    rest = text[node.end_mark.index : len(text) if line_end < 0 else line_end].rstrip("\r")
+    return rest if _COMMENT_TAIL.match(rest) else ""
+
+
+def _same_items(old_nodes: list[yaml.Node], old_values: list[Any], new: list[Any]) -> list[yaml.Node | None]:
+    """For each new item, the old node it keeps (first unused equal one), or None."""
+    used: set[int] = set()
+    kept: list[yaml.Node | None] = []
+    for value in new:
+        match = next((i for i, v in enumerate(old_values) if i not in used and v == value), None)
+        if match is None:
+            kept.append(None)
+        else:
+            used.add(match)
+            kept.append(old_nodes[match])
+    return kept
+
+
+def _flow_list(text: str, entry: _Entry | None, values: list[Any], quote: bool) -> str:
+    node = entry.value_node if entry else None
+    if isinstance(node, yaml.SequenceNode) and node.flow_style:
+        old_values = yamlsafe.load(text[entry.start : entry.end]).get(entry.key) or []  # type: ignore[union-attr]
+        kept = _same_items(node.value, old_values, values)
+        parts = [
+            text[k.start_mark.index : k.end_mark.index] if k is not None else yamlsafe.flow_list([v], quote)[1:-1]
+            for k, v in zip(kept, values)
+        ]
+        return "[" + ", ".join(parts) + "]"
+    return yamlsafe.flow_list(values, quote)
+
+
+def _block_list(text: str, entry: _Entry, values: list[Any], quote: bool, newline: str) -> str:
+    """The key's lines with its block list set to ``values``.
+
+    Each surviving item keeps its own lines; new items are appended after the last item.
+    Comment and blank lines between items are never dropped with an item: they stay
+    where they were, just above the item that followed them.
+    """
+    node = entry.value_node
+    starts = _line_starts(text)
+    lines = text.split("\n")
+    items = node.value
+    old_values = yamlsafe.load(text[entry.start : entry.end]).get(entry.key) or []
+    kept = _same_items(items, old_values, values)
+
+    def filler(n: int) -> bool:
+        stripped = lines[n].strip()
+        return not stripped or stripped.startswith("#")
+
+    def back_over_fillers(line: int, floor: int) -> int:
+        while line - 1 > floor and filler(line - 1):
+            line -= 1
+        return line
+
+    own_start: list[int] = []  # each item's first line
+    lead_start: list[int] = []  # first comment/blank line just above it
+    floor = _line_of(starts, entry.key_node.end_mark)
+    for item in items:
+        line = _line_of(starts, item.start_mark)
+        own_start.append(line)
+        lead_start.append(back_over_fillers(line, floor))
+        floor = _line_of(starts, item.end_mark)
+    end_line = bisect_right(starts, entry.end) - 1  # entry.end starts a line (or is len(text))
+    tail_start = back_over_fillers(end_line, floor)  # comment lines after the last item stay
+    stops = lead_start[1:] + [tail_start]
+
+    def span(first: int, stop: int) -> str:
+        return text[starts[first] : starts[stop]]
+
+    prefix = text[starts[own_start[0]] : items[0].start_mark.index]  # e.g. "  - "
+    out = [text[entry.start : starts[lead_start[0]]]]
+    position = {id(item): i for i, item in enumerate(items)}
+    emitted: set[int] = set()  # old items whose lead lines are out
+
+    def leads_up_to(index: int) -> None:
+        for i in range(index + 1):
+            if i not in emitted:
+                emitted.add(i)
+                out.append(span(lead_start[i], own_start[i]))
+
+    for keep, value in zip(kept, values):
+        if keep is None:
+            out.append(prefix + yamlsafe.scalar(value, quote) + newline)
+            continue
+        index = position[id(keep)]
+        leads_up_to(index)
+        out.append(span(own_start[index], stops[index]))
+    leads_up_to(len(items) - 1)
+    out.append(span(tail_start, end_line))
+    return "".join(out)
+
+
+def _render(text: str, entry: _Entry | None, key: str, value: Any, quote: bool, newline: str) -> str:
+    key_text = text[entry.key_node.start_mark.index : entry.key_node.end_mark.index] if entry else yamlsafe.scalar(key)
+    node = entry.value_node if entry else None
+    if isinstance(value, list):
+        if value and isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
+            return _block_list(text, entry, value, quote, newline)  # type: ignore[arg-type]
+        tail = _tail_comment(text, node) if node is not None else ""
+        return f"{key_text}: {_flow_list(text, entry, value, quote)}{tail}{newline}"
+    if isinstance(value, dict):
+        lines = [f"{key_text}:{newline}"]
+        lines += [f"  {yamlsafe.scalar(k)}: {_nested(v, quote)}{newline}" for k, v in value.items()]
+        return "".join(lines) if value else f"{key_text}: {{}}{newline}"
+    tail = _tail_comment(text, node) if isinstance(node, yaml.ScalarNode) else ""
+    return f"{key_text}: {yamlsafe.scalar(value, quote)}{tail}{newline}"
+
+
+def _nested(value: Any, quote: bool) -> str:
+    """A value inside a mapping value: a list of scalars as a flow list, else a scalar."""
+    return yamlsafe.flow_list(value, quote) if isinstance(value, list) else yamlsafe.scalar(value, quote)
+
+
+def _apply(text: str, key: str, value: Any, quote: bool, newline: str) -> str:
+    entry = next((e for e in _entries(text) if e.key == key), None)
+    if value is REMOVE:
+        return text if entry is None else text[: entry.start] + text[entry.end :]
+    rendered = _render(text, entry, key, value, quote, newline)
+    if entry is None:
+        if text and not text.endswith("\n"):
+            text += newline
+        return text + rendered
+    return text[: entry.start] + rendered + text[entry.end :]
+
+
+def edit_mapping(
+    text: str, changes: dict[str, Any], newline: str = "\n", quoted: frozenset[str] = frozenset()
+) -> str:
+    """Apply ``changes`` (key -> new value, or REMOVE) to the YAML mapping in ``text``.
+
+    Keys in ``quoted`` have their string values always double-quoted (phones).
+    Raises EditError if the result would not read back as exactly the old
+    mapping with ``changes`` applied.
+    """
+    before = yamlsafe.load(text) if text.strip() else {}
+    if text.strip() and not text.endswith("\n"):
+        text += newline  # the last key's lines end like the others, so they can be replaced
+    if text.strip():
+        result = text
+        for key, value in changes.items():
+            result = _apply(result, key, value, key in quoted, newline)
+    else:  # a new mapping: nothing to find or keep, so no key's text needs composing (fast for imports)
+        result = "".join(
+            _render("", None, key, value, key in quoted, newline)
+            for key, value in changes.items() if value is not REMOVE
+        )
+    expected = dict(before or {})
+    for key, value in changes.items():
+        if value is REMOVE:
+            expected.pop(key, None)
+        else:
+            expected[key] = value
+    try:
+        after = yamlsafe.load(result) if result.strip() else {}
+    except yaml.YAMLError as exc:
+        raise EditError(f"the edit would break the YAML ({yamlsafe.error_text(exc)})") from exc
+    if (after or {}) != expected:
+        changed = sorted(k for k in set(expected) | set(after or {}) if expected.get(k) != (after or {}).get(k))
+        raise EditError(f"the edit would change more than asked ({', '.join(map(str, changed))})")
+    return result
+
+
+def key_spans(text: str) -> list[tuple[str, int, int]]:
+    """(key, start, end) of the lines of each top-level key of the YAML mapping in ``text``.
+
+    A key's lines run from its first line to the end of its value; blank lines and
+    column-0 comments after a value belong to what follows it.
+    """
+    return [(entry.key, entry.start, entry.end) for entry in _entries(text)]

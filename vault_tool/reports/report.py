@@ -1,0 +1,344 @@
+"""`contacts report`: counts, the stage funnel from git history, activity over time, who is going cold.
+
+``build_report`` returns plain data (a ``Report``); report_text, report_html and
+report_formats turn it into text, HTML, JSON or CSV.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dateutil.relativedelta import relativedelta
+
+from vault_tool.errors import InvalidValueError, ParseError, VaultError
+from vault_tool.format.contact import KNOWN_FIELDS
+from vault_tool.format.dates import parse_duration
+from vault_tool.reports.history import CACHE_NAME as HISTORY_CACHE
+from vault_tool.reports.history import StageEvent, stage_timelines
+from vault_tool.reports.summaries import Summary, load_summaries
+
+if TYPE_CHECKING:
+    from vault_tool.store.vault import Vault
+
+NONE = "(none)"
+PERIODS = ("week", "month")
+DEFAULT_SPAN = relativedelta(months=3)
+WEEKLY_UP_TO_DAYS = 26 * 7  # a longer period is shown per month
+
+
+@dataclass
+class Count:
+    value: str
+    count: int
+    percent: float  # of the contacts in the report; a list field (tags) can add up to more than 100
+
+
+@dataclass
+class Breakdown:
+    by: str
+    counts: list[Count]
+
+
+@dataclass
+class FunnelStep:
+    """Contacts at ``stage`` now; in the period, how many were at it and how many moved on past it."""
+
+    stage: str
+    next_stage: str | None  # None for the funnel's last stage
+    now: int
+    were_at: int | None = None  # None without git history, and for the last stage
+    moved_on: int | None = None
+    rate: float | None = None  # moved_on / were_at, as a percentage
+    median_days: float | None = None  # median days from entering ``stage`` to moving on
+
+
+@dataclass
+class Activity:
+    per: str  # week or month
+    buckets: list[str]  # the first day of each week (Monday) or month, ISO; the first one starts at `since`
+    by_kind: dict[str, list[int]]  # kind -> interactions per bucket
+    by_owner: dict[str, list[int]]  # the contact's owner -> interactions per bucket
+
+    @property
+    def totals(self) -> list[int]:
+        return [sum(column) for column in zip(*self.by_kind.values())] if self.by_kind else [0] * len(self.buckets)
+
+
+@dataclass
+class ColdContact:
+    handle: str
+    name: str
+    owner: str
+    stage: str
+    last_contact: str | None  # ISO date of the last interaction, None if there was none
+    silent_since: str  # the last interaction, or the day the contact was first committed
+    silence_days: int
+    cadence: str  # keep_in_touch (the contact's own, or vault.yaml's)
+    cadence_days: int  # the cadence in days, counted from silent_since
+    ratio: float  # silence_days / cadence_days: 1 or more is overdue
+
+
+@dataclass
+class Report:
+    query: str | None
+    today: str
+    since: str
+    contacts: int
+    breakdowns: list[Breakdown]
+    funnel: list[FunnelStep]
+    funnel_from_history: bool  # False when the vault is not in git: only the counts of now
+    activity: Activity
+    going_cold: list[ColdContact]
+    overdue: int  # contacts whose silence has lasted their cadence
+
+
+@dataclass
+class ReportResult:
+    report: Report
+    problems: list[ParseError] = field(default_factory=list)
+
+
+# Counts by a field
+
+
+def field_values(item: Summary, by: str) -> list[str]:
+    """The values ``item`` has for ``by``: one for a scalar field, each item of a list field."""
+    if by == "kind":
+        return [item.facts.kind]
+    if by == "tag":
+        by = "tags"
+    if by in item.lists:
+        return item.lists[by] or [NONE]
+    value = item.facts.fields.get(by, "").strip()
+    return [value] if value else [NONE]
+
+
+def check_field(items: list[Summary], by: str, declared: list[str]) -> None:
+    """An InvalidValueError when no contact has ``by`` and it is no field the vault knows of (a typo)."""
+    known = {"tag", "kind", *KNOWN_FIELDS, *declared}
+    if not items or by in known or any(by in i.facts.fields or by in i.lists for i in items):
+        return
+    present = sorted({k for i in items for k in (*i.facts.fields, *i.lists)} - set(KNOWN_FIELDS))
+    others = f" or a field the contacts have ({', '.join(present[:12])})" if present else ""
+    raise InvalidValueError(f"no contact has a field '{by}': count --by stage, tag, owner, company, kind{others}")
+
+
+def breakdown(items: list[Summary], by: str, order: list[str]) -> Breakdown:
+    """How many of ``items`` have each value of ``by``; values in ``order`` first, then by count."""
+    counts: dict[str, int] = {}
+    for item in items:
+        for value in dict.fromkeys(field_values(item, by)):
+            counts[value] = counts.get(value, 0) + 1
+    rank = {v: i for i, v in enumerate(order)}
+    keys = sorted(counts, key=lambda v: (v == NONE, rank.get(v, len(rank)), -counts[v], v.casefold()))
+    total = len(items)
+    return Breakdown(by, [Count(v, counts[v], round(100 * counts[v] / total, 1) if total else 0.0) for v in keys])
+
+
+# The funnel
+
+
+def _passage(events: list[StageEvent], stage: str, later: set[str], since: dt.date, today: dt.date
+             ) -> tuple[bool, int | None]:
+    """Whether the contact was at ``stage`` between ``since`` and ``today``, and if it moved on to a
+    ``later`` stage in that time, the days it spent at ``stage`` before it did."""
+    current, entered, was_there = "", since, False
+    for event in events:
+        if event.day > today:
+            break
+        if event.day >= since:
+            was_there = was_there or current == stage
+            if current == stage and event.stage in later:
+                return True, (event.day - entered).days
+        if event.stage != current:
+            current, entered = event.stage, event.day
+    return was_there or current == stage, None
+
+
+def funnel(items: list[Summary], stages: list[str], timelines: dict[str, list[StageEvent]] | None,
+           since: dt.date, today: dt.date) -> list[FunnelStep]:
+    """A step per stage: how many are there now, and (from history) who moved on to a later stage."""
+    steps = []
+    for i, stage in enumerate(stages):
+        step = FunnelStep(stage, stages[i + 1] if i + 1 < len(stages) else None,
+                          sum(1 for item in items if item.facts.stage == stage))
+        if timelines is not None and step.next_stage is not None:
+            later = set(stages[i + 1 :])
+            days, were_at = [], 0
+            for item in items:
+                was_there, took = _passage(timelines.get(item.path, []), stage, later, since, today)
+                were_at += was_there
+                if took is not None:
+                    days.append(took)
+            step.were_at, step.moved_on = were_at, len(days)
+            step.rate = round(100 * step.moved_on / step.were_at, 1) if step.were_at else None
+            step.median_days = float(statistics.median(days)) if days else None
+        steps.append(step)
+    return steps
+
+
+def funnel_stages(vault: Vault) -> list[str]:
+    stages = vault.config.funnel or vault.config.stages
+    wrong = [s for s in stages if s not in vault.config.stages]
+    if wrong:
+        raise VaultError(f"{vault.root / 'vault.yaml'}: funnel names '{wrong[0]}', which is not one of the "
+                         f"stages ({', '.join(vault.config.stages)})")
+    return stages
+
+
+# Activity
+
+
+def bucket_start(day: dt.date, per: str) -> dt.date:
+    return day - dt.timedelta(days=day.weekday()) if per == "week" else day.replace(day=1)
+
+
+def buckets(since: dt.date, today: dt.date, per: str) -> list[dt.date]:
+    step = relativedelta(weeks=1) if per == "week" else relativedelta(months=1)
+    found, day = [], bucket_start(since, per)
+    while day <= today:
+        found.append(day)
+        day += step
+    return found
+
+
+def activity(items: list[Summary], kinds: list[str], since: dt.date, today: dt.date, per: str) -> Activity:
+    """Interactions from ``since`` to ``today`` per week or month, by kind and by the contact's owner."""
+    starts = buckets(since, today, per)
+    index = {d.isoformat(): i for i, d in enumerate(starts)}
+    by_kind: dict[str, list[int]] = {}
+    by_owner: dict[str, list[int]] = {}
+    low, high = since.isoformat(), today.isoformat()
+    for item in items:
+        owner = item.facts.owner or NONE
+        for day, kind in zip(item.facts.interactions, item.kinds):
+            if not low <= day <= high:
+                continue
+            slot = index[bucket_start(dt.date.fromisoformat(day), per).isoformat()]
+            by_kind.setdefault(kind, [0] * len(starts))[slot] += 1
+            by_owner.setdefault(owner, [0] * len(starts))[slot] += 1
+    rank = {k: i for i, k in enumerate(kinds)}
+    kind_order = sorted(by_kind, key=lambda k: (rank.get(k, len(rank)), k))
+    owner_order = sorted(by_owner, key=lambda o: (o == NONE, o.casefold()))
+    return Activity(per, [max(d, since).isoformat() for d in starts],
+                    {k: by_kind[k] for k in kind_order}, {o: by_owner[o] for o in owner_order})
+
+
+# Going cold
+
+
+def _days(span: str, today: dt.date) -> int:
+    return (today - (today - parse_duration(span))).days
+
+
+def _cadence(item: Summary, default: str, parsed: dict[str, relativedelta]) -> tuple[str, relativedelta]:
+    """The contact's keep_in_touch as written and as a delta; vault.yaml's when it has none (or a wrong one)."""
+    for cadence in (item.facts.fields.get("keep_in_touch", "").strip(), default):
+        if not cadence:
+            continue
+        if cadence not in parsed:
+            try:
+                parsed[cadence] = parse_duration(cadence)
+            except InvalidValueError:
+                continue
+        return cadence, parsed[cadence]
+    raise InvalidValueError(f"'{default}' is not a duration")  # default_cadence() checked it already
+
+
+def going_cold(items: list[Summary], default_cadence: str, timelines: dict[str, list[StageEvent]] | None,
+               today: dt.date) -> list[ColdContact]:
+    """Contacts with no contact planned, the longest silence relative to their keep-in-touch cadence first.
+
+    Silence runs from the last interaction on or before today; a contact with none is silent
+    since it was first committed (and left out when that is unknown). As in the agenda, a contact
+    with an interaction dated today or later is left out (the next contact is planned), and one
+    whose silence has lasted its cadence (last contact + cadence <= today) is overdue.
+    """
+    found = []
+    parsed: dict[str, relativedelta] = {}  # a few distinct cadences, read once
+    for item in items:
+        if item.facts.interactions and item.facts.interactions[-1] >= today.isoformat():
+            continue
+        history = (timelines or {}).get(item.path)
+        last = item.facts.interactions[-1] if item.facts.interactions else None
+        start = last or (history[0].day.isoformat() if history else None)
+        if start is None:
+            continue
+        cadence, delta = _cadence(item, default_cadence, parsed)
+        begin = dt.date.fromisoformat(start)
+        cadence_days = ((begin + delta) - begin).days
+        if cadence_days <= 0:
+            continue
+        silence = (today - begin).days
+        found.append(ColdContact(item.handle, item.name, item.facts.owner, item.facts.stage, last, start, silence,
+                                 cadence, cadence_days, round(silence / cadence_days, 2)))
+    found.sort(key=lambda c: (-c.ratio, -c.silence_days, c.name.casefold()))
+    return found
+
+
+# The whole report
+
+
+def default_cadence(vault: Vault, today: dt.date) -> int:
+    """vault.yaml's keep_in_touch, in days; a VaultError naming vault.yaml when it is not a duration."""
+    try:
+        return _days(vault.config.keep_in_touch, today)
+    except InvalidValueError:
+        raise VaultError(f"{vault.root / 'vault.yaml'}: keep_in_touch: '{vault.config.keep_in_touch}' is not a "
+                         f"duration: use a number and d, w, m or y, e.g. 90d") from None
+
+
+def period_of(per: str | None, since: dt.date, today: dt.date) -> str:
+    if per is None:
+        return "week" if (today - since).days <= WEEKLY_UP_TO_DAYS else "month"
+    if per not in PERIODS:
+        raise InvalidValueError(f"show activity per week or month, not '{per}'")
+    return per
+
+
+def matching_paths(vault: Vault, query: str | None) -> set[Path] | None:
+    """The files a search query matches (None: no query, every contact)."""
+    if query is None or not query.strip():
+        return None
+    from vault_tool.search.run import matching_paths as search
+
+    return set(search(vault, query))
+
+
+def build_report(
+    vault: Vault, query: str | None = None, by: tuple[str, ...] = ("stage",), since: dt.date | None = None,
+    per: str | None = None, cold: int = 10, today: dt.date | None = None,
+) -> ReportResult:
+    """The report on the contacts ``query`` selects (all of them without one), for ``since`` to ``today``."""
+    today = today or vault.today()
+    if since is None:  # three months, from the first day of a week or month
+        period = period_of(per, today - DEFAULT_SPAN, today)
+        since = bucket_start(today - DEFAULT_SPAN, period)
+    elif since > today:
+        raise InvalidValueError(f"--since {since} is after today ({today})")
+    else:
+        period = period_of(per, since, today)
+    stages = funnel_stages(vault)
+    default_cadence(vault, today)
+    selected = matching_paths(vault, query)  # first: a wrong query fails at once
+    with ThreadPoolExecutor(max_workers=1) as pool:  # git reads its log while the files are read here
+        history = pool.submit(stage_timelines, vault.root, vault.contacts_dir, vault.state_dir / HISTORY_CACHE)
+        loaded = load_summaries(vault, selected)
+        timelines = history.result()
+    items = loaded.items
+    for name in by:
+        check_field(items, name, list(vault.config.fields))
+    order = {"stage": vault.config.stages, "kind": ["person", "organization"]}
+    cold_list = going_cold(items, vault.config.keep_in_touch, timelines, today)
+    report = Report(
+        query=query, today=today.isoformat(), since=since.isoformat(), contacts=len(items),
+        breakdowns=[breakdown(items, b, order.get(b, [])) for b in by],
+        funnel=funnel(items, stages, timelines, since, today), funnel_from_history=timelines is not None,
+        activity=activity(items, vault.config.interaction_kinds, since, today, period),
+        going_cold=cold_list[:cold], overdue=sum(1 for c in cold_list if c.silence_days >= c.cadence_days),
+    )
+    return ReportResult(report, loaded.problems)

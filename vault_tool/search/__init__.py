@@ -1,0 +1,10 @@
+"""Search: the Whoosh index, the one read model every reading command answers from.
+
+Holds the stat scan of the contact files (scan, forked), bringing the index up to date
+(freshness), what the index stores for a contact (documents) and every Whoosh call (index), the
+query language (query), lead scores computed from stored facts (scoring), search itself (run),
+choosing contacts by query for other commands (selection) and the matching line (snippets).
+
+Whoosh is imported only inside index, lazily, to keep quick commands quick.
+May import: store, format and the leaf modules.
+"""

@@ -1,0 +1,259 @@
+"""What the search index holds for one contact: its searchable fields and the row results print.
+
+Pure functions from a parsed Contact to plain values; the index module turns them into Whoosh
+documents. Dates are integers YYYYMMDD so ranges and sorting are numeric.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vault_tool.format.contact import Contact
+
+# The index's fields (index.schema() has exactly these, besides custom fields), by where their values come from:
+KEY_FIELDS = ("name", "company", "title", "stage", "owner", "kind", "birthday")  # the front matter key of that name
+GATHERED_FIELDS = ("tag", "email", "phone", "city", "country")  # tags, emails, phones, address
+COMPUTED_FIELDS = ("text", "last_contact", "created", "next_date", "score", "sort_name", "path", "row", "facts")
+INDEX_FIELDS = KEY_FIELDS + GATHERED_FIELDS + COMPUTED_FIELDS
+# Fields a query may name, besides custom fields (`score:` is answered by search itself).
+QUERY_FIELDS = tuple(f for f in INDEX_FIELDS if f not in ("next_date", "score", "sort_name", "path", "row", "facts"))
+# Index fields filled from front matter keys of the same meaning (key -> field).
+LIST_KEYWORDS = {"tags": "tag"}
+SCALAR_KEYWORDS = {"stage": "stage", "owner": "owner"}
+TEXT_FIELDS = {"name": "name", "company": "company", "title": "title"}
+CUSTOM_PREFIX = "x_"
+NUMBER_PREFIX = "n_"  # a custom field whose value is a number, for ranges: `employees:>300`
+MIN_PHONE_DIGITS = 3
+# ISO 3166 reserves these for the countries below; people write them.
+COUNTRY_ALIASES = {"uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "great britain": "GB", "el": "GR"}
+
+
+def day_number(day: dt.date | None) -> int | None:
+    return day.year * 10000 + day.month * 100 + day.day if day else None
+
+
+def document(contact: Contact, rel: str, region: str, today: dt.date, created: dt.date | None) -> dict[str, Any]:
+    """The index document of ``contact`` (file ``rel``, relative to the vault) as of ``today``."""
+    from vault_tool.format.contact import as_list
+
+    meta = contact.meta
+    doc: dict[str, Any] = {"path": rel}
+    for key, name in TEXT_FIELDS.items():
+        if meta.get(key) is not None:
+            doc[name] = str(meta[key])
+    for key, name in LIST_KEYWORDS.items():
+        doc[name] = ",".join(as_list(meta.get(key)))
+    for key, name in SCALAR_KEYWORDS.items():
+        doc[name] = str(meta.get(key) or "")
+    doc["sort_name"] = sortable_name(contact.name)
+    doc["email"] = " ".join(email_terms(contact.emails))
+    doc["phone"] = " ".join(phone_terms(contact.phones, region))
+    doc["kind"] = ",".join(dict.fromkeys([contact.kind, *(i.kind for i in contact.interactions)]))
+    doc.update(address_fields(meta.get("address")))
+    doc["birthday"] = " ".join(birthday_terms(meta.get("birthday")))
+    doc["text"] = full_text(contact)
+    _add_custom(doc, contact.custom, region)
+    last = contact.last_contact(today)
+    future = [i.date for i in contact.interactions if i.date > today]
+    doc["last_contact"] = day_number(last) or ""  # no value: matched by `last_contact:none`
+    doc["created"] = day_number(created) or ""
+    doc["next_date"] = day_number(min(future)) if future else ""
+    from vault_tool.search.scoring import facts_of
+
+    doc["facts"] = facts_of(contact).to_json()
+    doc["row"] = {
+        "handle": contact.handle, "name": contact.name, "kind": contact.kind,
+        "company": contact.text_field("company"), "emails": contact.emails, "phones": contact.phones,
+        "tags": contact.tags, "stage": contact.text_field("stage"), "owner": contact.text_field("owner"),
+        "last_contact": last.isoformat() if last else "", "created": created.isoformat() if created else "",
+        "path": rel,
+    }
+    return {k: v for k, v in doc.items() if v != ""}
+
+
+def _add_custom(doc: dict[str, Any], custom: dict[Any, Any], region: str) -> None:
+    """Custom fields as fields of their own, except those named like an index field.
+
+    A key the tool computes (`last_contact: …` by hand) is left out: search uses the computed value.
+    Any other key named like an index field (`country: NO`, `city: Oslo`, `Company: …`) adds to
+    that field, as the address adds to `country:` and `city:`.
+    """
+    for key, value in custom.items():
+        name = str(key).lower()
+        if value is None or not re.fullmatch(r"\w+", name) or name in COMPUTED_FIELDS:
+            continue
+        if name in INDEX_FIELDS:
+            doc[name] = _joined(name, [doc.get(name, ""), *_field_terms(name, _flatten(value), region)])
+            continue
+        doc[CUSTOM_PREFIX + name] = " ".join(_flatten(value))
+        number = as_number(value)
+        if number is not None:
+            doc[NUMBER_PREFIX + name] = number
+
+
+def _field_terms(name: str, values: list[str], region: str) -> list[str]:
+    """What ``values`` written under a key named like index field ``name`` add to that field."""
+    if name == "email":
+        return email_terms(values)
+    if name == "phone":
+        return phone_terms(values, region)
+    if name == "birthday":
+        return [term for value in values for term in birthday_terms(value)]
+    if name == "country":
+        return [" ".join(country_terms(value)) for value in values]
+    return values
+
+
+def _joined(name: str, values: list[str]) -> str:
+    """Values of one index field as its analyzer reads them: comma-separated for keywords, else spaces."""
+    present = [value for value in values if value]
+    return ("," if name in ("tag", "stage", "owner", "kind") else " ").join(present)
+
+
+def as_number(value: Any) -> float | None:
+    """A custom field's value as a number, if it is one (`1200`, `4.5`, `"1 200"` is not)."""
+    if isinstance(value, bool) or isinstance(value, (list, dict)):
+        return None
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
+
+
+def sortable_name(name: str) -> str:
+    from vault_tool.format.handles import fold
+
+    return fold(name).strip()
+
+
+def full_text(contact: Contact) -> str:
+    """What bare words search: name, emails, company, title, notes and every interaction."""
+    parts = [contact.name, *contact.emails, contact.text_field("company"), contact.text_field("title"), contact.notes]
+    for item in contact.interactions:
+        parts.append(f"{item.kind} {item.summary}\n{item.text}")
+    return "\n".join(p for p in parts if p)
+
+
+def email_terms(emails: list[str]) -> list[str]:
+    """Each address whole, its local part and its domain, lower case."""
+    terms: list[str] = []
+    for email in emails:
+        email = email.strip().lower()
+        if not email or " " in email:
+            continue
+        local, _, domain = email.rpartition("@")
+        terms += [email, local, domain] if local else [email]
+    return list(dict.fromkeys(t for t in terms if t))
+
+
+def phone_terms(phones: list[str], region: str) -> list[str]:
+    """Every tail (3 digits or more) of each number in international form: `phone:` is a prefix of one."""
+    terms: list[str] = []
+    for phone in phones:
+        digits = phone_digits(phone, region)
+        terms += [digits[i:] for i in range(0, len(digits) - MIN_PHONE_DIGITS + 1)]
+    return list(dict.fromkeys(terms))
+
+
+def phone_digits(text: str, region: str) -> str:
+    """A number as country code + national number digits if it parses, else just its digits."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text, region or None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is not None and phonenumbers.is_possible_number(number):
+        return f"{number.country_code}{phonenumbers.national_significant_number(number)}"
+    return re.sub(r"\D", "", text)
+
+
+def phone_query_digits(text: str, region: str) -> str:
+    """The digits a `phone:` query looks for: the national number when it is a whole number, else its digits.
+
+    `+44 20 7946 0958`, `020 7946 0958` and `7946 0958` all become tails of `442079460958`.
+    """
+    import phonenumbers
+
+    raw = re.sub(r"\D", "", text)
+    try:
+        number = phonenumbers.parse(text, region or None)
+    except phonenumbers.NumberParseException:
+        return raw
+    if phonenumbers.is_valid_number(number):
+        return phonenumbers.national_significant_number(number)
+    return raw.lstrip("0") or raw
+
+
+def address_fields(address: Any) -> dict[str, str]:
+    """`city` and `country` from an address: `street, city [postcode], country`, or a mapping with those keys."""
+    if isinstance(address, dict):
+        city, country = str(address.get("city") or ""), str(address.get("country") or "")
+    elif isinstance(address, str) and "," in address:
+        parts = [p.strip() for p in address.split(",") if p.strip()]
+        country = parts[-1] if len(parts) > 1 else ""
+        city = parts[-2] if len(parts) > 1 else ""
+    else:
+        return {}
+    fields = {"city": city} if city else {}
+    if country:
+        fields["country"] = " ".join(country_terms(country))
+    return fields
+
+
+def country_terms(name: str) -> list[str]:
+    """A country as written, then its names and ISO codes, so `country:` finds it by any of them."""
+    return list(dict.fromkeys([name, *country_names(name), *country_codes(name)]))
+
+
+@functools.lru_cache(maxsize=512)
+def _country(name: str) -> Any:
+    """The pycountry record for a country name or code as people write it; None if it is none."""
+    import pycountry
+
+    key = name.strip().lower()
+    code = COUNTRY_ALIASES.get(key)
+    try:
+        return pycountry.countries.lookup(code or key)
+    except LookupError:
+        return None
+
+
+def country_codes(name: str) -> tuple[str, ...]:
+    """ISO codes (alpha-2, alpha-3) for a country name or code as people write it, plus `uk` for GB."""
+    country = _country(name)
+    if country is None:
+        return ()
+    codes = (country.alpha_2.lower(), country.alpha_3.lower())
+    return codes + ("uk",) if country.alpha_2 == "GB" else codes
+
+
+def country_names(name: str) -> tuple[str, ...]:
+    """The country's names (`Norway` for `NO`; `South Korea` and `Korea, Republic of`)."""
+    country = _country(name)
+    if country is None:
+        return ()
+    return tuple(dict.fromkeys(getattr(country, attr) for attr in ("common_name", "name") if hasattr(country, attr)))
+
+
+def birthday_terms(value: Any) -> list[str]:
+    """`1815-12-10` -> the date, `1815`, `12-10`, and the month as `12`; `--12-10` has no year."""
+    text = str(value or "").strip()
+    match = re.fullmatch(r"(\d{4}|-)-(\d{1,2})-(\d{1,2})", text)
+    if not match:
+        return []
+    year, month, day = match.group(1), int(match.group(2)), int(match.group(3))
+    terms = [f"{month:02d}-{day:02d}", f"{month:02d}", str(month)]
+    return ([text, year] if year != "-" else []) + terms
+
+
+def _flatten(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _flatten(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _flatten(v)]
+    return [str(value)]

@@ -1,0 +1,456 @@
+"""Keeping .vault/index in step with the files: only what changed is re-read.
+
+Two small files beside the index record what it holds:
+- ``index-stamp.json``: schema version, the digest of every file's (path, size, mtime) when the
+  index was last brought up to date, the day that was "today" then, and the files that did not
+  parse. When the digest of a fresh stat of the folder equals it, nothing is read at all.
+- ``index-manifest``: each file's (size, mtime), to find which files changed when the digest
+  differs, kept in the scan's parts (each half of a large vault in eight) with their digests:
+  a part whose digest is unchanged is neither read nor written again (Python's marshal format:
+  100,000 entries load in milliseconds, where JSON takes a tenth of a second; an unreadable
+  manifest only means every file is read again). It is written before the stamp, so a crash
+  in between only causes re-reading.
+The stamp also records each index file's size and mtime as written: a stat of each is how damage
+is noticed without reading the index, and an index that fails while it answers is rebuilt (see
+`answer`). A new index is built beside the old one and put in its place by renames, so a search
+meanwhile answers from the old one. Where .vault cannot be written, the index is built in memory.
+Updates take the index's own lock (not the vault's); a reader that finds nothing changed takes none.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+import json
+import marshal
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+from vault_tool.errors import IndexBuildError, ParseError, VaultError
+from vault_tool.search import index as ix_mod
+from vault_tool.search.forked import ForkedJobFailed, can_fork, run_all
+from vault_tool.search.scan import Scanned, Stat, scan_with_digest, trusted
+
+if TYPE_CHECKING:
+    from whoosh.index import Index
+
+    from vault_tool.search.forked import Advance
+    from vault_tool.search.scan import BackgroundScan
+    from vault_tool.store.vault import Vault
+
+STAMP = "index-stamp.json"
+MANIFEST = "index-manifest"
+INDEX = "index"
+Progress = Callable[[int, int], None]
+REBUILD_FROM = 1000  # files to re-read; beyond this and half the vault, building anew (in parallel) is faster
+INDEX_LOCK_TIMEOUT_S = 600.0  # another process may be building the index of a large vault
+T = TypeVar("T")
+
+
+@dataclass
+class Problem:
+    path: str  # relative to the vault
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+
+
+@dataclass
+class Refresh:
+    """What bringing the index up to date did."""
+
+    index: Index
+    reread: int = 0
+    removed: int = 0
+    rebuilt: bool = False
+    notices: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    saved: int | None = None  # the stamp's "saved" when the index was opened: has another process changed it since?
+
+
+def _settings_key(vault: Vault) -> str:
+    return f"schema={ix_mod.SCHEMA_VERSION};region={vault.config.default_region}"
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+StoredPart = tuple[str, int, bytes]  # a manifest part: the scan part's digest (or "racy"), files, marshalled stats
+
+
+def _read_manifest(path: Path) -> list[StoredPart]:
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return []
+    if isinstance(data, dict):  # written before manifests had parts: one part, matching no scan's
+        return [("", len(data), marshal.dumps(data, 2))]
+    if isinstance(data, list) and all(_is_stored_part(part) for part in data):
+        return data
+    return []
+
+
+def _is_stored_part(part: object) -> bool:
+    return (isinstance(part, tuple) and len(part) == 3 and isinstance(part[0], str) and isinstance(part[1], int)
+            and isinstance(part[2], bytes))
+
+
+def _stored_stats(part: StoredPart | None) -> dict[str, Stat]:
+    """A manifest part's stats; none if it cannot be read (its files are then all read again)."""
+    try:
+        stats = marshal.loads(part[2]) if part else {}
+    except (EOFError, ValueError, TypeError):
+        return {}
+    return stats if isinstance(stats, dict) else {}
+
+
+def _unchanged_parts(manifest: list[StoredPart], scanned: Scanned) -> set[int]:
+    """The parts of the scan that are exactly the manifest's part of the same place."""
+    if len(manifest) != len(scanned.parts):
+        return set()
+    return {i for i, (stored, part) in enumerate(zip(manifest, scanned.parts)) if stored[0] == part.digest}
+
+
+def refresh(
+    vault: Vault, today: dt.date, progress: Progress | None = None, scanning: BackgroundScan | None = None,
+) -> Refresh:
+    """Bring the index up to date with the files; rebuild it when it is missing or unreadable.
+
+    ``scanning``: a scan of the contacts folder started moments ago, if the caller started one.
+    """
+    started = time.perf_counter()
+    state = vault.state_dir
+    scanned = scanning.result() if scanning is not None else scan_with_digest(vault.contacts_dir)
+    stamp = _read_json(state / STAMP)
+    key = _settings_key(vault)
+    if (stamp.get("settings") == key and stamp.get("digest") == scanned.digest and stamp.get("today") == str(today)
+            and stamp.get("files") == ix_mod.file_stats(state / INDEX)):
+        try:
+            result = Refresh(ix_mod.open_index(state / INDEX), problems=_problems(stamp), saved=stamp.get("saved"))
+            result.seconds = time.perf_counter() - started
+            return result
+        except ix_mod.IndexBroken:
+            pass
+
+    def update() -> Refresh:
+        # Another process that updated the index while we waited may have seen newer files than
+        # our scan did: then scan again. Otherwise our scan is as good as a new one.
+        now = _read_json(state / STAMP)
+        seen = scanned if now == stamp else scan_with_digest(vault.contacts_dir)
+        return _update(vault, today, progress, key, seen, now)
+
+    result = _locked(vault, update, lambda why: _in_memory(vault, today, progress, why))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def answer(
+    vault: Vault, today: dt.date, ask: Callable[[Index], T], progress: Progress | None = None,
+    scanning: BackgroundScan | None = None, fresh: Refresh | None = None,
+) -> tuple[T, Refresh]:
+    """What ``ask`` finds in the index brought up to date (``fresh``: by the caller already), and that index.
+
+    If the index fails while it answers (IndexBroken), either another process changed it
+    meanwhile, and it is brought up to date again, or it is damaged, and it is rebuilt with a
+    notice; either way under the index's lock, where ``ask`` is then answered.
+    """
+    fresh = fresh or refresh(vault, today, progress, scanning)
+    try:
+        return ask(fresh.index), fresh
+    except ix_mod.IndexBroken as exc:
+        broken = str(exc)
+
+    def healed() -> tuple[T, Refresh]:
+        result = _heal(vault, today, progress, fresh.saved, broken)
+        try:
+            return ask(result.index), result
+        except ix_mod.IndexBroken as exc:
+            raise IndexBuildError(f"{vault.state_dir / INDEX}: the search index cannot be read even just after "
+                                  f"it was built ({exc}); check the disk") from None
+
+    def in_memory(why: str) -> tuple[T, Refresh]:
+        result = _in_memory(vault, today, progress, why)
+        return ask(result.index), result
+
+    return _locked(vault, healed, in_memory)
+
+
+def _heal(vault: Vault, today: dt.date, progress: Progress | None, saved: int | None, broken: str) -> Refresh:
+    """Under the index's lock: the index again, after it failed to answer with the stamp ``saved``."""
+    stamp = _read_json(vault.state_dir / STAMP)
+    key = _settings_key(vault)
+    scanned = scan_with_digest(vault.contacts_dir)
+    if stamp.get("saved") is not None and stamp.get("saved") != saved:  # another process wrote it meanwhile
+        return _update(vault, today, progress, key, scanned, stamp)
+    return _build(vault, today, progress, key, scanned, f"the search index could not be read ({broken}); rebuilt it")
+
+
+def rebuild(vault: Vault, today: dt.date, progress: Progress | None = None) -> Refresh:
+    """Build the index from scratch (`contacts reindex`)."""
+    started = time.perf_counter()
+
+    def build() -> Refresh:
+        return _build(vault, today, progress, _settings_key(vault), scan_with_digest(vault.contacts_dir))
+
+    result = _locked(vault, build, _cannot_build)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _cannot_build(why: str) -> NoReturn:
+    raise VaultError(f"cannot write the search index ({why}); searches still answer, from the contact files")
+
+
+def _locked(vault: Vault, work: Callable[[], T], otherwise: Callable[[str], T]) -> T:
+    """``work()`` under the index's lock; ``otherwise(why)`` if .vault cannot be written."""
+    why = _unwritable(vault.state_dir)
+    if why is None:
+        try:
+            with _index_lock(vault):
+                return work()
+        except OSError as exc:
+            why = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc)
+    return otherwise(why)
+
+
+def _unwritable(state: Path) -> str | None:
+    """Why the index in ``state`` cannot be written, as far as permissions tell; None if it can."""
+    if not state.exists():
+        return None if os.access(state.parent, os.W_OK) else f"{state.parent} is read-only"
+    for path in (state, state / "index.lock", state / INDEX):
+        if path.exists() and not os.access(path, os.W_OK):
+            return f"{path} is read-only"
+    return None
+
+
+def _in_memory(vault: Vault, today: dt.date, progress: Progress | None, why: str) -> Refresh:
+    """An index of every file, in memory only: the answer is right, if slower, where .vault cannot be written."""
+    rels = sorted(scan_with_digest(vault.contacts_dir).stats)
+    index = ix_mod.create_in_memory()
+    created = _created_dates(vault, None, rels)
+    problems: dict[str, Problem] = {}
+    with ix_mod.Writer(index, fresh=True) as writer:
+        _index_files(vault, writer, rels, today, created, problems, progress)
+    notice = f"cannot update the search index ({why}); searched the contact files directly"
+    return Refresh(index, reread=len(rels), rebuilt=True, notices=[notice], problems=list(problems.values()))
+
+
+def _index_lock(vault: Vault) -> Any:
+    """The index's own lock: changes to contacts (the vault lock) need not wait for an index build.
+
+    A file changed while it is being indexed is caught next time, because the manifest records
+    the file's stat from before it was read.
+    """
+    from vault_tool.fileio import locked
+
+    return locked(vault.state_dir / "index.lock", timeout=INDEX_LOCK_TIMEOUT_S)
+
+
+def _problems(stamp: dict[str, Any]) -> list[Problem]:
+    return [Problem(p[0], p[1], p[2]) for p in stamp.get("problems", []) if isinstance(p, list) and len(p) == 3]
+
+
+def _update(
+    vault: Vault, today: dt.date, progress: Progress | None, key: str, scanned: Scanned, stamp: dict[str, Any],
+) -> Refresh:
+    """Re-read what changed since ``stamp`` (the stamp as read under the index lock)."""
+    if stamp.get("settings") != key:
+        notice = "the search index was made by another version or settings; rebuilding it" if stamp else ""
+        return _build(vault, today, progress, key, scanned, notice)
+    folder = vault.state_dir / INDEX
+    damage = ix_mod.changed_files(stamp.get("files"), folder)
+    if damage:
+        where = folder.relative_to(vault.root) if folder.is_relative_to(vault.root) else folder
+        return _build(vault, today, progress, key, scanned, f"the search index is damaged ({where}: {damage}); "
+                      "rebuilding it")
+    try:
+        return _update_index(vault, today, progress, key, scanned, stamp, ix_mod.open_index(folder))
+    except ix_mod.IndexBroken as exc:
+        return _build(vault, today, progress, key, scanned, f"the search index could not be read ({exc}); rebuilding it")
+
+
+def _update_index(
+    vault: Vault, today: dt.date, progress: Progress | None, key: str, scanned: Scanned, stamp: dict[str, Any],
+    index: Index,
+) -> Refresh:
+    """Re-read the files that changed into ``index``, which the stamp describes."""
+    state = vault.state_dir
+    manifest = _read_manifest(state / MANIFEST)
+    same = _unchanged_parts(manifest, scanned)
+    now: dict[str, Stat] = {}  # the files of the parts that changed, as they are and as they were
+    before: dict[str, Stat] = {}
+    for i, (part, stored) in enumerate(itertools.zip_longest(scanned.parts, manifest)):
+        if i not in same:
+            now.update(part.stats if part else {})
+            before.update(_stored_stats(stored))
+    total = len(now) + sum(manifest[i][1] for i in same)
+    changed = [rel for rel, stat in now.items() if before.get(rel) != stat]
+    if len(changed) >= REBUILD_FROM and len(changed) > total // 2:  # a build is the faster way
+        return _build(vault, today, progress, key, scanned, f"{len(changed)} of {total} files are new to the "
+                      "search index; building it anew")
+    deleted = [rel for rel in before if rel not in now]
+    if stamp.get("today") != str(today):  # appointments that have become past change "last contact"
+        due = ix_mod.due_by(index, int(today.strftime("%Y%m%d")))
+        changed += [rel[len("contacts/"):] for rel in due if (vault.root / rel).is_file()]
+    changed = sorted(set(changed))
+    problems = {p.path: p for p in _problems(stamp) if os.path.lexists(vault.root / p.path)}  # links too
+    created = _created_dates(vault, index, changed, renames=bool(deleted))
+    with ix_mod.Writer(index) as writer:
+        for rel in deleted:
+            writer.delete("contacts/" + rel)
+            problems.pop("contacts/" + rel, None)
+        _index_files(vault, writer, changed, today, created, problems, progress)
+    saved = _save(state, key, scanned, today, list(problems.values()), {i: manifest[i] for i in same})
+    return Refresh(ix_mod.open_index(state / INDEX), reread=len(changed), removed=len(deleted),
+                   problems=list(problems.values()), saved=saved)
+
+
+def _build(
+    vault: Vault, today: dt.date, progress: Progress | None, key: str, scanned: Scanned, notice: str = ""
+) -> Refresh:
+    state = vault.state_dir
+    stats = scanned.stats
+    new = state / (INDEX + ".new")  # the old index answers searches until the new one takes its place
+    index = ix_mod.create(new)
+    created = _created_dates(vault, None, list(stats))
+    rels = sorted(stats)
+    problems: dict[str, Problem] = {}
+    count = ix_mod.Parts.how_many(len(rels)) if can_fork() else 1
+    if count > 1:
+        problems = _build_in_parts(vault, index, [rels[i::count] for i in range(count)], today, created, progress)
+    else:
+        with ix_mod.Writer(index, fresh=True) as writer:
+            _index_files(vault, writer, rels, today, created, problems, progress)
+    (state / STAMP).unlink(missing_ok=True)  # until the stamp is written, nobody may take the index as up to date
+    ix_mod.replace(new, state / INDEX)
+    saved = _save(state, key, scanned, today, list(problems.values()))
+    return Refresh(ix_mod.open_index(state / INDEX), reread=len(stats), rebuilt=True,
+                   notices=[notice] if notice else [], problems=list(problems.values()), saved=saved)
+
+
+def _build_in_parts(
+    vault: Vault, index: Index, shares: list[list[str]], today: dt.date, created: dict[str, dt.date | None],
+    progress: Progress | None,
+) -> dict[str, Problem]:
+    """Index each share of the files in a forked process of its own; the files that did not parse."""
+    total = sum(len(share) for share in shares)
+
+    def write_part(share: list[str], advance: Advance) -> tuple[Any, dict[str, Problem]]:
+        part, found = parts.part(), {}
+        every = max(1, len(share) // 200)  # files between two reports to the parent
+
+        def tick(done: int, _: int) -> None:
+            if done % every == 0:
+                advance(every)
+
+        _index_files(vault, part, share, today, created, found, tick)
+        return part.finish(), found
+
+    with ix_mod.Parts(index, len(shares)) as parts:
+        jobs = [functools.partial(write_part, share) for share in shares]
+        try:
+            answers = run_all(jobs, progress and (lambda done: progress(done, total)))
+        except ForkedJobFailed as exc:
+            raise IndexBuildError(f"building the search index failed ({exc}); "
+                                  "the next search or `contacts reindex` builds it again") from None
+        parts.commit([segment for segment, _ in answers])
+    if progress is not None:
+        progress(total, total)
+    return {path: problem for _, found in answers for path, problem in found.items()}
+
+
+def _index_files(
+    vault: Vault, writer: ix_mod.Writer | ix_mod.Part, rels: list[str], today: dt.date, created: dict[str, dt.date | None],
+    problems: dict[str, Problem], progress: Progress | None,
+) -> None:
+    from vault_tool.search.documents import document
+
+    region = vault.config.default_region
+    for done, rel in enumerate(rels, 1):
+        path = vault.contacts_dir / rel
+        rel_vault = "contacts/" + rel
+        try:
+            contact = vault.read(path)
+        except ParseError as exc:
+            writer.delete(rel_vault)
+            problems[rel_vault] = Problem(rel_vault, exc.line, exc.message)
+        else:
+            problems.pop(rel_vault, None)
+            writer.put(document(contact, rel_vault, region, today, created.get(rel)))
+        if progress is not None:
+            progress(done, len(rels))
+
+
+def _created_dates(
+    vault: Vault, index: Index | None, rels: list[str], renames: bool = True
+) -> dict[str, dt.date | None]:
+    """When each file was first committed: kept from the index for known files, from git for new ones.
+
+    Git is asked about just the new files unless files were also deleted (a rename, whose date
+    is its first name's, needs the whole folder's log).
+    """
+    known = ix_mod.stored_rows(index, ["contacts/" + r for r in rels]) if index is not None and rels else {}
+    dates: dict[str, dt.date | None] = {}
+    for rel in rels:
+        row = known.get("contacts/" + rel)
+        if row and row.get("created"):
+            dates[rel] = dt.date.fromisoformat(row["created"])
+    new = [rel for rel in rels if rel not in dates]
+    if new:
+        from vault_tool.store import commits as gitstore
+
+        paths = None if renames or len(new) > 50 else [vault.contacts_dir / rel for rel in new]
+        committed = gitstore.created_dates(vault.contacts_dir, paths) if gitstore.repo_root(vault.root) else {}
+        for rel in new:
+            day = committed.get(Path(rel).stem)
+            dates[rel] = dt.date.fromisoformat(day) if day else _mtime_day(vault.contacts_dir / rel)
+    return dates
+
+
+def _mtime_day(path: Path) -> dt.date | None:
+    try:
+        return dt.date.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        return None
+
+
+def _save(
+    state: Path, key: str, scanned: Scanned, today: dt.date, problems: list[Problem],
+    kept: dict[int, StoredPart] | None = None,
+) -> int:
+    """Write the manifest and the stamp for ``scanned`` and the index as it is now; the stamp's "saved".
+
+    ``kept``: manifest parts still true, by place.
+    """
+    from vault_tool.fileio import atomic_write
+
+    stored: list[StoredPart] = []
+    for i, part in enumerate(scanned.parts):
+        if kept and i in kept:
+            stored.append(kept[i])
+            continue
+        safe = trusted(part.stats)
+        stored.append((part.digest, len(safe), part.data) if safe is part.stats
+                      else ("racy", len(safe), marshal.dumps(safe, 2)))
+    atomic_write(state / MANIFEST, marshal.dumps(stored, 2), durable=False)
+    saved = time.time_ns()  # no two stamps alike: an unchanged stamp means no update in between
+    stamp = {
+        "settings": key, "today": str(today),
+        "digest": "racy" if any(part[0] == "racy" for part in stored) else scanned.digest,
+        "problems": [[p.path, p.line, p.message] for p in problems],
+        "files": ix_mod.file_stats(state / INDEX), "saved": saved,
+    }
+    atomic_write(state / STAMP, json.dumps(stamp, ensure_ascii=False).encode("utf-8"), durable=False)
+    return saved

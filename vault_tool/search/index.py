@@ -1,0 +1,623 @@
+"""The Whoosh index in .vault/index: its schema, writing documents, and running parsed queries.
+
+Every Whoosh call of the project lives here. The schema is chosen for speed (DESIGN §7):
+only the printed row is stored, positions are kept only on the fields a phrase may target,
+accents are folded by a filter that leaves ASCII tokens alone, and dates are integers.
+"""
+from __future__ import annotations
+
+import errno
+import functools
+import itertools
+import marshal
+import os
+import re
+import shutil
+import struct
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from vault_tool.search.documents import CUSTOM_PREFIX, INDEX_FIELDS, NUMBER_PREFIX
+
+
+def _import_whoosh_quickly() -> None:
+    """Skip imports Whoosh makes but never needs here: together a third of a search's start-up.
+
+    `whoosh.compat` imports `urlretrieve` from urllib.request (which pulls in http, email, ssl);
+    `cached_property`, used by `whoosh.reading`, imports asyncio only to ask whether a function
+    is a coroutine; `whoosh.query.terms` compiles English word-form tables for a query type
+    nothing here makes. Each is given a stand-in while that one module is imported, and the
+    stand-in is removed at once, so any later real import of those modules is unaffected.
+    """
+    import inspect
+    import sys
+    import types
+
+    def with_stand_in(name: str, stand_in: types.ModuleType, module: str) -> None:
+        if name in sys.modules or module in sys.modules:
+            return
+        sys.modules[name] = stand_in
+        try:
+            __import__(module)
+        except ImportError:
+            pass
+        finally:
+            del sys.modules[name]
+
+    request = types.ModuleType("urllib.request")
+    request.urlretrieve = None  # type: ignore[attr-defined]
+    with_stand_in("urllib.request", request, "whoosh.compat")
+    asyncio = types.ModuleType("asyncio")
+    asyncio.iscoroutinefunction = inspect.iscoroutinefunction  # type: ignore[attr-defined]
+    with_stand_in("asyncio", asyncio, "cached_property")
+    morph_en = types.ModuleType("whoosh.lang.morph_en")
+    morph_en.variations = _english_variations  # type: ignore[attr-defined]
+    with_stand_in("whoosh.lang.morph_en", morph_en, "whoosh.query.terms")
+
+
+def _english_variations(word: str) -> Any:
+    """Whoosh's `Variations` query, which loads its large English word-form tables only if used."""
+    from whoosh.lang.morph_en import variations
+
+    return variations(word)
+
+
+_import_whoosh_quickly()
+
+from whoosh import fields, formats, index, qparser, query, sorting  # noqa: E402
+from whoosh.analysis import (  # noqa: E402
+    CommaSeparatedTokenizer,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    SpaceSeparatedTokenizer,
+)
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, _lenfield  # noqa: E402
+from whoosh.system import pack_uint  # noqa: E402
+from whoosh.util.numeric import byte_to_length  # noqa: E402
+from whoosh.writing import PostingPool, SegmentWriter  # noqa: E402
+
+SCHEMA_VERSION = 6  # bump when the schema or what documents hold changes: old indexes are rebuilt
+WRITER_MEMORY_MB = 256
+PARALLEL_FROM = 2000  # documents; below this, starting processes costs more than it saves
+MAX_PROCS = 4
+MERGE_FROM_SEGMENTS = 8
+LOCK_TIMEOUT_S = 30.0
+
+
+class _WritingCodec(W3Codec):
+    """Whoosh's codec for writing, with each new segment's field lengths read into memory once.
+
+    While it writes a segment's postings, Whoosh looks up the length of the field in the document
+    of every posting, each a seek and a read of the lengths file: a sixth of the time of building
+    an index. Segments record the plain codec, so reading an index never depends on this class.
+    """
+
+    def new_segment(self, storage: Any, indexname: str) -> Any:
+        plain = W3Codec(blocklimit=self._blocklimit, compression=self._compression, inlinelimit=self._inlinelimit)
+        return plain.new_segment(storage, indexname)
+
+    def per_document_reader(self, storage: Any, segment: Any) -> Any:
+        return _LengthsInMemory(storage, segment)
+
+
+class _LengthsInMemory(W3PerDocReader):
+    """A segment's per-document reader that reads each field's lengths column whole, once."""
+
+    def __init__(self, storage: Any, segment: Any) -> None:
+        super().__init__(storage, segment)
+        self._whole_lengths: dict[str, bytes | None] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: Any = 0) -> Any:
+        if fieldname not in self._whole_lengths:
+            reader = self._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            whole = None if reader is None else reader._dbfile.get(reader._basepos, reader._count)
+            self._whole_lengths[fieldname] = whole
+        lengths = self._whole_lengths[fieldname]
+        if lengths is None or docnum > self._doccount:
+            return super().doc_field_length(docnum, fieldname, default)
+        lbyte = lengths[docnum] if docnum < len(lengths) else 0
+        return byte_to_length(lbyte) if lbyte else None  # as Whoosh's own: None for a zero length
+
+
+_BLOCK_SIZE = struct.Struct("<I")
+
+
+class _Pool(PostingPool):
+    """Whoosh's pool of postings to sort, with its runs on disk written and read in blocks.
+
+    Whoosh pickles each posting into a run and unpickles it back, one call each, and weighs
+    each posting as it comes: a fifth of the time of building an index. Here a run is a series
+    of marshalled lists, and a posting is taken to weigh what one typically does.
+    """
+
+    POSTING_BYTES = 200
+    BLOCK = 10_000
+
+    def __init__(self, tempstore: Any, segment: Any, limitmb: int) -> None:
+        super().__init__(tempstore, segment, limitmb=limitmb)
+        self._most = max(1, self.limit // self.POSTING_BYTES)
+
+    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        if len(self.current) >= self._most:
+            self.save()
+        self.current.append(item)
+
+    def save(self) -> None:
+        self.fieldnames.update(item[0] for item in self.current)
+        super().save()
+
+    def items(self, maxfiles: int = 128) -> Any:
+        self.fieldnames.update(item[0] for item in self.current)
+        return super().items(maxfiles)
+
+    def _write_run(self, f: Any, items: Iterable[Any]) -> None:
+        items = iter(items)
+        while block := list(itertools.islice(items, self.BLOCK)):
+            data = marshal.dumps(block, 4)
+            f.write(_BLOCK_SIZE.pack(len(data)))
+            f.write(data)
+        f.close()
+
+    def _read_run(self, path: str) -> Iterator[Any]:
+        f = self._open_run(path)
+        try:
+            while head := f.read(_BLOCK_SIZE.size):  # marshal.load(f) would read an object at a time
+                yield from marshal.loads(f.read(_BLOCK_SIZE.unpack(head)[0]))
+        finally:
+            f.close()
+            self._remove_run(path)
+
+
+class IndexBroken(Exception):
+    """The index on disk cannot be used (missing, truncated, garbage, another schema): rebuild it."""
+
+
+T = TypeVar("T")
+
+
+def reading(work: Callable[[], T], cannot_write: tuple[int, ...] = ()) -> T:
+    """``work()``, which reads the index: any error it raises means the index is damaged (IndexBroken).
+
+    A damaged file can make Whoosh raise almost anything (OSError, struct.error, UnicodeError,
+    TypeError, MemoryError, its own FileFormatError or a bare Exception), so nothing narrower will do.
+    An OSError whose errno is in ``cannot_write`` stays one: the folder cannot be written, and no
+    rebuild would help.
+    """
+    try:
+        return work()
+    except IndexBroken:
+        raise
+    except OSError as exc:
+        if exc.errno in cannot_write:
+            raise
+        raise IndexBroken(f"{type(exc).__name__}: {exc}"[:200]) from None
+    except Exception as exc:  # noqa: BLE001 - see above
+        raise IndexBroken(f"{type(exc).__name__}: {exc}"[:200]) from None
+
+
+class FoldFilter(Filter):
+    """Strip accents and fold case beyond lower(): `zoë` -> `zoe`, `straße` -> `strasse`."""
+
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
+        from vault_tool.format.handles import fold
+
+        for token in tokens:
+            if not token.text.isascii():
+                token.text = fold(token.text)
+            yield token
+
+
+WORD = r"\w+(?:[.'’]\w+)*"
+
+
+class Words(fields.TEXT):
+    """A TEXT field of words (see `_analyzers`), indexed without Whoosh's token objects.
+
+    Indexing gives exactly what the analyzer chain gives (a test compares them), in about half
+    the time: one regular expression over the text, case and accents folded per word.
+    Queries still go through the analyzer.
+    """
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        if not isinstance(value, str):
+            yield from super().index(value, **kwargs)
+            return
+        from vault_tool.format.handles import fold
+
+        positions: dict[str, list[int]] = {}
+        for pos, word in enumerate(_WORD.findall(value)):
+            word = word.lower()
+            if not word.isascii():
+                word = fold(word)
+            if word in positions:
+                positions[word].append(pos)
+            else:
+                positions[word] = [pos]
+        form = self.format
+        boost = form.field_boost
+        with_positions = isinstance(form, formats.Positions)
+        for word, found in positions.items():
+            count = len(found)
+            value_bytes = _positions(tuple(found)) if with_positions else _frequency(count)
+            yield word.encode("utf-8"), count, count * boost, value_bytes
+
+
+_WORD = re.compile(WORD)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _positions(found: tuple[int, ...]) -> bytes:
+    """Whoosh's encoding of a word's positions (the same for every field); most words are met
+    once, at one of few positions, so the encodings repeat."""
+    return formats.Positions().encode(found)
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def _frequency(count: int) -> bytes:
+    return pack_uint(count)
+
+
+def _analyzers() -> dict[str, Any]:
+    words = RegexTokenizer(WORD) | LowercaseFilter() | FoldFilter()
+    return {
+        "words": words,
+        "list": CommaSeparatedTokenizer() | LowercaseFilter() | FoldFilter(),
+        "terms": SpaceSeparatedTokenizer() | LowercaseFilter(),
+    }
+
+
+def schema() -> fields.Schema:
+    an = _analyzers()
+    text = Words(analyzer=an["words"], phrase=True)
+    short = Words(analyzer=an["words"], phrase=True, field_boost=2.0)
+    plain = Words(analyzer=an["words"], phrase=False)
+    keyword = fields.KEYWORD(analyzer=an["list"], commas=True, scorable=False)
+    terms = fields.KEYWORD(analyzer=an["terms"], scorable=False)
+    # shift_step=0: no precision tiers. Whoosh's tiered ranges return wrong results for some bounds,
+    # and a vault has only a few thousand distinct days to enumerate.
+    day = fields.NUMERIC(int, bits=32, sortable=True, signed=False, shift_step=0)
+    result = fields.Schema(
+        path=fields.ID(unique=True, stored=True, sortable=True), row=fields.STORED(), facts=fields.STORED(),
+        # Never filled: `score:` clauses name it, and search replaces them with the contacts whose
+        # score, computed today from their stored facts, is in range.
+        score=fields.NUMERIC(int, bits=32, shift_step=0),
+        sort_name=fields.ID(sortable=True), name=short, company=short, title=plain, text=text,
+        tag=keyword, stage=keyword, owner=keyword, kind=keyword,
+        email=terms, phone=terms, birthday=terms, city=short, country=short,
+        last_contact=day, created=day, next_date=fields.NUMERIC(int, bits=32, signed=False, shift_step=0),
+    )
+    result.add(CUSTOM_PREFIX + "*", Words(analyzer=an["words"], phrase=True), glob=True)
+    result.add(NUMBER_PREFIX + "*", fields.NUMERIC(float, shift_step=0), glob=True)
+    # Whoosh looks for a length column on disk for every posting of a field that has none
+    # (a file-system call each): recording lengths for every field is much cheaper.
+    for name in result.names():
+        if result[name].indexed:
+            result[name].scorable = True
+    return result
+
+
+DATE_FIELDS = ("last_contact", "created")
+_NOT_CONTENT = "WRITELOCK"  # Whoosh's lock file: there whether or not a writer runs
+
+
+def create(folder: Path) -> index.Index:
+    """A new, empty index in ``folder``, in place of whatever was there."""
+    remove(folder)
+    folder.mkdir(parents=True)
+    return index.create_in(str(folder), schema())
+
+
+def create_in_memory() -> index.Index:
+    """A new, empty index that lives in this process only (when the one on disk cannot be written)."""
+    from whoosh.filedb.filestore import RamStorage
+
+    return RamStorage().create_index(schema())
+
+
+def remove(path: Path, ignore_errors: bool = False) -> None:
+    """Delete ``path``, a folder or a file (an index folder that someone replaced with a file)."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+    except OSError:
+        if not ignore_errors:
+            raise
+
+
+def replace(new: Path, folder: Path) -> None:
+    """Put the index in ``new`` in the place of ``folder``, in two renames.
+
+    A search that opened the old index keeps reading the files it has open; one that looks in
+    between finds no index and waits for the index's lock, which the builder holds.
+    """
+    old = folder.with_name(folder.name + ".old")
+    remove(old)
+    if folder.exists() or folder.is_symlink():
+        os.rename(folder, old)
+    os.rename(new, folder)
+    remove(old, ignore_errors=True)
+
+
+def file_stats(folder: Path) -> dict[str, list[int]] | None:
+    """Each index file's [size, mtime] (JSON's form), to notice damage with a stat per file; None if no folder."""
+    try:
+        names = os.listdir(folder)
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+    found: dict[str, list[int]] = {}
+    try:
+        for name in names:
+            if not name.endswith(_NOT_CONTENT):
+                info = os.stat(name, dir_fd=fd, follow_symlinks=False)
+                found[name] = [info.st_size, info.st_mtime_ns]
+    except OSError:
+        return None  # a file went away while we looked: not the index that was recorded
+    finally:
+        os.close(fd)
+    return found
+
+
+def changed_files(recorded: Any, folder: Path) -> str:
+    """How the index files in ``folder`` differ from those ``recorded`` when it was written ("" if not at all)."""
+    found = file_stats(folder)
+    if found is None:
+        return "it is not a folder" if folder.exists() else "it is missing"
+    if not isinstance(recorded, dict):
+        return "what it holds was not recorded"
+    missing = sorted(set(recorded) - set(found))
+    if missing:
+        return f"{missing[0]} is missing"
+    changed = sorted(name for name in found if recorded.get(name) != found[name])
+    return f"{changed[0]} changed since it was written" if changed else ""
+
+
+def open_index(folder: Path) -> index.Index:
+    """The index in ``folder``; IndexBroken if there is none or it cannot be read."""
+
+    def opened() -> index.Index:
+        ix = index.open_dir(str(folder))
+        if "row" not in ix.schema or "facts" not in ix.schema:
+            raise IndexBroken("written by another version")
+        return ix
+
+    return reading(opened)
+
+
+def _segment_writer(ix: index.Index, lock: bool = True, memory_mb: int = WRITER_MEMORY_MB) -> SegmentWriter:
+    """Whoosh's writer of one new segment, with the settings chosen for speed.
+
+    Postings are written uncompressed, which costs disk, not time. Segments are left as separate
+    files: Whoosh copies each part of a compound segment into memory when it opens it, which would
+    make every search pay for the size of the index.
+    """
+    writer = SegmentWriter(ix, _lk=lock, timeout=LOCK_TIMEOUT_S, limitmb=memory_mb,
+                           codec=_WritingCodec(compression=0), compound=False)
+    writer.pool = _Pool(writer._tempstorage, writer.newsegment, memory_mb)
+    return writer
+
+
+class Writer:
+    """Adds, replaces and deletes documents; one commit at the end (``with Writer(ix) as w: …``).
+
+    ``fresh``: the index is new, so documents are added without looking for older versions.
+    Whoosh's errors while it writes mean that the index it updates is damaged: IndexBroken.
+    """
+
+    def __init__(self, ix: index.Index, fresh: bool = False) -> None:
+        self._writer = _writing(lambda: _segment_writer(ix))
+        self._fresh = fresh
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, kind: type | None, *rest: object) -> None:
+        if kind is None:
+            # An update adds a small segment; merging them costs more than it saves until there are many.
+            many = len(self._writer.segments) >= MERGE_FROM_SEGMENTS
+            _writing(lambda: self._writer.commit(merge=many and not self._fresh))
+        else:
+            try:
+                self._writer.cancel()
+            except Exception:  # noqa: BLE001 - the error that stopped the writer is the one to report
+                pass
+
+    def put(self, doc: dict[str, Any]) -> None:
+        if self._fresh:
+            _writing(lambda: self._writer.add_document(**doc))
+        else:
+            _writing(lambda: self._writer.update_document(**doc))
+
+    def delete(self, rel: str) -> None:
+        _writing(lambda: self._writer.delete_by_term("path", rel))
+
+
+_CANNOT_WRITE = (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT)
+
+
+def _writing(work: Callable[[], T]) -> T:
+    """As `reading`, for Whoosh's writer: an error that says the folder cannot be written stays one."""
+    return reading(work, _CANNOT_WRITE)
+
+
+class Part:
+    """One part of a new index, written by its own process as a segment of its own (see `Parts`)."""
+
+    def __init__(self, ix: index.Index, memory_mb: int) -> None:
+        self._writer = _segment_writer(ix, lock=False, memory_mb=memory_mb)  # the `Parts` holds the lock
+
+    def put(self, doc: dict[str, Any]) -> None:
+        self._writer.add_document(**doc)
+
+    def delete(self, rel: str) -> None:
+        """Nothing to delete from a part of a new index."""
+
+    def finish(self) -> Any:
+        """Write the part's segment; what `Parts.commit` needs of it (picklable, for the parent)."""
+        return self._writer._finalize_segment()
+
+
+class Parts:
+    """A new index written in parts, one segment each, by as many processes as there are cores.
+
+    The analysis of documents is pure Python, so processes are the only way to use more than one
+    core. Each part is written by a `Part` in a forked child; this object, in the parent, holds
+    the index's write lock throughout and makes the parts' segments the index at the end (no
+    merging: a search reads a few segments as fast as one). The parts share the writer's memory.
+    ``with Parts(ix, count) as parts: …``
+    """
+
+    def __init__(self, ix: index.Index, count: int) -> None:
+        self._ix = ix
+        self._writer = _segment_writer(ix)
+        self._memory_mb = WRITER_MEMORY_MB // max(1, count)
+
+    @staticmethod
+    def how_many(documents: int) -> int:
+        """How many parts to write ``documents`` in: one per core, one for a small index."""
+        return min(os.cpu_count() or 1, MAX_PROCS) if documents >= PARALLEL_FROM else 1
+
+    def part(self) -> Part:
+        return Part(self._ix, self._memory_mb)
+
+    def commit(self, segments: list[Any]) -> None:
+        writer = self._writer
+        writer._close_segment()  # this writer's own segment stays empty
+        writer._commit_toc([*writer.segments, *segments])
+        writer._finish()  # and the lock is released
+
+    def __enter__(self) -> Parts:
+        return self
+
+    def __exit__(self, kind: type | None, *rest: object) -> None:
+        if kind is not None:
+            self._writer.cancel()
+
+
+def stored_rows(ix: index.Index, rels: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The stored rows of the documents for ``rels`` that are in the index."""
+
+    def rows() -> dict[str, dict[str, Any]]:
+        found = {}
+        with ix.searcher() as searcher:
+            for rel in rels:
+                fields_ = searcher.document(path=rel)
+                if fields_ is not None:
+                    found[rel] = fields_["row"]
+        return found
+
+    return reading(rows)
+
+
+def due_by(ix: index.Index, day: int) -> list[str]:
+    """Paths of contacts with an interaction dated after they were indexed and on or before ``day``."""
+
+    def paths() -> list[str]:
+        with ix.searcher() as searcher:
+            hits = searcher.search(query.NumericRange("next_date", 1, day), limit=None)
+            return [hit["path"] for hit in hits]
+
+    return reading(paths)
+
+
+def custom_fields(ix: index.Index) -> list[str]:
+    """The custom fields (without their prefix) some contact in the index has."""
+
+    def names() -> list[str]:
+        with ix.reader() as reader:
+            indexed = reader.indexed_field_names()
+            return sorted(n[len(CUSTOM_PREFIX):] for n in indexed if n.startswith(CUSTOM_PREFIX))
+
+    return [name for name in reading(names) if name not in INDEX_FIELDS]
+
+
+def parse(ix: index.Index, text: str, custom: list[str]) -> query.Query:
+    """A Whoosh query from query text already rewritten by query.py (dates and phones made explicit).
+
+    ``custom``: the custom fields (`custom_fields`), none named like an index field. IndexBroken if
+    the index's schema cannot be read; any other error is the query's.
+    """
+    schema_ = reading(lambda: ix.schema)
+    # Bare words look in names too, so that a name ranks its own contact first.
+    parser = qparser.MultifieldParser(["name", "text"], schema_, fieldboosts={"name": 3.0, "text": 1.0})
+    parser.add_plugin(qparser.FuzzyTermPlugin())
+    parser.add_plugin(qparser.FieldAliasPlugin({CUSTOM_PREFIX + name: [name] for name in custom}))
+    return parser.parse(text)
+
+
+@dataclass
+class Hit:
+    row: dict[str, Any]
+    relevance: float
+    facts: str = "{}"
+
+
+def run(
+    ix: index.Index, parsed: query.Query, limit: int | None, sort: str
+) -> tuple[list[Hit], int, list[tuple[str, str]]]:
+    """Hits for ``parsed`` sorted by relevance, `name`, or a date field (newest first); the total; matched words."""
+
+    def answer() -> tuple[list[Hit], int, list[tuple[str, str]]]:
+        with ix.searcher() as searcher:
+            results = searcher.search(parsed, limit=limit, sortedby=_facet(sort))
+            hits = [Hit(hit["row"], hit.score if isinstance(hit.score, float) else 0.0, hit.get("facts", "{}"))
+                    for hit in results]
+            words = sorted({
+                (field, text.decode("utf-8") if isinstance(text, bytes) else text)
+                for leaf in parsed.leaves()
+                for field, text in leaf.existing_terms(searcher.reader(), expand=True)
+                if field in ("text", "name", "company", "title")
+            })
+            return hits, len(results), words
+
+    return reading(answer)
+
+
+def _facet(sort: str) -> sorting.FacetType | None:
+    if sort == "name":
+        return sorting.MultiFacet([sorting.FieldFacet("sort_name"), sorting.FieldFacet("path")])
+    if sort in DATE_FIELDS:
+        return sorting.MultiFacet([sorting.FieldFacet(sort, reverse=True), sorting.FieldFacet("path")])
+    return None
+
+
+def all_facts(ix: index.Index) -> list[tuple[str, str]]:
+    """(path, facts JSON) of every contact in the index."""
+
+    def facts() -> list[tuple[str, str]]:
+        with ix.searcher() as searcher:
+            return [(f["path"], f.get("facts", "{}")) for f in searcher.all_stored_fields()]
+
+    return reading(facts)
+
+
+def replace_score_ranges(parsed: query.Query, matching: Any) -> query.Query:
+    """``parsed`` with every `score:` range replaced by the contacts ``matching(low, high)`` returns."""
+
+    def visit(node: query.Query) -> query.Query:
+        if isinstance(node, query.NumericRange) and node.fieldname == "score":
+            low = None if node.start is None else node.start + (1 if node.startexcl else 0)
+            high = None if node.end is None else node.end - (1 if node.endexcl else 0)
+            paths = sorted(matching(low, high))
+            return query.Or([query.Term("path", p) for p in paths]) if paths else query.NullQuery
+        if isinstance(node, query.Term) and node.fieldname == "score":
+            value = int(node.text) if isinstance(node.text, int) else None
+            return visit(query.NumericRange("score", value, value))
+        return node.apply(visit)
+
+    return visit(parsed)
+
+
+def all_paths(ix: index.Index, parsed: query.Query) -> set[str]:
+    """The paths of every contact ``parsed`` matches."""
+
+    def paths() -> set[str]:
+        with ix.searcher() as searcher:
+            return {hit["path"] for hit in searcher.search(parsed, limit=None)}
+
+    return reading(paths)

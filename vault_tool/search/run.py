@@ -1,0 +1,137 @@
+"""Search: the query language over an index that is brought up to date before every answer."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vault_tool.errors import InvalidValueError
+from vault_tool.search import freshness
+from vault_tool.search import index as ix_mod
+from vault_tool.search.documents import QUERY_FIELDS
+from vault_tool.search.query import expand_segments, rewrite
+
+if TYPE_CHECKING:
+    from whoosh.index import Index
+
+    from vault_tool.search.freshness import Problem, Progress
+    from vault_tool.search.scan import BackgroundScan
+    from vault_tool.store.vault import Vault
+
+SORTS = ("relevance", "name", "last", "created", "score")
+_SORT_FIELDS = {"last": "last_contact"}
+
+
+@dataclass
+class Result:
+    """The rows that matched (best or sorted first), the total, and what the index update had to say."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    total: int = 0
+    words: list[str] = field(default_factory=list)  # indexed words the query matched in text fields
+    notices: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def compile_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
+    """``text`` in the query language as a Whoosh query; an empty text matches every contact."""
+    from whoosh import query as wq
+
+    from vault_tool.search.documents import phone_query_digits
+
+    if not text.strip():
+        return wq.Every()
+    expanded = expand_segments(text, vault.config.segments)
+    custom = ix_mod.custom_fields(ix)
+    known = [*QUERY_FIELDS, *custom, *vault.config.fields]
+    region = vault.config.default_region
+    rewritten = rewrite(expanded, today, known, lambda value: phone_query_digits(value, region))
+    try:
+        parsed = ix_mod.parse(ix, rewritten, custom)
+    except ix_mod.IndexBroken:
+        raise
+    except Exception as exc:  # noqa: BLE001 - Whoosh's parser raises assorted errors on odd input
+        raise InvalidValueError(f"cannot read the query '{text}': {exc}") from None
+    if "score:" in rewritten:
+        parsed = ix_mod.replace_score_ranges(parsed, lambda low, high: _scored_between(vault, ix, today, low, high))
+    return parsed
+
+
+def _rules(vault: Vault) -> list[Any]:
+    from vault_tool.search.scoring import rules_from_config
+
+    return rules_from_config(vault.config)
+
+
+def _score_of(facts_json: str, rules: list[Any], today: dt.date) -> int:
+    from vault_tool.search.scoring import Facts, score
+
+    return score(Facts.from_json(facts_json), rules, today).total
+
+
+def _scored_between(vault: Vault, ix: Index, today: dt.date, low: int | None, high: int | None) -> set[str]:
+    """Paths of the contacts whose score today is within [low, high] (None: unbounded)."""
+    rules = _rules(vault)
+    if not rules:
+        raise InvalidValueError("score: needs scoring rules in vault.yaml (scoring:); there are none")
+    found = set()
+    for path, facts in ix_mod.all_facts(ix):
+        points = _score_of(facts, rules, today)
+        if (low is None or points >= low) and (high is None or points <= high):
+            found.add(path)
+    return found
+
+
+def search(
+    vault: Vault, text: str, today: dt.date, limit: int | None = None, sort: str = "relevance",
+    progress: Progress | None = None, scanning: BackgroundScan | None = None,
+) -> Result:
+    """Contacts matching ``text``, as rows; ``limit`` None means all of them.
+
+    ``scanning``: a scan of the contacts folder, if the caller started one early.
+    """
+    if sort not in SORTS:
+        raise InvalidValueError(f"sort by one of {', '.join(SORTS)}, not '{sort}'")
+    run_limit = None if sort == "score" else limit
+
+    def ask(ix: Index) -> tuple[list[ix_mod.Hit], int, list[tuple[str, str]]]:
+        return ix_mod.run(ix, compile_query(vault, ix, text, today), run_limit, _SORT_FIELDS.get(sort, sort))
+
+    (hits, total, words), fresh = freshness.answer(vault, today, ask, progress, scanning)
+    rows = _rows(vault, hits, today)
+    if sort == "score":
+        rows.sort(key=lambda r: (-r.get("score", 0), r["name"].casefold(), r["path"]))
+        rows = rows[:limit] if limit else rows
+    return Result(rows, total, [w for _, w in words], fresh.notices, fresh.problems)
+
+
+def _rows(vault: Vault, hits: list[ix_mod.Hit], today: dt.date) -> list[dict[str, Any]]:
+    """The printable rows of ``hits``, with the lead score when vault.yaml has scoring rules."""
+    rules = _rules(vault) if vault.config.scoring else []
+    rows = []
+    for hit in hits:
+        row = dict(hit.row)
+        row["email"] = row["emails"][0] if row.get("emails") else ""
+        row["relevance"] = round(hit.relevance, 3)
+        if rules:
+            row["score"] = _score_of(hit.facts, rules, today)
+        rows.append(row)
+    return rows
+
+
+def matching_paths(vault: Vault, text: str, fresh: freshness.Refresh | None = None) -> set[Path]:
+    """The files of the contacts ``text`` matches (``fresh``: an index just brought up to date, to ask again)."""
+    today = vault.today()
+
+    def ask(ix: Index) -> set[str]:
+        return ix_mod.all_paths(ix, compile_query(vault, ix, text, today))
+
+    found, _ = freshness.answer(vault, today, ask, fresh=fresh)
+    return {vault.root / rel for rel in found}
+
+
+def reindex(vault: Vault, today: dt.date, progress: Progress | None = None) -> freshness.Refresh:
+    """Rebuild the index from every file."""
+    return freshness.rebuild(vault, today, progress)
+

@@ -1,0 +1,9 @@
+"""The store: a vault as files in a git repository, and the one way the tool changes them.
+
+Holds opening a vault and resolving contacts (vault); creating one (create); the write transaction
+that locks, writes atomically and commits exactly the tool's change (transaction) and the changes
+built on it (mutations); git's command line (git), commits and identity (commits), bulk commits
+through fast-import (fastimport) and the clone's git config for the merge driver (gitconfig).
+
+May import: format and the leaf modules. Never search, follow-ups, interop, reports, team or cli.
+"""

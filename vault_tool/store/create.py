@@ -1,0 +1,102 @@
+"""`contacts init`: a new vault, or the local set-up of one that came with a clone."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from vault_tool.errors import VaultError
+from vault_tool.fileio import atomic_write
+from vault_tool.format.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
+
+GITIGNORE_LINE = ".vault/"
+GITATTRIBUTES_LINE = "contacts/**/*.md merge=vault"
+
+
+@dataclass
+class InitResult:
+    root: Path
+    created: bool  # False: the vault existed (a clone) and only local set-up was done
+    git_initialised: bool = False
+    files: list[Path] = field(default_factory=list)
+    examples: int = 0
+    committed: bool = False
+    hint: str | None = None  # how to set a git identity, when the commit had to use the fallback
+    merge_driver: bool = False  # this run registered the `vault` merge driver in the clone's git config
+
+
+def _register_merge_driver(root: Path) -> bool:
+    """Register the merge driver when the vault is in a git repository; True if the config changed."""
+    from vault_tool.store import commits as gitstore
+    from vault_tool.store import gitconfig as mergesetup
+
+    return gitstore.repo_root(root) is not None and mergesetup.register(root)
+
+
+def _ensure_line(path: Path, line: str) -> bool:
+    """Add ``line`` to the file unless it is there; True if the file changed."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if line in text.splitlines():
+        return False
+    if text and not text.endswith("\n"):
+        text += "\n"
+    atomic_write(path, (text + line + "\n").encode("utf-8"))
+    return True
+
+
+def _example_vault() -> Traversable:
+    """The example vault: shipped in the package, or the checkout's example-vault/ (editable installs)."""
+    try:
+        return resources.files("vault_tool.example_vault")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "example-vault"
+
+
+def _copy_examples(target: Path) -> int:
+    source = _example_vault() / "contacts"
+    count = 0
+    for item in sorted(source.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".md"):
+            with resources.as_file(item) as real:
+                shutil.copyfile(real, target / item.name)
+            count += 1
+    return count
+
+
+def init_vault(root: Path, example: bool = False, commit: bool = True) -> InitResult:
+    """Create a vault in ``root`` (or set up an existing one locally) and make the first commit."""
+    from vault_tool.store import commits as gitstore
+
+    root = root.expanduser().resolve()
+    # Inside a vault (its root or any folder in it) there is nothing to create: a vault in a vault's
+    # contacts/ would be read as more contacts by the outer one.
+    enclosing = next((f for f in (root, *root.parents) if (f / CONFIG_NAME).is_file()), None)
+    if enclosing is not None:
+        return InitResult(enclosing, created=False, merge_driver=_register_merge_driver(enclosing))
+    try:
+        (root / "contacts").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VaultError(f"{root}: cannot create the vault ({exc.strerror})") from None
+    result = InitResult(root, created=True)
+    # The example contacts use the example's custom fields (industry, employees …): they come with its schema.
+    config = (_example_vault() / CONFIG_NAME).read_bytes() if example else DEFAULT_CONFIG_TEXT.encode("utf-8")
+    atomic_write(root / CONFIG_NAME, config)
+    _ensure_line(root / ".gitignore", GITIGNORE_LINE)
+    _ensure_line(root / ".gitattributes", GITATTRIBUTES_LINE)
+    result.files = [root / CONFIG_NAME, root / ".gitignore", root / ".gitattributes"]
+    if example:
+        result.examples = _copy_examples(root / "contacts")
+        result.files.append(root / "contacts")
+    if gitstore.repo_root(root) is None:
+        gitstore.init(root)
+        result.git_initialised = True
+    result.merge_driver = _register_merge_driver(root)
+    if commit:
+        from vault_tool.store.mutations import IDENTITY_MARKER
+
+        done = gitstore.commit(result.files, "Create contact vault", root)
+        result.committed = done.sha is not None
+        result.hint = gitstore.identity_hint(done, root / ".vault" / IDENTITY_MARKER)
+    return result

@@ -1,0 +1,250 @@
+"""Every change a command makes to a vault: under the lock, atomic, minimal, then committed."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vault_tool.errors import InvalidValueError, NotFoundError, VaultError
+from vault_tool.format import yamledit
+from vault_tool.format.body import Interaction, render_interaction
+from vault_tool.format.contact import (
+    LIST_FIELDS,
+    QUOTED_FIELDS,
+    SINGLE_LINE_FIELDS,
+    Contact,
+    append_section,
+    parse,
+    render,
+)
+from vault_tool.format.fields import coerce, list_items
+from vault_tool.format.handles import slugify, unique
+from vault_tool.format.ids import new_uid
+from vault_tool.store.git import CommitResult, identity_hint
+from vault_tool.store.transaction import IDENTITY_MARKER, Transaction, transaction
+
+if TYPE_CHECKING:
+    from vault_tool.store.vault import Vault
+
+
+@dataclass
+class Change:
+    """What a command changed: the contact, its file, and the commit (None if not committed)."""
+
+    handle: str
+    path: Path
+    message: str
+    changed: bool = True
+    commit: CommitResult | None = None
+    hint: str | None = None
+
+
+def finished(vault: Vault, tx: Transaction, change: Change) -> Change:
+    """``change`` with what ``tx`` committed, and the identity hint the first time it is needed."""
+    change.changed = bool(tx.paths)
+    if tx.result.sha:
+        change.commit = tx.result
+        change.hint = identity_hint(tx.result, vault.state_dir / IDENTITY_MARKER)
+    return change
+
+
+def _edit_front_matter(contact: Contact, changes: dict[str, Any]) -> bytes:
+    source = contact.source
+    assert source is not None and contact.path is not None
+    try:
+        front = yamledit.edit_mapping(source.front_matter, changes, source.newline, QUOTED_FIELDS)
+    except yamledit.EditError as exc:
+        raise VaultError(f"{contact.path}: cannot change {', '.join(changes)}: {exc}; edit the file by hand") from None
+    return source.encode(source.with_front_matter(front))
+
+
+def _check_text(label: str, value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise InvalidValueError(f"{label} must be one line")
+    return value.strip()
+
+
+def _check_lines(field: str, values: list[str]) -> list[str]:
+    """``values`` if ``field`` takes one line each and none holds a line break; InvalidValueError otherwise."""
+    if field in SINGLE_LINE_FIELDS:
+        for value in values:
+            _check_text(f"each value of {field}" if field in LIST_FIELDS else field, value)
+    return values
+
+
+def _mutate(vault: Vault, query: str, make: Callable[[Contact], tuple[bytes | None, str]]) -> Change:
+    """Re-read the contact under the lock, apply what ``make`` returns, commit only that change."""
+    with transaction(vault) as tx:
+        contact = vault.get(query)
+        path = contact.path
+        assert path is not None
+        data, tx.message = make(contact)
+        if data is not None:
+            tx.edit(path, lambda blob: make(parse(path, blob, contact.handle))[0], work=data)
+    return finished(vault, tx, Change(contact.handle, path, tx.message))
+
+
+def mutate(vault: Vault, query: str, make: Callable[[Contact], tuple[bytes | None, str]]) -> Change:
+    """The change pattern, for modules that add changes of their own.
+
+    Under the vault's lock, re-read the contact ``query`` names and call ``make`` with it;
+    ``make`` returns the new bytes of its file (None: nothing to change) and the commit
+    message. The same ``make`` is applied to the file as committed, so that the commit holds
+    only this change (transaction.py); the bytes are written atomically and committed.
+    """
+    return _mutate(vault, query, make)
+
+
+def add(vault: Vault, name: str, fields: dict[str, list[str]], note: str = "") -> Change:
+    """Write a new contact file; ``fields`` maps field names to the words given for them."""
+    name = _check_text("the name", name)
+    if not name:
+        raise InvalidValueError("give the contact a name")
+    meta: dict[str, Any] = {"name": name}
+    for key, values in fields.items():
+        if key in ("name", "uid"):
+            raise InvalidValueError(f"{key} is set by 'contacts add' itself")
+        value = coerce(key, _check_lines(key, values), vault.config)
+        if value not in ([], None):
+            meta[key] = value
+    meta["uid"] = new_uid()
+    with transaction(vault, f"Add {name}") as tx:
+        handle = unique(slugify(name), vault.taken_handles())
+        path = vault.contacts_dir / f"{handle}.md"
+        tx.write(path, render(Contact(handle, meta, notes=note)).encode("utf-8"))
+    return finished(vault, tx, Change(handle, path, tx.message))
+
+
+def set_field(vault: Vault, query: str, field: str, values: list[str]) -> Change:
+    """Set one field (a list field to exactly ``values``)."""
+    value = coerce(field, _check_lines(field, values), vault.config)
+
+    def make(contact: Contact) -> tuple[bytes | None, str]:
+        if contact.meta.get(field) == value:
+            return None, f"{contact.name}: {field} is already {_describe(value)}"
+        shown = _describe(value) if not isinstance(value, (list, dict)) else None
+        message = f"Set {field} of {contact.name}" + (f" to {shown}" if shown else "")
+        return _edit_front_matter(contact, {field: value}), message
+
+    return _mutate(vault, query, make)
+
+
+def unset(vault: Vault, query: str, field: str) -> Change:
+    if field == "name":
+        raise InvalidValueError("a contact needs a name: use 'contacts set CONTACT name NEW' or 'contacts mv'")
+
+    def make(contact: Contact) -> tuple[bytes | None, str]:
+        if field not in contact.meta:
+            raise NotFoundError(f"{contact.name} has no field '{field}'")
+        return _edit_front_matter(contact, {field: yamledit.REMOVE}), f"Unset {field} of {contact.name}"
+
+    return _mutate(vault, query, make)
+
+
+def change_list(vault: Vault, query: str, field: str, add: list[str], remove: list[str]) -> Change:
+    """Add and remove items of a list field (emails, phones, tags)."""
+    if field not in LIST_FIELDS:
+        raise InvalidValueError(f"{field} is not a list field ({', '.join(LIST_FIELDS)})")
+    adding = list_items(field, _check_lines(field, add), vault.config)
+    removing = [r.strip() for r in remove]
+
+    def make(contact: Contact) -> tuple[bytes | None, str]:
+        current = contact.list_field(field)
+        missing = [r for r in removing if r not in current]
+        if missing:
+            raise NotFoundError(f"{contact.name} has no {field[:-1]} {', '.join(missing)}")
+        new = [v for v in current if v not in removing] + [a for a in adding if a not in current]
+        if new == current:
+            return None, f"{contact.name}: {field} unchanged"
+        return _edit_front_matter(contact, {field: new}), _list_message(contact.name, field, adding, removing)
+
+    return _mutate(vault, query, make)
+
+
+def _list_message(name: str, field: str, added: list[str], removed: list[str]) -> str:
+    if field == "tags":
+        return f"Tag {name} " + " ".join([f"+{a}" for a in added] + [f"-{r}" for r in removed])
+    parts = []
+    if added:
+        parts.append(f"Add {', '.join(added)} to {field} of {name}")
+    if removed:
+        parts.append(f"{'remove' if parts else 'Remove'} {', '.join(removed)} from {field} of {name}")
+    return "; ".join(parts)
+
+
+def _describe(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def check_interaction(vault: Vault, item: Interaction) -> None:
+    """A one-line summary and a kind that vault.yaml lists, or InvalidValueError."""
+    item.summary = _check_text("the summary", item.summary)
+    if item.kind not in vault.config.interaction_kinds:
+        kinds = ", ".join(vault.config.interaction_kinds)
+        raise InvalidValueError(f"'{item.kind}' is not an interaction kind in vault.yaml ({kinds})")
+
+
+def with_interaction(contact: Contact, item: Interaction) -> bytes:
+    """The contact's file with ``item`` appended as a section; no existing byte changes."""
+    source = contact.source
+    assert source is not None
+    return source.encode(append_section(source.text, render_interaction(item, source.newline), source.newline))
+
+
+def log(vault: Vault, query: str, item: Interaction) -> Change:
+    """Append an interaction section to the end of the contact's file; no existing byte changes."""
+    check_interaction(vault, item)
+
+    def make(contact: Contact) -> tuple[bytes | None, str]:
+        verb = "Schedule" if item.date > vault.today() else "Log"
+        return with_interaction(contact, item), f"{verb} {item.kind} with {contact.name}"
+
+    return _mutate(vault, query, make)
+
+
+def remove(vault: Vault, query: str) -> Change:
+    """Delete the contact's file and commit the removal (refused if it has uncommitted changes)."""
+    with transaction(vault) as tx:
+        contact = vault.get(query)
+        assert contact.path is not None
+        tx.message = f"Remove {contact.name}"
+        tx.delete(contact.path)
+    return finished(vault, tx, Change(contact.handle, contact.path, tx.message))
+
+
+def rename(vault: Vault, query: str, new_name: str) -> Change:
+    """Set a new name and move the file to the handle made from it."""
+    new_name = _check_text("the name", new_name)
+    if not new_name:
+        raise InvalidValueError("give the new name")
+    with transaction(vault) as tx:
+        contact = vault.get(query)
+        old = contact.path
+        assert old is not None
+        handle = unique(slugify(new_name), vault.taken_handles() - {contact.handle})
+        new = old.with_name(f"{handle}.md")
+        if new == old and contact.meta.get("name") == new_name:
+            return Change(contact.handle, old, f"{contact.name} is already called that ({handle})", changed=False)
+        tx.message = f"Rename {contact.name} to {new_name}"
+
+        def renamed(blob: bytes) -> bytes:
+            return _edit_front_matter(parse(old, blob, contact.handle), {"name": new_name})
+
+        if new == old:
+            tx.edit(old, renamed)
+        else:
+            tx.move(old, new, renamed)
+    return finished(vault, tx, Change(handle, new, tx.message))
+
+
+def commit_edit(vault: Vault, contact: Contact, before: bytes) -> Change:
+    """After `contacts edit`: commit the file as the person saved it, if it changed.
+
+    The person has just seen and saved the whole file, so all of it is their change.
+    """
+    assert contact.path is not None
+    with transaction(vault, f"Edit {contact.name}") as tx:
+        if contact.path.read_bytes() != before:
+            tx.take(contact.path)
+    return finished(vault, tx, Change(contact.handle, contact.path, tx.message))

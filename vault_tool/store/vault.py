@@ -1,0 +1,283 @@
+"""A vault on disk: finding and opening it, reading contacts, resolving handles."""
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vault_tool.errors import AmbiguousError, NotFoundError, NoVaultError, ParseError
+from vault_tool.format.config import CONFIG_NAME, VaultConfig, load_config
+from vault_tool.format.handles import fold, is_valid
+from vault_tool.format.layout import CONTACTS, ENV_VAR, enclosing_vault, is_vault, named_folder
+
+if TYPE_CHECKING:
+    from vault_tool.format.body import Interaction
+    from vault_tool.format.contact import Contact
+    from vault_tool.store.mutations import Change
+
+USER_CONFIG = "config.yaml"  # in $XDG_CONFIG_HOME/contacts/: `default_vault: ~/vault`
+LINK = "a symbolic link, not followed: keep the file or folder itself in contacts/ instead"  # said of a link there
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+@dataclass
+class LoadResult:
+    """Every contact that parsed, and a ParseError for each file that did not (and each link, not followed)."""
+
+    contacts: list[Contact] = field(default_factory=list)
+    problems: list[ParseError] = field(default_factory=list)
+
+
+def user_config_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "contacts" / USER_CONFIG
+
+
+def _default_vault() -> Path | None:
+    path = user_config_path()
+    if not path.is_file():
+        return None
+    from vault_tool.format import yamlsafe
+
+    try:
+        data = yamlsafe.load(path.read_text(encoding="utf-8"), anchors=False) or {}
+    except yamlsafe.AnchorError as exc:
+        raise ParseError(path, exc.refusal("the user config"), yamlsafe.error_line(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - any unreadable config is reported the same way
+        raise ParseError(path, f"cannot read the user config ({exc})") from None
+    value = data.get("default_vault") if isinstance(data, dict) else None
+    return Path(os.path.expanduser(str(value))) if value else None
+
+
+def discover(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Path:
+    """Where the vault is: ``explicit``, else $CONTACTS_VAULT, else upward from ``cwd``, else the user default."""
+    for candidate, origin in ((explicit, "--vault"), (os.environ.get(ENV_VAR), f"${ENV_VAR}")):
+        if candidate:
+            path = Path(named_folder(str(candidate)))
+            if not is_vault(str(path)):
+                raise NoVaultError(f"{path}: not a contact vault (no {CONFIG_NAME}), from {origin}")
+            return path
+    here = (cwd or Path.cwd()).resolve()
+    found = enclosing_vault(str(here))
+    if found is not None:
+        return Path(found)
+    default = _default_vault()
+    if default and (default / CONFIG_NAME).is_file():
+        return default.resolve()
+    raise NoVaultError(
+        f"no contact vault in {here} or any folder above it: run 'contacts init', "
+        f"pass --vault DIR, or set ${ENV_VAR}"
+    )
+
+
+class Vault:
+    """A contact vault: a folder with vault.yaml and contacts/."""
+
+    def __init__(
+        self, root: Path, config: VaultConfig, auto_commit: bool | None = None, today: dt.date | None = None
+    ) -> None:
+        self.root = root
+        self.config = config
+        self.auto_commit = config.auto_commit if auto_commit is None else auto_commit
+        self._today = today
+
+    @classmethod
+    def open(
+        cls, path: str | os.PathLike | None = None, auto_commit: bool | None = None, today: dt.date | None = None
+    ) -> Vault:
+        """Open the vault at ``path`` (or discover it like git discovers a repository).
+
+        ``today`` pins the date every relative date and agenda is computed from (default: the system date).
+        """
+        root = discover(path)
+        return cls(root, load_config(root), auto_commit, today)
+
+    @property
+    def contacts_dir(self) -> Path:
+        return self.root / CONTACTS
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".vault"
+
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    def files(self) -> list[Path]:
+        """Every contact file, sorted by path (hidden folders and files, and symbolic links, are skipped)."""
+        return sorted(_walk(self.contacts_dir))
+
+    def listing(self) -> tuple[list[Path], list[Path]]:
+        """Every contact file and every symbolic link (not followed) in contacts/, each sorted by path."""
+        return listing(self.contacts_dir)
+
+    def taken_handles(self) -> set[str]:
+        """Every stem in contacts/, links included: a new file never takes a link's name."""
+        files, links = self.listing()
+        return {p.stem for p in files + links}
+
+    def read(self, path: Path) -> Contact:
+        """The contact in ``path``; a ParseError if it does not parse or is a symbolic link."""
+        data = read_file(path)
+        from vault_tool.format import (
+            contact as contact_mod,  # YAML is imported only by commands that read contacts
+        )
+
+        return contact_mod.parse(path, data)
+
+    def load(self) -> LoadResult:
+        """Read every contact; a file that does not parse, or a link, is reported, not fatal."""
+        result = LoadResult()
+        files, links = self.listing()
+        for path in files:
+            try:
+                result.contacts.append(self.read(path))
+            except ParseError as exc:
+                result.problems.append(exc)
+        result.problems += [ParseError(link, LINK) for link in links]
+        return result
+
+    def path_for(self, handle: str) -> Path | None:
+        """The file of ``handle`` if it is a valid handle and exactly one file has that stem.
+
+        A symbolic link of that name is a ParseError: nothing reads or writes through it.
+        """
+        if not is_valid(handle):
+            return None
+        direct = self.contacts_dir / f"{handle}.md"
+        try:
+            mode = direct.lstat().st_mode
+        except OSError:
+            mode = 0
+        if stat.S_ISLNK(mode):
+            raise ParseError(direct, LINK)
+        if stat.S_ISREG(mode):
+            return direct
+        files, links = self.listing()
+        matches = [p for p in files if p.stem == handle]
+        if len(matches) > 1:
+            raise AmbiguousError(handle, [str(p.relative_to(self.root)) for p in matches])
+        linked = [p for p in links if p.name == f"{handle}.md"]
+        if not matches and linked:
+            raise ParseError(linked[0], LINK)
+        return matches[0] if matches else None
+
+    def get(self, query: str) -> Contact:
+        """The one contact ``query`` names: a handle, a name, an email, or a unique part of a name."""
+        path = self.path_for(query)
+        if path is not None:
+            return self.read(path)
+        return resolve(query, self.load().contacts)
+
+    # Changes. Each holds the lock, writes atomically, changes only what it names,
+    # and commits exactly the files it wrote (see mutations.py).
+
+    def add(self, name: str, fields: dict[str, list[str]] | None = None, note: str = "") -> Change:
+        """Add a contact; ``fields`` maps field names to the values given for them."""
+        from vault_tool.store import mutations
+
+        return mutations.add(self, name, fields or {}, note)
+
+    def set_field(self, query: str, field: str, values: list[str]) -> Change:
+        from vault_tool.store import mutations
+
+        return mutations.set_field(self, query, field, values)
+
+    def unset(self, query: str, field: str) -> Change:
+        from vault_tool.store import mutations
+
+        return mutations.unset(self, query, field)
+
+    def change_list(self, query: str, field: str, add: list[str], remove: list[str]) -> Change:
+        from vault_tool.store import mutations
+
+        return mutations.change_list(self, query, field, add, remove)
+
+    def log(self, query: str, interaction: Interaction) -> Change:
+        from vault_tool.store import mutations
+
+        return mutations.log(self, query, interaction)
+
+    def remove(self, query: str) -> Change:
+        from vault_tool.store import mutations
+
+        return mutations.remove(self, query)
+
+    def rename(self, query: str, new_name: str) -> Change:
+        from vault_tool.store import mutations
+
+        return mutations.rename(self, query, new_name)
+
+    def commit_edit(self, contact: Contact, before: bytes) -> Change:
+        from vault_tool.store import mutations
+
+        return mutations.commit_edit(self, contact, before)
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of a contact file, never read through a symbolic link (a ParseError says it is one)."""
+    if not _NO_FOLLOW and path.is_symlink():  # where open cannot refuse a link by itself
+        raise ParseError(path, LINK)
+    try:
+        fd = os.open(path, os.O_RDONLY | _NO_FOLLOW)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or path.is_symlink():
+            raise ParseError(path, LINK) from None
+        raise ParseError(path, f"cannot read ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise ParseError(path, f"cannot read ({exc.strerror})") from None
+
+
+def listing(contacts_dir: Path) -> tuple[list[Path], list[Path]]:
+    """The contact files and the symbolic links (not followed) under ``contacts_dir``, each sorted by path."""
+    links: list[Path] = []
+    files = sorted(_walk(contacts_dir, links))
+    return files, sorted(links)
+
+
+def _walk(folder: Path, links: list[Path] | None = None) -> Iterator[Path]:
+    """The .md files under ``folder``, hidden names skipped; symbolic links are not followed but
+    put in ``links`` when it is given (the entry's type comes from the listing: no call per file)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            if links is not None:
+                links.append(Path(entry.path))
+        elif entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path), links)
+        elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
+            yield Path(entry.path)
+
+
+def resolve(query: str, contacts: list[Contact]) -> Contact:
+    """The one contact in ``contacts`` that ``query`` names; NotFoundError or AmbiguousError otherwise."""
+    wanted = fold(query.strip())
+    if not wanted:
+        raise NotFoundError("give a contact: a handle, a name or an email")
+    tiers = (
+        lambda c: c.handle == query,
+        lambda c: fold(c.name) == wanted,
+        lambda c: any(fold(e) == wanted for e in c.emails),
+        lambda c: wanted in fold(c.name) or wanted in c.handle or any(wanted in fold(e) for e in c.emails),
+    )
+    for matches_tier in tiers:
+        found = [c for c in contacts if matches_tier(c)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise AmbiguousError(query, sorted(c.handle for c in found))
+    raise NotFoundError(f"no contact matches '{query}': see 'contacts list'")
+

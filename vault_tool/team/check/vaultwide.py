@@ -1,0 +1,167 @@
+"""Checks of the vault as a whole: what no single file can tell.
+
+They work on Facts, the little that each file contributes (its handle, kind,
+name, company, and its emails, phones and uid already normalised for
+comparing, with their lines), so that files can be read in other processes
+and only these facts travel back.
+"""
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import phonenumbers
+
+from vault_tool.format.handles import fold, slugify
+from vault_tool.team.check.run import ERROR, WARNING, CheckContext, FileRecord, Problem, iter_items
+
+SHARED_FIELDS = ("emails", "phones", "uid")
+
+
+@dataclass(frozen=True)
+class Value:
+    normal: str  # for comparing: an email in lower case, a phone in E.164
+    written: str
+    line: int
+
+
+@dataclass
+class Facts:
+    """What one file tells the vault-wide checks."""
+
+    path: Path
+    handle: str
+    parsed: bool = False
+    kind: str = "person"
+    name: str = ""
+    company: str = ""
+    company_line: int = 0
+    values: dict[str, list[Value]] = field(default_factory=dict)  # emails, phones, uid
+
+
+def normal_phone(value: str, context: CheckContext) -> str | None:
+    """A phone number in E.164 form, for comparing; None if it does not parse."""
+    number = context.phone(value)
+    return None if number is None else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _normal(field_name: str, written: str, context: CheckContext) -> str | None:
+    if field_name == "phones":
+        return normal_phone(written, context)
+    return (written.strip().casefold() if field_name == "emails" else written.strip()) or None
+
+
+def facts(record: FileRecord, context: CheckContext) -> Facts:
+    """The facts of one read file (a file that did not parse has only its path and handle)."""
+    found = Facts(record.path, record.handle)
+    contact = record.contact
+    if contact is None:
+        return found
+    company = contact.meta.get("company")
+    found.parsed, found.kind, found.name = True, contact.kind, contact.name
+    if isinstance(company, str) and company.strip():
+        found.company, found.company_line = company, record.line_of("company")
+    for name in SHARED_FIELDS:
+        seen: set[str] = set()
+        values = []
+        for item in iter_items(contact.meta.get(name)):
+            normal = _normal(name, str(item), context)
+            if normal and normal not in seen:
+                seen.add(normal)
+                values.append(Value(normal, str(item), record.line_of_item(name, str(item))))
+        found.values[name] = values
+    return found
+
+
+def _rel(item: Facts, context: CheckContext) -> str:
+    return os.path.relpath(item.path, context.root)
+
+
+def check_same_handle(items: list[Facts], context: CheckContext) -> list[Problem]:
+    """Two files with the same name in different folders: a handle must name one contact."""
+    by_handle: dict[str, list[Facts]] = defaultdict(list)
+    for item in items:
+        by_handle[item.handle].append(item)
+    problems = []
+    for handle, group in by_handle.items():
+        for item in group if len(group) > 1 else ():
+            others = ", ".join(_rel(other, context) for other in group if other is not item)
+            problems.append(Problem(
+                item.path, 1, ERROR, f"the handle '{handle}' is also {others}: rename one file (contacts mv)",
+                "same-handle",
+            ))
+    return problems
+
+
+def _works_at(person: Facts, organisation: Facts) -> bool:
+    company = person.company
+    return bool(company) and (fold(company) == fold(organisation.name) or slugify(company) == organisation.handle)
+
+
+def _colleagues(a: Facts, b: Facts) -> bool:
+    """An organisation and a person who works there may share its switchboard or its info@ address."""
+    return any(
+        org.kind == "organization" and person.kind != "organization" and _works_at(person, org)
+        for org, person in ((a, b), (b, a))
+    )
+
+
+def _shared_values(
+    items: list[Facts], context: CheckContext, field_name: str, what: str, hint: str, colleagues_may_share: bool = True,
+) -> list[Problem]:
+    holders: dict[str, list[tuple[Facts, Value]]] = defaultdict(list)
+    for item in items:
+        for value in item.values.get(field_name, ()):
+            holders[value.normal].append((item, value))
+    problems = []
+    for group in holders.values():
+        for item, value in group if len(group) > 1 else ():
+            others = [
+                other for other, _ in group
+                if other is not item and not (colleagues_may_share and _colleagues(other, item))
+            ]
+            if others:
+                names = ", ".join(_rel(other, context) for other in others)
+                problems.append(Problem(
+                    item.path, value.line, ERROR, f"the {what} {value.written} is also on {names}: {hint}", "duplicate",
+                ))
+    return problems
+
+
+def check_shared_emails(items: list[Facts], context: CheckContext) -> list[Problem]:
+    """The same email address on two contacts (not counting a person and their organisation)."""
+    return _shared_values(items, context, "emails", "email", "the same person twice?")
+
+
+def check_shared_phones(items: list[Facts], context: CheckContext) -> list[Problem]:
+    """The same phone number (compared in E.164 form) on two contacts (not a person and their organisation)."""
+    return _shared_values(items, context, "phones", "phone number", "the same person twice?")
+
+
+def check_shared_uids(items: list[Facts], context: CheckContext) -> list[Problem]:
+    """Two files with the same uid: one was copied from the other."""
+    return _shared_values(
+        items, context, "uid", "uid", "a copied file? a uid names one contact: give one of them a new uid or merge them",
+        colleagues_may_share=False,
+    )
+
+
+def check_company_exists(items: list[Facts], context: CheckContext) -> list[Problem]:
+    """A `company` that names no organisation file (a warning; an error under --strict)."""
+    organisations = [i for i in items if i.parsed and i.kind == "organization"]
+    names = {fold(o.name) for o in organisations} | {o.handle for o in organisations}
+    return [
+        Problem(
+            item.path, item.company_line, WARNING,
+            f"company '{item.company}' names no organisation in the vault: "
+            f"add it (contacts add \"{item.company}\" --kind organization) or correct the name",
+            "company",
+        )
+        for item in items
+        if item.company and fold(item.company.strip()) not in names and slugify(item.company) not in names
+    ]
+
+
+VAULT_CHECKS = (check_same_handle, check_shared_emails, check_shared_phones, check_shared_uids, check_company_exists)
