@@ -9,7 +9,6 @@ Every function takes ``today`` explicitly.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -21,6 +20,10 @@ from vault_tool.format.body import Interaction, Task, task_title
 from vault_tool.format.contact import Contact
 from vault_tool.format.dates import parse_duration
 from vault_tool.format.handles import fold
+from vault_tool.format.schedule import (  # noqa: F401  (the follow-up values, re-exported)
+    Birthday, birthday_of, item_problems, parse_birthday, task_problems,
+)
+from vault_tool.search.view import Between
 
 if TYPE_CHECKING:
     from vault_tool.store.vault import Vault
@@ -50,30 +53,6 @@ class Appointment:
 
     contact: Contact
     interaction: Interaction
-
-
-@dataclass(frozen=True)
-class Birthday:
-    """A birthday: month and day, and the year when it is known (`--MM-DD` has none)."""
-
-    month: int
-    day: int
-    year: int | None = None
-
-    def on(self, year: int) -> dt.date:
-        """The birthday in ``year`` (29 February is kept on the 28th in common years)."""
-        if (self.month, self.day) == (2, 29):
-            leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-            return dt.date(year, 2, 29 if leap else 28)
-        return dt.date(year, self.month, self.day)
-
-    def next(self, today: dt.date) -> dt.date:
-        """The first birthday on or after ``today``."""
-        this_year = self.on(today.year)
-        return this_year if this_year >= today else self.on(today.year + 1)
-
-    def age_on(self, day: dt.date) -> int | None:
-        return day.year - self.year if self.year is not None else None
 
 
 @dataclass
@@ -139,34 +118,6 @@ class StaleReport:
 # Reading the values
 
 
-_BIRTHDAY = re.compile(r"^(?:(?P<year>\d{4})|-)-(?P<month>\d{2})-(?P<day>\d{2})$")
-
-
-def parse_birthday(value: object) -> Birthday:
-    """A birthday from `1815-12-10` or `--12-10`; InvalidValueError for anything else."""
-    text = str(value).strip()
-    match = _BIRTHDAY.match(text)
-    if match:
-        year = int(match["year"]) if match["year"] else None
-        try:
-            dt.date(year or 2000, int(match["month"]), int(match["day"]))  # 2000: a leap year
-            return Birthday(int(match["month"]), int(match["day"]), year)
-        except ValueError:
-            pass
-    raise InvalidValueError(f"birthday '{text}' is not a date: use YYYY-MM-DD, or --MM-DD without a year")
-
-
-def birthday_of(contact: Contact) -> Birthday | None:
-    """The contact's birthday; None when it has none or it does not parse (item_problems names those)."""
-    value = contact.meta.get("birthday")
-    if value in (None, ""):
-        return None
-    try:
-        return parse_birthday(value)
-    except InvalidValueError:
-        return None
-
-
 def cadence_of(
     contact: Contact, default: str, parsed: dict[str, relativedelta] | None = None,
 ) -> tuple[str, relativedelta, bool]:
@@ -188,48 +139,6 @@ def cadence_of(
     if default not in parsed:
         parsed[default] = parse_duration(default)
     return default, parsed[default], False
-
-
-def _key_line(contact: Contact, key: str) -> int | None:
-    """The file line on which front-matter ``key`` is written."""
-    source = contact.source
-    if source is None:
-        return None
-    first = source.fm_line
-    pattern = re.compile(rf"^['\"]?{re.escape(key)}['\"]?[ \t]*:")
-    for offset, line in enumerate(source.front_matter.split("\n")):
-        if pattern.match(line):
-            return first + offset
-    return None
-
-
-def _problem(contact: Contact, message: str, line: int | None) -> ParseError:
-    return ParseError(contact.path or contact.handle, message, line)
-
-
-def task_problems(contacts: Iterable[Contact]) -> list[ParseError]:
-    """Task due and done dates that do not parse, each with its file and line."""
-    return [_problem(c, p, t.line or None) for c in contacts for t in c.tasks for p in t.problems]
-
-
-def item_problems(contacts: Iterable[Contact]) -> list[ParseError]:
-    """Task dates, birthdays and keep-in-touch cadences that do not parse: never dropped in silence."""
-    contacts = list(contacts)
-    problems = task_problems(contacts)
-    for contact in contacts:
-        value = contact.meta.get("birthday")
-        if value not in (None, ""):
-            try:
-                parse_birthday(value)
-            except InvalidValueError as exc:
-                problems.append(_problem(contact, str(exc), _key_line(contact, "birthday")))
-        value = contact.meta.get("keep_in_touch")
-        if value not in (None, ""):
-            try:
-                parse_duration(str(value))
-            except InvalidValueError as exc:
-                problems.append(_problem(contact, f"keep_in_touch: {exc}", _key_line(contact, "keep_in_touch")))
-    return problems
 
 
 # Selecting
@@ -319,7 +228,7 @@ def stale(contacts: Iterable[Contact], today: dt.date, cutoff: dt.date) -> list[
 
 def build_agenda(
     contacts: Iterable[Contact], today: dt.date, days: int = DEFAULT_DAYS,
-    default_cadence: str = "90d", owner: str | None = None,
+    default_cadence: str = "90d", owner: str | None = None, problems: list[ParseError] | None = None,
 ) -> Agenda:
     """The agenda for today through ``days`` days ahead, for ``owner``'s contacts (all when None)."""
     if days < 0:
@@ -334,7 +243,7 @@ def build_agenda(
         appointments=appointments(chosen, today, until),
         keep_in_touch=keep_in_touch(chosen, today, default_cadence),
         birthdays=birthdays(chosen, today, until),
-        problems=item_problems(chosen),
+        problems=item_problems(chosen) if problems is None else problems,
     )
 
 
@@ -352,33 +261,75 @@ def vault_cadence(vault: Vault) -> str:
 
 
 def agenda(vault: Vault, days: int = DEFAULT_DAYS, owner: str | None = None, today: dt.date | None = None) -> Agenda:
-    """The vault's agenda (see build_agenda); files that do not parse are in ``skipped``."""
+    """The vault's agenda (see build_agenda), from the index; files that do not parse are in ``skipped``."""
+    from vault_tool.search.selection import views
+
+    if days < 0:
+        raise InvalidValueError(f"days must be 0 or more, not {days}")
     cadence = vault_cadence(vault)
-    loaded = vault.load()
-    result = build_agenda(loaded.contacts, today or vault.today(), days, cadence, owner)
-    result.skipped = loaded.problems
+    day = today or vault.today()
+    found = views(vault, day, _agenda_candidates(day, day + dt.timedelta(days=days), cadence))
+    result = build_agenda(found.contacts(), day, days, cadence, owner, problems=found.problems(owner))
+    result.skipped = found.skipped
     return result
+
+
+def _agenda_candidates(today: dt.date, until: dt.date, cadence: str) -> list[Between]:
+    """The contacts that may be on the agenda: a superset, which build_agenda decides on exactly.
+
+    Open tasks due by ``until``; an interaction today (the later ones set ``next_date``); a
+    birthday in the time (any birthday: few contacts have one); a keep-in-touch cadence of their
+    own run out, or a last contact before today less the default cadence (a week of slack for
+    the months' lengths); follow-up values that do not parse, to be named.
+    """
+    bound = today - parse_duration(cadence) + dt.timedelta(days=7)
+    return [
+        Between("task_due", None, day_number(until)), Between("next_date", 1, day_number(until)),
+        Between("last_contact", day_number(today), day_number(today)), Between("touch_due", None, day_number(today)),
+        Between("last_contact", None, day_number(bound)), Between("problems", 1, None),
+        *_birthdays_between(today, until),
+    ]
+
+
+def _birthdays_between(today: dt.date, until: dt.date) -> list[Between]:
+    """The index's `birthday_day` (MMDD) ranges of the days from ``today`` through ``until``.
+
+    29 February is kept on the 28th in common years: a range with 28 February takes it too.
+    """
+    if (until - today).days >= 365:
+        return [Between("birthday_day", 1, None)]
+    start, end = today.month * 100 + today.day, until.month * 100 + until.day
+    ranges = [(start, end)] if start <= end else [(start, 1231), (101, end)]
+    ranges += [(229, 229) for low, high in list(ranges) if low <= 228 <= high]
+    return [Between("birthday_day", low, high) for low, high in ranges]
 
 
 def tasks(
     vault: Vault, query: str | None = None, overdue: bool = False, due_before: dt.date | None = None,
     owner: str | None = None, today: dt.date | None = None,
 ) -> TaskReport:
-    """Open tasks of the contacts ``query`` selects (all when None), soonest first."""
-    from vault_tool.search.selection import select
+    """Open tasks of the contacts ``query`` selects (all when None), soonest first; read from the index."""
+    from vault_tool.search.selection import views
 
-    loaded = select(vault, query)
-    items = select_tasks(loaded.contacts, today or vault.today(), overdue, due_before, owner)
-    return TaskReport(items, task_problems(owned_by(loaded.contacts, owner)), loaded.problems)
+    day = today or vault.today()
+    found = views(vault, day, [Between("task_due", None, None), Between("problems", 1, None)], query)
+    items = select_tasks(found.contacts(), day, overdue, due_before, owner)
+    return TaskReport(items, found.problems(owner, tasks_only=True), found.skipped)
 
 
 def stale_contacts(
     vault: Vault, days: int | None = None, owner: str | None = None, today: dt.date | None = None,
 ) -> StaleReport:
-    """Contacts with no interaction for ``days`` days (default: vault.yaml's keep_in_touch)."""
+    """Contacts with no interaction for ``days`` days (default: vault.yaml's keep_in_touch); from the index."""
+    from vault_tool.search.selection import views
+
     day = today or vault.today()
     if days is not None and days < 0:
         raise InvalidValueError(f"days must be 0 or more, not {days}")
     cutoff = day - (dt.timedelta(days=days) if days is not None else parse_duration(vault_cadence(vault)))
-    loaded = vault.load()
-    return StaleReport(stale(owned_by(loaded.contacts, owner), day, cutoff), cutoff, loaded.problems)
+    found = views(vault, day, [Between("last_contact", day_number(cutoff) + 1, None, outside=True)])
+    return StaleReport(stale(owned_by(found.contacts(), owner), day, cutoff), cutoff, found.skipped)
+
+
+def day_number(day: dt.date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day

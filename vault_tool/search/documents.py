@@ -10,16 +10,21 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
+from vault_tool.errors import InvalidValueError
+
 if TYPE_CHECKING:
     from vault_tool.format.contact import Contact
 
 # The index's fields (index.schema() has exactly these, besides custom fields), by where their values come from:
 KEY_FIELDS = ("name", "company", "title", "stage", "owner", "kind", "birthday")  # the front matter key of that name
 GATHERED_FIELDS = ("tag", "email", "phone", "city", "country")  # tags, emails, phones, address
-COMPUTED_FIELDS = ("text", "last_contact", "created", "next_date", "score", "sort_name", "path", "row", "facts")
+COMPUTED_FIELDS = ("text", "last_contact", "created", "next_date", "score", "sort_name", "path", "row", "facts",
+                   "view", "task_due", "touch_due", "problems", "birthday_day")
 INDEX_FIELDS = KEY_FIELDS + GATHERED_FIELDS + COMPUTED_FIELDS
 # Fields a query may name, besides custom fields (`score:` is answered by search itself).
-QUERY_FIELDS = tuple(f for f in INDEX_FIELDS if f not in ("next_date", "score", "sort_name", "path", "row", "facts"))
+QUERY_FIELDS = tuple(f for f in INDEX_FIELDS if f not in (
+    "next_date", "score", "sort_name", "path", "row", "facts", "view", "task_due", "touch_due", "problems",
+    "birthday_day"))
 # Index fields filled from front matter keys of the same meaning (key -> field).
 LIST_KEYWORDS = {"tags": "tag"}
 SCALAR_KEYWORDS = {"stage": "stage", "owner": "owner"}
@@ -64,6 +69,7 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
     from vault_tool.search.scoring import facts_of
 
     doc["facts"] = facts_of(contact).to_json()
+    _add_follow_ups(doc, contact, rel, last)
     doc["row"] = {
         "handle": contact.handle, "name": contact.name, "kind": contact.kind,
         "company": contact.text_field("company"), "emails": contact.emails, "phones": contact.phones,
@@ -72,6 +78,33 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
         "path": rel,
     }
     return {k: v for k, v in doc.items() if v != ""}
+
+
+def _add_follow_ups(doc: dict[str, Any], contact: Contact, rel: str, last: dt.date | None) -> None:
+    """The stored view (see view.py) and the fields that find the contacts a follow-up lists.
+
+    `task_due`: the earliest due day of an open task; `touch_due`: the day a contact's own
+    keep-in-touch cadence runs out (1 when never in touch); `problems`: how many follow-up values
+    do not parse, so that reading commands still name them.
+    """
+    from vault_tool.format.dates import parse_duration
+    from vault_tool.format.schedule import birthday_of
+    from vault_tool.search.view import task_due, view_of
+
+    view = view_of(contact, rel)
+    doc["view"] = view
+    doc["task_due"] = task_due(contact) or ""
+    doc["problems"] = len(view["problems"]) or ""
+    birthday = birthday_of(contact)
+    doc["birthday_day"] = birthday.month * 100 + birthday.day if birthday else ""
+    own = contact.meta.get("keep_in_touch")
+    if own in (None, ""):
+        return
+    try:
+        cadence = parse_duration(str(own))
+    except InvalidValueError:
+        return  # a problem of the view: the default cadence applies
+    doc["touch_due"] = day_number(last + cadence) if last else 1
 
 
 def _add_custom(doc: dict[str, Any], custom: dict[Any, Any], region: str) -> None:

@@ -301,9 +301,9 @@ def _update_index(
         return _build(vault, today, progress, key, scanned, f"{len(changed)} of {total} files are new to the "
                       "search index; building it anew")
     deleted = [rel for rel in before if rel not in now]
-    if stamp.get("today") != str(today):  # appointments that have become past change "last contact"
-        due = ix_mod.due_by(index, int(today.strftime("%Y%m%d")))
-        changed += [rel[len("contacts/"):] for rel in due if (vault.root / rel).is_file()]
+    if stamp.get("today") != str(today):
+        changed += [rel[len("contacts/"):] for rel in _turned(index, today, str(stamp.get("today") or ""))
+                    if (vault.root / rel).is_file()]
     changed = sorted(set(changed))
     problems = {p.path: p for p in _problems(stamp) if os.path.lexists(vault.root / p.path)}  # links too
     created = _created_dates(vault, index, changed, renames=bool(deleted))
@@ -315,6 +315,18 @@ def _update_index(
     saved = _save(state, key, scanned, today, list(problems.values()), {i: manifest[i] for i in same})
     return Refresh(ix_mod.open_index(state / INDEX), reread=len(changed), removed=len(deleted),
                    problems=list(problems.values()), saved=saved)
+
+
+def _turned(index: Index, today: dt.date, then: str) -> list[str]:
+    """The contacts whose last contact differs on ``today`` from the day ``then`` they were indexed on.
+
+    Going forward, appointments that have become past; going back (`--today` in the past),
+    interactions that are not yet.
+    """
+    day = int(today.strftime("%Y%m%d"))
+    if then and then > str(today):
+        return ix_mod.paths_between(index, "last_contact", day + 1, None)
+    return ix_mod.paths_between(index, "next_date", 1, day)
 
 
 def _build(

@@ -14,12 +14,15 @@ import os
 import re
 import shutil
 import struct
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from vault_tool.search.documents import CUSTOM_PREFIX, INDEX_FIELDS, NUMBER_PREFIX
+
+if TYPE_CHECKING:
+    from vault_tool.search.view import Between
 
 
 def _import_whoosh_quickly() -> None:
@@ -79,7 +82,7 @@ from whoosh.system import pack_uint  # noqa: E402
 from whoosh.util.numeric import byte_to_length  # noqa: E402
 from whoosh.writing import PostingPool, SegmentWriter  # noqa: E402
 
-SCHEMA_VERSION = 6  # bump when the schema or what documents hold changes: old indexes are rebuilt
+SCHEMA_VERSION = 7  # bump when the schema or what documents hold changes: old indexes are rebuilt
 WRITER_MEMORY_MB = 256
 PARALLEL_FROM = 2000  # documents; below this, starting processes costs more than it saves
 MAX_PROCS = 4
@@ -281,6 +284,8 @@ def schema() -> fields.Schema:
     day = fields.NUMERIC(int, bits=32, sortable=True, signed=False, shift_step=0)
     result = fields.Schema(
         path=fields.ID(unique=True, stored=True, sortable=True), row=fields.STORED(), facts=fields.STORED(),
+        view=fields.STORED(), task_due=day, touch_due=day, problems=fields.NUMERIC(int, bits=32, shift_step=0),
+        birthday_day=fields.NUMERIC(int, bits=32, shift_step=0),
         # Never filled: `score:` clauses name it, and search replaces them with the contacts whose
         # score, computed today from their stored facts, is in range.
         score=fields.NUMERIC(int, bits=32, shift_step=0),
@@ -514,15 +519,38 @@ def stored_rows(ix: index.Index, rels: Iterable[str]) -> dict[str, dict[str, Any
     return reading(rows)
 
 
-def due_by(ix: index.Index, day: int) -> list[str]:
-    """Paths of contacts with an interaction dated after they were indexed and on or before ``day``."""
+def paths_between(ix: index.Index, field: str, low: int | None, high: int | None) -> list[str]:
+    """Paths of contacts whose numeric ``field`` is from ``low`` through ``high``."""
 
     def paths() -> list[str]:
         with ix.searcher() as searcher:
-            hits = searcher.search(query.NumericRange("next_date", 1, day), limit=None)
-            return [hit["path"] for hit in hits]
+            docs = searcher.docs_for_query(query.NumericRange(field, low, high))
+            return [searcher.stored_fields(doc)["path"] for doc in docs]
 
     return reading(paths)
+
+
+def views(ix: index.Index, any_of: Sequence[Between] | None, parsed: query.Query | None) -> list[tuple[Any, str]]:
+    """(stored view, facts JSON) of the contacts ``parsed`` matches (all when None) that meet any of ``any_of``.
+
+    ``any_of`` None: every contact ``parsed`` matches. Read in index order, without scoring, segment
+    by segment (`docs_for_query`): a `Not` run over all segments at once yields deleted documents.
+    """
+    wanted: query.Query = query.Every() if any_of is None else query.Or([_between(b) for b in any_of])
+    if parsed is not None:
+        wanted = query.And([parsed, wanted])
+
+    def found() -> list[tuple[Any, str]]:
+        with ix.searcher() as searcher:
+            stored = (searcher.stored_fields(doc) for doc in searcher.docs_for_query(wanted))
+            return [(fields_["view"], fields_.get("facts", "{}")) for fields_ in stored]
+
+    return reading(found)
+
+
+def _between(clause: Between) -> query.Query:
+    inside = query.NumericRange(clause.field, clause.low, clause.high)
+    return query.Not(inside) if clause.outside else inside
 
 
 def custom_fields(ix: index.Index) -> list[str]:

@@ -1,0 +1,92 @@
+"""The stored view of a contact: what reading commands other than search need, kept in the index.
+
+`agenda`, `tasks`, `stale`, `remind`, `report` and `segments` answer from this view, so they read
+no contact file. A view holds the front matter's short fields, every interaction's heading (not
+its text), the open tasks in file order, the problems of follow-up values (with their lines), the
+lead-scoring facts and the list fields. `contact_of` rebuilds a `Contact` from it that has just
+those parts, for the functions that select and sort follow-ups.
+
+A view is independent of the day it was made: what depends on today (the last contact, what is
+due) is computed from it when it is read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vault_tool.errors import ParseError
+from vault_tool.format.body import Interaction, Task
+from vault_tool.format.contact import Contact
+from vault_tool.format.schedule import item_problems, task_problems
+
+# The front matter keys a view keeps: what follow-ups, their rows and the calendar feed show.
+VIEW_KEYS = ("name", "kind", "company", "title", "owner", "stage", "emails", "phones", "tags", "birthday",
+             "keep_in_touch", "uid")
+UNDATED = 99991231  # the due day of an open task without a due date, for the index's `task_due`
+
+
+def view_of(contact: Contact, rel: str) -> dict[str, Any]:
+    """The view of ``contact`` (file ``rel``, relative to the vault), as plain values the index pickles."""
+    meta = {key: _plain(contact.meta[key]) for key in VIEW_KEYS if contact.meta.get(key) not in (None, "")}
+    open_tasks = [t for t in contact.tasks if not t.done]
+    return {
+        "handle": contact.handle, "path": rel, "meta": meta,
+        "interactions": [[i.date.isoformat(), i.time, i.kind, i.summary, i.line] for i in contact.interactions],
+        "tasks": [[t.text, t.due.isoformat() if t.due else None, t.line, list(t.problems)] for t in open_tasks],
+        "problems": _problems(contact),
+    }
+
+
+def _problems(contact: Contact) -> list[list[Any]]:
+    """[message, line, whether it is a task's] of each follow-up value that does not parse."""
+    tasks = task_problems([contact])
+    values = item_problems([contact])[len(tasks):]
+    return [[p.message, p.line, True] for p in tasks] + [[p.message, p.line, False] for p in values]
+
+
+def task_due(contact: Contact) -> int | None:
+    """The earliest due day (YYYYMMDD) of the open tasks, UNDATED when none has a date; None: no open task."""
+    days = [int(t.due.strftime("%Y%m%d")) if t.due else UNDATED for t in contact.tasks if not t.done]
+    return min(days) if days else None
+
+
+def contact_of(view: dict[str, Any], root: Path) -> Contact:
+    """A Contact with the parts of ``view``: front matter keys, interaction headings, open tasks."""
+    interactions = [
+        Interaction(dt.date.fromisoformat(day), kind, summary, "", time, line)
+        for day, time, kind, summary, line in view["interactions"]
+    ]
+    tasks = [
+        Task(text, False, dt.date.fromisoformat(due) if due else None, None, line, list(problems))
+        for text, due, line, problems in view["tasks"]
+    ]
+    return Contact(view["handle"], dict(view["meta"]), "", interactions, tasks, root / view["path"])
+
+
+def problems_of(view: dict[str, Any], root: Path, tasks_only: bool = False) -> list[ParseError]:
+    """The follow-up values of ``view`` that do not parse (``tasks_only``: only its task dates)."""
+    path = root / view["path"]
+    return [ParseError(path, message, line) for message, line, of_task in view["problems"] if of_task or not tasks_only]
+
+
+def _plain(value: Any) -> Any:
+    """A front matter value as strings (lists of strings): what pickles small and reads back the same."""
+    if isinstance(value, list):
+        return [str(v) for v in value if v is not None]
+    return value if isinstance(value, str) else str(value)
+
+
+@dataclass(frozen=True)
+class Between:
+    """Contacts whose index field ``field`` is from ``low`` through ``high`` (None: open); ``outside``: the rest.
+
+    What a reading command asks the index for: the contacts that may have something to show
+    (a task due by a day, a last contact before one). The command then decides on each exactly.
+    """
+
+    field: str
+    low: int | None = None
+    high: int | None = None
+    outside: bool = False
