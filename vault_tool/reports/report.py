@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
@@ -300,15 +298,6 @@ def period_of(per: str | None, since: dt.date, today: dt.date) -> str:
     return per
 
 
-def matching_paths(vault: Vault, query: str | None) -> set[Path] | None:
-    """The files a search query matches (None: no query, every contact)."""
-    if query is None or not query.strip():
-        return None
-    from vault_tool.search.run import matching_paths as search
-
-    return set(search(vault, query))
-
-
 def build_report(
     vault: Vault, query: str | None = None, by: tuple[str, ...] = ("stage",), since: dt.date | None = None,
     per: str | None = None, cold: int = 10, today: dt.date | None = None,
@@ -324,11 +313,8 @@ def build_report(
         period = period_of(per, since, today)
     stages = funnel_stages(vault)
     default_cadence(vault, today)
-    selected = matching_paths(vault, query)  # first: a wrong query fails at once
-    with ThreadPoolExecutor(max_workers=1) as pool:  # git reads its log while the files are read here
-        history = pool.submit(stage_timelines, vault.root, vault.contacts_dir, vault.state_dir / HISTORY_CACHE)
-        loaded = load_summaries(vault, selected)
-        timelines = history.result()
+    loaded = load_summaries(vault, today, query)  # first: a wrong query fails at once
+    timelines = stage_timelines(vault.root, vault.contacts_dir, vault.state_dir / HISTORY_CACHE)
     items = loaded.items
     for name in by:
         check_field(items, name, list(vault.config.fields))

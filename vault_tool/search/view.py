@@ -3,7 +3,7 @@
 `agenda`, `tasks`, `stale`, `remind`, `report` and `segments` answer from this view, so they read
 no contact file. A view holds the front matter's short fields, every interaction's heading (not
 its text), the open tasks in file order, the problems of follow-up values (with their lines), the
-lead-scoring facts and the list fields. `contact_of` rebuilds a `Contact` from it that has just
+list fields; the lead-scoring facts are stored beside it. `contact_of` rebuilds a `Contact` from it that has just
 those parts, for the functions that select and sort follow-ups.
 
 A view is independent of the day it was made: what depends on today (the last contact, what is
@@ -36,6 +36,7 @@ def view_of(contact: Contact, rel: str) -> dict[str, Any]:
         "interactions": [[i.date.isoformat(), i.time, i.kind, i.summary, i.line] for i in contact.interactions],
         "tasks": [[t.text, t.due.isoformat() if t.due else None, t.line, list(t.problems)] for t in open_tasks],
         "problems": _problems(contact),
+        "lists": {str(k): contact.list_field(k) for k, v in contact.meta.items() if isinstance(v, list)},
     }
 
 

@@ -1,14 +1,15 @@
-"""The summaries cache behind reports: always what the files say, whatever happened to them or to it."""
+"""The index as the read model: reports and follow-ups answer from it, always what the files say."""
 from __future__ import annotations
 
-import json
+import datetime as dt
 import os
 import time
 from pathlib import Path
 
-from vault_tool.reports.summaries import CACHE_NAME, load_summaries, summarise
+from vault_tool.reports.summaries import load_summaries
 from vault_tool.store.vault import Vault
 
+TODAY = dt.date(2026, 11, 23)
 ADA = """\
 ---
 name: Ada Lovelace
@@ -42,12 +43,12 @@ def vault_with(tmp_path: Path, files: dict[str, str]) -> Vault:
 
 
 def names(vault: Vault) -> list[str]:
-    return [s.name for s in load_summaries(vault).items]
+    return [s.name for s in load_summaries(vault, TODAY).items]
 
 
 def test_a_summary_has_what_reports_need(tmp_path: Path) -> None:
     vault = vault_with(tmp_path, {"ada.md": ADA})
-    [ada] = load_summaries(vault).items
+    [ada] = load_summaries(vault, TODAY).items
     assert (ada.path, ada.handle, ada.name) == ("contacts/ada.md", "ada", "Ada Lovelace")
     assert ada.facts.stage == "lead" and ada.facts.fields["employees"] == "12"
     # interactions sorted by date, each with its kind
@@ -59,7 +60,6 @@ def test_a_summary_has_what_reports_need(tmp_path: Path) -> None:
 def test_edits_additions_and_deletions_behind_the_tools_back_are_seen(tmp_path: Path) -> None:
     vault = vault_with(tmp_path, {"ada.md": ADA, "sub/bob.md": ADA.replace("Ada Lovelace", "Bob")})
     assert names(vault) == ["Ada Lovelace", "Bob"]
-    assert (vault.state_dir / CACHE_NAME).is_file()
     ada = vault.contacts_dir / "ada.md"
     ada.write_text(ADA.replace("Ada Lovelace", "Ada King"))
     age(ada, 5)
@@ -81,8 +81,8 @@ def test_an_edit_that_keeps_size_and_time_is_not_trusted_while_the_file_is_young
 
 def test_a_broken_file_is_reported_every_time_and_comes_back_when_fixed(tmp_path: Path) -> None:
     vault = vault_with(tmp_path, {"ada.md": ADA, "bad.md": "---\nname: [unclosed\n---\n"})
-    for _ in range(2):  # from the files, then from the cache
-        loaded = load_summaries(vault)
+    for _ in range(2):  # from the files, then from the index
+        loaded = load_summaries(vault, TODAY)
         assert [s.handle for s in loaded.items] == ["ada"]
         [problem] = loaded.problems
         assert problem.path == vault.contacts_dir / "bad.md" and "invalid YAML" in problem.message
@@ -92,43 +92,27 @@ def test_a_broken_file_is_reported_every_time_and_comes_back_when_fixed(tmp_path
     assert names(vault) == ["Ada Lovelace", "Fixed"]
 
 
-def test_a_garbage_or_foreign_cache_is_rebuilt(tmp_path: Path) -> None:
-    vault = vault_with(tmp_path, {"ada.md": ADA})
-    cache = vault.state_dir / CACHE_NAME
-    vault.state_dir.mkdir()
-    for junk in ("\x00garbage", "[]", json.dumps({"version": "0", "files": {}}), ""):
-        cache.write_text(junk)
-        assert names(vault) == ["Ada Lovelace"]
-    version = json.loads(cache.read_text())["version"]
-    stamp = [os.stat(vault.contacts_dir / "ada.md").st_size, os.stat(vault.contacts_dir / "ada.md").st_mtime_ns]
-    for entry in ({"stamp": [1, 2], "summary": {}}, {"stamp": stamp, "summary": {"nonsense": True}},
-                  {"stamp": stamp, "summary": None}, {"stamp": stamp}):
-        cache.write_text(json.dumps({"version": version, "files": {"contacts/ada.md": entry}}))
-        assert names(vault) == ["Ada Lovelace"]
-
-
-def test_only_limits_to_the_given_files(tmp_path: Path) -> None:
+def test_a_query_limits_to_the_contacts_it_matches(tmp_path: Path) -> None:
     vault = vault_with(tmp_path, {"ada.md": ADA, "bob.md": ADA.replace("Ada Lovelace", "Bob")})
-    only = {vault.contacts_dir / "bob.md"}
-    assert [s.name for s in load_summaries(vault, only).items] == ["Bob"]
+    only = "name:bob"
+    assert [s.name for s in load_summaries(vault, TODAY, only).items] == ["Bob"]
 
 
-def test_summarise_names_an_unreadable_file(tmp_path: Path) -> None:
-    assert summarise(tmp_path, tmp_path / "gone.md")["error"]["message"].startswith("cannot read")
 
 
-def test_a_large_vault_is_read_in_two_processes_with_the_same_result(tmp_path: Path) -> None:
-    import sys
+def test_no_reading_command_parses_a_contact_file_when_nothing_changed(tmp_path: Path, monkeypatch) -> None:
+    """Agenda, tasks, stale and reports answer from the index alone once it is up to date."""
+    from vault_tool.followups.agenda import agenda, stale_contacts, tasks
+    from vault_tool.format import contact as contact_mod
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    from gen_vault import generate
+    vault = vault_with(tmp_path, {"ada.md": ADA, "bob.md": ADA.replace("Ada Lovelace", "Bob")})
+    assert names(vault) == ["Ada Lovelace", "Bob"]  # builds the index
 
-    from vault_tool.reports.summaries import PARALLEL_FROM
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a contact file was parsed")
 
-    generate(tmp_path / "big", PARALLEL_FROM + 100, seed=3)
-    vault = Vault.open(tmp_path / "big")
-    loaded = load_summaries(vault)
-    assert len(loaded.items) == PARALLEL_FROM + 100 and loaded.problems == []
-    for item in loaded.items[:: PARALLEL_FROM // 10]:
-        assert item.to_data() == summarise(vault.root, vault.root / item.path)["summary"]
-    assert [s.to_data() for s in load_summaries(vault).items] == [s.to_data() for s in loaded.items]  # cached
+    monkeypatch.setattr(contact_mod, "parse", refuse)
+    assert [i.contact.name for i in tasks(vault, today=TODAY).items] == ["Ada Lovelace", "Bob"]
+    assert [i.contact.name for i in agenda(vault, today=TODAY).due] == ["Ada Lovelace", "Bob"]
+    assert stale_contacts(vault, days=30, today=TODAY).items == []
+    assert names(vault) == ["Ada Lovelace", "Bob"]
