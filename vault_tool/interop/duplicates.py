@@ -9,60 +9,17 @@ whole vault it would only find namesakes.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import phonenumbers
-
-from vault_tool.format.contact import Contact, as_list
-from vault_tool.format.handles import fold
+from vault_tool.errors import ParseError
+from vault_tool.format.identity import SHARED_LINE, block_keys, identity_keys
 
 if TYPE_CHECKING:
-    from vault_tool.errors import ParseError
     from vault_tool.store.vault import Vault
 
 NAME_SCORE = 90  # rapidfuzz token_sort_ratio at or above which two names are the same name
-SHARED_LINE = 4  # an email or phone on more contacts than this is a switchboard or a team inbox, not a person
-FREE_MAIL = frozenset({
-    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "hotmail.com", "hotmail.co.uk", "outlook.com",
-    "live.com", "msn.com", "icloud.com", "me.com", "mac.com", "aol.com", "gmx.de", "gmx.net", "web.de",
-    "proton.me", "protonmail.com", "mail.ru", "yandex.ru", "qq.com", "163.com", "fastmail.com", "zoho.com",
-})
-
-
-def email_key(value: str) -> str | None:
-    value = value.strip().casefold()
-    return value if "@" in value else None
-
-
-def phone_key(value: str, region: str) -> str | None:
-    """A phone number in E.164 (`+442079460958`); the bare digits if it does not parse; None if too short."""
-    try:
-        number = phonenumbers.parse(value, region)
-        if phonenumbers.is_possible_number(number):
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    except phonenumbers.NumberParseException:
-        pass
-    digits = "".join(c for c in value if c.isdigit())
-    return digits if len(digits) >= 6 else None
-
-
-def identity_keys(meta: dict[str, Any], region: str) -> list[tuple[str, str]]:
-    """(key, what it is) for everything that identifies a contact: uid, emails, phones, in that order."""
-    keys = []
-    uid = meta.get("uid")
-    if uid not in (None, ""):
-        keys.append((f"uid:{uid}", f"same uid {uid}"))
-    for email in as_list(meta.get("emails")):
-        key = email_key(email)
-        if key:
-            keys.append((f"email:{key}", f"same email {email.strip()}"))
-    for phone in as_list(meta.get("phones")):
-        key = phone_key(phone, region)
-        if key:
-            keys.append((f"phone:{key}", f"same phone {phone.strip()}"))
-    return keys
 
 
 @dataclass
@@ -126,26 +83,10 @@ class _Groups:
         self.reasons[top] = gathered + ([reason] if reason not in gathered else [])
 
 
-def _blocks(contacts: list[Contact]) -> dict[str, list[Contact]]:
-    """Contacts by company and by (non free-mail) email domain: where names are worth comparing."""
-    blocks: dict[str, list[Contact]] = {}
-    for contact in contacts:
-        company = fold(contact.text_field("company")).strip()
-        keys = {f"at {contact.text_field('company').strip()}": company} if company else {}
-        for email in contact.emails:
-            domain = email.rpartition("@")[2].strip().casefold()
-            if domain and domain not in FREE_MAIL:
-                keys[f"with @{domain}"] = domain
-        for label, key in keys.items():
-            blocks.setdefault(f"{key}\0{label}", []).append(contact)
-    return blocks
-
-
-def _close_names(block: list[Contact]) -> Iterable[tuple[Contact, Contact, int]]:
-    """Pairs whose names score NAME_SCORE or more; only names that share a word are compared."""
+def _close_names(names: list[str]) -> Iterable[tuple[int, int, int]]:
+    """Pairs (i, j, score) of ``names`` (folded) that score NAME_SCORE or more; only names sharing a word."""
     from rapidfuzz import fuzz
 
-    names = [fold(c.name) for c in block]
     sharing: dict[str, list[int]] = {}
     for i, name in enumerate(names):
         for word in set(name.split()):
@@ -159,44 +100,67 @@ def _close_names(block: list[Contact]) -> Iterable[tuple[Contact, Contact, int]]
                 seen.add((i, j))
                 score = fuzz.token_sort_ratio(names[i], names[j])
                 if score >= NAME_SCORE:
-                    yield block[i], block[j], round(score)
+                    yield i, j, round(score)
 
 
-def find_groups(contacts: list[Contact], region: str) -> list[DupeGroup]:
-    """Groups of likely duplicates, each with its reasons, in the order of their first handle."""
+def _handle(path: str) -> str:
+    return path.rsplit("/", 1)[-1].removesuffix(".md")
+
+
+def find_groups(shared: dict[str, list[tuple[str, str]]], views: Callable[[set[str]], dict[str, Any]],
+                region: str) -> list[DupeGroup]:
+    """Groups of likely duplicates from the keys two or more contacts share (see format/identity.py).
+
+    ``shared``: key -> (path, folded name) of the contacts that have it; ``views``: the stored views
+    of the contacts at some paths, read only for the contacts found in a group.
+    """
     groups = _Groups()
-    owners: dict[str, list[str]] = {}
-    reasons: dict[str, str] = {}
-    for contact in contacts:
-        for key, reason in identity_keys(contact.meta, region):
-            if contact.handle not in owners.setdefault(key, []):
-                owners[key].append(contact.handle)
-            reasons.setdefault(key, reason)
-    for key, handles in owners.items():
-        if 1 < len(handles) <= SHARED_LINE:
-            groups.join(handles, reasons[key])
-    for block_key, block in _blocks(contacts).items():
-        label = block_key.split("\0", 1)[1]
-        for a, b, score in _close_names(block):
-            groups.join([a.handle, b.handle], f"similar names ({score}%) {label}")
-    by_handle = {c.handle: c for c in contacts}
+    joined: list[tuple[list[str], str]] = []  # (paths, key or the label of a block)
+    for key, members in shared.items():
+        paths = [path for path, _ in members]
+        if key[:2] in ("u:", "e:", "p:") and len(paths) <= SHARED_LINE:
+            joined.append((paths, key))
+        elif key[:2] in ("c:", "d:"):
+            names = [name for _, name in members]
+            joined += [([paths[i], paths[j]], f"{score}\0{key}") for i, j, score in _close_names(names)]
+    found = views({path for paths, _ in joined for path in paths})
+    for paths, key in sorted(joined, key=lambda pair: ("\0" in pair[1], pair[0])):  # shared values first
+        groups.join([_handle(p) for p in paths], _reason(key, [found[p] for p in paths if p in found], region))
+    return _gathered(groups, {view["handle"]: view for view in found.values()})
+
+
+def _reason(key: str, views: list[dict[str, Any]], region: str) -> str:
+    """Why contacts were joined: the value they share as the first of them writes it, or the close names."""
+    if "\0" in key:
+        score, block = key.split("\0", 1)
+        labels = [block_keys(view["meta"]).get(block) for view in views]
+        return f"similar names ({score}%) {next((label for label in labels if label), block[2:])}"
+    for view in views:
+        for found, reason in identity_keys(view["meta"], region):
+            if found == key:
+                return reason
+    return f"same {key[2:]}"
+
+
+def _gathered(groups: _Groups, views: dict[str, dict[str, Any]]) -> list[DupeGroup]:
+    """The groups of two or more, the one to keep first, in the order of their first handle."""
     members: dict[str, list[str]] = {}
     for handle in sorted(groups.parent):
         members.setdefault(groups.root(handle), []).append(handle)
-    found = [
-        DupeGroup(handles, [by_handle[h].name for h in handles], groups.reasons.get(root, []))
-        for root, handles in members.items() if len(handles) > 1
-    ]
-    for group in found:
-        order = sorted(range(len(group.handles)), key=lambda i: _keep_first(by_handle[group.handles[i]]))
-        group.handles = [group.handles[i] for i in order]
-        group.names = [group.names[i] for i in order]
+    found = []
+    for root, handles in members.items():
+        if len(handles) > 1:
+            handles.sort(key=lambda h: _keep_first(h, views.get(h)))
+            names = [str((views.get(h) or {}).get("meta", {}).get("name", "")) for h in handles]
+            found.append(DupeGroup(handles, names, groups.reasons.get(root, [])))
     return sorted(found, key=lambda g: g.handles[0])
 
 
-def _keep_first(contact: Contact) -> tuple[int, int, str]:
+def _keep_first(handle: str, view: dict[str, Any] | None) -> tuple[int, int, str]:
     """The one to keep comes first: the most interactions, then the most fields, then by handle."""
-    return -len(contact.interactions), -len(contact.meta), contact.handle
+    if view is None:
+        return 0, 0, handle
+    return -len(view["interactions"]), -int(view.get("keys", 0)), handle
 
 
 @dataclass
@@ -206,6 +170,16 @@ class DupesResult:
 
 
 def find_dupes(vault: Vault) -> DupesResult:
-    """Likely duplicates among the vault's contacts (files that do not parse are reported, not fatal)."""
-    loaded = vault.load()
-    return DupesResult(find_groups(loaded.contacts, vault.config.default_region), loaded.problems)
+    """Likely duplicates among the vault's contacts, from the index (files that do not parse are reported)."""
+    from vault_tool.search import freshness
+    from vault_tool.search import index as ix_mod
+
+    today = vault.today()
+    region = vault.config.default_region
+
+    def ask(ix: Any) -> list[DupeGroup]:
+        shared = ix_mod.shared_terms(ix, "dupe_keys")
+        return find_groups(shared, lambda paths: ix_mod.views_of(ix, paths), region)
+
+    groups, fresh = freshness.answer(vault, today, ask)
+    return DupesResult(groups, [ParseError(vault.root / p.path, p.message, p.line) for p in fresh.problems])

@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from vault_tool.errors import InvalidValueError
+from vault_tool.format.identity import block_keys, identity_keys
 
 if TYPE_CHECKING:
     from vault_tool.format.contact import Contact
@@ -19,12 +20,12 @@ if TYPE_CHECKING:
 KEY_FIELDS = ("name", "company", "title", "stage", "owner", "kind", "birthday")  # the front matter key of that name
 GATHERED_FIELDS = ("tag", "email", "phone", "city", "country")  # tags, emails, phones, address
 COMPUTED_FIELDS = ("text", "last_contact", "created", "next_date", "score", "sort_name", "path", "row", "facts",
-                   "view", "task_due", "touch_due", "problems", "birthday_day")
+                   "view", "task_due", "touch_due", "problems", "birthday_day", "dupe_keys")
 INDEX_FIELDS = KEY_FIELDS + GATHERED_FIELDS + COMPUTED_FIELDS
 # Fields a query may name, besides custom fields (`score:` is answered by search itself).
 QUERY_FIELDS = tuple(f for f in INDEX_FIELDS if f not in (
     "next_date", "score", "sort_name", "path", "row", "facts", "view", "task_due", "touch_due", "problems",
-    "birthday_day"))
+    "birthday_day", "dupe_keys"))
 # Index fields filled from front matter keys of the same meaning (key -> field).
 LIST_KEYWORDS = {"tags": "tag"}
 SCALAR_KEYWORDS = {"stage": "stage", "owner": "owner"}
@@ -70,6 +71,7 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
 
     doc["facts"] = facts_of(contact).to_json()
     _add_follow_ups(doc, contact, rel, last)
+    doc["dupe_keys"] = "\n".join([k for k, _ in identity_keys(meta, region)] + list(block_keys(meta)))
     doc["row"] = {
         "handle": contact.handle, "name": contact.name, "kind": contact.kind,
         "company": contact.text_field("company"), "emails": contact.emails, "phones": contact.phones,

@@ -82,7 +82,7 @@ from whoosh.system import pack_uint  # noqa: E402
 from whoosh.util.numeric import byte_to_length  # noqa: E402
 from whoosh.writing import PostingPool, SegmentWriter  # noqa: E402
 
-SCHEMA_VERSION = 8  # bump when the schema or what documents hold changes: old indexes are rebuilt
+SCHEMA_VERSION = 9  # bump when the schema or what documents hold changes: old indexes are rebuilt
 WRITER_MEMORY_MB = 256
 PARALLEL_FROM = 2000  # documents; below this, starting processes costs more than it saves
 MAX_PROCS = 4
@@ -286,6 +286,7 @@ def schema() -> fields.Schema:
         path=fields.ID(unique=True, stored=True, sortable=True), row=fields.STORED(), facts=fields.STORED(),
         view=fields.STORED(), task_due=day, touch_due=day, problems=fields.NUMERIC(int, bits=32, shift_step=0),
         birthday_day=fields.NUMERIC(int, bits=32, shift_step=0),
+        dupe_keys=fields.KEYWORD(analyzer=RegexTokenizer(r"[^\n]+"), scorable=False),
         # Never filled: `score:` clauses name it, and search replaces them with the contacts whose
         # score, computed today from their stored facts, is in range.
         score=fields.NUMERIC(int, bits=32, shift_step=0),
@@ -544,6 +545,41 @@ def views(ix: index.Index, any_of: Sequence[Between] | None, parsed: query.Query
         with ix.searcher() as searcher:
             stored = (searcher.stored_fields(doc) for doc in searcher.docs_for_query(wanted))
             return [(fields_["view"], fields_.get("facts", "{}")) for fields_ in stored]
+
+    return reading(found)
+
+
+def shared_terms(ix: index.Index, field: str) -> dict[str, list[tuple[str, str]]]:
+    """Each term of ``field`` that two or more contacts have: their (path, sort name), by path.
+
+    Read from the term list and the columns: no stored document is unpickled. Deleted documents
+    still count in a term's frequency until segments merge, so each posting is checked.
+    """
+
+    def found() -> dict[str, list[tuple[str, str]]]:
+        shared: dict[str, list[tuple[str, str]]] = {}
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            paths, names = reader.column_reader("path"), reader.column_reader("sort_name")
+            for term, info in reader.iter_field(field):
+                if info.doc_frequency() < 2:
+                    continue
+                docs = [d for d in reader.postings(field, term).all_ids() if not reader.is_deleted(d)]
+                if len(docs) > 1:
+                    text = term.decode("utf-8") if isinstance(term, bytes) else term
+                    shared[text] = sorted((paths[d], names[d]) for d in docs)
+        return shared
+
+    return reading(found)
+
+
+def views_of(ix: index.Index, paths: Iterable[str]) -> dict[str, Any]:
+    """The stored views of the contacts at ``paths`` that are in the index."""
+
+    def found() -> dict[str, Any]:
+        with ix.searcher() as searcher:
+            stored = {path: searcher.document(path=path) for path in paths}
+        return {path: fields_["view"] for path, fields_ in stored.items() if fields_ is not None}
 
     return reading(found)
 

@@ -32,7 +32,7 @@ def view_of(contact: Contact, rel: str) -> dict[str, Any]:
     meta = {key: _plain(contact.meta[key]) for key in VIEW_KEYS if contact.meta.get(key) not in (None, "")}
     open_tasks = [t for t in contact.tasks if not t.done]
     return {
-        "handle": contact.handle, "path": rel, "meta": meta,
+        "handle": contact.handle, "path": rel, "meta": meta, "keys": len(contact.meta),
         "interactions": [[i.date.isoformat(), i.time, i.kind, i.summary, i.line] for i in contact.interactions],
         "tasks": [[t.text, t.due.isoformat() if t.due else None, t.line, list(t.problems)] for t in open_tasks],
         "problems": _problems(contact),

@@ -1,0 +1,68 @@
+"""What identifies a contact: its uid, its emails and its phone numbers in E.164; where names compare.
+
+One definition for the duplicate finder, the import's matching, the checks and the index, which
+stores these keys (`dupe_keys`) so that `contacts dupes` finds shared ones without reading files.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import phonenumbers
+
+from vault_tool.format.contact import as_list
+from vault_tool.format.handles import fold
+
+SHARED_LINE = 4  # an email or phone on more contacts than this is a switchboard or a team inbox, not a person
+FREE_MAIL = frozenset({
+    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "hotmail.com", "hotmail.co.uk", "outlook.com",
+    "live.com", "msn.com", "icloud.com", "me.com", "mac.com", "aol.com", "gmx.de", "gmx.net", "web.de",
+    "proton.me", "protonmail.com", "mail.ru", "yandex.ru", "qq.com", "163.com", "fastmail.com", "zoho.com",
+})
+
+
+def email_key(value: str) -> str | None:
+    value = value.strip().casefold()
+    return value if "@" in value else None
+
+
+def phone_key(value: str, region: str) -> str | None:
+    """A phone number in E.164 (`+442079460958`); the bare digits if it does not parse; None if too short."""
+    try:
+        number = phonenumbers.parse(value, region)
+        if phonenumbers.is_possible_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    except phonenumbers.NumberParseException:
+        pass
+    digits = "".join(c for c in value if c.isdigit())
+    return digits if len(digits) >= 6 else None
+
+
+def identity_keys(meta: dict[str, Any], region: str) -> list[tuple[str, str]]:
+    """(key, what it is) for everything that identifies a contact: uid, emails, phones, in that order."""
+    keys = []
+    uid = meta.get("uid")
+    if uid not in (None, ""):
+        keys.append((f"u:{uid}", f"same uid {uid}"))
+    for email in as_list(meta.get("emails")):
+        key = email_key(email)
+        if key:
+            keys.append((f"e:{key}", f"same email {email.strip()}"))
+    for phone in as_list(meta.get("phones")):
+        key = phone_key(phone, region)
+        if key:
+            keys.append((f"p:{key}", f"same phone {phone.strip()}"))
+    return keys
+
+
+def block_keys(meta: dict[str, Any]) -> dict[str, str]:
+    """(key -> label) of the groups a contact's name is compared within: its company, its email domains.
+
+    The big free-mail domains are left out: there a close name is no evidence.
+    """
+    company = str(meta.get("company") or "").strip()
+    keys = {f"c:{fold(company).strip()}": f"at {company}"} if fold(company).strip() else {}
+    for email in as_list(meta.get("emails")):
+        domain = email.rpartition("@")[2].strip().casefold()
+        if domain and domain not in FREE_MAIL:
+            keys[f"d:{domain}"] = f"with @{domain}"
+    return keys
