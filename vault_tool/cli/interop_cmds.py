@@ -12,6 +12,8 @@ from vault_tool.interop.export_formats import FORMATS  # standard library only: 
 from vault_tool.output import visible
 
 if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # the type click.progressbar returns
+
     from vault_tool.interop.importing import ImportReport, Outcome
 
 _PROGRESS_FROM = 200  # records: fewer than this import without a progress bar
@@ -21,7 +23,7 @@ class _Progress:
     """A progress bar on standard error for a large import on a terminal; nothing otherwise."""
 
     def __init__(self) -> None:
-        self.bar = None
+        self.bar: ProgressBar[int] | None = None
         self.shown = 0
 
     def __call__(self, done: int, total: int) -> None:
@@ -160,7 +162,7 @@ def export(ctx: click.Context, query: str | None, fmt: str, output: str | None, 
       contacts export "tag:customer" --format csv --csv-dialect google -o customers.csv
       contacts export --format jsonl > backup.jsonl
     """
-    from vault_tool.interop.exporting import ExportOptions
+    from vault_tool.interop.export_formats import ExportOptions
     from vault_tool.interop.exporting import export as run_export
 
     vault = open_vault(ctx)

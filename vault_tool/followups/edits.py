@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from vault_tool.errors import InvalidValueError, NotFoundError
@@ -132,7 +133,10 @@ def pick_task(contact: Contact, which: str | None) -> Task:
             )
         return open_tasks[number - 1]
     wanted = fold(" ".join(which.split()))
-    for matches in (lambda t: fold(task_title(t.text)) == wanted, lambda t: wanted in fold(t.text)):
+    matchers: tuple[Callable[[Task], bool], ...] = (
+        lambda t: fold(task_title(t.text)) == wanted, lambda t: wanted in fold(t.text),
+    )
+    for matches in matchers:
         found = [t for t in open_tasks if matches(t)]
         if len(found) == 1:
             return found[0]

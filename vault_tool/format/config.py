@@ -61,14 +61,14 @@ class VaultConfig:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
-def _strings(path: Path, data: dict, key: str, default: list[str]) -> list[str]:
+def _strings(path: Path, data: dict[str, Any], key: str, default: list[str]) -> list[str]:
     value = data.get(key, default)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ParseError(path, f"'{key}' must be a list of words, e.g. {key}: [{', '.join(default[:2])}]")
     return value
 
 
-def _fields(path: Path, data: dict) -> dict[str, FieldSpec]:
+def _fields(path: Path, data: dict[str, Any]) -> dict[str, FieldSpec]:
     raw = data.get("fields") or {}
     if not isinstance(raw, dict):
         raise ParseError(path, "'fields' must map field names to {type: …}")
@@ -83,14 +83,14 @@ def _fields(path: Path, data: dict) -> dict[str, FieldSpec]:
     return specs
 
 
-def _mapping(path: Path, data: dict, key: str) -> dict[str, str]:
+def _mapping(path: Path, data: dict[str, Any], key: str) -> dict[str, str]:
     raw = data.get(key) or {}
     if not isinstance(raw, dict):
         raise ParseError(path, f"'{key}' must be a mapping of names to text")
     return {str(k): str(v) for k, v in raw.items()}
 
 
-def _rule_list(path: Path, data: dict) -> list[Any]:
+def _rule_list(path: Path, data: dict[str, Any]) -> list[Any]:
     raw = data.get("scoring") or []
     if not isinstance(raw, list):
         raise ParseError(path, "'scoring' must be a list of rules, e.g. scoring: [{tag: vip, points: 20}]")

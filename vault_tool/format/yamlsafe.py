@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import yaml
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Resolver = TypeVar("_Resolver", bound=type[yaml.resolver.BaseResolver])
 
 _RESOLVERS: list[tuple[str, re.Pattern[str], str]] = [
     ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), "~nN"),
@@ -40,7 +41,7 @@ class AnchorError(yaml.MarkedYAMLError):
     stand for more values than memory holds: they are refused before anything is built.
     """
 
-    def __init__(self, written: str, mark: yaml.Mark) -> None:
+    def __init__(self, written: str, mark: yaml.Mark | None) -> None:
         self.written = written  # `&name` or `*name`
         super().__init__(None, None, f"anchors and aliases are not allowed ('{written}')", mark)
 
@@ -50,14 +51,16 @@ class AnchorError(yaml.MarkedYAMLError):
                 f"write each value out in full, without '{self.written}'")
 
 
-def _with_strict_resolvers(cls: type) -> type:
+def _with_strict_resolvers(cls: _Resolver) -> _Resolver:
     cls.yaml_implicit_resolvers = {}
     for tag, pattern, first in _RESOLVERS:
         cls.add_implicit_resolver(tag, pattern, list(first))
     return cls
 
 
-def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict:
+def _construct_mapping(
+    loader: yaml.SafeLoader | yaml.CSafeLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict[Any, Any]:
     seen: dict[Any, yaml.Node] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -71,7 +74,7 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) 
                 f"the key '{key}' appears twice", key_node.start_mark,
             )
         seen[key] = key_node
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=True)
 
 
 @_with_strict_resolvers
@@ -104,7 +107,8 @@ def refuse_anchors(text: str) -> None:
     for event in yaml.parse(text, Loader=StrictLoader):
         if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
             sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
-            raise AnchorError(f"{sign}{event.anchor}", event.start_mark)
+            # libyaml's Mark (the fast loader's) has the fields of yaml.Mark that a MarkedYAMLError reads
+            raise AnchorError(f"{sign}{event.anchor}", cast("yaml.Mark | None", event.start_mark))
 
 
 def compose(text: str) -> yaml.Node | None:

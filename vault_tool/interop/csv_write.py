@@ -107,7 +107,8 @@ def _google(contacts: Sequence[Contact], raw: bool) -> str:
          _google_fields(c))
         for c in contacts
     ]
-    counts = [max([len(d[i]) for d in data] + [1]) for i in (1, 2, 3, 4)]
+    lists = [d[1:] for d in data]  # each contact's emails, phones, links and custom fields
+    counts = [max([len(c[i]) for c in lists] + [1]) for i in (0, 1, 2, 3)]
     header = ["Name", "Given Name", "Additional Name", "Family Name", "Name Prefix", "Name Suffix", "Birthday",
               "Notes", "Group Membership"]
     for group, count in (("E-mail", counts[0]), ("Phone", counts[1])):

@@ -25,10 +25,10 @@ from collections.abc import Iterable
 
 from icalendar import Calendar, Event, Todo
 
-from vault_tool.followups.agenda import Birthday, birthday_of
 from vault_tool.format.body import Interaction, Task, task_title
 from vault_tool.format.contact import Contact
 from vault_tool.format.handles import fold
+from vault_tool.format.schedule import Birthday, birthday_of
 
 PRODID = "-//vault_tool//contacts//EN"
 APPOINTMENT_LENGTH = dt.timedelta(hours=1)
@@ -54,7 +54,8 @@ def to_ics(contacts: Iterable[Contact], today: dt.date, name: str = "Contacts") 
             component.add("uid", _unique(str(component.pop("uid")), used))
             component.add("dtstamp", stamp)
             calendar.add_component(component)
-    return calendar.to_ical()
+    data: bytes = calendar.to_ical()  # icalendar leaves to_ical unannotated: it returns the file's bytes
+    return data
 
 
 def _components(contact: Contact, today: dt.date) -> list[Event | Todo]:

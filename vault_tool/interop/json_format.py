@@ -49,11 +49,17 @@ def read(data: bytes) -> ReadResult:
                                                        "nothing imported from this file"))
             return result
         return _lines(text)
-    items = whole if isinstance(whole, list) else whole.get("contacts") if isinstance(whole, dict) and isinstance(
-        whole.get("contacts"), list) else [whole]
-    for number, item in enumerate(items, start=1):
+    for number, item in enumerate(_items(whole), start=1):
         _add(result, item, None, _nth(number))
     return result
+
+
+def _items(whole: Any) -> list[Any]:
+    """The contacts of a JSON document: a list, an object with a "contacts" list, or one object."""
+    if isinstance(whole, list):
+        return whole
+    contacts = whole.get("contacts") if isinstance(whole, dict) else None
+    return contacts if isinstance(contacts, list) else [whole]
 
 
 def _lines(text: str) -> ReadResult:

@@ -14,7 +14,7 @@ from vault_tool.errors import InvalidValueError, VaultError
 from vault_tool.format import yamledit
 from vault_tool.format.body import Interaction, escape_text, normalise_text, render_interaction
 from vault_tool.format.contact import LIST_FIELDS, QUOTED_FIELDS, Contact, append_section, as_list
-from vault_tool.interop.duplicates import email_key, phone_key
+from vault_tool.format.identity import email_key, phone_key
 
 if TYPE_CHECKING:
     from vault_tool.store.mutations import Change
@@ -99,7 +99,7 @@ def _scalar(name: str, values: list[tuple[str, Any]], choices: dict[str, Any], p
     return value
 
 
-def _mapping(name: str, values: list[tuple[str, dict]], choices: dict[str, Any], prefer: str | None,
+def _mapping(name: str, values: list[tuple[str, dict[str, Any]]], choices: dict[str, Any], prefer: str | None,
              conflicts: list[Conflict]) -> dict[str, Any]:
     if name in _UNION_MAPPINGS:
         return _union_mapping([v for _, v in values])

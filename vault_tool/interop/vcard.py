@@ -192,11 +192,11 @@ def card_record(card: Card) -> Incoming:
         raise CardError(card.line, "a card with no name (no FN, N, ORG, NICKNAME, EMAIL or TEL)")
     _read_kind(record, by_name)
     _read_name_parts(record, by_name, kept)
-    for name, (field_name, read_value, make) in _EACH.items():
+    for name, (field_name, read_item, make_item) in _EACH.items():
         values: list[str] = []
         for prop in by_name.get(name, []):
-            add_unique(values, read_value(prop))
-            if read_value(prop) and not _same(prop, make(read_value(prop))):
+            add_unique(values, read_item(prop))
+            if read_item(prop) and not _same(prop, make_item(read_item(prop))):
                 kept.append(prop)
         if values:
             record.meta[field_name] = values
@@ -391,8 +391,8 @@ def contact_props(contact: Contact, version: str, photos: list[Photo]) -> list[P
         out += _first(stored.get(name, []), contact.text_field(field_name), read_value, make, version)
     if not any(p.name == "UID" for p in out):  # sync tools (vdirsyncer) need one: the handle is stable enough
         out.append(Prop("UID", escape(contact.handle)))
-    for name, (field_name, read_value, make) in _EACH.items():
-        out += _each(stored.get(name, []), contact.list_field(field_name), read_value, make)
+    for name, (field_name, read_item, make_item) in _EACH.items():
+        out += _each(stored.get(name, []), contact.list_field(field_name), read_item, make_item)
     out += _links(stored.get("URL", []), meta.get("links"))
     out += _tags(stored.get("CATEGORIES", []), contact.tags)
     notes = contact.notes.strip()
@@ -405,9 +405,9 @@ def contact_props(contact: Contact, version: str, photos: list[Photo]) -> list[P
     written = {(p.params.get("NAME") or [""])[0] for p in stored.get(FIELD_PROP, [])}
     out += stored.get(FIELD_PROP, [])
     for key, value in meta.items():
-        prop = _vault_field_prop(key, value) if key not in _IN_PROPERTIES and key not in written else None
-        if prop is not None:
-            out.append(prop)
+        extra = _vault_field_prop(key, value) if key not in _IN_PROPERTIES and key not in written else None
+        if extra is not None:
+            out.append(extra)
     out += [p for name, props in stored.items()
             if name not in _FROM_FIELDS and name not in ORG_MARKERS for p in props]
     return [_for_version(p, version) for p in out]

@@ -289,7 +289,8 @@ def _value_start(text: str) -> int:
 def _decode_transfer(prop: Prop, file_encoding: str) -> None:
     """Undo quoted-printable (decoding with the CHARSET it names); drop CHARSET (the text is decoded now)."""
     encodings = prop.params.get("ENCODING", [])
-    charset = (prop.params.pop("CHARSET", None) or [None])[0]
+    charsets = prop.params.pop("CHARSET", [])
+    charset = charsets[0] if charsets else None
     if not any(e.upper() == "QUOTED-PRINTABLE" for e in encodings):
         return
     remaining = [e for e in encodings if e.upper() != "QUOTED-PRINTABLE"]

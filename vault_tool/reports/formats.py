@@ -32,9 +32,10 @@ def _csv_rows(report: Report) -> list[list[object]]:
     for title, series in (("kind", report.activity.by_kind), ("owner", report.activity.by_owner)):
         for name, values in series.items():
             rows += [[f"activity by {title}", start, name, v] for start, v in zip(report.activity.buckets, values)]
-    for c in report.going_cold:
-        rows += [["going cold", c.handle, "silence_days", c.silence_days],
-                 ["going cold", c.handle, "cadence_days", c.cadence_days], ["going cold", c.handle, "ratio", c.ratio]]
+    for cold in report.going_cold:
+        rows += [["going cold", cold.handle, "silence_days", cold.silence_days],
+                 ["going cold", cold.handle, "cadence_days", cold.cadence_days],
+                 ["going cold", cold.handle, "ratio", cold.ratio]]
     return rows
 
 

@@ -6,7 +6,7 @@ that says what it counts; a bar of zero is not drawn.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 # Okabe & Ito's palette: told apart by people with every common kind of colour blindness.
@@ -41,7 +41,7 @@ def nice_step(largest: float, ticks: int = 5) -> float:
     if largest <= 0:
         return 1
     raw = largest / ticks
-    power = 10 ** math.floor(math.log10(raw))
+    power: float = 10 ** math.floor(math.log10(raw))  # an int from 1 up, a float below
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     return max(step, 1)
 
@@ -63,7 +63,7 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], notes:
     return _svg(label_width + plot + 120, 16 + row * len(labels), title, body)
 
 
-def stacked_columns(title: str, buckets: Sequence[str], series: dict[str, Sequence[int]]) -> str:
+def stacked_columns(title: str, buckets: Sequence[str], series: Mapping[str, Sequence[int]]) -> str:
     """A column per bucket (a week or month), stacked by series, with a y axis and a legend."""
     totals = [sum(column) for column in zip(*series.values())] if series else [0] * len(buckets)
     step = nice_step(max(totals, default=0))

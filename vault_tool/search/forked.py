@@ -78,7 +78,7 @@ def run_all(jobs: Sequence[Callable[[Advance], object]], progress: Advance | Non
     """
     import selectors
 
-    children = [Child(lambda out, job=job: _run_job(job, out)) for job in jobs]
+    children = [Child(_work(job)) for job in jobs]
     readers = [_Frames() for _ in children]
     done = 0
     with selectors.DefaultSelector() as selector:
@@ -100,6 +100,11 @@ def run_all(jobs: Sequence[Callable[[Advance], object]], progress: Advance | Non
     if failures:
         raise ForkedJobFailed(failures[0])
     return [reader.result for reader in readers]
+
+
+def _work(job: Callable[[Advance], object]) -> Callable[[BinaryIO], None]:
+    """What a child runs for ``job``: the job, its result written to the child's pipe."""
+    return lambda out: _run_job(job, out)
 
 
 def _run_job(job: Callable[[Advance], object], out: BinaryIO) -> None:

@@ -154,8 +154,8 @@ def _parse_rule(number: int, raw: Any, stages: list[str]) -> Rule:
     return Rule(points, condition, rule.target, rule.values, rule.minimum, rule.maximum, label or "")
 
 
-def _names_rule(condition: str) -> Callable[[int, dict], Rule]:
-    def parse(number: int, raw: dict) -> Rule:
+def _names_rule(condition: str) -> Callable[[int, dict[Any, Any]], Rule]:
+    def parse(number: int, raw: dict[Any, Any]) -> Rule:
         names = _words(raw[condition])
         if names is None:
             raise _rule_error(number, raw, f"'{condition}' must be a name or a list of names")
@@ -166,7 +166,7 @@ def _names_rule(condition: str) -> Callable[[int, dict], Rule]:
     return parse
 
 
-def _field_rule(number: int, raw: dict) -> Rule:
+def _field_rule(number: int, raw: dict[Any, Any]) -> Rule:
     name = raw["field"]
     if not isinstance(name, str) or not name.strip():
         raise _rule_error(number, raw, "'field' must name a front-matter field, e.g. field: industry")
@@ -181,8 +181,8 @@ def _field_rule(number: int, raw: dict) -> Rule:
     return Rule(0, "field", (name.strip(),), values, bounds.get("min"), bounds.get("max"))
 
 
-def _window_rule(condition: str) -> Callable[[int, dict], Rule]:
-    def parse(number: int, raw: dict) -> Rule:
+def _window_rule(condition: str) -> Callable[[int, dict[Any, Any]], Rule]:
+    def parse(number: int, raw: dict[Any, Any]) -> Rule:
         window = "".join(str(raw[condition]).split()).lower()
         try:
             parse_duration(window)
@@ -198,13 +198,13 @@ def _window_rule(condition: str) -> Callable[[int, dict], Rule]:
     return parse
 
 
-def _overdue_rule(number: int, raw: dict) -> Rule:
+def _overdue_rule(number: int, raw: dict[Any, Any]) -> Rule:
     if raw["overdue_task"] is not True:
         raise _rule_error(number, raw, "write overdue_task: true")
     return Rule(0, "overdue_task")
 
 
-_CONDITION_PARSERS: dict[str, Callable[[int, dict], Rule]] = {
+_CONDITION_PARSERS: dict[str, Callable[[int, dict[Any, Any]], Rule]] = {
     "tag": _names_rule("tag"), "stage": _names_rule("stage"), "owner": _names_rule("owner"),
     "kind": _names_rule("kind"), "field": _field_rule, "interactions": _window_rule("interactions"),
     "silent": _window_rule("silent"), "appointment": _window_rule("appointment"), "overdue_task": _overdue_rule,

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from vault_tool.errors import VaultError
 from vault_tool.fileio import atomic_write
-from vault_tool.format.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
+from vault_tool.format.config import DEFAULT_CONFIG_TEXT
+from vault_tool.format.layout import CONFIG_NAME
 
 GITIGNORE_LINE = ".vault/"
 GITATTRIBUTES_LINE = "contacts/**/*.md merge=vault"
@@ -94,7 +95,7 @@ def init_vault(root: Path, example: bool = False, commit: bool = True) -> InitRe
         result.git_initialised = True
     result.merge_driver = _register_merge_driver(root)
     if commit:
-        from vault_tool.store.mutations import IDENTITY_MARKER
+        from vault_tool.store.transaction import IDENTITY_MARKER
 
         done = gitstore.commit(result.files, "Create contact vault", root)
         result.committed = done.sha is not None

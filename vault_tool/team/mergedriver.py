@@ -179,8 +179,8 @@ def merge_lists(base: Any, ours: Any, theirs: Any) -> list[Any]:
     return merged + [v for v in added if v not in merged]
 
 
-def _merge_dicts(base: dict, ours: dict, theirs: dict) -> dict:
-    merged: dict = {}
+def _merge_dicts(base: dict[Any, Any], ours: dict[Any, Any], theirs: dict[Any, Any]) -> dict[Any, Any]:
+    merged: dict[Any, Any] = {}
     for key in list(ours) + [k for k in theirs if k not in ours]:
         value = _three_way(base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING), str(key))
         if value is not MISSING:
@@ -364,7 +364,8 @@ def merge_contact(base: bytes, ours: bytes, theirs: bytes, labels: Labels = Labe
 
 def merge_whole(base: bytes, ours: bytes, theirs: bytes, labels: Labels) -> MergeResult:
     """Git's own line-by-line merge of the whole file (for files that are not contacts)."""
-    text, conflicts = merge_text(*(d.decode("utf-8", "surrogateescape") for d in (base, ours, theirs)), labels)
+    old, mine, other = (d.decode("utf-8", "surrogateescape") for d in (base, ours, theirs))
+    text, conflicts = merge_text(old, mine, other, labels)
     return MergeResult(text.encode("utf-8", "surrogateescape"), conflicts)
 
 
@@ -376,15 +377,15 @@ def merge_files(base: Path, ours: Path, theirs: Path, labels: Labels = Labels(),
     """
     from vault_tool.fileio import atomic_write
 
-    data = [p.read_bytes() for p in (base, ours, theirs)]
+    old, mine, other = (p.read_bytes() for p in (base, ours, theirs))
     name = Path(path or ours.name)
     try:
-        result = merge_contact(*data, labels=labels, path=name)
+        result = merge_contact(old, mine, other, labels=labels, path=name)
     except Exception:  # noqa: BLE001 - the safety net: never leave a side out of the file
         try:
-            result = merge_whole(*data, labels=labels)
+            result = merge_whole(old, mine, other, labels=labels)
         except GitError:
-            result = MergeResult(_both_whole(data[1], data[2], labels), 1)
+            result = MergeResult(_both_whole(mine, other, labels), 1)
     atomic_write(ours, result.data)
     return result.conflicts
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 
@@ -28,6 +28,12 @@ NULL = "tag:yaml.org,2002:null"
 NUMBERS_AND_BOOLEANS = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _TEXT_KNOWN = ("name", "kind", "company", "title", "stage", "owner", "address", "uid", "keep_in_touch", "links")
 _TEXT_TYPES = ("text", "choice", "url", "email", "phone")
+
+
+class TagResolver(Protocol):
+    """A YAML 1.1 resolver (PyYAML's Resolver, whose stubs leave ``resolve`` unannotated): the tag of a value."""
+
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,7 @@ def _message(key: str, sub: str | int | None, node: yaml.ScalarNode, expected: s
     return None
 
 
-def find(root: yaml.Node | None, first_line: int, config: VaultConfig, yaml11: yaml.resolver.Resolver) -> list[Ambiguous]:
+def find(root: yaml.Node | None, first_line: int, config: VaultConfig, yaml11: TagResolver) -> list[Ambiguous]:
     """Every ambiguous unquoted value under ``root`` (a composed front matter starting at ``first_line``)."""
     found = []
     for key, sub, node in _plain_scalars(root) if root is not None else ():
