@@ -9,7 +9,7 @@ whole vault it would only find namesakes.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +17,7 @@ from vault_tool.errors import ParseError
 from vault_tool.format.identity import SHARED_LINE, block_keys, identity_keys
 
 if TYPE_CHECKING:
+    from vault_tool.search.index import KeyRow
     from vault_tool.store.vault import Vault
 
 NAME_SCORE = 90  # rapidfuzz token_sort_ratio at or above which two names are the same name
@@ -107,33 +108,49 @@ def _handle(path: str) -> str:
     return path.rsplit("/", 1)[-1].removesuffix(".md")
 
 
-def find_groups(shared: dict[str, list[tuple[str, str]]], views: Callable[[set[str]], dict[str, Any]],
-                region: str) -> list[DupeGroup]:
-    """Groups of likely duplicates from the keys two or more contacts share (see format/identity.py).
+def shared_keys(rows: list[KeyRow]) -> list[tuple[list[KeyRow], str]]:
+    """Contacts to join, and why (a key, or `score\0block key`): shared values first, then close names.
 
-    ``shared``: key -> (path, folded name) of the contacts that have it; ``views``: the stored views
-    of the contacts at some paths, read only for the contacts found in a group.
+    A uid, email or phone that more than SHARED_LINE contacts share is a switchboard, not a person;
+    names are compared only within a block (a company, an email domain).
     """
-    groups = _Groups()
-    joined: list[tuple[list[str], str]] = []  # (paths, key or the label of a block)
-    for key, members in shared.items():
-        paths = [path for path, _ in members]
-        if key[:2] in ("u:", "e:", "p:") and len(paths) <= SHARED_LINE:
-            joined.append((paths, key))
+    holders: dict[str, list[KeyRow]] = {}
+    for row in rows:
+        for key in row.keys:
+            holders.setdefault(key, []).append(row)
+    identity: list[tuple[list[KeyRow], str]] = []
+    names: list[tuple[list[KeyRow], str]] = []
+    for key, members in holders.items():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda row: row.path)
+        if key[:2] in ("u:", "e:", "p:") and len(members) <= SHARED_LINE:
+            identity.append((members, key))
         elif key[:2] in ("c:", "d:"):
-            names = [name for _, name in members]
-            joined += [([paths[i], paths[j]], f"{score}\0{key}") for i, j, score in _close_names(names)]
-    found = views({path for paths, _ in joined for path in paths})
-    for paths, key in sorted(joined, key=lambda pair: ("\0" in pair[1], pair[0])):  # shared values first
-        groups.join([_handle(p) for p in paths], _reason(key, [found[p] for p in paths if p in found], region))
-    return _gathered(groups, {view["handle"]: view for view in found.values()})
+            close = _close_names([row.name for row in members])
+            names += [([members[i], members[j]], f"{score}\0{key}") for i, j, score in close]
+    return sorted(identity, key=_first_paths) + sorted(names, key=_first_paths)
+
+
+def _first_paths(pair: tuple[list[KeyRow], str]) -> list[str]:
+    return [row.path for row in pair[0]]
+
+
+def find_groups(joined: list[tuple[list[KeyRow], str]], views: dict[int, Any], region: str) -> list[DupeGroup]:
+    """Groups of likely duplicates from `shared_keys`; ``views``: the stored views of their contacts."""
+    groups = _Groups()
+    for members, key in joined:
+        groups.join([_handle(row.path) for row in members], _reason(key, [views[row.doc] for row in members], region))
+    return _gathered(groups, {view["handle"]: view for view in views.values()})
 
 
 def _reason(key: str, views: list[dict[str, Any]], region: str) -> str:
     """Why contacts were joined: the value they share as the first of them writes it, or the close names."""
     if "\0" in key:
         score, block = key.split("\0", 1)
-        labels = [block_keys(view["meta"]).get(block) for view in views]
+        if block.startswith("d:"):  # as block_keys labels it
+            return f"similar names ({score}%) with @{block[2:]}"
+        labels = [block_keys({"company": view["meta"].get("company")}).get(block) for view in views]
         return f"similar names ({score}%) {next((label for label in labels if label), block[2:])}"
     for view in views:
         for found, reason in identity_keys(view["meta"], region):
@@ -174,12 +191,17 @@ def find_dupes(vault: Vault) -> DupesResult:
     from vault_tool.search import freshness
     from vault_tool.search import index as ix_mod
 
-    today = vault.today()
     region = vault.config.default_region
 
     def ask(ix: Any) -> list[DupeGroup]:
-        shared = ix_mod.shared_terms(ix, "dupe_keys")
-        return find_groups(shared, lambda paths: ix_mod.views_of(ix, paths), region)
+        joined: list[tuple[list[KeyRow], str]] = []
 
-    groups, fresh = freshness.answer(vault, today, ask)
+        def choose(rows: list[KeyRow]) -> set[int]:
+            joined.extend(shared_keys(rows))
+            return {row.doc for members, _ in joined for row in members}
+
+        views = ix_mod.key_rows(ix, choose)
+        return find_groups(joined, views, region)
+
+    groups, fresh = freshness.answer(vault, vault.today(), ask)
     return DupesResult(groups, [ParseError(vault.root / p.path, p.message, p.line) for p in fresh.problems])

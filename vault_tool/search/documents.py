@@ -71,7 +71,8 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
 
     doc["facts"] = facts_of(contact).to_json()
     _add_follow_ups(doc, contact, rel, last)
-    doc["dupe_keys"] = "\n".join([k for k, _ in identity_keys(meta, region)] + list(block_keys(meta)))
+    keys = [k for k, _ in identity_keys(meta, region)] + list(block_keys(meta))
+    doc["dupe_keys"] = "\n".join(keys).encode("utf-8")
     doc["row"] = {
         "handle": contact.handle, "name": contact.name, "kind": contact.kind,
         "company": contact.text_field("company"), "emails": contact.emails, "phones": contact.phones,
