@@ -116,3 +116,48 @@ def test_no_reading_command_parses_a_contact_file_when_nothing_changed(tmp_path:
     assert [i.contact.name for i in agenda(vault, today=TODAY).due] == ["Ada Lovelace", "Bob"]
     assert stale_contacts(vault, days=30, today=TODAY).items == []
     assert names(vault) == ["Ada Lovelace", "Bob"]
+
+
+def test_a_contact_in_a_folder_named_like_a_contact_file_is_listed_found_and_checked(tmp_path: Path) -> None:
+    """One definition of the contact files serves the vault, the index and the checks."""
+    from vault_tool.search.run import search
+    from vault_tool.team.check.run import run_checks
+
+    vault = vault_with(tmp_path, {"odd.md/zed.md": ADA.replace("Ada Lovelace", "Zed Odd")})
+    assert [p.relative_to(vault.root).as_posix() for p in vault.files()] == ["contacts/odd.md/zed.md"]
+    assert [row["handle"] for row in search(vault, "zed", TODAY).rows] == ["zed"]
+    assert run_checks(vault.root, TODAY).files == 1
+
+
+def test_check_reads_only_the_files_that_changed_since_the_last_check(tmp_path: Path, monkeypatch) -> None:
+    from vault_tool.team.check import run as check_run
+
+    vault = vault_with(tmp_path, {"ada.md": ADA, "bob.md": ADA.replace("Ada Lovelace", "Bob").replace("vip", "x")})
+    first = check_run.run_checks(vault.root, TODAY)
+    read: list[str] = []
+    real = check_run.read_record
+
+    def reading(path: Path):  # type: ignore[no-untyped-def]
+        read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(check_run, "read_record", reading)
+    assert check_run.run_checks(vault.root, TODAY).problems == first.problems and read == []
+    bob = vault.contacts_dir / "bob.md"
+    bob.write_text(bob.read_text().replace("stage: lead", "stage: [lead"))
+    age(bob, 5)
+    again = check_run.run_checks(vault.root, TODAY)
+    assert read == ["bob.md"] and any("bob.md" in str(p.path) for p in again.problems)
+
+
+def test_a_kept_check_result_that_depends_on_today_is_checked_again_when_the_day_comes(tmp_path: Path) -> None:
+    """A birthday in the future is a problem until that day; the kept result does not outlive it."""
+    from vault_tool.team.check.run import run_checks
+
+    vault = vault_with(tmp_path, {"ada.md": ADA.replace("tags: [vip]", "birthday: 2026-12-01\ntags: [vip]")})
+    future = [p.message for p in run_checks(vault.root, TODAY).problems]
+    assert any("in the future" in message for message in future)
+    later = [p.message for p in run_checks(vault.root, dt.date(2026, 12, 2)).problems]
+    assert not any("in the future" in message for message in later)
+    earlier = [p.message for p in run_checks(vault.root, TODAY).problems]  # going back: all checked again
+    assert earlier == future

@@ -11,7 +11,7 @@ import click
 
 if TYPE_CHECKING:
     from vault_tool.team.check.fix import FixResult
-    from vault_tool.team.check.run import CheckReport, Problem
+    from vault_tool.team.check.records import CheckReport, Problem
 
 
 def _shown(path: Path, base: Path) -> str:

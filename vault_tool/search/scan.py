@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import itertools
 import marshal
-import os
 import struct
 import time
 import weakref
-from stat import S_IFDIR, S_IFLNK, S_IFMT, S_IFREG
-
-from vault_tool.format.layout import RACY_NS
+from vault_tool.format.layout import RACY_NS, Folder, Stat
+from vault_tool.format.layout import contact_folders as _listing
+from vault_tool.format.layout import stat_names as _stat
 from vault_tool.search.forked import Child, can_fork
 
 TYPE_CHECKING = False  # as typing's, without importing typing
@@ -28,13 +27,10 @@ if TYPE_CHECKING:  # the `contacts` program imports this module first thing: onl
     from pathlib import Path
     from typing import BinaryIO
 
-Stat = tuple[int, int]  # (size, mtime_ns)
 RACY: Stat = (-1, -1)  # recorded for a file too young to trust: it is re-read next time
-Folder = tuple[str, str, list[str]]  # (folder, its path relative to the contacts folder + '/', names to stat)
 SPLIT_FROM = 20_000  # files; from here a background scan stats them in two processes
 PARTS_PER_HALF = 8  # each half's stats are kept in parts, so an edit reads and writes one part again
 DIGEST_LENGTH = 32  # hex characters
-_FILE_TYPE, _REGULAR, _LINK = S_IFMT(0o777777), S_IFREG, S_IFLNK  # the type bits of st_mode, and two types'
 
 
 def scan(contacts_dir: Path | str, links: bool = False) -> dict[str, Stat]:
@@ -44,37 +40,6 @@ def scan(contacts_dir: Path | str, links: bool = False) -> dict[str, Stat]:
     reader refuses it (`vault.read_file`), which is how a search comes to report it.
     """
     return _stat(_listing(contacts_dir), links)
-
-
-def _listing(contacts_dir: Path | str) -> list[Folder]:
-    folders: list[Folder] = []
-    _list(str(contacts_dir), "", folders)
-    return folders
-
-
-def _list(folder: str, prefix: str, folders: list[Folder]) -> None:
-    """The .md names of ``folder`` and its other symbolic links, then its sub-folders', a sub-folder after
-    its parent. A link to a folder is not followed."""
-    try:
-        names = os.listdir(folder)  # names only: much cheaper than scandir's entries on a large folder
-    except OSError:
-        return
-    # slices, not str methods: this runs over every name of a large vault on every search
-    files = [name for name in names if name[-3:] == ".md" and name[:1] != "."]
-    folders.append((folder, prefix, files))
-    if len(files) == len(names):  # the usual folder: nothing but contacts
-        return
-    for name in names:
-        if name[-3:] != ".md" and name[:1] != ".":
-            path = os.path.join(folder, name)
-            try:
-                kind = os.lstat(path).st_mode & _FILE_TYPE
-            except OSError:
-                continue
-            if kind == S_IFDIR:
-                _list(path, f"{prefix}{name}/", folders)
-            elif kind == S_IFLNK:
-                files.append(name)  # stat-ed (not followed) with the contacts, and kept only as a link
 
 
 def _halves(folders: list[Folder], half: int) -> tuple[list[Folder], list[Folder]]:
@@ -87,30 +52,6 @@ def _halves(folders: list[Folder], half: int) -> tuple[list[Folder], list[Folder
         first.append((folder, prefix, names))
         half -= len(names)
     return first, []
-
-
-def _stat(folders: list[Folder], links: bool) -> dict[str, Stat]:
-    """The (size, mtime) of each name that is a file, in the order given; with ``links``, each
-    symbolic link's own (it is not followed)."""
-    found: dict[str, Stat] = {}
-    stat = os.stat
-    for folder, prefix, names in folders:
-        try:
-            fd = os.open(folder, os.O_RDONLY)  # a stat relative to the folder is a shorter lookup
-        except OSError:
-            continue
-        try:
-            for name in names:
-                try:
-                    info = stat(name, dir_fd=fd, follow_symlinks=False)  # the same one call as a stat
-                except OSError:
-                    continue
-                kind = info.st_mode & _FILE_TYPE  # stat.S_ISREG and S_ISLNK, without a call per file
-                if kind == _REGULAR or (links and kind == _LINK):
-                    found[prefix + name if prefix else name] = (info.st_size, info.st_mtime_ns)
-        finally:
-            os.close(fd)
-    return found
 
 
 def trusted(stats: dict[str, Stat], now_ns: int | None = None) -> dict[str, Stat]:

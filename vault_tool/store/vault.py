@@ -5,7 +5,7 @@ import datetime as dt
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from vault_tool.errors import AmbiguousError, NotFoundError, NoVaultError, ParseError
 from vault_tool.format.config import CONFIG_NAME, VaultConfig, load_config
 from vault_tool.format.handles import fold, is_valid
-from vault_tool.format.layout import CONTACTS, ENV_VAR, enclosing_vault, is_vault, named_folder
+from vault_tool.format.layout import (
+    CONTACTS, ENV_VAR, contact_folders, enclosing_vault, is_vault, named_folder, stat_names,
+)
 
 if TYPE_CHECKING:
     from vault_tool.format.body import Interaction
@@ -110,7 +112,7 @@ class Vault:
 
     def files(self) -> list[Path]:
         """Every contact file, sorted by path (hidden folders and files, and symbolic links, are skipped)."""
-        return sorted(_walk(self.contacts_dir))
+        return listing(self.contacts_dir)[0]
 
     def listing(self) -> tuple[list[Path], list[Path]]:
         """Every contact file and every symbolic link (not followed) in contacts/, each sorted by path."""
@@ -237,29 +239,18 @@ def read_file(path: Path) -> bytes:
 
 
 def listing(contacts_dir: Path) -> tuple[list[Path], list[Path]]:
-    """The contact files and the symbolic links (not followed) under ``contacts_dir``, each sorted by path."""
-    links: list[Path] = []
-    files = sorted(_walk(contacts_dir, links))
-    return files, sorted(links)
+    """The contact files and the symbolic links (not followed) under ``contacts_dir``, each sorted by path.
+
+    Which files are contacts is defined once, in format/layout.py, for the vault, the index and the checks.
+    """
+    links: list[str] = []
+    files = stat_names(contact_folders(contacts_dir), False, links)
+    return _paths(contacts_dir, files), _paths(contacts_dir, links)
 
 
-def _walk(folder: Path, links: list[Path] | None = None) -> Iterator[Path]:
-    """The .md files under ``folder``, hidden names skipped; symbolic links are not followed but
-    put in ``links`` when it is given (the entry's type comes from the listing: no call per file)."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_symlink():
-            if links is not None:
-                links.append(Path(entry.path))
-        elif entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path), links)
-        elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
-            yield Path(entry.path)
+def _paths(contacts_dir: Path, rels: Iterable[str]) -> list[Path]:
+    """Paths sorted as pathlib sorts them (folder by folder), without comparing Path objects."""
+    return [contacts_dir / rel for rel in sorted(rels, key=lambda rel: rel.split("/"))]
 
 
 def resolve(query: str, contacts: list[Contact]) -> Contact:

@@ -19,7 +19,7 @@ from vault_tool.format.fields import (
     phone_problem,
     tag_problem,
 )
-from vault_tool.team.check.run import (
+from vault_tool.team.check.records import (
     ERROR,
     WARNING,
     CheckContext,

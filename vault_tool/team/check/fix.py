@@ -23,7 +23,8 @@ from vault_tool.format import yamlsafe
 from vault_tool.store.vault import read_file
 from vault_tool.team.check import scalars
 from vault_tool.team.check.files import phone_in_format
-from vault_tool.team.check.run import CheckContext, load_config_for_check, run_checks
+from vault_tool.team.check.records import CheckContext, load_config_for_check
+from vault_tool.team.check.run import run_checks
 
 if TYPE_CHECKING:
     from vault_tool.store.commits import CommitResult

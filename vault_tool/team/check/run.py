@@ -11,200 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-import phonenumbers
-import yaml
-
-from vault_tool.errors import ParseError
-from vault_tool.format import contact as contact_mod
-from vault_tool.format.config import CONFIG_NAME, VaultConfig, parse_config
-from vault_tool.format.contact import Contact
-from vault_tool.store.vault import LINK, listing, read_file
-from vault_tool.team.check.scalars import NUMBERS_AND_BOOLEANS
-
-if TYPE_CHECKING:
-    from vault_tool.team.check.vaultwide import Facts
-
-ERROR = "error"
-WARNING = "warning"
-PHONE_FORMATS = ("e164", "international")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong: ``line`` is 1-based (1 when it is about the whole file)."""
-
-    path: Path
-    line: int
-    severity: str
-    message: str
-    check: str
-    fixable: bool = False
-
-    def to_dict(self, shown_path: str) -> dict[str, Any]:
-        return {
-            "path": shown_path, "line": self.line, "severity": self.severity,
-            "message": self.message, "check": self.check, "fixable": self.fixable,
-        }
-
-
-@dataclass
-class FileRecord:
-    """A file read once for every check: its text, the contact if it parsed, where its keys are."""
-
-    path: Path
-    text: str | None = None
-    contact: Contact | None = None
-    error: ParseError | None = None
-    key_lines: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def handle(self) -> str:
-        return self.path.stem
-
-    def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, 2)
-
-    def line_of_item(self, key: str, item: str) -> int:
-        """The line of a list item: the first line of the key's lines that holds its text."""
-        first = self.line_of(key)
-        if self.text is None or self.contact is None or self.contact.source is None:
-            return first
-        stop = self.contact.source.body_line - 1
-        following = [n for n in self.key_lines.values() if n > first] + [stop]
-        lines = self.lines
-        for number in range(first, min(following)):
-            if item in lines[number - 1]:
-                return number
-        return first
-
-    @cached_property
-    def lines(self) -> list[str]:
-        return (self.text or "").split("\n")
-
-
-@dataclass
-class CheckContext:
-    """What the checks need to know besides the files."""
-
-    root: Path
-    config: VaultConfig
-    today: dt.date
-    phone_format: str | None = None
-    yaml11: yaml.resolver.Resolver = field(default_factory=yaml.resolver.Resolver)
-    numeric11: re.Pattern[str] = field(default_factory=lambda: numbers_and_booleans(yaml.resolver.Resolver))
-    _phones: dict[str, phonenumbers.PhoneNumber | None] = field(default_factory=dict)
-
-    def phone(self, text: str) -> phonenumbers.PhoneNumber | None:
-        """``text`` parsed as a phone number in the vault's default region (None if it does not parse); cached."""
-        if text not in self._phones:
-            try:
-                self._phones[text] = phonenumbers.parse(text, self.config.default_region)
-            except phonenumbers.NumberParseException:
-                self._phones[text] = None
-        return self._phones[text]
-
-
-@dataclass
-class CheckReport:
-    problems: list[Problem]
-    files: int
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for p in self.problems if p.severity == ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for p in self.problems if p.severity == WARNING)
-
-
-FileCheck = Callable[[FileRecord, CheckContext], list[Problem]]
-
-
-def numbers_and_booleans(resolver: type[yaml.resolver.BaseResolver]) -> re.Pattern[str]:
-    """One pattern for the plain scalars ``resolver`` reads as a boolean, an integer or a float."""
-    patterns = {
-        regexp.pattern
-        for resolvers in resolver.yaml_implicit_resolvers.values()
-        for tag, regexp in resolvers
-        if tag in NUMBERS_AND_BOOLEANS
-    }
-    return re.compile("|".join(f"(?:{p})" for p in sorted(patterns)), re.X)
-
-
-# Reading
-
-
-_KEY_LINE = re.compile(r"""^(?P<key>"[^"]*"|'[^']*'|[^\s#'"\-?:{\[][^:#]*?)[ \t]*:(?:[ \t]|$)""")
-
-
-def key_lines(front_matter: str, first_line: int) -> dict[str, int]:
-    """The 1-based line of each top-level key of a block mapping (the first one wins)."""
-    found: dict[str, int] = {}
-    for offset, line in enumerate(front_matter.split("\n")):
-        match = _KEY_LINE.match(line)
-        if match:
-            key = match["key"].strip("\"'")
-            found.setdefault(key, first_line + offset)
-    return found
-
-
-def read_record(path: Path) -> FileRecord:
-    """Read one contact file for checking; a file that does not parse keeps its text and error."""
-    record = FileRecord(path)
-    try:
-        data = read_file(path)
-    except ParseError as exc:
-        record.error = exc
-        return record
-    try:
-        record.contact = contact_mod.parse(path, data)
-    except ParseError as exc:
-        record.error = exc
-        try:
-            record.text, bom = contact_mod.decode(path, data)
-            source = contact_mod.split(path, record.text, bom)
-        except ParseError:
-            return record
-    else:
-        assert record.contact.source is not None
-        source = record.contact.source
-        record.text = source.text
-    record.key_lines = key_lines(source.front_matter, source.fm_line)
-    return record
-
-
-def load_config_for_check(root: Path) -> tuple[VaultConfig, list[Problem], str | None]:
-    """vault.yaml read for checking: its problems are reported and the defaults used instead."""
-    path = root / CONFIG_NAME
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not valid UTF-8"
-        return VaultConfig(), [Problem(path, 1, ERROR, f"cannot read ({reason})", "config")], None
-    problems = conflict_markers_in(path, text)
-    try:
-        config = parse_config(path, text)
-    except ParseError as exc:
-        return VaultConfig(), problems + [Problem(path, exc.line or 1, ERROR, exc.message, "config")], None
-    phone_format = config.raw.get("phone_format")
-    if phone_format is not None and str(phone_format).lower() not in PHONE_FORMATS:
-        line = key_lines(text, 1).get("phone_format", 1)
-        problems.append(Problem(
-            path, line, ERROR, f"phone_format must be one of {', '.join(PHONE_FORMATS)}, not '{phone_format}'", "config"
-        ))
-        phone_format = None
-    return config, problems, str(phone_format).lower() if phone_format is not None else None
-
+from vault_tool.format.config import CONFIG_NAME, VaultConfig
+from vault_tool.store.vault import LINK, listing
+from vault_tool.team.check.files import FILE_CHECKS
+from vault_tool.search.scan import RACY, scan, trusted
+from vault_tool.team.check import kept
+from vault_tool.team.check.records import (
+    ERROR, CheckContext, CheckReport, Problem, load_config_for_check, read_record,
+)
+from vault_tool.team.check.vaultwide import VAULT_CHECKS, Facts, facts
 
 # Running
 
@@ -217,18 +38,24 @@ def link_problems(links: list[Path]) -> list[Problem]:
     return [Problem(link, 1, ERROR, LINK, "link") for link in links]
 
 
-def check_files(paths: list[Path], context: CheckContext) -> tuple[list[Problem], list[Facts]]:
-    """Read and check each file on its own; the facts of each are returned for the vault-wide checks."""
-    from vault_tool.team.check.files import FILE_CHECKS
-    from vault_tool.team.check.vaultwide import facts
+@dataclass
+class Checked:
+    """One file checked: its problems, its facts for the vault-wide checks, the day until which they hold."""
 
-    problems: list[Problem] = []
+    path: Path
+    problems: list[Problem]
+    facts: Facts
+    until: dt.date
+
+
+def check_files(paths: list[Path], context: CheckContext) -> list[Checked]:
+    """Read and check each file on its own."""
     found = []
     for path in paths:
         record = read_record(path)
-        problems += [problem for check in FILE_CHECKS for problem in check(record, context)]
-        found.append(facts(record, context))
-    return problems, found
+        problems = [problem for check in FILE_CHECKS for problem in check(record, context)]
+        found.append(Checked(path, problems, facts(record, context), kept.valid_until(record, context.today)))
+    return found
 
 
 @contextmanager
@@ -249,7 +76,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check_chunk(args: tuple[list[Path], Path, VaultConfig, dt.date, str | None]) -> tuple[list[Problem], list[Facts]]:
+def _check_chunk(args: tuple[list[Path], Path, VaultConfig, dt.date, str | None]) -> list[Checked]:
     paths, root, config, today, phone_format = args
     with _collector_paused():
         return check_files(paths, CheckContext(root, config, today, phone_format))
@@ -262,23 +89,35 @@ def _workers() -> int:
         return os.cpu_count() or 1
 
 
-def check_all_files(
-    paths: list[Path], context: CheckContext, parallel_from: int = PARALLEL_FROM
-) -> tuple[list[Problem], list[Facts]]:
-    """check_files over every file, in several processes when there are many files and several CPUs."""
+def check_all_files(paths: list[Path], context: CheckContext, parallel_from: int = PARALLEL_FROM) -> list[Checked]:
+    """check_files over ``paths``, in several processes when there are many files and several CPUs."""
     workers = min(_workers(), 8)
     if len(paths) < parallel_from or workers < 2:
         return check_files(paths, context)
     size = -(-len(paths) // workers)
     chunks = [(paths[i : i + size], context.root, context.config, context.today, context.phone_format)
               for i in range(0, len(paths), size)]
-    problems: list[Problem] = []
-    found: list[Facts] = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for chunk_problems, chunk_facts in pool.map(_check_chunk, chunks):
-            problems += chunk_problems
-            found += chunk_facts
-    return problems, found
+        return [checked for chunk in pool.map(_check_chunk, chunks) for checked in chunk]
+
+
+def checked_files(context: CheckContext, files: list[Path], parallel_from: int) -> tuple[list[Problem], list[Facts]]:
+    """The problems and facts of every file: kept ones for the files unchanged since, the others checked now."""
+    contacts_dir = context.root / "contacts"
+    state = context.root / ".vault"
+    results = kept.load(state, kept.settings_key(context.root, context.phone_format), context.today)
+    stats = trusted(scan(contacts_dir))
+    rels = {path: path.relative_to(contacts_dir).as_posix() for path in files}
+    entries = {rel: kept.fresh(results, rel, stats.get(rel, RACY)) for rel in rels.values()}
+    todo = [path for path, rel in rels.items() if entries[rel] is None]
+    for item in check_all_files(todo, context, parallel_from):
+        rel = rels[item.path]
+        entries[rel] = kept.entry_of(stats.get(rel, RACY), item.problems, item.facts, item.until)
+    results.changed = results.changed or bool(todo) or len(results.entries) != len(entries)
+    results.entries = {rel: entry for rel, entry in entries.items() if entry is not None}
+    kept.save(state, results)
+    problems = [p for path, rel in rels.items() for p in kept.problems_of(path, results.entries[rel])]
+    return problems, [kept.facts_of(path, results.entries[rel]) for path, rel in rels.items()]
 
 
 def run_checks(
@@ -288,17 +127,16 @@ def run_checks(
     """Check vault.yaml, every contact file and the vault as a whole.
 
     ``strict`` makes every warning an error. ``only`` limits the report to problems in those files
-    (the whole vault is still read, so duplicates of other files are found). From ``parallel_from``
-    files on, files are read in one process per CPU.
+    (the whole vault is still read, so duplicates of other files are found). A file unchanged since
+    the last check is not read again (see kept.py); from ``parallel_from`` files to read on, files
+    are read in one process per CPU.
     """
-    from vault_tool.team.check.vaultwide import VAULT_CHECKS
-
     config, problems, phone_format = load_config_for_check(root)
     context = CheckContext(root, config, today, phone_format)
     files, links = listing(root / "contacts")
     problems += link_problems(links)
     with _collector_paused():
-        file_problems, found = check_all_files(files, context, parallel_from)
+        file_problems, found = checked_files(context, files, parallel_from)
         problems += file_problems
         for vault_check in VAULT_CHECKS:
             problems.extend(vault_check(found, context))
@@ -309,53 +147,3 @@ def run_checks(
         problems = [replace(p, severity=ERROR) for p in problems]
     problems.sort(key=lambda p: (p.path != root / CONFIG_NAME, str(p.path), p.line, p.severity, p.message))
     return CheckReport(problems, len(found))
-
-
-# Shared by the checks
-
-
-_MARKER = re.compile(r"^(<{7}(?: .*)?|={7}|>{7}(?: .*)?|\|{7}(?: .*)?)\r?$")
-
-
-def conflict_markers_in(path: Path, text: str) -> list[Problem]:
-    """Leftover git conflict markers: each `<<<<<<<`, and a `|||||||` or `>>>>>>>` left without one."""
-    if "<<<<<<<" not in text and "|||||||" not in text and ">>>>>>>" not in text:
-        return []
-    problems = []
-    opened = False
-    for number, line in enumerate(text.split("\n"), start=1):
-        match = _MARKER.match(line)
-        if not match:
-            continue
-        marker = match.group(1)[:7]
-        if marker == "<<<<<<<" or (marker in ("|||||||", ">>>>>>>") and not opened):
-            problems.append(Problem(
-                path, number, ERROR,
-                f"unresolved git conflict (marker '{marker}'): keep the right lines, delete the markers, "
-                "then 'git add' the file",
-                "conflict",
-            ))
-        opened = marker != ">>>>>>>" and (opened or marker == "<<<<<<<")
-    return problems
-
-
-def iter_items(value: Any) -> Iterator[Any]:
-    """The items of a list field as written: a single scalar is one item; None is no item."""
-    if value is None:
-        return
-    if isinstance(value, list):
-        yield from (v for v in value if v is not None)
-    else:
-        yield value
-
-
-def describe_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return "text"

@@ -21,7 +21,7 @@ from vault_tool.format.contact import LIST_FIELDS, Contact
 
 if TYPE_CHECKING:
     from vault_tool.format.config import VaultConfig
-    from vault_tool.team.check.run import CheckContext
+    from vault_tool.team.check.records import CheckContext
 
 STR = "tag:yaml.org,2002:str"
 NULL = "tag:yaml.org,2002:null"

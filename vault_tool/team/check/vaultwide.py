@@ -15,7 +15,7 @@ from pathlib import Path
 import phonenumbers
 
 from vault_tool.format.handles import fold, slugify
-from vault_tool.team.check.run import ERROR, WARNING, CheckContext, FileRecord, Problem, iter_items
+from vault_tool.team.check.records import ERROR, WARNING, CheckContext, FileRecord, Problem, iter_items
 
 SHARED_FIELDS = ("emails", "phones", "uid")
 

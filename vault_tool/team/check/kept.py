@@ -1,0 +1,118 @@
+"""The checks of each file, kept between runs so that an unchanged file is not read and checked again.
+
+Kept in `.vault/check-results` (marshal), one entry per contact file keyed as the index keys it:
+its path relative to the contacts folder and its (size, modification time), with a file too young
+to trust recorded as RACY and checked again (see search/scan.py). An entry holds the file's
+problems, the facts it gives the vault-wide checks, and the day until which its results hold:
+the checks of one file depend on today only through dates after today (a birthday in the future,
+a date far ahead), so an entry is checked again on the first day one of those could read
+differently. The whole is thrown away when vault.yaml, the checks' version or the phone format
+change, or when today is earlier than the day it was made. Deleting it loses nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import marshal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vault_tool.fileio import atomic_write
+from vault_tool.format.config import CONFIG_NAME
+from vault_tool.team.check.files import FAR_FUTURE_YEARS
+from vault_tool.team.check.records import FileRecord, Problem
+from vault_tool.team.check.vaultwide import Facts, Value
+
+NAME = "check-results"
+VERSION = 1  # bump when a check changes what it finds: kept results are then thrown away
+Stat = tuple[int, int]
+Entry = tuple[Stat, list[tuple[Any, ...]], tuple[Any, ...], str]  # stat, problems, facts, valid until
+
+
+@dataclass
+class Kept:
+    """The kept results, and the files whose results are new since they were read."""
+
+    key: str
+    day: str
+    entries: dict[str, Entry] = field(default_factory=dict)
+    changed: bool = False
+
+
+def settings_key(root: Path, phone_format: str | None) -> str:
+    """What every file's results depend on besides the file: vault.yaml, the checks, the phone format."""
+    try:
+        config = (root / CONFIG_NAME).read_bytes()
+    except OSError:
+        config = b""
+    return f"{VERSION}:{phone_format}:{hashlib.sha256(config).hexdigest()}"
+
+
+def load(state: Path, key: str, today: dt.date) -> Kept:
+    """The kept results if they were made with ``key`` on or before ``today``; else none."""
+    try:
+        data = marshal.loads((state / NAME).read_bytes())
+        if data["key"] == key and data["day"] <= today.isoformat():
+            return Kept(key, today.isoformat(), dict(data["entries"]))
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        pass
+    return Kept(key, today.isoformat(), changed=True)
+
+
+def save(state: Path, kept: Kept) -> None:
+    """Write the kept results; a state folder that cannot be written only makes the next check slower."""
+    if not kept.changed:
+        return
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+        atomic_write(state / NAME, marshal.dumps({"key": kept.key, "day": kept.day, "entries": kept.entries}))
+    except OSError:
+        pass
+
+
+def fresh(kept: Kept, rel: str, stat: Stat) -> Entry | None:
+    """The kept entry of ``rel`` if it still holds for a file with ``stat``, today."""
+    entry = kept.entries.get(rel)
+    if entry is None or tuple(entry[0]) != stat or stat == (-1, -1) or entry[3] <= kept.day:
+        return None
+    return entry
+
+
+def entry_of(stat: Stat, problems: list[Problem], facts: Facts, until: dt.date) -> Entry:
+    rows = [(p.line, p.severity, p.message, p.check, p.fixable) for p in problems]
+    values = {name: [(v.normal, v.written, v.line) for v in found] for name, found in facts.values.items()}
+    shared = (facts.parsed, facts.kind, facts.name, facts.company, facts.company_line, values)
+    return stat, rows, shared, until.isoformat()
+
+
+def problems_of(path: Path, entry: Entry) -> list[Problem]:
+    return [Problem(path, line, severity, message, check, fixable) for line, severity, message, check, fixable
+            in entry[1]]
+
+
+def facts_of(path: Path, entry: Entry) -> Facts:
+    parsed, kind, name, company, company_line, values = entry[2]
+    found = {key: [Value(*value) for value in items] for key, items in values.items()}
+    return Facts(path, path.stem, parsed, kind, name, company, company_line, found)
+
+
+def valid_until(record: FileRecord, today: dt.date) -> dt.date:
+    """The first day on which a check of this file could find something else than today."""
+    contact = record.contact
+    if contact is None:
+        return dt.date.max
+    days = [item.date for item in contact.interactions]
+    days += [day for task in contact.tasks for day in (task.due, task.done_on) if day]
+    birthday = str(contact.meta.get("birthday") or "")
+    try:
+        days.append(dt.date.fromisoformat(birthday))
+    except ValueError:
+        pass
+    later = [min(day, _far_future_from(day)) for day in days if day > today]
+    return max(min(later, default=dt.date.max), today + dt.timedelta(days=1))
+
+
+def _far_future_from(day: dt.date) -> dt.date:
+    """The first day on which ``day`` is no longer more than FAR_FUTURE_YEARS years ahead."""
+    return dt.date(max(1, day.year - FAR_FUTURE_YEARS), 1, 1)
