@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from vault_tool.followups import agenda as ag
 from vault_tool.followups.text import agenda_text, relative, reminder_lines
+from vault_tool.format.schedule import parse_birthday
 
 D = dt.date.fromisoformat
 MONDAY = D(TODAY)
@@ -502,14 +503,14 @@ def test_a_birthday_outside_the_window_is_not_listed() -> None:
 @pytest.mark.parametrize("value", ["1990-02-30", "--13-01", "12-01", "1990/01/01", "yesterday", "--1-1"])
 def test_birthdays_that_are_not_dates(value: str) -> None:
     with pytest.raises(Exception, match="is not a date"):
-        ag.parse_birthday(value)
+        parse_birthday(value)
 
 
 @given(st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)), st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)),
        st.booleans())
 def test_the_next_birthday_is_within_a_year_and_on_the_day(born: dt.date, today: dt.date, year_known: bool) -> None:
     text = born.isoformat() if year_known else born.strftime("--%m-%d")
-    birthday = ag.parse_birthday(text)
+    birthday = parse_birthday(text)
 
     coming = birthday.next(today)
 

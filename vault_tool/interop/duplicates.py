@@ -85,23 +85,35 @@ class _Groups:
 
 
 def _close_names(names: list[str]) -> Iterable[tuple[int, int, int]]:
-    """Pairs (i, j, score) of ``names`` (folded) that score NAME_SCORE or more; only names sharing a word."""
+    """Pairs (i, j, score) of ``names`` (folded) that score NAME_SCORE or more, enough to join them all.
+
+    Equal names are joined to the first of them (100%) and compared with others once, through it:
+    a large block repeats names, and comparing each copy would square the work. Only names that
+    share a word are compared.
+    """
     from rapidfuzz import fuzz
 
-    sharing: dict[str, list[int]] = {}
+    first: dict[str, int] = {}
     for i, name in enumerate(names):
+        if name in first:
+            yield first[name], i, 100
+        else:
+            first[name] = i
+    distinct = list(first)
+    sharing: dict[str, list[int]] = {}
+    for x, name in enumerate(distinct):
         for word in set(name.split()):
-            sharing.setdefault(word, []).append(i)
+            sharing.setdefault(word, []).append(x)
     seen: set[tuple[int, int]] = set()
     for members in sharing.values():
-        for x, i in enumerate(members):
-            for j in members[x + 1:]:
-                if (i, j) in seen:
+        for n, x in enumerate(members):
+            for y in members[n + 1:]:
+                if (x, y) in seen:
                     continue
-                seen.add((i, j))
-                score = fuzz.token_sort_ratio(names[i], names[j])
+                seen.add((x, y))
+                score = fuzz.token_sort_ratio(distinct[x], distinct[y])
                 if score >= NAME_SCORE:
-                    yield i, j, round(score)
+                    yield first[distinct[x]], first[distinct[y]], round(score)
 
 
 def _handle(path: str) -> str:

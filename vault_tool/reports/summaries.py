@@ -51,5 +51,5 @@ def load_summaries(vault: Vault, today: dt.date, query: str | None = None) -> Su
     """A summary of every contact ``query`` matches (all when None), with the files that did not parse."""
     from vault_tool.search.selection import views
 
-    found = views(vault, today, None, query)
+    found = views(vault, today, None, query, facts=True)
     return Summaries([summary_of(view, facts) for view, facts in found.stored], found.skipped)

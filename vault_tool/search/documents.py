@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import marshal
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -95,7 +96,7 @@ def _add_follow_ups(doc: dict[str, Any], contact: Contact, rel: str, last: dt.da
     from vault_tool.search.view import task_due, view_of
 
     view = view_of(contact, rel)
-    doc["view"] = view
+    doc["view"] = marshal.dumps(view)  # a column of its own (see index.views)
     doc["task_due"] = task_due(contact) or ""
     doc["problems"] = len(view["problems"]) or ""
     birthday = birthday_of(contact)

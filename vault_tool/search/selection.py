@@ -5,6 +5,7 @@ from the index alone (for reading commands: follow-ups, reports, segments).
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -14,8 +15,6 @@ from vault_tool.search.view import Between, contact_of, problems_of
 from vault_tool.errors import ParseError
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from vault_tool.format.contact import Contact
     from vault_tool.store.vault import LoadResult, Vault
 
@@ -44,8 +43,9 @@ class Views:
     notices: list[str] = field(default_factory=list)
     root: Any = None
 
-    def contacts(self) -> list[Contact]:
-        return [contact_of(view, self.root) for view, _ in self.stored]
+    def contacts(self, today: dt.date | None = None) -> list[Contact]:
+        """The contacts rebuilt from their views (with ``today``: see view.contact_of)."""
+        return [contact_of(view, self.root, today) for view, _ in self.stored]
 
     def problems(self, owner: str | None = None, tasks_only: bool = False) -> list[ParseError]:
         """The follow-up values that do not parse, of ``owner``'s contacts (all when None)."""
@@ -55,10 +55,12 @@ class Views:
 
 def views(
     vault: Vault, today: dt.date, any_of: Sequence[Between] | None = None, query: str | None = None,
+    facts: bool = False,
 ) -> Views:
     """The stored views of the contacts ``query`` matches (all when None or blank) that meet any of ``any_of``.
 
     The index is brought up to date first (the one freshness check search does); no file is parsed.
+    ``facts``: with each contact's lead-scoring facts (else "{}").
     """
     from vault_tool.search import freshness
     from vault_tool.search import index as ix_mod
@@ -66,7 +68,7 @@ def views(
 
     def ask(ix: Any) -> list[tuple[Any, str]]:
         parsed = compile_query(vault, ix, query, today) if query and query.strip() else None
-        return ix_mod.views(ix, any_of, parsed)
+        return ix_mod.views(ix, any_of, parsed, facts)
 
     found, fresh = freshness.answer(vault, today, ask)
     found.sort(key=lambda pair: pair[0]["path"])

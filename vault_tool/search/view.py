@@ -53,11 +53,20 @@ def task_due(contact: Contact) -> int | None:
     return min(days) if days else None
 
 
-def contact_of(view: dict[str, Any], root: Path) -> Contact:
-    """A Contact with the parts of ``view``: front matter keys, interaction headings, open tasks."""
+def contact_of(view: dict[str, Any], root: Path, today: dt.date | None = None) -> Contact:
+    """A Contact with the parts of ``view``: front matter keys, interaction headings, open tasks.
+
+    With ``today``, only the interactions that follow-ups look at as of that day: the last one on
+    or before it, and every later one (most contacts have many more, and each is an object to make).
+    """
+    listed = view["interactions"]
+    if today is not None:
+        day = today.isoformat()
+        last = max((item[0] for item in listed if item[0] <= day), default="")
+        listed = [item for item in listed if item[0] >= last]
     interactions = [
         Interaction(dt.date.fromisoformat(day), kind, summary, "", time, line)
-        for day, time, kind, summary, line in view["interactions"]
+        for day, time, kind, summary, line in listed
     ]
     tasks = [
         Task(text, False, dt.date.fromisoformat(due) if due else None, None, line, list(problems))
