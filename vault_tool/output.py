@@ -62,6 +62,8 @@ def from_spreadsheet_cell(cell: str) -> str:
 
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a terminal (wide East Asian characters take two)."""
+    if text.isascii():  # most text: one column a character, without a lookup per character
+        return len(text)
     return sum(
         0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text
     )

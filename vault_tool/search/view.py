@@ -72,7 +72,31 @@ def contact_of(view: dict[str, Any], root: Path, today: dt.date | None = None) -
         Task(text, False, dt.date.fromisoformat(due) if due else None, None, line, list(problems))
         for text, due, line, problems in view["tasks"]
     ]
-    return Contact(view["handle"], dict(view["meta"]), "", interactions, tasks, root / view["path"])
+    return StoredContact(view["handle"], dict(view["meta"]), interactions, tasks, root, view["path"])
+
+
+class StoredContact(Contact):
+    """A Contact rebuilt from a view, whose path is made when asked for.
+
+    Follow-ups rebuild tens of thousands of contacts and print most of them by name only; making
+    each one's Path would cost a fifth of an agenda on 100,000 contacts.
+    """
+
+    def __init__(
+        self, handle: str, meta: dict[str, Any], interactions: list[Interaction], tasks: list[Task], root: Path,
+        rel: str,
+    ) -> None:
+        self._where = (root, rel)
+        super().__init__(handle, meta, "", interactions, tasks)
+
+    @property  # type: ignore[override]  # a dataclass field, made on demand
+    def path(self) -> Path | None:
+        given = self.__dict__.get("_path")
+        return given if given is not None else self._where[0] / self._where[1]
+
+    @path.setter
+    def path(self, value: Path | None) -> None:
+        self.__dict__["_path"] = value
 
 
 def problems_of(view: dict[str, Any], root: Path, tasks_only: bool = False) -> list[ParseError]:
