@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vault_tool.search.scoring import Facts
+from vault_tool.search.view import headings
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -42,7 +43,7 @@ class Summaries:
 
 def summary_of(view: dict[str, Any], facts: str) -> Summary:
     """The summary of a contact from its stored view and facts (JSON)."""
-    ordered = sorted(view["interactions"], key=lambda item: str(item[0]))  # by date, as facts.interactions
+    ordered = sorted(headings(view), key=lambda item: item[0])  # by date, as facts.interactions
     return Summary(view["path"], view["handle"], Facts.from_json(facts), [str(i[2]) for i in ordered],
                    dict(view.get("lists", {})))
 

@@ -84,7 +84,7 @@ from whoosh.system import pack_uint  # noqa: E402
 from whoosh.util.numeric import byte_to_length  # noqa: E402
 from whoosh.writing import PostingPool, SegmentWriter  # noqa: E402
 
-SCHEMA_VERSION = 11  # bump when the schema or what documents hold changes: old indexes are rebuilt
+SCHEMA_VERSION = 12  # bump when the schema or what documents hold changes: old indexes are rebuilt
 WRITER_MEMORY_MB = 256
 PARALLEL_FROM = 2000  # documents; below this, starting processes costs more than it saves
 MAX_PROCS = 4

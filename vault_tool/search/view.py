@@ -33,7 +33,7 @@ def view_of(contact: Contact, rel: str) -> dict[str, Any]:
     open_tasks = [t for t in contact.tasks if not t.done]
     return {
         "handle": contact.handle, "path": rel, "meta": meta, "keys": len(contact.meta),
-        "interactions": [[i.date.isoformat(), i.time, i.kind, i.summary, i.line] for i in contact.interactions],
+        "interactions": [_heading(i) for i in contact.interactions],
         "tasks": [[t.text, t.due.isoformat() if t.due else None, t.line, list(t.problems)] for t in open_tasks],
         "problems": _problems(contact),
         "lists": {str(k): contact.list_field(k) for k, v in contact.meta.items() if isinstance(v, list)},
@@ -45,6 +45,23 @@ def _problems(contact: Contact) -> list[list[Any]]:
     tasks = task_problems([contact])
     values = item_problems([contact])[len(tasks):]
     return [[p.message, p.line, True] for p in tasks] + [[p.message, p.line, False] for p in values]
+
+
+SEP = "\x1f"  # between the parts of an interaction's heading in a view
+
+
+def _heading(item: Interaction) -> str:
+    """An interaction's heading as one string: `date SEP time SEP kind SEP summary SEP line`.
+
+    One string, not five values: a view is read tens of thousands of times by one agenda, and
+    each value is an object to make. A unit separator in a summary (a control character) is a space.
+    """
+    return SEP.join([item.date.isoformat(), item.time or "", item.kind, item.summary.replace(SEP, " "), str(item.line)])
+
+
+def headings(view: dict[str, Any]) -> list[list[str]]:
+    """[date, time, kind, summary, line] of each interaction of ``view``, in file order."""
+    return [heading.split(SEP) for heading in view["interactions"]]
 
 
 def task_due(contact: Contact) -> int | None:
@@ -60,13 +77,13 @@ def contact_of(view: dict[str, Any], root: Path, today: dt.date | None = None) -
     or before it, and every later one (most contacts have many more, and each is an object to make).
     """
     listed = view["interactions"]
-    if today is not None:
+    if today is not None:  # a heading starts with its ISO date: compared as it is
         day = today.isoformat()
-        last = max((item[0] for item in listed if item[0] <= day), default="")
-        listed = [item for item in listed if item[0] >= last]
+        last = max((item[:10] for item in listed if item[:10] <= day), default="")
+        listed = [item for item in listed if item[:10] >= last]
     interactions = [
-        Interaction(dt.date.fromisoformat(day), kind, summary, "", time, line)
-        for day, time, kind, summary, line in listed
+        Interaction(dt.date.fromisoformat(day), kind, summary, "", time or None, int(line))
+        for day, time, kind, summary, line in (item.split(SEP) for item in listed)
     ]
     tasks = [
         Task(text, False, dt.date.fromisoformat(due) if due else None, None, line, list(problems))
