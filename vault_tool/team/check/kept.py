@@ -91,10 +91,11 @@ def problems_of(path: Path, entry: Entry) -> list[Problem]:
             in entry[1]]
 
 
-def facts_of(path: Path, entry: Entry) -> Facts:
+def facts_of(folder: Path, rel: str, entry: Entry) -> Facts:
     parsed, kind, name, company, company_line, values = entry[2]
-    found = {key: [Value(*value) for value in items] for key, items in values.items()}
-    return Facts(path, path.stem, parsed, kind, name, company, company_line, found)
+    found = {key: [Value(*value) for value in items] for key, items in values.items() if items}
+    handle = rel.rsplit("/", 1)[-1][:-3]
+    return Facts(folder, rel, handle, parsed, kind, name, company, company_line, found)
 
 
 def valid_until(record: FileRecord, today: dt.date) -> dt.date:

@@ -18,9 +18,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vault_tool.format.config import CONFIG_NAME, VaultConfig
-from vault_tool.store.vault import LINK, listing
+from vault_tool.format.layout import CONTACTS, contact_folders, stat_names
+from vault_tool.store.vault import LINK
 from vault_tool.team.check.files import FILE_CHECKS
-from vault_tool.search.scan import RACY, scan, trusted
+from vault_tool.search.scan import trusted
 from vault_tool.team.check import kept
 from vault_tool.team.check.records import (
     ERROR, CheckContext, CheckReport, Problem, load_config_for_check, read_record,
@@ -101,23 +102,30 @@ def check_all_files(paths: list[Path], context: CheckContext, parallel_from: int
         return [checked for chunk in pool.map(_check_chunk, chunks) for checked in chunk]
 
 
-def checked_files(context: CheckContext, files: list[Path], parallel_from: int) -> tuple[list[Problem], list[Facts]]:
-    """The problems and facts of every file: kept ones for the files unchanged since, the others checked now."""
-    contacts_dir = context.root / "contacts"
+def checked_files(context: CheckContext, parallel_from: int) -> tuple[list[Problem], list[Facts], list[Path]]:
+    """The problems and facts of every contact file, and the symbolic links found among them.
+
+    Kept results serve the files unchanged since the last check (see kept.py); the others are
+    read and checked now. Files are handled by their relative paths: a Path each would cost more
+    than the check of an unchanged vault.
+    """
+    folder = context.root / CONTACTS
     state = context.root / ".vault"
     results = kept.load(state, kept.settings_key(context.root, context.phone_format), context.today)
-    stats = trusted(scan(contacts_dir))
-    rels = {path: path.relative_to(contacts_dir).as_posix() for path in files}
-    entries = {rel: kept.fresh(results, rel, stats.get(rel, RACY)) for rel in rels.values()}
-    todo = [path for path, rel in rels.items() if entries[rel] is None]
+    links: list[str] = []
+    stats = trusted(stat_names(contact_folders(folder), False, links))
+    rels = sorted(stats, key=lambda rel: rel.split("/"))
+    entries = {rel: kept.fresh(results, rel, stats[rel]) for rel in rels}
+    todo = [folder / rel for rel in rels if entries[rel] is None]
     for item in check_all_files(todo, context, parallel_from):
-        rel = rels[item.path]
-        entries[rel] = kept.entry_of(stats.get(rel, RACY), item.problems, item.facts, item.until)
+        rel = item.facts.rel
+        entries[rel] = kept.entry_of(stats[rel], item.problems, item.facts, item.until)
     results.changed = results.changed or bool(todo) or len(results.entries) != len(entries)
     results.entries = {rel: entry for rel, entry in entries.items() if entry is not None}
     kept.save(state, results)
-    problems = [p for path, rel in rels.items() for p in kept.problems_of(path, results.entries[rel])]
-    return problems, [kept.facts_of(path, results.entries[rel]) for path, rel in rels.items()]
+    problems = [p for rel in rels if results.entries[rel][1] for p in kept.problems_of(folder / rel, results.entries[rel])]
+    facts_ = [kept.facts_of(folder, rel, results.entries[rel]) for rel in rels]
+    return problems, facts_, [folder / rel for rel in sorted(links, key=lambda rel: rel.split("/"))]
 
 
 def run_checks(
@@ -133,11 +141,9 @@ def run_checks(
     """
     config, problems, phone_format = load_config_for_check(root)
     context = CheckContext(root, config, today, phone_format)
-    files, links = listing(root / "contacts")
-    problems += link_problems(links)
     with _collector_paused():
-        file_problems, found = checked_files(context, files, parallel_from)
-        problems += file_problems
+        file_problems, found, links = checked_files(context, parallel_from)
+        problems += link_problems(links) + file_problems
         for vault_check in VAULT_CHECKS:
             problems.extend(vault_check(found, context))
     if only is not None:

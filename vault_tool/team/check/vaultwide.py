@@ -7,7 +7,6 @@ and only these facts travel back.
 """
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import phonenumbers
 
 from vault_tool.format.handles import fold, slugify
+from vault_tool.format.layout import CONTACTS
 from vault_tool.team.check.records import ERROR, WARNING, CheckContext, FileRecord, Problem, iter_items
 
 SHARED_FIELDS = ("emails", "phones", "uid")
@@ -29,9 +29,10 @@ class Value:
 
 @dataclass
 class Facts:
-    """What one file tells the vault-wide checks."""
+    """What one file tells the vault-wide checks; ``rel`` is its path relative to the contacts folder."""
 
-    path: Path
+    folder: Path  # the contacts folder
+    rel: str
     handle: str
     parsed: bool = False
     kind: str = "person"
@@ -39,6 +40,11 @@ class Facts:
     company: str = ""
     company_line: int = 0
     values: dict[str, list[Value]] = field(default_factory=dict)  # emails, phones, uid
+
+    @property
+    def path(self) -> Path:
+        """Made when a problem names the file: most files have none, and a vault has 100,000."""
+        return self.folder / self.rel
 
 
 def normal_phone(value: str, context: CheckContext) -> str | None:
@@ -55,7 +61,8 @@ def _normal(field_name: str, written: str, context: CheckContext) -> str | None:
 
 def facts(record: FileRecord, context: CheckContext) -> Facts:
     """The facts of one read file (a file that did not parse has only its path and handle)."""
-    found = Facts(record.path, record.handle)
+    folder = context.root / CONTACTS
+    found = Facts(folder, record.path.relative_to(folder).as_posix(), record.handle)
     contact = record.contact
     if contact is None:
         return found
@@ -76,7 +83,7 @@ def facts(record: FileRecord, context: CheckContext) -> Facts:
 
 
 def _rel(item: Facts, context: CheckContext) -> str:
-    return os.path.relpath(item.path, context.root)
+    return f"{CONTACTS}/{item.rel}"
 
 
 def check_same_handle(items: list[Facts], context: CheckContext) -> list[Problem]:
