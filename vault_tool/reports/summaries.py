@@ -41,10 +41,10 @@ class Summaries:
     problems: list[ParseError] = field(default_factory=list)
 
 
-def summary_of(view: dict[str, Any], facts: str) -> Summary:
-    """The summary of a contact from its stored view and facts (JSON)."""
+def summary_of(view: dict[str, Any], facts: dict[str, Any]) -> Summary:
+    """The summary of a contact from its stored view and scoring facts."""
     ordered = sorted(headings(view), key=lambda item: item[0])  # by date, as facts.interactions
-    return Summary(view["path"], view["handle"], Facts.from_json(facts), [str(i[2]) for i in ordered],
+    return Summary(view["path"], view["handle"], Facts.from_data(facts), [str(i[2]) for i in ordered],
                    dict(view.get("lists", {})))
 
 

@@ -70,7 +70,7 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
     doc["next_date"] = day_number(min(future)) if future else ""
     from vault_tool.search.scoring import facts_of
 
-    doc["facts"] = facts_of(contact).to_json()
+    doc["facts"] = marshal.dumps(facts_of(contact).to_data())  # a column, as the view (see index.views)
     _add_follow_ups(doc, contact, rel, last)
     keys = [k for k, _ in identity_keys(meta, region)] + list(block_keys(meta))
     doc["dupe_keys"] = "\n".join(keys).encode("utf-8")

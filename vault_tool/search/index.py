@@ -17,7 +17,7 @@ import struct
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -84,7 +84,7 @@ from whoosh.system import pack_uint  # noqa: E402
 from whoosh.util.numeric import byte_to_length  # noqa: E402
 from whoosh.writing import PostingPool, SegmentWriter  # noqa: E402
 
-SCHEMA_VERSION = 12  # bump when the schema or what documents hold changes: old indexes are rebuilt
+SCHEMA_VERSION = 13  # bump when the schema or what documents hold changes: old indexes are rebuilt
 WRITER_MEMORY_MB = 256
 PARALLEL_FROM = 2000  # documents; below this, starting processes costs more than it saves
 MAX_PROCS = 4
@@ -286,7 +286,8 @@ def schema() -> fields.Schema:
     # and a vault has only a few thousand distinct days to enumerate.
     day = fields.NUMERIC(int, bits=32, sortable=True, signed=False, shift_step=0)
     result = fields.Schema(
-        path=fields.ID(unique=True, stored=True, sortable=True), row=fields.STORED(), facts=fields.STORED(),
+        path=fields.ID(unique=True, stored=True, sortable=True), row=fields.STORED(),
+        facts=fields.COLUMN(columns.VarBytesColumn()),
         view=fields.COLUMN(columns.VarBytesColumn()), task_due=day, touch_due=day, problems=day, birthday_day=day,
         dupe_keys=fields.COLUMN(columns.VarBytesColumn()),
         # Never filled: `score:` clauses name it, and search replaces them with the contacts whose
@@ -535,26 +536,27 @@ def paths_between(ix: index.Index, field: str, low: int | None, high: int | None
 
 def views(
     ix: index.Index, any_of: Sequence[Between] | None, parsed: query.Query | None, facts: bool = False,
-) -> list[tuple[Any, str]]:
-    """(view, facts JSON) of the contacts ``parsed`` matches (all when None) that meet any of ``any_of``.
+) -> list[tuple[Any, dict[str, Any]]]:
+    """(view, scoring facts) of the contacts ``parsed`` matches (all when None) that meet any of ``any_of``.
 
-    ``any_of`` None: every contact ``parsed`` matches; ``facts`` False: "{}" for the facts. The
+    ``any_of`` None: every contact ``parsed`` matches; ``facts`` False: {} for the facts. The
     clauses are decided over the fields' columns, read whole, and the views come from their own
     column (marshal): a query of a dozen numeric ranges, and unpickling every stored field of
     each contact, would each take seconds on 100,000 contacts.
     """
 
-    def found() -> list[tuple[Any, str]]:
-        result: list[tuple[Any, str]] = []
+    def found() -> list[tuple[Any, dict[str, Any]]]:
+        result: list[tuple[Any, dict[str, Any]]] = []
         with ix.searcher() as searcher:
             wanted = None if parsed is None else set(searcher.docs_for_query(parsed))
             for leaf, offset in searcher.reader().leaf_readers():
                 if not leaf.doc_count_all():
                     continue  # an empty index has a reader without columns
                 stored = leaf.column_reader("view")
+                facts_column = leaf.column_reader("facts") if facts else None
                 for doc in _meeting(leaf, any_of):
                     if wanted is None or offset + doc in wanted:
-                        held = searcher.stored_fields(offset + doc).get("facts", "{}") if facts else "{}"
+                        held = marshal.loads(facts_column[doc]) if facts_column is not None else {}
                         result.append((marshal.loads(stored[doc]), held))
         return result
 
@@ -673,7 +675,7 @@ def parse(ix: index.Index, text: str, custom: list[str]) -> query.Query:
 class Hit:
     row: dict[str, Any]
     relevance: float
-    facts: str = "{}"
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 def run(
@@ -684,8 +686,9 @@ def run(
     def answer() -> tuple[list[Hit], int, list[tuple[str, str]]]:
         with ix.searcher() as searcher:
             results = searcher.search(parsed, limit=limit, sortedby=_facet(sort))
-            hits = [Hit(hit["row"], hit.score if isinstance(hit.score, float) else 0.0, hit.get("facts", "{}"))
-                    for hit in results]
+            held = searcher.reader().column_reader("facts") if len(results) else None
+            hits = [Hit(hit["row"], hit.score if isinstance(hit.score, float) else 0.0,
+                        marshal.loads(held[hit.docnum]) if held is not None else {}) for hit in results]
             words = sorted({
                 (field, text.decode("utf-8") if isinstance(text, bytes) else text)
                 for leaf in parsed.leaves()
@@ -705,12 +708,18 @@ def _facet(sort: str) -> sorting.FacetType | None:
     return None
 
 
-def all_facts(ix: index.Index) -> list[tuple[str, str]]:
-    """(path, facts JSON) of every contact in the index."""
+def all_facts(ix: index.Index) -> list[tuple[str, dict[str, Any]]]:
+    """(path, scoring facts) of every contact in the index, from the columns."""
 
-    def facts() -> list[tuple[str, str]]:
+    def facts() -> list[tuple[str, dict[str, Any]]]:
+        found: list[tuple[str, dict[str, Any]]] = []
         with ix.searcher() as searcher:
-            return [(f["path"], f.get("facts", "{}")) for f in searcher.all_stored_fields()]
+            for leaf, _ in searcher.reader().leaf_readers():
+                if leaf.doc_count_all():
+                    pairs = zip(_column(leaf, "path"), _column(leaf, "facts"))
+                    found += [(path, marshal.loads(held)) for doc, (path, held) in enumerate(pairs)
+                              if not leaf.is_deleted(doc)]
+        return found
 
     return reading(facts)
 

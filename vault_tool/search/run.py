@@ -64,10 +64,10 @@ def _rules(vault: Vault) -> list[Any]:
     return rules_from_config(vault.config)
 
 
-def _score_of(facts_json: str, rules: list[Any], today: dt.date) -> int:
+def _score_of(facts: dict[str, Any], rules: list[Any], today: dt.date) -> int:
     from vault_tool.search.scoring import Facts, score
 
-    return score(Facts.from_json(facts_json), rules, today).total
+    return score(Facts.from_data(facts), rules, today).total
 
 
 def _scored_between(vault: Vault, ix: Index, today: dt.date, low: int | None, high: int | None) -> set[str]:

@@ -52,13 +52,12 @@ class Facts:
     interactions: list[str] = field(default_factory=list)  # ISO dates, past and future, sorted
     open_task_dues: list[str] = field(default_factory=list)  # ISO due dates of open tasks, sorted
 
-    def to_json(self) -> str:
+    def to_data(self) -> dict[str, Any]:
         # vars(), not dataclasses.asdict: the values are already plain, and asdict deep-copies them all
-        return json.dumps(vars(self), ensure_ascii=False, sort_keys=True)
+        return dict(vars(self))
 
     @classmethod
-    def from_json(cls, text: str) -> Facts:
-        data = json.loads(text)
+    def from_data(cls, data: dict[str, Any]) -> Facts:
         return cls(
             tags=list(data.get("tags", [])), stage=data.get("stage", ""), owner=data.get("owner", ""),
             kind=data.get("kind", "person"), fields=dict(data.get("fields", {})),

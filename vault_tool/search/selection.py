@@ -38,7 +38,7 @@ def select(vault: Vault, query: str | None) -> LoadResult:
 class Views:
     """Contacts as the index stores them (see view.py), and what bringing the index up to date found."""
 
-    stored: list[tuple[dict[str, Any], str]] = field(default_factory=list)  # (view, facts JSON), by path
+    stored: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)  # (view, facts), by path
     skipped: list[ParseError] = field(default_factory=list)  # files that did not parse
     notices: list[str] = field(default_factory=list)
     root: Any = None
@@ -60,13 +60,13 @@ def views(
     """The stored views of the contacts ``query`` matches (all when None or blank) that meet any of ``any_of``.
 
     The index is brought up to date first (the one freshness check search does); no file is parsed.
-    ``facts``: with each contact's lead-scoring facts (else "{}").
+    ``facts``: with each contact's lead-scoring facts (else {}).
     """
     from vault_tool.search import freshness
     from vault_tool.search import index as ix_mod
     from vault_tool.search.run import compile_query
 
-    def ask(ix: Any) -> list[tuple[Any, str]]:
+    def ask(ix: Any) -> list[tuple[Any, dict[str, Any]]]:
         parsed = compile_query(vault, ix, query, today) if query and query.strip() else None
         return ix_mod.views(ix, any_of, parsed, facts)
 
