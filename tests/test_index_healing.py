@@ -16,7 +16,7 @@ from conftest import ROOT, commit_count, git
 
 from vault_tool.search import freshness
 from vault_tool.search import index as ix_mod
-from vault_tool.search.documents import COMPUTED_FIELDS, INDEX_FIELDS, QUERY_FIELDS
+from vault_tool.format.fieldtable import COMPUTED_FIELDS, INDEX_FIELDS, QUERY_FIELDS
 
 sys.path.insert(0, str(ROOT / "bench"))
 from gen_vault import generate  # noqa: E402

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from vault_tool.cli.common import open_vault
+from vault_tool.format.fieldtable import query_help
 
 if TYPE_CHECKING:
     from vault_tool.search.run import Result
@@ -28,7 +29,10 @@ Query language (Whoosh's, over named fields):
   ada*  lovlace~           prefix, fuzzy
   a AND (b OR NOT c)       boolean logic, "phrases"
   @hot-leads               a saved search from vault.yaml
-"""
+
+\b
+Fields a query may name (and custom fields by their own names):
+""" + query_help() + "\n"
 
 
 RAW_CSV_HELP = ("With --format csv, write cells exactly as stored. By default a cell a spreadsheet would run as "

@@ -11,7 +11,7 @@ from vault_tool.errors import InvalidValueError
 from vault_tool.format.config import VaultConfig
 from vault_tool.format.contact import KINDS, LIST_FIELDS
 from vault_tool.format.dates import is_birthday, parse_duration
-from vault_tool.search.documents import COMPUTED_FIELDS
+from vault_tool.format.fieldtable import COMPUTED_FIELDS
 
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 URL = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.I)

@@ -12,21 +12,13 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from vault_tool.errors import InvalidValueError
+from vault_tool.format.fieldtable import COMPUTED_FIELDS, INDEX_FIELDS
 from vault_tool.format.identity import block_keys, identity_keys
 
 if TYPE_CHECKING:
     from vault_tool.format.contact import Contact
 
-# The index's fields (index.schema() has exactly these, besides custom fields), by where their values come from:
-KEY_FIELDS = ("name", "company", "title", "stage", "owner", "kind", "birthday")  # the front matter key of that name
-GATHERED_FIELDS = ("tag", "email", "phone", "city", "country")  # tags, emails, phones, address
-COMPUTED_FIELDS = ("text", "last_contact", "created", "next_date", "score", "sort_name", "path", "row", "facts",
-                   "view", "task_due", "touch_due", "problems", "birthday_day", "dupe_keys")
-INDEX_FIELDS = KEY_FIELDS + GATHERED_FIELDS + COMPUTED_FIELDS
-# Fields a query may name, besides custom fields (`score:` is answered by search itself).
-QUERY_FIELDS = tuple(f for f in INDEX_FIELDS if f not in (
-    "next_date", "score", "sort_name", "path", "row", "facts", "view", "task_due", "touch_due", "problems",
-    "birthday_day", "dupe_keys"))
+# The index's fields are defined in format/fieldtable.py; this module fills them.
 # Index fields filled from front matter keys of the same meaning (key -> field).
 LIST_KEYWORDS = {"tags": "tag"}
 SCALAR_KEYWORDS = {"stage": "stage", "owner": "owner"}

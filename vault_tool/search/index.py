@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from vault_tool.search.documents import CUSTOM_PREFIX, INDEX_FIELDS, NUMBER_PREFIX
+from vault_tool.format import fieldtable
+from vault_tool.format.fieldtable import FIELDS, INDEX_FIELDS
+from vault_tool.search.documents import CUSTOM_PREFIX, NUMBER_PREFIX
 
 if TYPE_CHECKING:
     from vault_tool.search.view import Between
@@ -84,7 +86,7 @@ from whoosh.system import pack_uint  # noqa: E402
 from whoosh.util.numeric import byte_to_length  # noqa: E402
 from whoosh.writing import PostingPool, SegmentWriter  # noqa: E402
 
-SCHEMA_VERSION = 13  # bump when the schema or what documents hold changes: old indexes are rebuilt
+SCHEMA_VERSION = fieldtable.SCHEMA_VERSION  # a new one rebuilds old indexes
 WRITER_MEMORY_MB = 256
 PARALLEL_FROM = 2000  # documents; below this, starting processes costs more than it saves
 MAX_PROCS = 4
@@ -285,19 +287,21 @@ def schema() -> fields.Schema:
     # shift_step=0: no precision tiers. Whoosh's tiered ranges return wrong results for some bounds,
     # and a vault has only a few thousand distinct days to enumerate.
     day = fields.NUMERIC(int, bits=32, sortable=True, signed=False, shift_step=0)
-    result = fields.Schema(
-        path=fields.ID(unique=True, stored=True, sortable=True), row=fields.STORED(),
-        facts=fields.COLUMN(columns.VarBytesColumn()),
-        view=fields.COLUMN(columns.VarBytesColumn()), task_due=day, touch_due=day, problems=day, birthday_day=day,
-        dupe_keys=fields.COLUMN(columns.VarBytesColumn()),
+    kinds = {
+        "words": text, "short": short, "plain": plain, "list": keyword, "terms": terms, "day": day,
         # Never filled: `score:` clauses name it, and search replaces them with the contacts whose
         # score, computed today from their stored facts, is in range.
-        score=fields.NUMERIC(int, bits=32, shift_step=0),
-        sort_name=fields.ID(sortable=True), name=short, company=short, title=plain, text=text,
-        tag=keyword, stage=keyword, owner=keyword, kind=keyword,
-        email=terms, phone=terms, birthday=terms, city=short, country=short,
-        last_contact=day, created=day, next_date=day,
-    )
+        "number": fields.NUMERIC(int, bits=32, shift_step=0),
+        "id": fields.ID(sortable=True), "stored": fields.STORED(),
+    }
+    result = fields.Schema()
+    for field_ in FIELDS:
+        if field_.name == "path":
+            result.add("path", fields.ID(unique=True, stored=True, sortable=True))
+        elif field_.kind == "column":
+            result.add(field_.name, fields.COLUMN(columns.VarBytesColumn()))
+        else:
+            result.add(field_.name, kinds[field_.kind])
     result.add(CUSTOM_PREFIX + "*", Words(analyzer=an["words"], phrase=True), glob=True)
     result.add(NUMBER_PREFIX + "*", fields.NUMERIC(float, shift_step=0), glob=True)
     # Whoosh looks for a length column on disk for every posting of a field that has none
@@ -308,7 +312,7 @@ def schema() -> fields.Schema:
     return result
 
 
-DATE_FIELDS = ("last_contact", "created")
+DATE_FIELDS = fieldtable.DATE_FIELDS
 _NOT_CONTENT = "WRITELOCK"  # Whoosh's lock file: there whether or not a writer runs
 
 

@@ -15,9 +15,9 @@ import re
 from collections.abc import Callable
 
 from vault_tool.errors import InvalidValueError
+from vault_tool.format.fieldtable import DATE_FIELDS
 from vault_tool.search.documents import day_number
 
-DATE_FIELDS = ("last_contact", "created")
 NUMERIC_VALUE = re.compile(r"(?:<=|>=|<|>)\s*-?\d+(?:\.\d+)?|[\[{]\s*-?[\d.]*\s*\bto\b\s*-?[\d.]*\s*[\]}]", re.I)
 NONE = "none"
 RELATIVE = re.compile(r"([+-])(\d+)\s*(d|days?|w|weeks?|m|months?|y|years?)", re.IGNORECASE)

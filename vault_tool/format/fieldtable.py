@@ -1,0 +1,81 @@
+"""The index's fields, defined once: what each holds, how it is indexed, whether a query may name it.
+
+The index schema (search/index.py), the fields a query may name and the date fields it compares
+(search/query.py), the keys a contact may not use because the tool computes them (format/fields.py,
+the checks), the query help of `contacts search --help` and the index's schema version are all
+derived from `FIELDS`: adding a searchable field is one entry here (and the code that fills it in
+search/documents.py). Standard library only.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+# How a field is indexed (search/index.py maps each to a Whoosh field type):
+#   words: analysed text, phrases; short: words that weigh twice (names); plain: words, no phrases;
+#   list: comma-separated values (tags); terms: space-separated exact terms (emails, phone tails);
+#   day: a date as YYYYMMDD (ranges, sorting, a column); number: an integer, never filled;
+#   id: one exact value with a column; stored: kept with the hit; column: bytes read by document.
+KINDS = ("words", "short", "plain", "list", "terms", "day", "number", "id", "stored", "column")
+
+
+@dataclass(frozen=True)
+class IndexField:
+    name: str
+    kind: str  # one of KINDS
+    source: str  # "key": the front matter key of that name; "gathered": from several keys; "computed"
+    query: bool = False  # a query may name it (`tag:vip`)
+    help: str = ""  # for the query help: what a query finds by it
+
+    @property
+    def computed(self) -> bool:
+        return self.source == "computed"
+
+    @property
+    def date(self) -> bool:
+        """A date a query compares with dates as people write them (`last_contact:<-90days`)."""
+        return self.kind == "day" and self.query
+
+
+FIELDS = (
+    IndexField("name", "short", "key", True, "the contact's name"),
+    IndexField("company", "short", "key", True, "the organisation a person works at"),
+    IndexField("title", "plain", "key", True, "job title"),
+    IndexField("stage", "list", "key", True, "the pipeline stage (vault.yaml's stages)"),
+    IndexField("owner", "list", "key", True, "who looks after the contact"),
+    IndexField("kind", "list", "key", True, "person, organization, or an interaction kind it has"),
+    IndexField("birthday", "terms", "key", True, "birthday:12 finds birthdays in December"),
+    IndexField("tag", "list", "gathered", True, "a tag (the tags: list)"),
+    IndexField("email", "terms", "gathered", True, "an address whole, its local part or its domain"),
+    IndexField("phone", "terms", "gathered", True, "digits of any number, however it was written"),
+    IndexField("city", "short", "gathered", True, "from the address"),
+    IndexField("country", "short", "gathered", True, "from the address, by name or ISO code"),
+    IndexField("text", "words", "computed", True, "what bare words search: names, emails, notes, interactions"),
+    IndexField("last_contact", "day", "computed", True, "the last interaction on or before today"),
+    IndexField("created", "day", "computed", True, "the day the file was first committed"),
+    IndexField("next_date", "day", "computed"),  # the first interaction after the day it was indexed
+    IndexField("score", "number", "computed"),  # `score:` is answered by search from the facts
+    IndexField("sort_name", "id", "computed"),
+    IndexField("path", "id", "computed"),
+    IndexField("row", "stored", "computed"),  # what a search prints
+    IndexField("facts", "column", "computed"),  # lead-scoring facts
+    IndexField("view", "column", "computed"),  # what follow-ups and reports read (search/view.py)
+    IndexField("task_due", "day", "computed"),  # the earliest due day of an open task
+    IndexField("touch_due", "day", "computed"),  # when a contact's own keep-in-touch cadence runs out
+    IndexField("problems", "day", "computed"),  # how many follow-up values do not parse
+    IndexField("birthday_day", "day", "computed"),  # the birthday as MMDD
+    IndexField("dupe_keys", "column", "computed"),  # identity and block keys (format/identity.py)
+)
+
+INDEX_FIELDS = tuple(f.name for f in FIELDS)
+COMPUTED_FIELDS = tuple(f.name for f in FIELDS if f.computed)
+QUERY_FIELDS = tuple(f.name for f in FIELDS if f.query)
+DATE_FIELDS = tuple(f.name for f in FIELDS if f.date)
+VIEW_VERSION = 1  # bump when what documents hold changes without a change of this table
+SCHEMA_VERSION = hashlib.sha256(repr((FIELDS, VIEW_VERSION)).encode()).hexdigest()[:12]
+
+
+def query_help() -> str:
+    """The fields a query may name, a line each, for `contacts search --help`."""
+    width = max(len(f.name) for f in FIELDS if f.query) + 2
+    return "\n".join(f"  {f.name + ':':<{width}} {f.help}".rstrip() for f in FIELDS if f.query)
