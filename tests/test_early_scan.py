@@ -1,4 +1,4 @@
-"""The `contacts` program starts a search's scan before loading its command line (cli/early.py)."""
+"""The `contacts` program starts a search's scan before loading its command line (search/launch.py)."""
 from __future__ import annotations
 
 import os
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from test_cli import installed_contacts, run
 
-from vault_tool.cli.early import search_scan
+from vault_tool.search.launch import FLAGS, VALUE_OPTIONS, search_scan
 from vault_tool.search import forked
 
 pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="no fork on this system")
@@ -59,3 +59,13 @@ def test_the_installed_program_searches_with_the_early_scan(vault: Path) -> None
 
     done = run(contacts, "-C", vault.parent, "search", "marzipan", cwd=vault)
     assert done.returncode != 0 and "not a contact vault" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_early_scan_knows_every_option_of_the_command_line() -> None:
+    """An option added to `contacts` and not to the early scan would stop searches from starting it."""
+    from vault_tool.cli.main import cli
+
+    kept = [param for param in cli.params if not param.is_eager]  # --help and --version print and stop
+    takes_value = {name for param in kept if not getattr(param, "is_flag", False) for name in param.opts}
+    flags = {name for param in kept if getattr(param, "is_flag", False) for name in param.opts}
+    assert (set(VALUE_OPTIONS), set(FLAGS)) == (takes_value, flags)

@@ -1,6 +1,6 @@
 """The `contacts` program: the command line run as a process of its own.
 
-A search's scan of the contact files starts before anything else is loaded (`early.py`).
+A search's scan of the contact files starts before anything else is loaded (`search/launch.py`).
 Two things a short-lived process can skip, together about a tenth of a quick command's time:
 - Collecting garbage while starting up. The imports make some hundred thousand objects that
   live until the end, and the collector would walk them again and again. The process collects
@@ -26,7 +26,7 @@ GC_THRESHOLD = (100_000, 20, 20)  # Python's default is (700, 10, 10)
 
 def main() -> None:
     gc.set_threshold(*GC_THRESHOLD)
-    from vault_tool.cli.early import search_scan
+    from vault_tool.search.launch import search_scan
 
     scanning = search_scan(sys.argv[1:], os.environ)
     signal.signal(signal.SIGTERM, _interrupted)

@@ -52,7 +52,7 @@ COMMANDS = {
 
 @dataclass
 class Launch:
-    """What the `contacts` program started before its command line was loaded (see `early.py`)."""
+    """What the `contacts` program started before its command line was loaded (see `search/launch.py`)."""
 
     search_scan: BackgroundScan | None = None
 

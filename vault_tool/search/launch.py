@@ -1,4 +1,4 @@
-"""Work the `contacts` program starts before it loads its command line: a search's file scan.
+"""The search package's entry point for the `contacts` program: a search's file scan, started first.
 
 On a large vault the scan of the contact files is what a search waits for, and loading click
 and the commands takes a tenth of a second. So when the arguments are plainly a search, the
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
     from vault_tool.search.scan import BackgroundScan
 
-_VALUE_OPTIONS = {"--vault", "-C", "--today"}  # the group's options that take a value
-_FLAGS = {"--no-commit"}
+VALUE_OPTIONS = frozenset({"--vault", "-C", "--today"})  # the group's options that take a value
+FLAGS = frozenset({"--no-commit"})  # and those that do not (a test ties both to the command line's)
 
 
 def search_scan(args: list[str], environ: Mapping[str, str]) -> BackgroundScan | None:
@@ -36,11 +36,11 @@ def search_scan(args: list[str], environ: Mapping[str, str]) -> BackgroundScan |
 
             return BackgroundScan(os.path.join(root, CONTACTS))
         name, has_value, value = arg.partition("=")
-        if name in _VALUE_OPTIONS and (has_value or at + 1 < len(args)):
+        if name in VALUE_OPTIONS and (has_value or at + 1 < len(args)):
             value = value if has_value else args[at + 1]
             vault = value if name in ("--vault", "-C") else vault
             at += 1 if has_value else 2
-        elif arg in _FLAGS:
+        elif arg in FLAGS:
             at += 1
         else:
             return None
