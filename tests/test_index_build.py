@@ -159,3 +159,27 @@ def test_a_large_vault_is_indexed_in_parts_from_the_command_line(tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == f"contacts/{rare['handle']}.md"  # after the broken file's warning
     assert freshness.refresh(vault, TODAY).reread == 0
+
+
+def test_adding_or_removing_one_file_changes_a_few_manifest_parts_not_all(tmp_path: Path) -> None:
+    """The scan's parts are keyed by path: the manifest rewrites and re-reads only those that changed."""
+    from vault_tool.search.scan import scan_with_digest
+
+    contacts = tmp_path / "contacts"
+    contacts.mkdir()
+    for n in range(400):
+        (contacts / f"c{n:03d}.md").write_text(f"---\nname: C {n}\n---\n")
+        os.utime(contacts / f"c{n:03d}.md", (1_000_000_000, 1_000_000_000))
+
+    def digests() -> list[str]:
+        return [part.digest for part in scan_with_digest(contacts, split_from=100).parts]
+
+    before = digests()
+    (contacts / "b-new.md").write_text("---\nname: New\n---\n")
+    os.utime(contacts / "b-new.md", (1_000_000_000, 1_000_000_000))
+    added = digests()
+    (contacts / "c200.md").unlink()
+    removed = digests()
+    assert len(before) == len(added) == 16
+    assert 1 <= sum(a != b for a, b in zip(before, added)) <= 3
+    assert 1 <= sum(a != b for a, b in zip(added, removed)) <= 3

@@ -16,6 +16,7 @@ import marshal
 import struct
 import time
 import weakref
+from zlib import crc32
 from vault_tool.format.layout import RACY_NS, Folder, Stat
 from vault_tool.format.layout import contact_folders as _listing
 from vault_tool.format.layout import stat_names as _stat
@@ -90,9 +91,16 @@ def _parts_of(stats: dict[str, Stat], split_from: int) -> list[Part]:
 
 
 def _parts_of_half(stats: dict[str, Stat]) -> list[Part]:
-    items = iter(stats.items())
-    bounds = [len(stats) * i // PARTS_PER_HALF for i in range(PARTS_PER_HALF + 1)]
-    return [Part.of(dict(itertools.islice(items, end - start))) for start, end in itertools.pairwise(bounds)]
+    """A half's stats in `PARTS_PER_HALF` parts, each file in the part its path's CRC-32 names.
+
+    Keyed by path, not by position: a file added or removed changes its own part (and, as the
+    halves' boundary moves by one file, at most two more), so the index's manifest rewrites and
+    re-reads those parts only.
+    """
+    parts: list[dict[str, Stat]] = [{} for _ in range(PARTS_PER_HALF)]
+    for rel, stat in stats.items():
+        parts[crc32(rel.encode("utf-8", "surrogateescape")) % PARTS_PER_HALF][rel] = stat
+    return [Part.of(part) for part in parts]
 
 
 def _whole_digest(parts: list[Part]) -> str:
@@ -150,7 +158,7 @@ class Scanned:
 
     @property
     def stats(self) -> dict[str, Stat]:
-        """Every file's stat, the parts joined in scan order."""
+        """Every file's stat, the parts joined (in no particular order)."""
         if self._stats is None:
             parts = self.parts
             self._stats = dict(parts[0].stats) if parts else {}
