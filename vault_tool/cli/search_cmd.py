@@ -113,7 +113,7 @@ class _Progress:
 
     def __init__(self, label: str, at_least: int = 200) -> None:
         self.label, self.at_least, self.done = label, at_least, 0
-        self.bar: click._termui_impl.ProgressBar | None = None
+        self.bar: click._termui_impl.ProgressBar[int] | None = None
 
     def __call__(self, done: int, total: int) -> None:
         if total < self.at_least:

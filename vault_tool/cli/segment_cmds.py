@@ -26,7 +26,9 @@ def segments(ctx: click.Context, fmt: str) -> None:
     from vault_tool.reports.segments import list_segments
 
     found = list_segments(open_vault(ctx))
-    rows = [{"name": s.name, "count": "error" if s.count is None else s.count, "query": s.query} for s in found]
+    rows: list[dict[str, str | int | None]] = [
+        {"name": s.name, "count": "error" if s.count is None else s.count, "query": s.query} for s in found
+    ]
     if fmt != "table":
         for row, segment in zip(rows, found):
             row["count"], row["error"] = segment.count, segment.error

@@ -187,8 +187,10 @@ def birthdays(contacts: Iterable[Contact], start: dt.date, until: dt.date) -> li
     found = []
     for contact in contacts:
         birthday = birthday_of(contact)
-        day = birthday.next(start) if birthday is not None else None
-        if day is not None and day <= until:
+        if birthday is None:
+            continue
+        day = birthday.next(start)
+        if day <= until:
             found.append(BirthdayItem(contact, birthday, day))
     return sorted(found, key=lambda b: (b.date, fold(b.contact.name), b.contact.handle))
 

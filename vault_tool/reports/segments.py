@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from vault_tool.errors import InvalidValueError, NotFoundError, VaultError
 from vault_tool.format import configedit, yamledit
-from vault_tool.format.config import CONFIG_NAME
+from vault_tool.format.layout import CONFIG_NAME
 from vault_tool.store.mutations import Change, finished
 from vault_tool.store.transaction import Transaction, transaction
 

@@ -19,7 +19,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from vault_tool.format import fieldtable
 from vault_tool.format.fieldtable import FIELDS, INDEX_FIELDS
@@ -260,12 +260,12 @@ _WORD = re.compile(WORD)
 def _positions(found: tuple[int, ...]) -> bytes:
     """Whoosh's encoding of a word's positions (the same for every field); most words are met
     once, at one of few positions, so the encodings repeat."""
-    return formats.Positions().encode(found)
+    return cast(bytes, formats.Positions().encode(found))  # Whoosh is untyped
 
 
 @functools.lru_cache(maxsize=1 << 10)
 def _frequency(count: int) -> bytes:
-    return pack_uint(count)
+    return cast(bytes, pack_uint(count))  # Whoosh is untyped
 
 
 def _analyzers() -> dict[str, Any]:

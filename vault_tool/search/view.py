@@ -106,7 +106,7 @@ class StoredContact(Contact):
         self._where = (root, rel)
         super().__init__(handle, meta, "", interactions, tasks)
 
-    @property  # type: ignore[override]  # a dataclass field, made on demand
+    @property  # a dataclass field, made on demand
     def path(self) -> Path | None:
         given = self.__dict__.get("_path")
         return given if given is not None else self._where[0] / self._where[1]

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vault_tool.errors import AmbiguousError, NotFoundError, NoVaultError, ParseError
-from vault_tool.format.config import CONFIG_NAME, VaultConfig, load_config
+from vault_tool.format.config import VaultConfig, load_config
 from vault_tool.format.handles import fold, is_valid
 from vault_tool.format.layout import (
-    CONTACTS, ENV_VAR, contact_folders, enclosing_vault, is_vault, named_folder, stat_names,
+    CONFIG_NAME, CONTACTS, ENV_VAR, contact_folders, enclosing_vault, is_vault, named_folder, stat_names,
 )
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def _default_vault() -> Path | None:
     return Path(os.path.expanduser(str(value))) if value else None
 
 
-def discover(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Path:
+def discover(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
     """Where the vault is: ``explicit``, else $CONTACTS_VAULT, else upward from ``cwd``, else the user default."""
     for candidate, origin in ((explicit, "--vault"), (os.environ.get(ENV_VAR), f"${ENV_VAR}")):
         if candidate:
@@ -90,7 +90,7 @@ class Vault:
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike | None = None, auto_commit: bool | None = None, today: dt.date | None = None
+        cls, path: str | os.PathLike[str] | None = None, auto_commit: bool | None = None, today: dt.date | None = None
     ) -> Vault:
         """Open the vault at ``path`` (or discover it like git discovers a repository).
 

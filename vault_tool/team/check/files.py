@@ -255,9 +255,9 @@ def _candidate_headings(contact: Contact) -> Iterator[tuple[int, re.Match[str]]]
             marker = stripped[:3]
             fence = None if fence == marker else (fence or marker)
         elif fence is None and line.startswith("#"):
-            match = _DATED_HEADING.match(line)
-            if match:
-                yield first + offset, match
+            heading = _DATED_HEADING.match(line)
+            if heading:
+                yield first + offset, heading
 
 
 def _heading_problem(line: str, hashes: str, space: str, date: str) -> str | None:

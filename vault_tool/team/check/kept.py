@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from vault_tool.fileio import atomic_write
-from vault_tool.format.config import CONFIG_NAME
+from vault_tool.format.layout import CONFIG_NAME
 from vault_tool.team.check.files import FAR_FUTURE_YEARS
 from vault_tool.team.check.records import FileRecord, Problem
 from vault_tool.team.check.vaultwide import Facts, Value

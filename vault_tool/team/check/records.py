@@ -18,8 +18,9 @@ import yaml
 
 from vault_tool.errors import ParseError
 from vault_tool.format import contact as contact_mod
-from vault_tool.format.config import CONFIG_NAME, VaultConfig, parse_config
+from vault_tool.format.config import VaultConfig, parse_config
 from vault_tool.format.contact import Contact
+from vault_tool.format.layout import CONFIG_NAME
 from vault_tool.store.vault import read_file
 from vault_tool.team.check.scalars import NUMBERS_AND_BOOLEANS
 

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from vault_tool.format.config import CONFIG_NAME, VaultConfig
-from vault_tool.format.layout import CONTACTS, contact_folders, stat_names
+from vault_tool.format.config import VaultConfig
+from vault_tool.format.layout import CONFIG_NAME, CONTACTS, contact_folders, stat_names
 from vault_tool.store.vault import LINK
 from vault_tool.team.check.files import FILE_CHECKS
 from vault_tool.search.scan import trusted
