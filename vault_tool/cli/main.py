@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -67,12 +67,6 @@ class Settings:
     launch: Launch = field(default_factory=Launch)
 
 
-class VaultErrorExit(click.ClickException):
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -83,16 +77,17 @@ class LazyGroup(click.Group):
             return None
         module_name, attr = target.split(":")
         module = importlib.import_module(f"{__package__}.{module_name}")
-        return getattr(module, attr)
+        command: click.Command = getattr(module, attr)
+        return command
 
-    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's own signature
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except VaultError as exc:
             from vault_tool.output import visible  # only when there is an error to print
 
-            code = 2 if isinstance(exc, InvalidValueError) else exc.exit_code
-            raise VaultErrorExit(visible(str(exc)), code) from None
+            click.echo(f"Error: {visible(str(exc))}", err=True)  # as click shows its own errors
+            ctx.exit(2 if isinstance(exc, InvalidValueError) else exc.exit_code)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -28,12 +28,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 from vault_tool.errors import IndexBuildError, ParseError, VaultError
 from vault_tool.search import index as ix_mod
 from vault_tool.search.forked import ForkedJobFailed, can_fork, run_all
-from vault_tool.search.scan import Scanned, Stat, scan_with_digest, trusted
+from vault_tool.format.layout import Stat
+from vault_tool.search.scan import Scanned, scan_with_digest, trusted
 
 if TYPE_CHECKING:
     from whoosh.index import Index
@@ -360,7 +361,7 @@ def _build_in_parts(
     total = sum(len(share) for share in shares)
 
     def write_part(share: list[str], advance: Advance) -> tuple[Any, dict[str, Problem]]:
-        part, found = parts.part(), {}
+        part, found = parts.part(), dict[str, Problem]()
         every = max(1, len(share) // 200)  # files between two reports to the parent
 
         def tick(done: int, _: int) -> None:
@@ -377,10 +378,11 @@ def _build_in_parts(
         except ForkedJobFailed as exc:
             raise IndexBuildError(f"building the search index failed ({exc}); "
                                   "the next search or `contacts reindex` builds it again") from None
-        parts.commit([segment for segment, _ in answers])
+        written = cast(list[tuple[Any, dict[str, Problem]]], answers)  # what write_part returns
+        parts.commit([segment for segment, _ in written])
     if progress is not None:
         progress(total, total)
-    return {path: problem for _, found in answers for path, problem in found.items()}
+    return {path: problem for _, found in written for path, problem in found.items()}
 
 
 def _index_files(
