@@ -69,6 +69,32 @@ def display_width(text: str) -> int:
     )
 
 
+class Widths:
+    """``display_width`` with each distinct text measured once: a table repeats names, companies, tags."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        width = self._known.get(text)
+        if width is None:
+            width = self._known[text] = display_width(text)
+        return width
+
+    def columns(self, rows: Sequence[Sequence[str]], headers: Sequence[str] | None = None) -> list[int]:
+        """The width of each column: its widest cell (or header)."""
+        if headers is not None:
+            found = [self(header) for header in headers]
+        else:
+            found = [0] * (len(rows[0]) if rows else 0)
+        for row in rows:
+            found = [max(width, self(cell)) for width, cell in zip(found, row)]
+        return found
+
+    def pad(self, text: str, width: int) -> str:
+        return text + " " * (width - self(text))
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -84,10 +110,11 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], wi
     """
     cells = [[visible(_cell(row.get(key))) for key, _ in columns] for row in rows]
     headers = [header for _, header in columns]
-    widths = [max([display_width(h)] + [display_width(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    measure = Widths()
+    widths = measure.columns(cells, headers)
     if width:
         widths = _fit(widths, width)
-    lines = [_line(headers, widths)] + [_line(r, widths) for r in cells]
+    lines = [_line(headers, widths, measure)] + [_line(r, widths, measure) for r in cells]
     return "\n".join(lines)
 
 
@@ -102,9 +129,9 @@ def _fit(widths: list[int], total: int) -> list[int]:
     return widths
 
 
-def _clip(text: str, width: int) -> str:
-    if display_width(text) <= width:
-        return text + " " * (width - display_width(text))
+def _clip(text: str, width: int, measure: Widths) -> str:
+    if measure(text) <= width:
+        return measure.pad(text, width)
     out, used = "", 0
     for char in text:
         w = display_width(char)
@@ -114,8 +141,8 @@ def _clip(text: str, width: int) -> str:
     return out + "…" + " " * (width - used - 1)
 
 
-def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
-    return "  ".join(_clip(c, w) for c, w in zip(cells, widths)).rstrip()
+def _line(cells: Sequence[str], widths: Sequence[int], measure: Widths) -> str:
+    return "  ".join(_clip(c, w, measure) for c, w in zip(cells, widths)).rstrip()
 
 
 def to_json(rows: Sequence[dict[str, Any]]) -> str:

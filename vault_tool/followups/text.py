@@ -8,7 +8,8 @@ from typing import Any
 
 from vault_tool.followups.agenda import Agenda, Appointment, BirthdayItem, KeepInTouch, StaleItem, TaskItem
 from vault_tool.format.contact import Contact
-from vault_tool.output import display_width, visible
+from vault_tool.output import Widths, visible
+from vault_tool.search.view import StoredContact
 
 TASK_COLUMNS = [("due", "DUE"), ("when", "WHEN"), ("contact", "CONTACT"), ("n", "#"), ("task", "TASK")]
 STALE_COLUMNS = [("contact", "NAME"), ("last_contact", "LAST CONTACT"), ("days", "DAYS"), ("owner", "OWNER"),
@@ -30,6 +31,8 @@ def _late(due: dt.date, today: dt.date) -> str:
 
 
 def _path(contact: Contact, root: Path | None) -> str:
+    if isinstance(contact, StoredContact) and root == contact.root:
+        return contact.vault_path  # as the index stores it: no Path to make
     if contact.path is None:
         return ""
     return os.path.relpath(contact.path, root) if root else str(contact.path)
@@ -97,11 +100,9 @@ def agenda_data(agenda: Agenda, root: Path | None = None) -> dict[str, Any]:
 
 def _aligned(rows: list[list[str]], indent: str = "  ") -> list[str]:
     rows = [[visible(cell) for cell in row] for row in rows]
-    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return [
-        (indent + "  ".join(c + " " * (w - display_width(c)) for c, w in zip(row, widths))).rstrip()
-        for row in rows
-    ]
+    measure = Widths()
+    widths = measure.columns(rows)
+    return [(indent + "  ".join(measure.pad(c, w) for c, w in zip(row, widths))).rstrip() for row in rows]
 
 
 def _meeting(item: Appointment, today: dt.date) -> list[str]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vault_tool.output import display_width
+from vault_tool.output import Widths
 from vault_tool.reports.report import Activity, Breakdown, ColdContact, FunnelStep, Report
 
 BAR_WIDTH = 30
@@ -21,12 +21,13 @@ def bar(value: float, largest: float, width: int = BAR_WIDTH) -> str:
 
 def grid(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> list[str]:
     """Rows of cells under ``headers``, left- or right-aligned per column, two spaces apart."""
-    widths = [max([display_width(h)] + [display_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    measure = Widths()
+    widths = measure.columns(rows, headers)
 
     def line(cells: Sequence[str]) -> str:
         out = []
         for cell, width, align_right in zip(cells, widths, right):
-            pad = " " * (width - display_width(cell))
+            pad = " " * (width - measure(cell))
             out.append(pad + cell if align_right else cell + pad)
         return ("  " + "  ".join(out)).rstrip()
 

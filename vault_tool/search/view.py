@@ -106,6 +106,16 @@ class StoredContact(Contact):
         self._where = (root, rel)
         super().__init__(handle, meta, "", interactions, tasks)
 
+    @property
+    def root(self) -> Path:
+        """The vault's folder."""
+        return self._where[0]
+
+    @property
+    def vault_path(self) -> str:
+        """The file's path relative to the vault, '/'-separated."""
+        return self._where[1]
+
     @property  # a dataclass field, made on demand
     def path(self) -> Path | None:
         given = self.__dict__.get("_path")
