@@ -204,6 +204,7 @@ def keep_in_touch(contacts: Iterable[Contact], today: dt.date, default: str) -> 
     """
     found = []
     parsed: dict[str, relativedelta] = {}
+    dues: dict[tuple[dt.date, str], dt.date] = {}  # many contacts share a last day and a cadence
     for contact in contacts:
         if any(i.date >= today for i in contact.interactions):
             continue
@@ -213,7 +214,9 @@ def keep_in_touch(contacts: Iterable[Contact], today: dt.date, default: str) -> 
             if own:
                 found.append(KeepInTouch(contact, written, None, None))
             continue
-        due = last + cadence
+        due = dues.get((last, written))
+        if due is None:
+            due = dues[(last, written)] = last + cadence
         if due <= today:
             found.append(KeepInTouch(contact, written, last, due))
     return sorted(found, key=lambda k: (k.due or dt.date.min, fold(k.contact.name), k.contact.handle))

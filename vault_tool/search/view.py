@@ -128,8 +128,8 @@ class StoredContact(Contact):
 
 def problems_of(view: dict[str, Any], root: Path, tasks_only: bool = False) -> list[ParseError]:
     """The follow-up values of ``view`` that do not parse (``tasks_only``: only its task dates)."""
-    path = root / view["path"]
-    return [ParseError(path, message, line) for message, line, of_task in view["problems"] if of_task or not tasks_only]
+    found = [(message, line) for message, line, of_task in view["problems"] if of_task or not tasks_only]
+    return [ParseError(root / view["path"], message, line) for message, line in found]
 
 
 def _plain(value: Any) -> Any:
