@@ -258,6 +258,7 @@ def going_cold(items: list[Summary], default_cadence: str, timelines: dict[str, 
     """
     found = []
     parsed: dict[str, relativedelta] = {}  # a few distinct cadences, read once
+    lengths: dict[tuple[str, str], int] = {}  # (first day, cadence) -> days: many contacts share both
     for item in items:
         if item.facts.interactions and item.facts.interactions[-1] >= today.isoformat():
             continue
@@ -268,7 +269,9 @@ def going_cold(items: list[Summary], default_cadence: str, timelines: dict[str, 
             continue
         cadence, delta = _cadence(item, default_cadence, parsed)
         begin = dt.date.fromisoformat(start)
-        cadence_days = ((begin + delta) - begin).days
+        cadence_days = lengths.get((start, cadence))
+        if cadence_days is None:
+            cadence_days = lengths[(start, cadence)] = ((begin + delta) - begin).days
         if cadence_days <= 0:
             continue
         silence = (today - begin).days

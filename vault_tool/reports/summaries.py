@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vault_tool.search.scoring import Facts
-from vault_tool.search.view import headings
+from vault_tool.search.view import SEP
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -43,9 +43,9 @@ class Summaries:
 
 def summary_of(view: dict[str, Any], facts: dict[str, Any]) -> Summary:
     """The summary of a contact from its stored view and scoring facts."""
-    ordered = sorted(headings(view), key=lambda item: item[0])  # by date, as facts.interactions
-    return Summary(view["path"], view["handle"], Facts.from_data(facts), [str(i[2]) for i in ordered],
-                   dict(view.get("lists", {})))
+    ordered = sorted(view["interactions"], key=lambda heading: heading[:10])  # by date, as facts.interactions
+    kinds = [heading.split(SEP, 3)[2] for heading in ordered]
+    return Summary(view["path"], view["handle"], Facts.from_data(facts), kinds, dict(view.get("lists", {})))
 
 
 def load_summaries(vault: Vault, today: dt.date, query: str | None = None) -> Summaries:

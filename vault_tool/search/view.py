@@ -59,11 +59,6 @@ def _heading(item: Interaction) -> str:
     return SEP.join([item.date.isoformat(), item.time or "", item.kind, item.summary.replace(SEP, " "), str(item.line)])
 
 
-def headings(view: dict[str, Any]) -> list[list[str]]:
-    """[date, time, kind, summary, line] of each interaction of ``view``, in file order."""
-    return [heading.split(SEP) for heading in view["interactions"]]
-
-
 def task_due(contact: Contact) -> int | None:
     """The earliest due day (YYYYMMDD) of the open tasks, UNDATED when none has a date; None: no open task."""
     days = [int(t.due.strftime("%Y%m%d")) if t.due else UNDATED for t in contact.tasks if not t.done]
