@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import phonenumbers
-
 from vault_tool.format.contact import as_list
 from vault_tool.format.handles import fold
 
@@ -27,6 +25,8 @@ def email_key(value: str) -> str | None:
 
 def phone_key(value: str, region: str) -> str | None:
     """A phone number in E.164 (`+442079460958`); the bare digits if it does not parse; None if too short."""
+    import phonenumbers  # when there is a number: the reading commands that never compare one skip its import
+
     try:
         number = phonenumbers.parse(value, region)
         if phonenumbers.is_possible_number(number):
