@@ -1,4 +1,4 @@
-"""The `contacts` program starts a search's scan before loading its command line (search/launch.py)."""
+"""The `contacts` program starts a reading command's scan before loading its command line (search/launch.py)."""
 from __future__ import annotations
 
 import os
@@ -33,9 +33,16 @@ def test_a_plain_search_starts_the_scan_of_the_vault_it_will_search(vault: Path,
     assert started_for(["search", "ada"], {"CONTACTS_VAULT": str(vault)}) == contacts
 
 
+def test_every_reading_command_starts_the_scan(vault: Path, monkeypatch) -> None:
+    monkeypatch.chdir(vault)
+    contacts = os.path.realpath(vault / "contacts")
+    for command in ("list", "agenda", "remind", "tasks", "stale", "report", "segments", "dupes"):
+        assert started_for([command]) == contacts, command
+
+
 def test_anything_else_is_left_to_the_command_line(vault: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(vault)
-    for args in (["list", "ada"], ["show", "ada"], ["--help"], ["--version"], [], ["--unknown", "search"],
+    for args in (["show", "ada"], ["add", "agenda"], ["--help"], ["--version"], [], ["--unknown", "search"],
                  ["-C"], ["--today"], ["log", "search"]):
         assert started_for(args) is None, args
     elsewhere = tmp_path / "elsewhere"
@@ -69,3 +76,15 @@ def test_the_early_scan_knows_every_option_of_the_command_line() -> None:
     takes_value = {name for param in kept if not getattr(param, "is_flag", False) for name in param.opts}
     flags = {name for param in kept if getattr(param, "is_flag", False) for name in param.opts}
     assert (set(VALUE_OPTIONS), set(FLAGS)) == (takes_value, flags)
+
+
+def test_the_installed_program_answers_reading_commands_with_the_early_scan(vault: Path, invoke) -> None:
+    """The scan started before click loads is handed to the vault: the same answers as without it."""
+    contacts = installed_contacts()
+    ada = vault / "contacts" / "ada-lovelace.md"
+    ada.write_text(ada.read_text(encoding="utf-8") + "\n- [ ] Send the marzipan due:2026-11-20\n", encoding="utf-8")
+    for command in (["tasks", "--format", "json"], ["agenda", "--format", "json"], ["stale", "--format", "json"]):
+        done = run(contacts, "--today", "2026-11-23", *command, cwd=vault)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == invoke("--today", "2026-11-23", "-C", vault, *command).stdout, command
+    assert "Send the marzipan" in run(contacts, "--today", "2026-11-23", "tasks", cwd=vault).stdout

@@ -18,7 +18,13 @@ def open_vault(ctx: click.Context) -> Vault:
     from vault_tool.store.vault import Vault
 
     settings = ctx.find_root().obj
-    return Vault.open(settings.vault, auto_commit=None if settings.commit else False, today=settings.today)
+    vault = Vault.open(settings.vault, auto_commit=None if settings.commit else False, today=settings.today)
+    scan, settings.launch.search_scan = settings.launch.search_scan, None  # one command, one vault
+    if scan is not None and scan.contacts_dir == str(vault.contacts_dir):
+        vault.hand_scan(scan)
+    elif scan is not None:
+        scan.discard()
+    return vault
 
 
 def report(vault: Vault, change: Change) -> None:

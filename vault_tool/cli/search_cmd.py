@@ -44,11 +44,8 @@ def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt
     from vault_tool.search.scan import BackgroundScan
 
     vault = open_vault(ctx)
-    scanning = ctx.find_root().obj.launch.search_scan  # started by the `contacts` program, if it could
-    if scanning is None or scanning.contacts_dir != str(vault.contacts_dir):
-        if scanning is not None:
-            scanning.discard()
-        scanning = BackgroundScan(vault.contacts_dir)  # stats the files while the index library loads
+    # started by the `contacts` program if it could; else now, to stat the files while the index library loads
+    scanning = vault.take_scan() or BackgroundScan(vault.contacts_dir)
 
     from vault_tool.output import MAIL_FORMATS, mail_addresses, mail_lines, render_rows, visible
     from vault_tool.search.run import search

@@ -129,10 +129,12 @@ def refresh(
 ) -> Refresh:
     """Bring the index up to date with the files; rebuild it when it is missing or unreadable.
 
-    ``scanning``: a scan of the contacts folder started moments ago, if the caller started one.
+    ``scanning``: a scan of the contacts folder started moments ago, if the caller started one
+    (or the `contacts` program did, and handed it to ``vault``).
     """
     started = time.perf_counter()
     state = vault.state_dir
+    scanning = scanning or vault.take_scan()
     scanned = scanning.result() if scanning is not None else scan_with_digest(vault.contacts_dir)
     stamp = _read_json(state / STAMP)
     key = _settings_key(vault)

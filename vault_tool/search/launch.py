@@ -19,16 +19,18 @@ if TYPE_CHECKING:
     from vault_tool.search.scan import BackgroundScan
 
 VALUE_OPTIONS = frozenset({"--vault", "-C", "--today"})  # the group's options that take a value
-FLAGS = frozenset({"--no-commit"})  # and those that do not (a test ties both to the command line's)
+FLAGS = frozenset({"--no-commit"})
+# The commands that read the index first thing (each brings it up to date with a scan of the files).
+READING = frozenset({"search", "list", "agenda", "remind", "tasks", "stale", "report", "segments", "dupes"})  # and those that do not (a test ties both to the command line's)
 
 
 def search_scan(args: list[str], environ: Mapping[str, str]) -> BackgroundScan | None:
-    """The scan a search with these arguments will want, started now; None if it is not plainly one."""
+    """The scan a reading command with these arguments will want, started now; None if it is not plainly one."""
     vault = None
     at = 0
     while at < len(args):
         arg = args[at]
-        if arg == "search":
+        if arg in READING:
             root = _root(vault, environ)
             if root is None:
                 return None

@@ -8,7 +8,7 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vault_tool.errors import AmbiguousError, NotFoundError, NoVaultError, ParseError
 from vault_tool.format.config import VaultConfig, load_config
@@ -87,6 +87,16 @@ class Vault:
         self.config = config
         self.auto_commit = config.auto_commit if auto_commit is None else auto_commit
         self._today = today
+        self._scan: Any = None
+
+    def hand_scan(self, scan: Any) -> None:
+        """A scan of this vault's contact files started before it was opened (search/launch.py)."""
+        self._scan = scan
+
+    def take_scan(self) -> Any:
+        """The scan handed over, once (a later look at the files needs a scan of its own); else None."""
+        scan, self._scan = self._scan, None
+        return scan
 
     @classmethod
     def open(
