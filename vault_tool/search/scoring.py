@@ -58,11 +58,8 @@ class Facts:
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Facts:
-        return cls(
-            tags=list(data.get("tags", [])), stage=data.get("stage", ""), owner=data.get("owner", ""),
-            kind=data.get("kind", "person"), fields=dict(data.get("fields", {})),
-            interactions=list(data.get("interactions", [])), open_task_dues=list(data.get("open_task_dues", [])),
-        )
+        """Facts from ``to_data``'s dict, as the index keeps it (its values are this one's own)."""
+        return cls(**data)
 
 
 def _text(value: Any) -> str:
