@@ -7,10 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from vault_tool.errors import ParseError
-from vault_tool.format import yamledit, yamlsafe
 from vault_tool.format.body import (
     Interaction,
     Task,
@@ -181,6 +178,11 @@ def split(path: Path, text: str, bom: bool) -> SourceText:
 
 
 def _load_front_matter(path: Path, source: SourceText) -> dict[str, Any]:
+    # YAML only when a file is read: the reading commands rebuild contacts from the index without it
+    import yaml
+
+    from vault_tool.format import yamlsafe
+
     try:
         meta = yamlsafe.load(source.front_matter, anchors=False)
     except yaml.YAMLError as exc:
@@ -226,6 +228,8 @@ def render(contact: Contact, newline: str = "\n", keep_order: bool = False) -> s
     """The text of a new file for ``contact`` (known fields first, in their usual order, unless ``keep_order``)."""
     ordered = dict(contact.meta) if keep_order else {k: contact.meta[k] for k in KNOWN_FIELDS if k in contact.meta}
     ordered.update(contact.custom)
+    from vault_tool.format import yamledit  # as _load_front_matter: YAML only when a file is written
+
     front = yamledit.edit_mapping("", ordered, newline, QUOTED_FIELDS)
     parts = [f"---{newline}{front}---{newline}"]
     notes = normalise_text(contact.notes)

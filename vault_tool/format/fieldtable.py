@@ -8,8 +8,8 @@ search/documents.py). Standard library only.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
+from zlib import crc32
 
 # How a field is indexed (search/index.py maps each to a Whoosh field type):
 #   words: analysed text, phrases; short: words that weigh twice (names); plain: words, no phrases;
@@ -72,7 +72,7 @@ COMPUTED_FIELDS = tuple(f.name for f in FIELDS if f.computed)
 QUERY_FIELDS = tuple(f.name for f in FIELDS if f.query)
 DATE_FIELDS = tuple(f.name for f in FIELDS if f.date)
 VIEW_VERSION = 1  # bump when what documents hold changes without a change of this table
-SCHEMA_VERSION = hashlib.sha256(repr((FIELDS, VIEW_VERSION)).encode()).hexdigest()[:12]
+SCHEMA_VERSION = f"{crc32(repr((FIELDS, VIEW_VERSION)).encode()):08x}"  # any change to the table changes it
 
 
 def query_help() -> str:
