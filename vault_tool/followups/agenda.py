@@ -272,7 +272,7 @@ def agenda(vault: Vault, days: int = DEFAULT_DAYS, owner: str | None = None, tod
     cadence = vault_cadence(vault)
     day = today or vault.today()
     found = views(vault, day, _agenda_candidates(day, day + dt.timedelta(days=days), cadence))
-    result = build_agenda(found.contacts(day), day, days, cadence, owner, problems=found.problems(owner))
+    result = build_agenda(found.contacts(), day, days, cadence, owner, problems=found.problems(owner))
     result.skipped = found.skipped
     return result
 
@@ -316,7 +316,7 @@ def tasks(
 
     day = today or vault.today()
     found = views(vault, day, [Between("task_due", None, None), Between("problems", 1, None)], query)
-    items = select_tasks(found.contacts(day), day, overdue, due_before, owner)
+    items = select_tasks(found.contacts(), day, overdue, due_before, owner)
     return TaskReport(items, found.problems(owner, tasks_only=True), found.skipped)
 
 
@@ -331,7 +331,7 @@ def stale_contacts(
         raise InvalidValueError(f"days must be 0 or more, not {days}")
     cutoff = day - (dt.timedelta(days=days) if days is not None else parse_duration(vault_cadence(vault)))
     found = views(vault, day, [Between("last_contact", day_number(cutoff) + 1, None, outside=True)])
-    return StaleReport(stale(owned_by(found.contacts(day), owner), day, cutoff), cutoff, found.skipped)
+    return StaleReport(stale(owned_by(found.contacts(), owner), day, cutoff), cutoff, found.skipped)
 
 
 def day_number(day: dt.date) -> int:

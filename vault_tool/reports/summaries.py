@@ -50,7 +50,7 @@ def summary_of(view: dict[str, Any], facts: dict[str, Any]) -> Summary:
 
 def load_summaries(vault: Vault, today: dt.date, query: str | None = None) -> Summaries:
     """A summary of every contact ``query`` matches (all when None), with the files that did not parse."""
-    from vault_tool.search.selection import views
+    from vault_tool.search.selection import read_views
 
-    found = views(vault, today, None, query, facts=True)
-    return Summaries([summary_of(view, facts) for view, facts in found.stored], found.skipped)
+    found, skipped, _ = read_views(vault, today, summary_of, None, query, facts=True)  # each view let go at once
+    return Summaries(sorted(found, key=lambda summary: summary.path), skipped)

@@ -539,18 +539,21 @@ def paths_between(ix: index.Index, field: str, low: int | None, high: int | None
 
 
 def views(
-    ix: index.Index, any_of: Sequence[Between] | None, parsed: query.Query | None, facts: bool = False,
-) -> list[tuple[Any, dict[str, Any]]]:
-    """(view, scoring facts) of the contacts ``parsed`` matches (all when None) that meet any of ``any_of``.
+    ix: index.Index, any_of: Sequence[Between] | None, parsed: query.Query | None, facts: bool,
+    keep: Callable[[Any, dict[str, Any]], T],
+) -> list[T]:
+    """What ``keep`` makes of the (view, scoring facts) of each contact ``parsed`` matches (all when None)
+    that meets any of ``any_of``.
 
-    ``any_of`` None: every contact ``parsed`` matches; ``facts`` False: {} for the facts. The
+    ``any_of`` None: every contact ``parsed`` matches; ``facts`` False: {} for the facts. ``keep``
+    runs as each is read, so a large view need not outlive it (a report keeps a summary). The
     clauses are decided over the fields' columns, read whole, and the views come from their own
     column (marshal): a query of a dozen numeric ranges, and unpickling every stored field of
     each contact, would each take seconds on 100,000 contacts.
     """
 
-    def found() -> list[tuple[Any, dict[str, Any]]]:
-        result: list[tuple[Any, dict[str, Any]]] = []
+    def found() -> list[T]:
+        result: list[T] = []
         with ix.searcher() as searcher:
             wanted = None if parsed is None else set(searcher.docs_for_query(parsed))
             for leaf, offset in searcher.reader().leaf_readers():
@@ -561,7 +564,7 @@ def views(
                 for doc in _meeting(leaf, any_of):
                     if wanted is None or offset + doc in wanted:
                         held = marshal.loads(facts_column[doc]) if facts_column is not None else {}
-                        result.append((marshal.loads(stored[doc]), held))
+                        result.append(keep(marshal.loads(stored[doc]), held))
         return result
 
     return reading(found)

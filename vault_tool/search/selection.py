@@ -6,9 +6,9 @@ from the index alone (for reading commands: follow-ups, reports, segments).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from vault_tool.search.view import Between, contact_of, problems_of
 
@@ -17,6 +17,8 @@ from vault_tool.errors import ParseError
 if TYPE_CHECKING:
     from vault_tool.format.contact import Contact
     from vault_tool.store.vault import LoadResult, Vault
+
+T = TypeVar("T")
 
 
 def select(vault: Vault, query: str | None) -> LoadResult:
@@ -35,42 +37,64 @@ def select(vault: Vault, query: str | None) -> LoadResult:
 
 
 @dataclass
-class Views:
-    """Contacts as the index stores them (see view.py), and what bringing the index up to date found."""
+class Followed:
+    """A contact rebuilt from its view for follow-ups, with the problems of its follow-up values."""
 
-    stored: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)  # (view, facts), by path
+    path: str  # relative to the vault, as the index stores it
+    contact: Contact
+    problems: list[ParseError]  # of its task dates, birthday and keep-in-touch cadence
+    task_problems: list[ParseError]  # of its task dates only
+
+
+@dataclass
+class Views:
+    """Contacts rebuilt from what the index stores (see view.py), and what bringing it up to date found."""
+
+    held: list[Followed] = field(default_factory=list)  # by path
     skipped: list[ParseError] = field(default_factory=list)  # files that did not parse
     notices: list[str] = field(default_factory=list)
-    root: Any = None
 
-    def contacts(self, today: dt.date | None = None) -> list[Contact]:
-        """The contacts rebuilt from their views (with ``today``: see view.contact_of)."""
-        return [contact_of(view, self.root, today) for view, _ in self.stored]
+    def contacts(self) -> list[Contact]:
+        return [item.contact for item in self.held]
 
     def problems(self, owner: str | None = None, tasks_only: bool = False) -> list[ParseError]:
         """The follow-up values that do not parse, of ``owner``'s contacts (all when None)."""
-        return [p for view, _ in self.stored if owner is None or view["meta"].get("owner") == owner
-                for p in problems_of(view, self.root, tasks_only)]
+        return [p for item in self.held if owner is None or item.contact.meta.get("owner") == owner
+                for p in (item.task_problems if tasks_only else item.problems)]
 
 
-def views(
-    vault: Vault, today: dt.date, any_of: Sequence[Between] | None = None, query: str | None = None,
-    facts: bool = False,
-) -> Views:
-    """The stored views of the contacts ``query`` matches (all when None or blank) that meet any of ``any_of``.
+def views(vault: Vault, today: dt.date, any_of: Sequence[Between] | None = None, query: str | None = None) -> Views:
+    """The contacts ``query`` matches (all when None or blank) that meet any of ``any_of``, from the index.
 
     The index is brought up to date first (the one freshness check search does); no file is parsed.
-    ``facts``: with each contact's lead-scoring facts (else {}).
+    Each contact has the interactions follow-ups look at ``today`` (see view.contact_of); its view
+    is let go as soon as it is read.
     """
+    root = vault.root
+
+    def keep(view: dict[str, Any], _: dict[str, Any]) -> Followed:
+        contact = contact_of(view, root, today)
+        return Followed(view["path"], contact, problems_of(view, root), problems_of(view, root, True))
+
+    found, skipped, notices = read_views(vault, today, keep, any_of, query)
+    found.sort(key=lambda item: item.path)
+    return Views(found, skipped, notices)
+
+
+def read_views(
+    vault: Vault, today: dt.date, keep: Callable[[Any, dict[str, Any]], T], any_of: Sequence[Between] | None = None,
+    query: str | None = None, facts: bool = False,
+) -> tuple[list[T], list[ParseError], list[str]]:
+    """What ``keep`` makes of each (view, facts) `views` would hold (unsorted), the files that did not
+    parse, and the index's notices."""
     from vault_tool.search import freshness
     from vault_tool.search import index as ix_mod
     from vault_tool.search.run import compile_query
 
-    def ask(ix: Any) -> list[tuple[Any, dict[str, Any]]]:
+    def ask(ix: Any) -> list[T]:
         parsed = compile_query(vault, ix, query, today) if query and query.strip() else None
-        return ix_mod.views(ix, any_of, parsed, facts)
+        return ix_mod.views(ix, any_of, parsed, facts, keep)
 
     found, fresh = freshness.answer(vault, today, ask)
-    found.sort(key=lambda pair: pair[0]["path"])
     skipped = [ParseError(vault.root / p.path, p.message, p.line) for p in fresh.problems]
-    return Views(found, skipped, list(fresh.notices), vault.root)
+    return found, skipped, list(fresh.notices)
