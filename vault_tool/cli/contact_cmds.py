@@ -8,6 +8,7 @@ import click
 
 from vault_tool.cli.common import contact_argument, open_vault, report
 from vault_tool.output import visible
+from vault_tool.store import mutations
 
 
 def _field_pairs(pairs: tuple[str, ...]) -> dict[str, list[str]]:
@@ -51,7 +52,7 @@ def add(
     fields.update({k: [v] for k, v in given.items() if v is not None})
     fields.update({k: list(v) for k, v in (("emails", emails), ("phones", phones), ("tags", tags)) if v})
     vault = open_vault(ctx)
-    change = vault.add(name, fields, note)
+    change = mutations.add(vault, name, fields or {}, note)
     report(vault, change)
     click.echo(change.handle)
     if open_editor:
@@ -117,7 +118,7 @@ def _edit_until_valid(ctx: click.Context, query: str) -> None:
             click.echo(f"Error: {visible(str(exc))}", err=True)
             if not sys.stdin.isatty() or not click.confirm("Re-open the editor?", default=True, err=True):
                 raise click.ClickException(f"{path} kept as it is (it does not parse); nothing committed")
-    report(vault, vault.commit_edit(edited, before))
+    report(vault, mutations.commit_edit(vault, edited, before))
 
 
 @click.command()
@@ -151,7 +152,7 @@ def rm(ctx: click.Context, contact: str, yes: bool) -> None:
     found = vault.get(contact)
     if not yes:
         click.confirm(f"Remove {found.name} ({found.handle})?", abort=True, err=True)
-    report(vault, vault.remove(found.handle))
+    report(vault, mutations.remove(vault, found.handle))
 
 
 @click.command()
@@ -166,6 +167,6 @@ def mv(ctx: click.Context, contact: str, new_name: str) -> None:
       contacts mv ada "Ada King"
     """
     vault = open_vault(ctx)
-    change = vault.rename(contact, new_name)
+    change = mutations.rename(vault, contact, new_name)
     report(vault, change)
     click.echo(change.handle)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from vault_tool.cli.common import contact_argument, open_vault, report
+from vault_tool.store import mutations
 
 _SIGNED_LISTS = ("tags", "emails")  # phones start with '+', so they take --add/--remove only
 # `-tag` values are arguments, not options; `-h` is not help here, or `-mathematics` would show help.
@@ -49,11 +50,11 @@ def set_(
         if values and not signed:
             raise click.UsageError("give either VALUES or --add/--remove, not both")
         add, remove = _split_signed(values) if signed else ([], [])
-        change = vault.change_list(contact, field, add + list(adding), remove + list(removing))
+        change = mutations.change_list(vault, contact, field, add + list(adding), remove + list(removing))
     else:
         if not values:
             raise click.UsageError("give a value (or use 'contacts unset CONTACT FIELD')")
-        change = vault.set_field(contact, field, list(values))
+        change = mutations.set_field(vault, contact, field, list(values))
     report(vault, change)
 
 
@@ -69,7 +70,7 @@ def unset(ctx: click.Context, contact: str, field: str) -> None:
       contacts unset ada title
     """
     vault = open_vault(ctx)
-    report(vault, vault.unset(contact, field))
+    report(vault, mutations.unset(vault, contact, field))
 
 
 @click.command(context_settings=_PASS_DASHES)
@@ -85,4 +86,4 @@ def tag(ctx: click.Context, contact: str, changes: tuple[str, ...]) -> None:
     """
     vault = open_vault(ctx)
     add, remove = _split_signed(changes)
-    report(vault, vault.change_list(contact, "tags", add, remove))
+    report(vault, mutations.change_list(vault, contact, "tags", add, remove))

@@ -6,6 +6,7 @@ import sys
 import click
 
 from vault_tool.cli.common import contact_argument, open_vault, report
+from vault_tool.store import mutations
 
 
 def _text(message: str | None, name: str) -> str:
@@ -58,4 +59,4 @@ def log(ctx: click.Context, contact: str, words: tuple[str, ...], message: str |
         date=parse_date(day, vault.today()), kind=kind, summary=" ".join(rest),
         text=text, time=parse_time(at) if at else None,
     )
-    report(vault, vault.log(found.handle, item))
+    report(vault, mutations.log(vault, found.handle, item))

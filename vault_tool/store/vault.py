@@ -18,9 +18,7 @@ from vault_tool.format.layout import (
 )
 
 if TYPE_CHECKING:
-    from vault_tool.format.body import Interaction
     from vault_tool.format.contact import Contact
-    from vault_tool.store.mutations import Change
 
 USER_CONFIG = "config.yaml"  # in $XDG_CONFIG_HOME/contacts/: `default_vault: ~/vault`
 LINK = "a symbolic link, not followed: keep the file or folder itself in contacts/ instead"  # said of a link there
@@ -185,50 +183,6 @@ class Vault:
         if path is not None:
             return self.read(path)
         return resolve(query, self.load().contacts)
-
-    # Changes. Each holds the lock, writes atomically, changes only what it names,
-    # and commits exactly the files it wrote (see mutations.py).
-
-    def add(self, name: str, fields: dict[str, list[str]] | None = None, note: str = "") -> Change:
-        """Add a contact; ``fields`` maps field names to the values given for them."""
-        from vault_tool.store import mutations
-
-        return mutations.add(self, name, fields or {}, note)
-
-    def set_field(self, query: str, field: str, values: list[str]) -> Change:
-        from vault_tool.store import mutations
-
-        return mutations.set_field(self, query, field, values)
-
-    def unset(self, query: str, field: str) -> Change:
-        from vault_tool.store import mutations
-
-        return mutations.unset(self, query, field)
-
-    def change_list(self, query: str, field: str, add: list[str], remove: list[str]) -> Change:
-        from vault_tool.store import mutations
-
-        return mutations.change_list(self, query, field, add, remove)
-
-    def log(self, query: str, interaction: Interaction) -> Change:
-        from vault_tool.store import mutations
-
-        return mutations.log(self, query, interaction)
-
-    def remove(self, query: str) -> Change:
-        from vault_tool.store import mutations
-
-        return mutations.remove(self, query)
-
-    def rename(self, query: str, new_name: str) -> Change:
-        from vault_tool.store import mutations
-
-        return mutations.rename(self, query, new_name)
-
-    def commit_edit(self, contact: Contact, before: bytes) -> Change:
-        from vault_tool.store import mutations
-
-        return mutations.commit_edit(self, contact, before)
 
 
 def read_file(path: Path) -> bytes:

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import phonenumbers
+import yaml
 
 from vault_tool.errors import InvalidValueError
+from vault_tool.format import yamlsafe
 from vault_tool.format.contact import KINDS, Contact
 from vault_tool.format.dates import is_birthday, parse_duration
 from vault_tool.format.fields import (
@@ -19,6 +21,7 @@ from vault_tool.format.fields import (
     phone_problem,
     tag_problem,
 )
+from vault_tool.team.check import scalars
 from vault_tool.team.check.records import (
     ERROR,
     WARNING,
@@ -30,7 +33,6 @@ from vault_tool.team.check.records import (
     describe_type,
     iter_items,
 )
-from vault_tool.team.check.scalars import ambiguous_scalars
 
 TEXT_FIELDS = ("company", "title", "stage", "owner", "address", "uid", "kind", "keep_in_touch")
 FAR_PAST = dt.date(1900, 1, 1)
@@ -189,6 +191,16 @@ def check_computed_keys(record: FileRecord, context: CheckContext) -> list[Probl
     """No key is named like what the tool computes (`last_contact:`): search would use its own value."""
     found = [(str(key), computed_key_problem(str(key))) for key in _meta(record)]
     return [Problem(record.path, record.line_of(key), ERROR, message, "fields") for key, message in found if message]
+
+
+def ambiguous_scalars(contact: Contact, context: CheckContext) -> list[scalars.Ambiguous]:
+    """The ambiguous values of a parsed contact (composing its front matter only if screening finds a suspect)."""
+    source = contact.source
+    if source is None or not scalars.has_suspects(contact.meta, context.config, context.numeric11):
+        return []
+    root = yaml.compose(source.front_matter, Loader=yamlsafe.StrictLoader)
+    first_line = source.fm_line
+    return scalars.find(root, first_line, context.config, context.yaml11)
 
 
 def check_ambiguous_scalars(record: FileRecord, context: CheckContext) -> list[Problem]:

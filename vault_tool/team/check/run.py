@@ -19,12 +19,17 @@ from pathlib import Path
 
 from vault_tool.format.config import VaultConfig
 from vault_tool.format.layout import CONFIG_NAME, CONTACTS, contact_folders, stat_names
-from vault_tool.store.vault import LINK
-from vault_tool.team.check.files import FILE_CHECKS
 from vault_tool.search.scan import trusted
+from vault_tool.store.vault import LINK
 from vault_tool.team.check import kept
+from vault_tool.team.check.files import FILE_CHECKS
 from vault_tool.team.check.records import (
-    ERROR, CheckContext, CheckReport, Problem, load_config_for_check, read_record,
+    ERROR,
+    CheckContext,
+    CheckReport,
+    Problem,
+    load_config_for_check,
+    read_record,
 )
 from vault_tool.team.check.vaultwide import VAULT_CHECKS, Facts, facts
 

@@ -16,12 +16,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 
-from vault_tool.format import yamlsafe
-from vault_tool.format.contact import LIST_FIELDS, Contact
+from vault_tool.format.contact import LIST_FIELDS
 
 if TYPE_CHECKING:
     from vault_tool.format.config import VaultConfig
-    from vault_tool.team.check.records import CheckContext
 
 STR = "tag:yaml.org,2002:str"
 NULL = "tag:yaml.org,2002:null"
@@ -130,13 +128,3 @@ def find(root: yaml.Node | None, first_line: int, config: VaultConfig, yaml11: T
         if message:
             found.append(Ambiguous(key, sub, first_line + node.start_mark.line, node.value, message, node))
     return found
-
-
-def ambiguous_scalars(contact: Contact, context: CheckContext) -> list[Ambiguous]:
-    """The ambiguous values of a parsed contact (composing its front matter only if screening finds a suspect)."""
-    source = contact.source
-    if source is None or not has_suspects(contact.meta, context.config, context.numeric11):
-        return []
-    root = yaml.compose(source.front_matter, Loader=yamlsafe.StrictLoader)
-    first_line = source.fm_line
-    return find(root, first_line, context.config, context.yaml11)

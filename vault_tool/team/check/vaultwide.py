@@ -15,7 +15,14 @@ import phonenumbers
 
 from vault_tool.format.handles import fold, slugify
 from vault_tool.format.layout import CONTACTS
-from vault_tool.team.check.records import ERROR, WARNING, CheckContext, FileRecord, Problem, iter_items
+from vault_tool.team.check.records import (
+    ERROR,
+    WARNING,
+    CheckContext,
+    FileRecord,
+    Problem,
+    iter_items,
+)
 
 SHARED_FIELDS = ("emails", "phones", "uid")
 
