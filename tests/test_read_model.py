@@ -161,3 +161,24 @@ def test_a_kept_check_result_that_depends_on_today_is_checked_again_when_the_day
     assert not any("in the future" in message for message in later)
     earlier = [p.message for p in run_checks(vault.root, TODAY).problems]  # going back: all checked again
     assert earlier == future
+
+
+def test_a_query_selects_through_the_index_and_reads_only_the_files_it_matches(tmp_path: Path, monkeypatch) -> None:
+    """`export QUERY` and `tasks QUERY` read whole contacts only for what the query matches."""
+    from vault_tool.format import contact as contact_mod
+    from vault_tool.search.selection import select
+
+    vault = vault_with(tmp_path, {"ada.md": ADA, "bob.md": ADA.replace("Ada Lovelace", "Bob"),
+                                  "bad.md": "---\nname: [unclosed\n---\n"})
+    assert names(vault) == ["Ada Lovelace", "Bob"]  # the index is built
+    parsed: list[str] = []
+    real = contact_mod.parse
+
+    def parse(path: Path, data: bytes):  # type: ignore[no-untyped-def]
+        parsed.append(path.name)
+        return real(path, data)
+
+    monkeypatch.setattr(contact_mod, "parse", parse)
+    chosen = select(vault, "name:bob")
+    assert [c.name for c in chosen.contacts] == ["Bob"] and parsed == ["bob.md"]
+    assert [p.path.name for p in chosen.problems] == ["bad.md"]  # still named: it may have matched

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vault_tool.errors import InvalidValueError
+from vault_tool.errors import InvalidValueError, ParseError
 from vault_tool.search import freshness
 from vault_tool.search import index as ix_mod
 from vault_tool.format.fieldtable import QUERY_FIELDS
@@ -122,13 +122,21 @@ def _rows(vault: Vault, hits: list[ix_mod.Hit], today: dt.date) -> list[dict[str
 
 def matching_paths(vault: Vault, text: str, fresh: freshness.Refresh | None = None) -> set[Path]:
     """The files of the contacts ``text`` matches (``fresh``: an index just brought up to date, to ask again)."""
+    return matching(vault, text, fresh)[0]
+
+
+def matching(
+    vault: Vault, text: str, fresh: freshness.Refresh | None = None,
+) -> tuple[set[Path], list[ParseError]]:
+    """The files of the contacts ``text`` matches, and the files left out of the index (they do not parse)."""
     today = vault.today()
 
     def ask(ix: Index) -> set[str]:
         return ix_mod.all_paths(ix, compile_query(vault, ix, text, today))
 
-    found, _ = freshness.answer(vault, today, ask, fresh=fresh)
-    return {vault.root / rel for rel in found}
+    found, refreshed = freshness.answer(vault, today, ask, fresh=fresh)
+    left_out = [ParseError(vault.root / p.path, p.message, p.line) for p in refreshed.problems]
+    return {vault.root / rel for rel in found}, left_out
 
 
 def reindex(vault: Vault, today: dt.date, progress: Progress | None = None) -> freshness.Refresh:

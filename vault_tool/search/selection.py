@@ -24,15 +24,15 @@ T = TypeVar("T")
 def select(vault: Vault, query: str | None) -> LoadResult:
     """Contacts matching ``query`` (every contact when it is None or blank), with the files that did not parse.
 
-    The query language is search's (see search.py); the index is brought up to date first.
+    The query language is search's (see run.py): the index names the files, and only those are read.
     """
-    result = vault.load()
     if query is None or not query.strip():
-        return result
-    from vault_tool.search.run import matching_paths
+        return vault.load()
+    from vault_tool.search.run import matching
 
-    wanted = matching_paths(vault, query)
-    result.contacts = [c for c in result.contacts if c.path in wanted]
+    paths, left_out = matching(vault, query)
+    result = vault.load(paths)
+    result.problems = left_out + [p for p in result.problems if p.path not in {q.path for q in left_out}]
     return result
 
 

@@ -140,10 +140,12 @@ class Vault:
 
         return contact_mod.parse(path, data)
 
-    def load(self) -> LoadResult:
-        """Read every contact; a file that does not parse, or a link, is reported, not fatal."""
+    def load(self, only: set[Path] | None = None) -> LoadResult:
+        """Read every contact (those at ``only``); a file that does not parse, or a link, is reported, not fatal."""
         result = LoadResult()
         files, links = self.listing()
+        if only is not None:
+            files, links = [f for f in files if f in only], [link for link in links if link in only]
         for path in files:
             try:
                 result.contacts.append(self.read(path))
