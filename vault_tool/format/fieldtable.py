@@ -64,6 +64,7 @@ FIELDS = (
     IndexField("touch_due", "day", "computed"),  # when a contact's own keep-in-touch cadence runs out
     IndexField("problems", "day", "computed"),  # how many follow-up values do not parse
     IndexField("birthday_day", "day", "computed"),  # the birthday as MMDD
+    IndexField("done_day", "day", "computed"),  # the last day a task was ticked off
     IndexField("dupe_keys", "column", "computed"),  # identity and block keys (format/identity.py)
 )
 

@@ -8,6 +8,7 @@ address book for vCard).
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from vault_tool.errors import InvalidValueError, ParseError, VaultError
 from vault_tool.fileio import atomic_write
 from vault_tool.interop.export_formats import FORMATS, ExportFormat, ExportOptions
 from vault_tool.search.selection import select
+from vault_tool.search.view import Between
 from vault_tool.store.vault import Vault
 
 
@@ -47,7 +49,7 @@ def export(vault: Vault, query: str | None, options: ExportOptions, output: Path
     """
     fmt = check_options(options)
     options = replace(options, today=options.today or vault.today())
-    selected = select(vault, query)
+    selected = select(vault, query, _candidates(options))
     contacts = sorted(selected.contacts, key=lambda c: c.handle)
     result = ExportResult(len(contacts), problems=selected.problems)
     if output is None:
@@ -67,6 +69,15 @@ def export(vault: Vault, query: str | None, options: ExportOptions, output: Path
     atomic_write(output, fmt.write(contacts, options))
     result.written.append(output)
     return result
+
+
+def _candidates(options: ExportOptions) -> list[Between] | None:
+    """For the calendar feed, only the contacts the index says may have an entry; else every one."""
+    if options.format != "ics":
+        return None
+    from vault_tool.interop.ical import calendar_candidates
+
+    return calendar_candidates(options.today or dt.date.today())
 
 
 def _make_folder(path: Path) -> None:

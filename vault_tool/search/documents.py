@@ -93,6 +93,8 @@ def _add_follow_ups(doc: dict[str, Any], contact: Contact, rel: str, last: dt.da
     doc["problems"] = len(view["problems"]) or ""
     birthday = birthday_of(contact)
     doc["birthday_day"] = birthday.month * 100 + birthday.day if birthday else ""
+    done = [task.done_on for task in contact.tasks if task.done and task.done_on]
+    doc["done_day"] = day_number(max(done)) if done else ""
     own = contact.meta.get("keep_in_touch")
     if own in (None, ""):
         return

@@ -21,11 +21,17 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def select(vault: Vault, query: str | None) -> LoadResult:
+def select(vault: Vault, query: str | None, any_of: Sequence[Between] | None = None) -> LoadResult:
     """Contacts matching ``query`` (every contact when it is None or blank), with the files that did not parse.
 
     The query language is search's (see run.py): the index names the files, and only those are read.
+    ``any_of``: only the contacts that meet one of these (see view.Between).
     """
+    if any_of is not None:
+        rels, left_out, _ = read_views(vault, vault.today(), lambda view, _: str(view["path"]), any_of, query)
+        result = vault.load({vault.root / rel for rel in rels})
+        result.problems = left_out + [p for p in result.problems if p.path not in {q.path for q in left_out}]
+        return result
     if query is None or not query.strip():
         return vault.load()
     from vault_tool.search.run import matching
