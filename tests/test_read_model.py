@@ -182,3 +182,20 @@ def test_a_query_selects_through_the_index_and_reads_only_the_files_it_matches(t
     chosen = select(vault, "name:bob")
     assert [c.name for c in chosen.contacts] == ["Bob"] and parsed == ["bob.md"]
     assert [p.path.name for p in chosen.problems] == ["bad.md"]  # still named: it may have matched
+
+
+def test_vault_wide_problems_are_kept_while_nothing_changes_and_found_again_after_an_edit(tmp_path: Path) -> None:
+    from vault_tool.team.check.run import run_checks
+
+    shared = ADA.replace("tags: [vip]", "emails: [same@example.com]\ntags: [vip]")
+    vault = vault_with(tmp_path, {"ada.md": shared, "bob.md": shared.replace("Ada Lovelace", "Bob")})
+
+    def duplicates() -> list[str]:
+        return sorted(p.path.name for p in run_checks(vault.root, TODAY).problems if p.check == "duplicate")
+
+    assert duplicates() == ["ada.md", "bob.md"]
+    assert duplicates() == ["ada.md", "bob.md"]  # kept
+    bob = vault.contacts_dir / "bob.md"
+    bob.write_text(bob.read_text().replace("same@example.com", "bob@example.com"))
+    age(bob, 5)
+    assert duplicates() == []

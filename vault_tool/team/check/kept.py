@@ -7,7 +7,9 @@ problems, the facts it gives the vault-wide checks, and the day until which its 
 the checks of one file depend on today only through dates after today (a birthday in the future,
 a date far ahead), so an entry is checked again on the first day one of those could read
 differently. The whole is thrown away when vault.yaml, the checks' version or the phone format
-change, or when today is earlier than the day it was made. Deleting it loses nothing.
+change, or when today is earlier than the day it was made. While no entry changes, the problems
+of the vault-wide checks are kept too, so an unchanged vault is checked without building the
+facts of every file. Deleting it loses nothing.
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ class Kept:
     day: str
     entries: dict[str, Entry] = field(default_factory=dict)
     changed: bool = False
+    vaultwide: list[tuple[Any, ...]] | None = None  # the vault-wide checks' problems, while no entry changes
 
 
 def settings_key(root: Path, phone_format: str | None) -> str:
@@ -54,7 +57,7 @@ def load(state: Path, key: str, today: dt.date) -> Kept:
     try:
         data = marshal.loads((state / NAME).read_bytes())
         if data["key"] == key and data["day"] <= today.isoformat():
-            return Kept(key, today.isoformat(), dict(data["entries"]))
+            return Kept(key, today.isoformat(), dict(data["entries"]), vaultwide=data.get("vaultwide"))
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         pass
     return Kept(key, today.isoformat(), changed=True)
@@ -66,7 +69,8 @@ def save(state: Path, kept: Kept) -> None:
         return
     try:
         state.mkdir(parents=True, exist_ok=True)
-        atomic_write(state / NAME, marshal.dumps({"key": kept.key, "day": kept.day, "entries": kept.entries}))
+        data = {"key": kept.key, "day": kept.day, "entries": kept.entries, "vaultwide": kept.vaultwide}
+        atomic_write(state / NAME, marshal.dumps(data))
     except OSError:
         pass
 
@@ -84,6 +88,16 @@ def entry_of(stat: Stat, problems: list[Problem], facts: Facts, until: dt.date) 
     values = {name: [(v.normal, v.written, v.line) for v in found] for name, found in facts.values.items()}
     shared = (facts.parsed, facts.kind, facts.name, facts.company, facts.company_line, values)
     return stat, rows, shared, until.isoformat()
+
+
+def encoded(problems: list[Problem], root: Path) -> list[tuple[Any, ...]]:
+    """Vault-wide problems as kept: the path relative to the vault."""
+    return [(p.path.relative_to(root).as_posix(), p.line, p.severity, p.message, p.check, p.fixable) for p in problems]
+
+
+def decoded(rows: list[tuple[Any, ...]], root: Path) -> list[Problem]:
+    return [Problem(root / rel, line, severity, message, check, fixable)
+            for rel, line, severity, message, check, fixable in rows]
 
 
 def problems_of(path: Path, entry: Entry) -> list[Problem]:

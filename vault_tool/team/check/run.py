@@ -107,16 +107,16 @@ def check_all_files(paths: list[Path], context: CheckContext, parallel_from: int
         return [checked for chunk in pool.map(_check_chunk, chunks) for checked in chunk]
 
 
-def checked_files(context: CheckContext, parallel_from: int) -> tuple[list[Problem], list[Facts], list[Path]]:
-    """The problems and facts of every contact file, and the symbolic links found among them.
+def checked_files(context: CheckContext, parallel_from: int) -> tuple[kept.Kept, list[str], list[Path]]:
+    """The results of every contact file (by path relative to the contacts folder, in order), and the
+    symbolic links found among them.
 
     Kept results serve the files unchanged since the last check (see kept.py); the others are
     read and checked now. Files are handled by their relative paths: a Path each would cost more
     than the check of an unchanged vault.
     """
     folder = context.root / CONTACTS
-    state = context.root / ".vault"
-    results = kept.load(state, kept.settings_key(context.root, context.phone_format), context.today)
+    results = kept.load(context.root / ".vault", kept.settings_key(context.root, context.phone_format), context.today)
     links: list[str] = []
     stats = trusted(stat_names(contact_folders(folder), False, links))
     rels = sorted(stats, key=lambda rel: rel.split("/"))
@@ -125,12 +125,21 @@ def checked_files(context: CheckContext, parallel_from: int) -> tuple[list[Probl
     for item in check_all_files(todo, context, parallel_from):
         rel = item.facts.rel
         entries[rel] = kept.entry_of(stats[rel], item.problems, item.facts, item.until)
-    results.changed = results.changed or bool(todo) or len(results.entries) != len(entries)
+    if todo or len(results.entries) != len(entries):
+        results.changed, results.vaultwide = True, None
     results.entries = {rel: entry for rel, entry in entries.items() if entry is not None}
-    kept.save(state, results)
-    problems = [p for rel in rels if results.entries[rel][1] for p in kept.problems_of(folder / rel, results.entries[rel])]
-    facts_ = [kept.facts_of(folder, rel, results.entries[rel]) for rel in rels]
-    return problems, facts_, [folder / rel for rel in sorted(links, key=lambda rel: rel.split("/"))]
+    return results, rels, [folder / rel for rel in sorted(links, key=lambda rel: rel.split("/"))]
+
+
+def _vaultwide(context: CheckContext, results: kept.Kept, rels: list[str]) -> list[Problem]:
+    """The vault-wide checks' problems: kept while no file changed, else found from every file's facts."""
+    if results.vaultwide is not None:
+        return kept.decoded(results.vaultwide, context.root)
+    folder = context.root / CONTACTS
+    found = [kept.facts_of(folder, rel, results.entries[rel]) for rel in rels]
+    problems = [problem for vault_check in VAULT_CHECKS for problem in vault_check(found, context)]
+    results.vaultwide, results.changed = kept.encoded(problems, context.root), True
+    return problems
 
 
 def run_checks(
@@ -147,14 +156,16 @@ def run_checks(
     config, problems, phone_format = load_config_for_check(root)
     context = CheckContext(root, config, today, phone_format)
     with _collector_paused():
-        file_problems, found, links = checked_files(context, parallel_from)
-        problems += link_problems(links) + file_problems
-        for vault_check in VAULT_CHECKS:
-            problems.extend(vault_check(found, context))
+        results, rels, links = checked_files(context, parallel_from)
+        folder = root / CONTACTS
+        problems += link_problems(links)
+        problems += [p for rel in rels if results.entries[rel][1] for p in kept.problems_of(folder / rel, results.entries[rel])]
+        problems += _vaultwide(context, results, rels)
+        kept.save(root / ".vault", results)
     if only is not None:
         wanted = {Path(p).resolve() for p in only}
         problems = [p for p in problems if p.path.resolve() in wanted]
     if strict:
         problems = [replace(p, severity=ERROR) for p in problems]
     problems.sort(key=lambda p: (p.path != root / CONFIG_NAME, str(p.path), p.line, p.severity, p.message))
-    return CheckReport(problems, len(found))
+    return CheckReport(problems, len(rels))
