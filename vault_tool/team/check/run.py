@@ -122,11 +122,14 @@ def checked_files(context: CheckContext, parallel_from: int) -> tuple[kept.Kept,
     rels = sorted(stats, key=lambda rel: rel.split("/"))
     entries = {rel: kept.fresh(results, rel, stats[rel]) for rel in rels}
     todo = [folder / rel for rel in rels if entries[rel] is None]
+    same_facts = len(results.entries) == len(entries)  # the vault-wide checks read the facts only
     for item in check_all_files(todo, context, parallel_from):
         rel = item.facts.rel
-        entries[rel] = kept.entry_of(stats[rel], item.problems, item.facts, item.until)
-    if todo or len(results.entries) != len(entries):
-        results.changed, results.vaultwide = True, None
+        entry = entries[rel] = kept.entry_of(stats[rel], item.problems, item.facts, item.until)
+        same_facts = same_facts and rel in results.entries and results.entries[rel][2] == entry[2]
+    results.changed = results.changed or bool(todo) or len(results.entries) != len(entries)
+    if not same_facts:
+        results.vaultwide = None
     results.entries = {rel: entry for rel, entry in entries.items() if entry is not None}
     return results, rels, [folder / rel for rel in sorted(links, key=lambda rel: rel.split("/"))]
 
