@@ -15,6 +15,7 @@ from stat import S_IFDIR, S_IFLNK, S_IFMT, S_IFREG
 
 TYPE_CHECKING = False  # as typing's, without importing typing
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
 CONFIG_NAME = "vault.yaml"
@@ -45,6 +46,17 @@ def enclosing_vault(start: str) -> str | None:
         if parent == folder:
             return None
         folder = parent
+
+
+def in_path_order(rels: Iterable[str]) -> list[str]:
+    """Relative paths sorted as pathlib sorts them: folder by folder (`a/b.md` before `a-b.md`).
+
+    A vault whose contacts are all in one folder sorts as plain strings, without a list per path.
+    """
+    found = list(rels)
+    if any("/" in rel for rel in found):
+        return sorted(found, key=lambda rel: rel.split("/"))
+    return sorted(found)
 
 
 def contact_folders(contacts_dir: Path | str) -> list[Folder]:

@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 from vault_tool.errors import IndexBuildError, ParseError, VaultError
+from vault_tool.format.layout import Stat
 from vault_tool.search import index as ix_mod
 from vault_tool.search.forked import ForkedJobFailed, can_fork, run_all
-from vault_tool.format.layout import Stat
 from vault_tool.search.scan import Scanned, scan_with_digest, trusted
 
 if TYPE_CHECKING:

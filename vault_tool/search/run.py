@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vault_tool.errors import InvalidValueError, ParseError
+from vault_tool.format.fieldtable import QUERY_FIELDS
 from vault_tool.search import freshness
 from vault_tool.search import index as ix_mod
-from vault_tool.format.fieldtable import QUERY_FIELDS
 from vault_tool.search.query import expand_segments, rewrite
 
 if TYPE_CHECKING:

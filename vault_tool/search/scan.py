@@ -17,6 +17,7 @@ import struct
 import time
 import weakref
 from zlib import crc32
+
 from vault_tool.format.layout import RACY_NS, Folder, Stat
 from vault_tool.format.layout import contact_folders as _listing
 from vault_tool.format.layout import stat_names as _stat

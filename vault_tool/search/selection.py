@@ -10,9 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from vault_tool.search.view import Between, contact_of, problems_of
-
 from vault_tool.errors import ParseError
+from vault_tool.search.view import Between, contact_of, problems_of
 
 if TYPE_CHECKING:
     from vault_tool.format.contact import Contact

@@ -14,7 +14,15 @@ from vault_tool.errors import AmbiguousError, NotFoundError, NoVaultError, Parse
 from vault_tool.format.config import VaultConfig, load_config
 from vault_tool.format.handles import fold, is_valid
 from vault_tool.format.layout import (
-    CONFIG_NAME, CONTACTS, ENV_VAR, contact_folders, enclosing_vault, is_vault, named_folder, stat_names,
+    CONFIG_NAME,
+    CONTACTS,
+    ENV_VAR,
+    contact_folders,
+    enclosing_vault,
+    in_path_order,
+    is_vault,
+    named_folder,
+    stat_names,
 )
 
 if TYPE_CHECKING:
@@ -216,7 +224,7 @@ def listing(contacts_dir: Path) -> tuple[list[Path], list[Path]]:
 
 def _paths(contacts_dir: Path, rels: Iterable[str]) -> list[Path]:
     """Paths sorted as pathlib sorts them (folder by folder), without comparing Path objects."""
-    return [contacts_dir / rel for rel in sorted(rels, key=lambda rel: rel.split("/"))]
+    return [contacts_dir / rel for rel in in_path_order(rels)]
 
 
 def resolve(query: str, contacts: list[Contact]) -> Contact:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vault_tool.format.config import VaultConfig
-from vault_tool.format.layout import CONFIG_NAME, CONTACTS, contact_folders, stat_names
+from vault_tool.format.layout import CONFIG_NAME, CONTACTS, contact_folders, in_path_order, stat_names
 from vault_tool.search.scan import trusted
 from vault_tool.store.vault import LINK
 from vault_tool.team.check import kept
@@ -119,7 +119,7 @@ def checked_files(context: CheckContext, parallel_from: int) -> tuple[kept.Kept,
     results = kept.load(context.root / ".vault", kept.settings_key(context.root, context.phone_format), context.today)
     links: list[str] = []
     stats = trusted(stat_names(contact_folders(folder), False, links))
-    rels = sorted(stats, key=lambda rel: rel.split("/"))
+    rels = in_path_order(stats)
     entries = {rel: kept.fresh(results, rel, stats[rel]) for rel in rels}
     todo = [folder / rel for rel in rels if entries[rel] is None]
     same_facts = len(results.entries) == len(entries)  # the vault-wide checks read the facts only
@@ -131,7 +131,7 @@ def checked_files(context: CheckContext, parallel_from: int) -> tuple[kept.Kept,
     if not same_facts:
         results.vaultwide = None
     results.entries = {rel: entry for rel, entry in entries.items() if entry is not None}
-    return results, rels, [folder / rel for rel in sorted(links, key=lambda rel: rel.split("/"))]
+    return results, rels, [folder / rel for rel in in_path_order(links)]
 
 
 def _vaultwide(context: CheckContext, results: kept.Kept, rels: list[str]) -> list[Problem]:
