@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from vault_tool.cli.common import open_vault, report_commit
+
 if TYPE_CHECKING:
     from vault_tool.team.check.fix import FixResult
     from vault_tool.team.check.records import CheckReport, Problem
@@ -49,10 +51,8 @@ def _summary(report: CheckReport) -> str:
 def _print_fixes(result: FixResult) -> None:
     for fix in result.fixes:
         click.echo(f"fixed {_shown(fix.path, Path.cwd())}:{fix.line}: {fix.message}", err=True)
-    if result.commit is not None and result.commit.sha:
-        click.echo(f"{result.message} (commit {result.commit.sha[:7]})", err=True)
-    elif result.paths and not result.left_uncommitted:
-        click.echo(f"{result.message} (not committed)", err=True)
+    if (result.commit is not None and result.commit.sha) or (result.paths and not result.left_uncommitted):
+        report_commit(result.message, result.commit)
     for path in result.left_uncommitted:
         where = _shown(path, Path.cwd())
         click.echo(f"{where}: fixed but not committed: it has other changes you have not committed", err=True)
@@ -117,7 +117,6 @@ def check(ctx: click.Context, files: tuple[Path, ...], fmt: str, strict: bool, f
     only = [f.resolve() for f in files] if files else None
     fixed = None
     if fix:
-        from vault_tool.cli.common import open_vault
         from vault_tool.team.check.fix import fix_vault
 
         fixed = fix_vault(open_vault(ctx), only)

@@ -9,6 +9,7 @@ import click
 
 if TYPE_CHECKING:
     from vault_tool.errors import ParseError
+    from vault_tool.store.git import CommitResult
     from vault_tool.store.mutations import Change
     from vault_tool.store.vault import Vault
 
@@ -35,13 +36,17 @@ def report(vault: Vault, change: Change) -> None:
     if not change.changed:
         click.echo(message, err=True)
         return
-    where = visible(os.path.relpath(change.path, Path.cwd()))
-    if change.commit is not None and change.commit.sha:
-        click.echo(f"{message} ({where}, commit {change.commit.sha[:7]})", err=True)
-    else:
-        click.echo(f"{message} ({where}, not committed)", err=True)
-    if change.hint:
-        click.echo(f"hint: {change.hint}", err=True)
+    report_commit(change.message, change.commit, change.hint, os.path.relpath(change.path, Path.cwd()))
+
+
+def report_commit(message: str, commit: CommitResult | None, hint: str | None = None, where: str | None = None) -> None:
+    """`message (where, commit abc1234)`, or `not committed`, on standard error; then git's identity hint."""
+    from vault_tool.output import visible
+
+    state = f"commit {commit.sha[:7]}" if commit is not None and commit.sha else "not committed"
+    click.echo(f"{visible(message)} ({visible(where) + ', ' if where else ''}{state})", err=True)
+    if hint:
+        click.echo(f"hint: {hint}", err=True)
 
 
 def warn_problems(problems: list[ParseError]) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vault_tool.cli.common import open_vault, warn_problems
+from vault_tool.cli.common import open_vault, report_commit, warn_problems
 from vault_tool.interop.export_formats import FORMATS  # standard library only: cheap to import
 from vault_tool.output import visible
 
@@ -123,10 +123,7 @@ def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, pairs:
     click.echo(_summary(report))
     change = report.change
     if change is not None:
-        committed = f"commit {change.commit.sha[:7]}" if change.commit and change.commit.sha else "not committed"
-        click.echo(f"{visible(change.message)} ({committed})", err=True)
-        if change.hint:
-            click.echo(f"hint: {change.hint}", err=True)
+        report_commit(change.message, change.commit, change.hint)
     if report.problems:
         ctx.exit(1)
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vault_tool.cli.common import open_vault, warn_problems
+from vault_tool.cli.common import open_vault, report_commit, warn_problems
 
 if TYPE_CHECKING:
     from vault_tool.store.vault import Vault
@@ -67,7 +67,4 @@ def owners(ctx: click.Context, write: bool, output: Path | None, check_only: boo
     if not result.changed:
         click.echo(f"{where} is up to date ({len(result.owners.rules)} contacts)", err=True)
         return
-    commit = f"commit {result.commit.sha[:7]}" if result.commit and result.commit.sha else "not committed"
-    click.echo(f"Wrote {len(result.owners.rules)} owner rules to {where} ({commit})", err=True)
-    if result.hint:
-        click.echo(f"hint: {result.hint}", err=True)
+    report_commit(f"Wrote {len(result.owners.rules)} owner rules to {where}", result.commit, result.hint)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from vault_tool.cli.common import open_vault
+from vault_tool.cli.common import open_vault, report_commit
 
 
 @click.command()
@@ -29,7 +29,7 @@ def sync(ctx: click.Context, commit: bool) -> None:
     vault = open_vault(ctx)
     result = run_sync(vault, commit=commit)
     if result.committed is not None and result.committed.sha:
-        click.echo(f"{result.committed_message} (commit {result.committed.sha[:7]})", err=True)
+        report_commit(result.committed_message, result.committed)
     if result.hint:
         click.echo(f"hint: {result.hint}", err=True)
     if result.pulled:
