@@ -1,4 +1,4 @@
-"""Every reading command, whole process from the shell, with `rg -il` in the same rounds.
+"""Every reading command, whole process from the shell, with `rg -il` (else `grep -ril`) in the same rounds.
 
     python bench/bench_reading.py --n 100000 [--runs 5] [--dir DIR] [--only agenda,tasks]
 
@@ -62,7 +62,9 @@ def reference() -> list[str]:
 def bench(root: Path, names: list[str], runs: int, env: dict[str, str]) -> None:
     contacts = [contacts_command()]
     victim = sorted((root / "contacts").glob("*.md"))[len(names)]
-    print(f"{'command':<12} {'unchanged':>10} {'after edit':>11} {'rg':>8} {'x rg':>6} {'x rg edit':>9} {'peak MB':>8}")
+    ref = reference()[0]  # rg, else grep where rg is not installed
+    print(f"{'command':<12} {'unchanged':>10} {'after edit':>11} {ref:>8} {'x ' + ref:>6} {'x ' + ref + ' edit':>9} "
+          f"{'peak MB':>8}   (reference: {' '.join(reference())})")
     for name in names:
         argv = [*contacts, *COMMANDS[name]]
         run(argv, root, env)  # once untimed: the index up to date, the caches warm
