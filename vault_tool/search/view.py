@@ -1,10 +1,10 @@
 """The stored view of a contact: what reading commands other than search need, kept in the index.
 
-`agenda`, `tasks`, `stale`, `remind`, `report` and `segments` answer from this view, so they read
-no contact file. A view holds the front matter's short fields, every interaction's heading (not
-its text), the open tasks in file order, the problems of follow-up values (with their lines), the
-list fields; the lead-scoring facts are stored beside it. `contact_of` rebuilds a `Contact` from it that has just
-those parts, for the functions that select and sort follow-ups.
+`agenda`, `tasks`, `stale`, `remind`, `report` and `dupes` answer from this view, so they read no
+contact file. A view holds the front matter's short fields, every interaction's heading (not its
+text), the open tasks in file order, the problems of follow-up values (with their lines) and the
+list fields; the lead-scoring facts are stored beside it. `contact_of` rebuilds a `Contact` with
+just those parts, for the functions that select and sort follow-ups.
 
 A view is independent of the day it was made: what depends on today (the last contact, what is
 due) is computed from it when it is read.
@@ -25,10 +25,11 @@ from vault_tool.format.schedule import item_problems, task_problems
 VIEW_KEYS = ("name", "kind", "company", "title", "owner", "stage", "emails", "phones", "tags", "birthday",
              "keep_in_touch", "uid")
 UNDATED = 99991231  # the due day of an open task without a due date, for the index's `task_due`
+SEP = "\x1f"  # between the parts of an interaction's heading in a view
 
 
 def view_of(contact: Contact, rel: str) -> dict[str, Any]:
-    """The view of ``contact`` (file ``rel``, relative to the vault), as plain values the index pickles."""
+    """The view of ``contact`` (file ``rel``, relative to the vault), as plain values the index marshals."""
     meta = {key: _plain(contact.meta[key]) for key in VIEW_KEYS if contact.meta.get(key) not in (None, "")}
     open_tasks = [t for t in contact.tasks if not t.done]
     return {
@@ -46,8 +47,6 @@ def _problems(contact: Contact) -> list[list[Any]]:
     values = item_problems([contact])[len(tasks):]
     return [[p.message, p.line, True] for p in tasks] + [[p.message, p.line, False] for p in values]
 
-
-SEP = "\x1f"  # between the parts of an interaction's heading in a view
 
 
 def _heading(item: Interaction) -> str:
@@ -128,7 +127,7 @@ def problems_of(view: dict[str, Any], root: Path, tasks_only: bool = False) -> l
 
 
 def _plain(value: Any) -> Any:
-    """A front matter value as strings (lists of strings): what pickles small and reads back the same."""
+    """A front matter value as strings (lists of strings): what marshals small and reads back the same."""
     if isinstance(value, list):
         return [str(v) for v in value if v is not None]
     return value if isinstance(value, str) else str(value)
