@@ -199,3 +199,18 @@ def test_vault_wide_problems_are_kept_while_nothing_changes_and_found_again_afte
     bob.write_text(bob.read_text().replace("same@example.com", "bob@example.com"))
     age(bob, 5)
     assert duplicates() == []
+
+
+def test_every_reading_command_says_when_it_rebuilds_the_index(tmp_path: Path, invoke) -> None:
+    """A rebuild can take minutes on a large vault: the command that waited for it says why, once."""
+    import json
+
+    vault = vault_with(tmp_path, {"ada.md": ADA})
+    stamp = vault.state_dir / "index-stamp.json"
+    for command in (["agenda"], ["tasks"], ["stale"], ["remind"], ["report"], ["segments"], ["dupes"], ["search", "x"]):
+        invoke("-C", vault.root, "--today", "2026-11-23", *command)  # the index up to date
+        data = json.loads(stamp.read_text())
+        stamp.write_text(json.dumps({**data, "settings": "an older version"}))
+        result = invoke("-C", vault.root, "--today", "2026-11-23", *command)
+        notices = [line for line in result.stderr.splitlines() if line.startswith("notice:")]
+        assert len(notices) == 1 and "another version" in notices[0], (command, result.stderr)

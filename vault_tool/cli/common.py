@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,12 +21,48 @@ def open_vault(ctx: click.Context) -> Vault:
 
     settings = ctx.find_root().obj
     vault = Vault.open(settings.vault, auto_commit=None if settings.commit else False, today=settings.today)
+    vault.progress = Progress("Indexing") if sys.stderr.isatty() else None
+    ctx.call_on_close(lambda: _show_notices(vault))
     scan, settings.launch.search_scan = settings.launch.search_scan, None  # one command, one vault
     if scan is not None and scan.contacts_dir == str(vault.contacts_dir):
         vault.hand_scan(scan)
     elif scan is not None:
         scan.discard()
     return vault
+
+
+def _show_notices(vault: Vault) -> None:
+    """What the index did while the command read it (a rebuild, and why), once."""
+    from vault_tool.output import visible
+
+    for notice in vault.notices:
+        click.echo(f"notice: {visible(notice)}", err=True)
+    vault.notices.clear()
+
+
+class Progress:
+    """A progress bar on stderr, shown once a rebuild turns out to be long enough to want one."""
+
+    def __init__(self, label: str, at_least: int = 200) -> None:
+        self.label, self.at_least, self.done = label, at_least, 0
+        self.bar: click._termui_impl.ProgressBar[int] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < self.at_least:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+        if done == total:
+            self.close()
+
+    def close(self) -> None:
+        """End the bar (if one was shown): the work stopped early, or is done."""
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def report(vault: Vault, change: Change) -> None:

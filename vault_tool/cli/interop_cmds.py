@@ -7,37 +7,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vault_tool.cli.common import open_vault, report_commit, warn_problems
+from vault_tool.cli.common import Progress, open_vault, report_commit, warn_problems
 from vault_tool.interop.export_formats import FORMATS  # standard library only: cheap to import
 from vault_tool.output import visible
 
 if TYPE_CHECKING:
-    from click._termui_impl import ProgressBar  # the type click.progressbar returns
-
     from vault_tool.interop.importing import ImportReport, Outcome
 
 _PROGRESS_FROM = 200  # records: fewer than this import without a progress bar
-
-
-class _Progress:
-    """A progress bar on standard error for a large import on a terminal; nothing otherwise."""
-
-    def __init__(self) -> None:
-        self.bar: ProgressBar[int] | None = None
-        self.shown = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            if total < _PROGRESS_FROM or not sys.stderr.isatty():
-                return
-            self.bar = click.progressbar(length=total, label="Importing", file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.shown)
-        self.shown = done
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
 
 
 def _columns(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -108,11 +85,12 @@ def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, pairs:
     vault = open_vault(ctx)
     options = ImportOptions(format=fmt, columns=_columns(pairs), tags=list(tags), on_duplicate=on_duplicate,
                             dry_run=dry_run)
-    progress = _Progress()
+    progress = Progress("Importing", at_least=_PROGRESS_FROM) if sys.stderr.isatty() else None
     try:
         report = import_files(vault, list(files), options, progress)
     finally:
-        progress.close()
+        if progress is not None:
+            progress.close()
     warn_problems(report.vault_problems)
     for outcome in report.outcomes:
         line = _line(outcome, dry_run)

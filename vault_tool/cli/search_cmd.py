@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vault_tool.cli.common import open_vault
+from vault_tool.cli.common import Progress, open_vault
 from vault_tool.format.fieldtable import query_help
 
 if TYPE_CHECKING:
@@ -50,10 +50,7 @@ def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt
     from vault_tool.output import MAIL_FORMATS, mail_addresses, mail_lines, render_rows, visible
     from vault_tool.search.run import search
 
-    progress = _Progress("Indexing") if sys.stderr.isatty() else None
-    result = search(vault, query, vault.today(), limit=limit, sort=sort, progress=progress, scanning=scanning)
-    for notice in result.notices:
-        click.echo(f"notice: {visible(notice)}", err=True)
+    result = search(vault, query, vault.today(), limit=limit, sort=sort, scanning=scanning)  # notices: at the end
     for problem in result.problems:
         click.echo(f"warning: {visible(str(problem))} (left out of search until fixed)", err=True)
     if fmt in MAIL_FORMATS:
@@ -105,25 +102,6 @@ def _highlight(text: str, spans: list[tuple[int, int]], colour: bool) -> str:
     return "".join(out) + visible(text[last:])
 
 
-class _Progress:
-    """A progress bar on stderr, shown once a rebuild turns out to be long enough to want one."""
-
-    def __init__(self, label: str, at_least: int = 200) -> None:
-        self.label, self.at_least, self.done = label, at_least, 0
-        self.bar: click._termui_impl.ProgressBar[int] | None = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if total < self.at_least:
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.done)
-        self.done = done
-        if done == total:
-            self.bar.__exit__(None, None, None)
-
-
 @click.command()
 @click.argument("query", nargs=-1)
 @click.option("--limit", "-n", type=click.IntRange(min=1), help="At most N contacts.")
@@ -165,7 +143,7 @@ def reindex(ctx: click.Context) -> None:
     from vault_tool.search.run import reindex as rebuild
 
     vault = open_vault(ctx)
-    result = rebuild(vault, vault.today(), _Progress("Indexing", at_least=0))
+    result = rebuild(vault, vault.today(), Progress("Indexing", at_least=0) if sys.stderr.isatty() else None)
     for problem in result.problems:
         click.echo(f"warning: {visible(str(problem))} (left out of search until fixed)", err=True)
     click.echo(f"Indexed {result.reread - len(result.problems)} contacts in {result.seconds:.1f} s"

@@ -134,6 +134,7 @@ def refresh(
     """
     started = time.perf_counter()
     state = vault.state_dir
+    progress = progress or vault.progress
     scanning = scanning or vault.take_scan()
     scanned = scanning.result() if scanning is not None else scan_with_digest(vault.contacts_dir)
     stamp = _read_json(state / STAMP)
@@ -143,7 +144,7 @@ def refresh(
         try:
             result = Refresh(ix_mod.open_index(state / INDEX), problems=_problems(stamp), saved=stamp.get("saved"))
             result.seconds = time.perf_counter() - started
-            return result
+            return result  # nothing to notice
         except ix_mod.IndexBroken:
             pass
 
@@ -156,6 +157,12 @@ def refresh(
 
     result = _locked(vault, update, lambda why: _in_memory(vault, today, progress, why))
     result.seconds = time.perf_counter() - started
+    return _noticed(vault, result)
+
+
+def _noticed(vault: Vault, result: Refresh) -> Refresh:
+    """``result``, its notices also told to ``vault`` (the command line shows them once, at the end)."""
+    vault.notices += [notice for notice in result.notices if notice not in vault.notices]
     return result
 
 
@@ -176,7 +183,7 @@ def answer(
         broken = str(exc)
 
     def healed() -> tuple[T, Refresh]:
-        result = _heal(vault, today, progress, fresh.saved, broken)
+        result = _noticed(vault, _heal(vault, today, progress or vault.progress, fresh.saved, broken))
         try:
             return ask(result.index), result
         except ix_mod.IndexBroken as exc:
@@ -184,7 +191,7 @@ def answer(
                                   f"it was built ({exc}); check the disk") from None
 
     def in_memory(why: str) -> tuple[T, Refresh]:
-        result = _in_memory(vault, today, progress, why)
+        result = _noticed(vault, _in_memory(vault, today, progress or vault.progress, why))
         return ask(result.index), result
 
     return _locked(vault, healed, in_memory)

@@ -5,7 +5,7 @@ import datetime as dt
 import errno
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -94,6 +94,10 @@ class Vault:
         self.auto_commit = config.auto_commit if auto_commit is None else auto_commit
         self._today = today
         self._scan: Any = None
+        # What the command line watches while the index is brought up to date: a progress report
+        # (done, total) for a long rebuild, and the notices of what was done (a rebuild and why).
+        self.progress: Callable[[int, int], None] | None = None
+        self.notices: list[str] = []
 
     def hand_scan(self, scan: Any) -> None:
         """A scan of this vault's contact files started before it was opened (search/launch.py)."""
