@@ -22,7 +22,7 @@ def open_vault(ctx: click.Context) -> Vault:
     settings = ctx.find_root().obj
     vault = Vault.open(settings.vault, auto_commit=None if settings.commit else False, today=settings.today)
     vault.progress = Progress("Indexing") if sys.stderr.isatty() else None
-    ctx.call_on_close(lambda: _show_notices(vault))
+    vault.on_notice = _show_notice
     scan, settings.launch.search_scan = settings.launch.search_scan, None  # one command, one vault
     if scan is not None and scan.contacts_dir == str(vault.contacts_dir):
         vault.hand_scan(scan)
@@ -31,13 +31,11 @@ def open_vault(ctx: click.Context) -> Vault:
     return vault
 
 
-def _show_notices(vault: Vault) -> None:
-    """What the index did while the command read it (a rebuild, and why), once."""
+def _show_notice(notice: str) -> None:
+    """What the index did while the command read it (a rebuild, and why)."""
     from vault_tool.output import visible
 
-    for notice in vault.notices:
-        click.echo(f"notice: {visible(notice)}", err=True)
-    vault.notices.clear()
+    click.echo(f"notice: {visible(notice)}", err=True)
 
 
 class Progress:

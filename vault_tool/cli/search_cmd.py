@@ -50,7 +50,7 @@ def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt
     from vault_tool.output import MAIL_FORMATS, mail_addresses, mail_lines, render_rows, visible
     from vault_tool.search.run import search
 
-    result = search(vault, query, vault.today(), limit=limit, sort=sort, scanning=scanning)  # notices: at the end
+    result = search(vault, query, vault.today(), limit=limit, sort=sort, scanning=scanning)  # notices: as they come (open_vault)
     for problem in result.problems:
         click.echo(f"warning: {visible(str(problem))} (left out of search until fixed)", err=True)
     if fmt in MAIL_FORMATS:

@@ -161,8 +161,12 @@ def refresh(
 
 
 def _noticed(vault: Vault, result: Refresh) -> Refresh:
-    """``result``, its notices also told to ``vault`` (the command line shows them once, at the end)."""
-    vault.notices += [notice for notice in result.notices if notice not in vault.notices]
+    """``result``, its notices also told to ``vault`` (the command line shows each once, as it comes)."""
+    for notice in result.notices:
+        if notice not in vault.notices:
+            vault.notices.append(notice)
+            if vault.on_notice is not None:
+                vault.on_notice(notice)
     return result
 
 

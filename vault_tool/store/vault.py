@@ -95,9 +95,11 @@ class Vault:
         self._today = today
         self._scan: Any = None
         # What the command line watches while the index is brought up to date: a progress report
-        # (done, total) for a long rebuild, and the notices of what was done (a rebuild and why).
+        # (done, total) for a long rebuild, and the notices of what was done (a rebuild and why),
+        # each told to ``on_notice`` as it comes.
         self.progress: Callable[[int, int], None] | None = None
         self.notices: list[str] = []
+        self.on_notice: Callable[[str], None] | None = None
 
     def hand_scan(self, scan: Any) -> None:
         """A scan of this vault's contact files started before it was opened (search/launch.py)."""
