@@ -52,6 +52,23 @@ def test_dupes_by_email_phone_and_close_names_with_the_reasons(vault: Path, invo
     )
 
 
+def test_a_value_a_contact_writes_twice_is_not_shared_with_itself(vault: Path, invoke) -> None:
+    """`a@x` and `A@x` on one contact: no group of one, and it still counts once toward a shared line."""
+    add(invoke, vault, "Pat Solo", "--email", "pat@solo.example", "--email", "PAT@solo.example")
+    for name in ("Kim One", "Kim Two", "Kim Three"):
+        add(invoke, vault, name, "--email", "team@shared.example")
+    add(invoke, vault, "Kim Four", "--email", "team@shared.example", "--email", "Team@Shared.example")
+
+    result = invoke("-C", vault, "dupes", "--format", "json")
+
+    ok(result)
+    groups = json.loads(result.stdout)
+    assert not any("pat-solo" in group["handles"] for group in groups)
+    [team] = [group for group in groups if "kim-four" in group["handles"]]
+    assert sorted(team["handles"]) == ["kim-four", "kim-one", "kim-three", "kim-two"]  # four: not a switchboard
+    assert team["reasons"] == ["same email team@shared.example"]
+
+
 def test_dupes_as_json(vault: Path, invoke) -> None:
     add(invoke, vault, "Ada King", "--email", "ada@analytical.example")
 

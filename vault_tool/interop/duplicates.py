@@ -128,7 +128,7 @@ def shared_keys(rows: list[KeyRow]) -> list[tuple[list[KeyRow], str]]:
     """
     holders: dict[str, list[KeyRow]] = {}
     for row in rows:
-        for key in row.keys:
+        for key in dict.fromkeys(row.keys):  # a value a contact writes twice (a@x, A@x) is one
             holders.setdefault(key, []).append(row)
     identity: list[tuple[list[KeyRow], str]] = []
     names: list[tuple[list[KeyRow], str]] = []
