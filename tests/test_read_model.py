@@ -214,3 +214,38 @@ def test_every_reading_command_says_when_it_rebuilds_the_index(tmp_path: Path, i
         result = invoke("-C", vault.root, "--today", "2026-11-23", *command)
         notices = [line for line in result.stderr.splitlines() if line.startswith("notice:")]
         assert len(notices) == 1 and "another version" in notices[0], (command, result.stderr)
+
+
+def test_an_unchanged_vault_is_checked_from_the_last_checks_summary(tmp_path: Path, monkeypatch) -> None:
+    from vault_tool.team.check import kept
+    from vault_tool.team.check import run as check_run
+
+    vault = vault_with(tmp_path, {"ada.md": ADA.replace("stage: lead", "stage: [lead"), "bob.md": ADA})
+    first = check_run.run_checks(vault.root, TODAY).problems
+    assert any(p.path.name == "ada.md" for p in first)
+
+    def no_results(*args: object) -> kept.Kept:
+        raise AssertionError("the kept results were read")
+
+    monkeypatch.setattr(kept, "load", no_results)
+    assert check_run.run_checks(vault.root, TODAY).problems == first  # from the summary alone
+    monkeypatch.undo()
+    ada = vault.contacts_dir / "ada.md"
+    ada.write_text(ADA)
+    age(ada, 5)
+    assert not any(p.path.name == "ada.md" for p in check_run.run_checks(vault.root, TODAY).problems)
+    assert check_run.run_checks(vault.root, TODAY + dt.timedelta(days=1)).problems == []  # and the next day
+
+
+def test_a_file_too_young_to_trust_is_checked_again_even_when_nothing_else_changed(tmp_path: Path) -> None:
+    """An edit within the clock's resolution keeps size and time: the summary does not hide it."""
+    from vault_tool.team.check.run import run_checks
+
+    vault = vault_with(tmp_path, {"bob.md": ADA})
+    ada = vault.contacts_dir / "ada.md"
+    ada.write_text(ADA)  # just written: too young to trust its stat
+    assert run_checks(vault.root, TODAY).problems == []
+    stamp = os.stat(ada)
+    ada.write_text(ADA.replace("stage: lead", "stage: [lea"))  # same size; the old time put back
+    os.utime(ada, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert [p.path.name for p in run_checks(vault.root, TODAY).problems] == ["ada.md"]

@@ -9,7 +9,9 @@ a date far ahead), so an entry is checked again on the first day one of those co
 differently. The whole is thrown away when vault.yaml, the checks' version or the phone format
 change, or when today is earlier than the day it was made. While no entry changes, the problems
 of the vault-wide checks are kept too, so an unchanged vault is checked without building the
-facts of every file. Deleting it loses nothing.
+facts of every file. `.vault/check-summary` keeps the last check's problems with a digest of
+the stats of the files it saw: a check the same day of files with the same digest (none of them
+young) answers from it alone. Deleting either loses nothing.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from vault_tool.team.check.records import FileRecord, Problem
 from vault_tool.team.check.vaultwide import Facts, Value
 
 NAME = "check-results"
+SUMMARY = "check-summary"  # the last check's problems, and the stats of the files it saw
 VERSION = 1  # bump when a check changes what it finds: kept results are then thrown away
 Stat = tuple[int, int]
 Entry = tuple[Stat, list[tuple[Any, ...]], tuple[Any, ...], str]  # stat, problems, facts, valid until
@@ -73,6 +76,47 @@ def save(state: Path, kept: Kept) -> None:
         atomic_write(state / NAME, marshal.dumps(data))
     except OSError:
         pass
+
+
+def digest_of(stats: dict[str, Stat], links: list[str]) -> str:
+    """One digest of every contact file's (path, size, mtime) and of the links, in the order listed."""
+    return hashlib.blake2b(marshal.dumps((stats, links), 2), digest_size=16).hexdigest()
+
+
+Young = dict[str, tuple[Any, Any]]  # rel -> (problems, facts) of a file too young to trust its stat
+
+
+def load_summary(state: Path, key: str, today: dt.date, digest: str) -> tuple[list[Problem], Young] | None:
+    """The last check's problems if it was made today, with ``key``, on files whose digest is ``digest``;
+    and the results of the files that were too young then to trust their stat (check them again).
+
+    Then no file changed (but perhaps those), none was added or removed, and no result can have
+    expired: the check of an unchanged vault reads this and the files' stats, not every file's
+    kept results.
+    """
+    try:
+        data = marshal.loads((state / SUMMARY).read_bytes())
+        if (data["key"], data["day"], data["digest"]) == (key, today.isoformat(), digest):
+            return decoded(data["problems"], state.parent), dict(data["young"])
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        pass
+    return None
+
+
+def save_summary(state: Path, key: str, today: dt.date, digest: str, problems: list[Problem], young: Young) -> None:
+    """Keep the problems of a check, and the results of its young files, for ``load_summary``."""
+    data = {"key": key, "day": today.isoformat(), "digest": digest, "problems": encoded(problems, state.parent),
+            "young": young}
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+        atomic_write(state / SUMMARY, marshal.dumps(data))
+    except OSError:
+        pass
+
+
+def same_results(entry: Entry, kept_young: tuple[Any, Any]) -> bool:
+    """Whether a file checked again finds what its young self did (problems and facts)."""
+    return (entry[1], entry[2]) == tuple(kept_young)
 
 
 def fresh(kept: Kept, rel: str, stat: Stat) -> Entry | None:

@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vault_tool.format.config import VaultConfig
-from vault_tool.format.layout import CONFIG_NAME, CONTACTS, contact_folders, in_path_order, stat_names
-from vault_tool.search.scan import trusted
+from vault_tool.format.layout import CONFIG_NAME, CONTACTS, Stat, contact_folders, in_path_order, stat_names
+from vault_tool.search.scan import RACY, trusted
 from vault_tool.store.vault import LINK
 from vault_tool.team.check import kept
 from vault_tool.team.check.files import FILE_CHECKS
@@ -107,9 +107,11 @@ def check_all_files(paths: list[Path], context: CheckContext, parallel_from: int
         return [checked for chunk in pool.map(_check_chunk, chunks) for checked in chunk]
 
 
-def checked_files(context: CheckContext, parallel_from: int) -> tuple[kept.Kept, list[str], list[Path]]:
-    """The results of every contact file (by path relative to the contacts folder, in order), and the
-    symbolic links found among them.
+def checked_files(
+    context: CheckContext, stats: dict[str, Stat], parallel_from: int,
+) -> tuple[kept.Kept, list[str]]:
+    """The results of every contact file (``stats``: its stat, RACY when too young to trust), and
+    the files by path relative to the contacts folder, in order.
 
     Kept results serve the files unchanged since the last check (see kept.py); the others are
     read and checked now. Files are handled by their relative paths: a Path each would cost more
@@ -117,8 +119,6 @@ def checked_files(context: CheckContext, parallel_from: int) -> tuple[kept.Kept,
     """
     folder = context.root / CONTACTS
     results = kept.load(context.root / ".vault", kept.settings_key(context.root, context.phone_format), context.today)
-    links: list[str] = []
-    stats = trusted(stat_names(contact_folders(folder), False, links))
     rels = in_path_order(stats)
     entries = {rel: kept.fresh(results, rel, stats[rel]) for rel in rels}
     todo = [folder / rel for rel in rels if entries[rel] is None]
@@ -131,7 +131,7 @@ def checked_files(context: CheckContext, parallel_from: int) -> tuple[kept.Kept,
     if not same_facts:
         results.vaultwide = None
     results.entries = {rel: entry for rel, entry in entries.items() if entry is not None}
-    return results, rels, [folder / rel for rel in in_path_order(links)]
+    return results, rels
 
 
 def _vaultwide(context: CheckContext, results: kept.Kept, rels: list[str]) -> list[Problem]:
@@ -142,6 +142,19 @@ def _vaultwide(context: CheckContext, results: kept.Kept, rels: list[str]) -> li
     found = [kept.facts_of(folder, rel, results.entries[rel]) for rel in rels]
     problems = [problem for vault_check in VAULT_CHECKS for problem in vault_check(found, context)]
     results.vaultwide, results.changed = kept.encoded(problems, context.root), True
+    return problems
+
+
+def _unchanged(context: CheckContext, summary: tuple[list[Problem], kept.Young] | None) -> list[Problem] | None:
+    """The summary's problems, if the files too young to trust then still give the same results."""
+    if summary is None:
+        return None
+    problems, young = summary
+    folder = context.root / CONTACTS
+    for item in check_files([folder / rel for rel in young], context):
+        entry = kept.entry_of(RACY, item.problems, item.facts, item.until)
+        if not kept.same_results(entry, young[item.facts.rel]):
+            return None
     return problems
 
 
@@ -158,17 +171,29 @@ def run_checks(
     """
     config, problems, phone_format = load_config_for_check(root)
     context = CheckContext(root, config, today, phone_format)
-    with _collector_paused():
-        results, rels, links = checked_files(context, parallel_from)
-        folder = root / CONTACTS
-        problems += link_problems(links)
-        problems += [p for rel in rels if results.entries[rel][1] for p in kept.problems_of(folder / rel, results.entries[rel])]
-        problems += _vaultwide(context, results, rels)
-        kept.save(root / ".vault", results)
+    folder, state = root / CONTACTS, root / ".vault"
+    links: list[str] = []
+    found = stat_names(contact_folders(folder), False, links)
+    key, digest = kept.settings_key(root, phone_format), kept.digest_of(found, links)
+    same = _unchanged(context, kept.load_summary(state, key, today, digest))
+    if same is not None:  # nothing changed since the last check today: its problems, as they were
+        problems += same
+    else:
+        stats = trusted(found)
+        with _collector_paused():
+            results, rels = checked_files(context, stats, parallel_from)
+            checked = link_problems([folder / rel for rel in in_path_order(links)])
+            checked += [p for rel in rels if results.entries[rel][1]
+                        for p in kept.problems_of(folder / rel, results.entries[rel])]
+            checked += _vaultwide(context, results, rels)
+            kept.save(state, results)
+        young = {rel: (results.entries[rel][1], results.entries[rel][2]) for rel, stat in stats.items() if stat == RACY}
+        kept.save_summary(state, key, today, digest, checked, young)
+        problems += checked
     if only is not None:
         wanted = {Path(p).resolve() for p in only}
         problems = [p for p in problems if p.path.resolve() in wanted]
     if strict:
         problems = [replace(p, severity=ERROR) for p in problems]
     problems.sort(key=lambda p: (p.path != root / CONFIG_NAME, str(p.path), p.line, p.severity, p.message))
-    return CheckReport(problems, len(rels))
+    return CheckReport(problems, len(found))
