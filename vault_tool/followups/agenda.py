@@ -19,6 +19,7 @@ from vault_tool.errors import InvalidValueError, ParseError
 from vault_tool.format.body import Interaction, Task, task_title
 from vault_tool.format.contact import Contact
 from vault_tool.format.dates import parse_duration
+from vault_tool.format.fieldtable import day_number
 from vault_tool.format.handles import fold
 from vault_tool.format.schedule import Birthday, birthday_of, item_problems
 from vault_tool.search.view import Between
@@ -333,6 +334,3 @@ def stale_contacts(
     found = views(vault, day, [Between("last_contact", day_number(cutoff) + 1, None, outside=True)])
     return StaleReport(stale(owned_by(found.contacts(), owner), day, cutoff), cutoff, found.skipped)
 
-
-def day_number(day: dt.date) -> int:
-    return day.year * 10000 + day.month * 100 + day.day

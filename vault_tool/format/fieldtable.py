@@ -8,6 +8,7 @@ search/documents.py). Standard library only.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from zlib import crc32
 
@@ -72,8 +73,14 @@ INDEX_FIELDS = tuple(f.name for f in FIELDS)
 COMPUTED_FIELDS = tuple(f.name for f in FIELDS if f.computed)
 QUERY_FIELDS = tuple(f.name for f in FIELDS if f.query)
 DATE_FIELDS = tuple(f.name for f in FIELDS if f.date)
+DAY_MAX = 99991231  # the largest value of a "day" field; a column gives a missing value as 2**32 - 1
 VIEW_VERSION = 1  # bump when what documents hold changes without a change of this table
 SCHEMA_VERSION = f"{crc32(repr((FIELDS, VIEW_VERSION)).encode()):08x}"  # any change to the table changes it
+
+
+def day_number(day: dt.date) -> int:
+    """A date as a "day" field holds it: the integer YYYYMMDD, so ranges and sorting are numeric."""
+    return day.year * 10000 + day.month * 100 + day.day
 
 
 def query_help() -> str:

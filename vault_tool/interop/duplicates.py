@@ -216,4 +216,4 @@ def find_dupes(vault: Vault) -> DupesResult:
         return find_groups(joined, views, region)
 
     groups, fresh = freshness.answer(vault, vault.today(), ask)
-    return DupesResult(groups, [ParseError(vault.root / p.path, p.message, p.line) for p in fresh.problems])
+    return DupesResult(groups, fresh.left_out(vault.root))

@@ -27,6 +27,7 @@ from icalendar import Calendar, Event, Todo
 
 from vault_tool.format.body import Interaction, Task, task_title
 from vault_tool.format.contact import Contact
+from vault_tool.format.fieldtable import day_number
 from vault_tool.format.handles import fold
 from vault_tool.format.schedule import Birthday, birthday_of
 from vault_tool.search.view import Between
@@ -62,8 +63,7 @@ def to_ics(contacts: Iterable[Contact], today: dt.date, name: str = "Contacts") 
 def calendar_candidates(today: dt.date) -> list[Between]:
     """The contacts that may have an entry (the index picks them; `_components` decides): a birthday,
     an interaction today or later, an open task, a task ticked off in the last RECENTLY_DONE days."""
-    day = int(today.strftime("%Y%m%d"))
-    recent = int((today - RECENTLY_DONE).strftime("%Y%m%d"))
+    day, recent = day_number(today), day_number(today - RECENTLY_DONE)
     return [Between("birthday_day", 1, None), Between("next_date", 1, None), Between("last_contact", day, day),
             Between("task_due", None, None), Between("done_day", recent, None)]
 

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from vault_tool.errors import InvalidValueError
-from vault_tool.format.fieldtable import COMPUTED_FIELDS, INDEX_FIELDS
+from vault_tool.format.fieldtable import COMPUTED_FIELDS, INDEX_FIELDS, day_number
 from vault_tool.format.identity import block_keys, identity_keys
 
 if TYPE_CHECKING:
@@ -28,10 +28,6 @@ NUMBER_PREFIX = "n_"  # a custom field whose value is a number, for ranges: `emp
 MIN_PHONE_DIGITS = 3
 # ISO 3166 reserves these for the countries below; people write them.
 COUNTRY_ALIASES = {"uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "great britain": "GB", "el": "GR"}
-
-
-def day_number(day: dt.date | None) -> int | None:
-    return day.year * 10000 + day.month * 100 + day.day if day else None
 
 
 def document(contact: Contact, rel: str, region: str, today: dt.date, created: dt.date | None) -> dict[str, Any]:
@@ -57,8 +53,8 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
     _add_custom(doc, contact.custom, region)
     last = contact.last_contact(today)
     future = [i.date for i in contact.interactions if i.date > today]
-    doc["last_contact"] = day_number(last) or ""  # no value: matched by `last_contact:none`
-    doc["created"] = day_number(created) or ""
+    doc["last_contact"] = day_number(last) if last else ""  # no value: matched by `last_contact:none`
+    doc["created"] = day_number(created) if created else ""
     doc["next_date"] = day_number(min(future)) if future else ""
     from vault_tool.search.scoring import facts_of
 

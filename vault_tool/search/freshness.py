@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 from vault_tool.errors import IndexBuildError, ParseError, VaultError
+from vault_tool.format.fieldtable import day_number
 from vault_tool.format.layout import Stat
 from vault_tool.search import index as ix_mod
 from vault_tool.search.forked import ForkedJobFailed, can_fork, run_all
@@ -74,6 +75,10 @@ class Refresh:
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     saved: int | None = None  # the stamp's "saved" when the index was opened: has another process changed it since?
+
+    def left_out(self, root: Path) -> list[ParseError]:
+        """The files the index leaves out (they do not parse, or are links), as errors naming each file."""
+        return [ParseError(root / p.path, p.message, p.line) for p in self.problems]
 
 
 def _settings_key(vault: Vault) -> str:
@@ -337,7 +342,7 @@ def _turned(index: Index, today: dt.date, then: str) -> list[str]:
     Going forward, appointments that have become past; going back (`--today` in the past),
     interactions that are not yet.
     """
-    day = int(today.strftime("%Y%m%d"))
+    day = day_number(today)
     if then and then > str(today):
         return ix_mod.paths_between(index, "last_contact", day + 1, None)
     return ix_mod.paths_between(index, "next_date", 1, day)

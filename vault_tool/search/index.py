@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from vault_tool.format import fieldtable
-from vault_tool.format.fieldtable import FIELDS, INDEX_FIELDS
+from vault_tool.format.fieldtable import DAY_MAX, FIELDS, INDEX_FIELDS
 from vault_tool.search.documents import CUSTOM_PREFIX, NUMBER_PREFIX
 
 if TYPE_CHECKING:
@@ -92,7 +92,6 @@ PARALLEL_FROM = 2000  # documents; below this, starting processes costs more tha
 MAX_PROCS = 4
 MERGE_FROM_SEGMENTS = 8
 LOCK_TIMEOUT_S = 30.0
-DAY_MAX = 99991231  # the largest value of a day field (YYYYMMDD); a column gives a missing value as 2**32 - 1
 
 
 class _WritingCodec(W3Codec):

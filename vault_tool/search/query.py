@@ -15,8 +15,7 @@ import re
 from collections.abc import Callable
 
 from vault_tool.errors import InvalidValueError
-from vault_tool.format.fieldtable import DATE_FIELDS
-from vault_tool.search.documents import day_number
+from vault_tool.format.fieldtable import DATE_FIELDS, day_number
 
 NUMERIC_VALUE = re.compile(r"(?:<=|>=|<|>)\s*-?\d+(?:\.\d+)?|[\[{]\s*-?[\d.]*\s*\bto\b\s*-?[\d.]*\s*[\]}]", re.I)
 NONE = "none"

@@ -135,8 +135,7 @@ def matching(
         return ix_mod.all_paths(ix, compile_query(vault, ix, text, today))
 
     found, refreshed = freshness.answer(vault, today, ask, fresh=fresh)
-    left_out = [ParseError(vault.root / p.path, p.message, p.line) for p in refreshed.problems]
-    return {vault.root / rel for rel in found}, left_out
+    return {vault.root / rel for rel in found}, refreshed.left_out(vault.root)
 
 
 def reindex(vault: Vault, today: dt.date, progress: Progress | None = None) -> freshness.Refresh:

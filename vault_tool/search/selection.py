@@ -14,6 +14,8 @@ from vault_tool.errors import ParseError
 from vault_tool.search.view import Between, contact_of, problems_of
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from vault_tool.format.contact import Contact
     from vault_tool.store.vault import LoadResult, Vault
 
@@ -28,16 +30,19 @@ def select(vault: Vault, query: str | None, any_of: Sequence[Between] | None = N
     """
     if any_of is not None:
         rels, left_out, _ = read_views(vault, vault.today(), lambda view, _: str(view["path"]), any_of, query)
-        result = vault.load({vault.root / rel for rel in rels})
-        result.problems = left_out + [p for p in result.problems if p.path not in {q.path for q in left_out}]
-        return result
+        return _loaded(vault, {vault.root / rel for rel in rels}, left_out)
     if query is None or not query.strip():
         return vault.load()
     from vault_tool.search.run import matching
 
-    paths, left_out = matching(vault, query)
+    return _loaded(vault, *matching(vault, query))
+
+
+def _loaded(vault: Vault, paths: set[Path], left_out: list[ParseError]) -> LoadResult:
+    """The contacts at ``paths``, with the files the index left out named first (each once)."""
     result = vault.load(paths)
-    result.problems = left_out + [p for p in result.problems if p.path not in {q.path for q in left_out}]
+    named = {problem.path for problem in left_out}
+    result.problems = left_out + [p for p in result.problems if p.path not in named]
     return result
 
 
@@ -101,5 +106,4 @@ def read_views(
         return ix_mod.views(ix, any_of, parsed, facts, keep)
 
     found, fresh = freshness.answer(vault, today, ask)
-    skipped = [ParseError(vault.root / p.path, p.message, p.line) for p in fresh.problems]
-    return found, skipped, list(fresh.notices)
+    return found, fresh.left_out(vault.root), list(fresh.notices)

@@ -19,12 +19,13 @@ from typing import Any
 from vault_tool.errors import ParseError
 from vault_tool.format.body import Interaction, Task
 from vault_tool.format.contact import Contact
+from vault_tool.format.fieldtable import DAY_MAX, day_number
 from vault_tool.format.schedule import item_problems, task_problems
 
 # The front matter keys a view keeps: what follow-ups, their rows and the calendar feed show.
 VIEW_KEYS = ("name", "kind", "company", "title", "owner", "stage", "emails", "phones", "tags", "birthday",
              "keep_in_touch", "uid")
-UNDATED = 99991231  # the due day of an open task without a due date, for the index's `task_due`
+UNDATED = DAY_MAX  # the due day of an open task without a due date, for the index's `task_due`
 SEP = "\x1f"  # between the parts of an interaction's heading in a view
 
 
@@ -60,7 +61,7 @@ def _heading(item: Interaction) -> str:
 
 def task_due(contact: Contact) -> int | None:
     """The earliest due day (YYYYMMDD) of the open tasks, UNDATED when none has a date; None: no open task."""
-    days = [int(t.due.strftime("%Y%m%d")) if t.due else UNDATED for t in contact.tasks if not t.done]
+    days = [day_number(t.due) if t.due else UNDATED for t in contact.tasks if not t.done]
     return min(days) if days else None
 
 
