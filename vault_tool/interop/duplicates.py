@@ -17,7 +17,7 @@ from vault_tool.errors import ParseError
 from vault_tool.format.identity import SHARED_LINE, block_keys, identity_keys
 
 if TYPE_CHECKING:
-    from vault_tool.search.index import KeyRow
+    from vault_tool.search.columns import KeyRow
     from vault_tool.store.vault import Vault
 
 NAME_SCORE = 90  # rapidfuzz token_sort_ratio at or above which two names are the same name
@@ -200,8 +200,7 @@ class DupesResult:
 
 def find_dupes(vault: Vault) -> DupesResult:
     """Likely duplicates among the vault's contacts, from the index (files that do not parse are reported)."""
-    from vault_tool.search import freshness
-    from vault_tool.search import index as ix_mod
+    from vault_tool.search import columns, freshness
 
     region = vault.config.default_region
 
@@ -212,7 +211,7 @@ def find_dupes(vault: Vault) -> DupesResult:
             joined.extend(shared_keys(rows))
             return {row.doc for members, _ in joined for row in members}
 
-        views = ix_mod.key_rows(ix, choose)
+        views = columns.key_rows(ix, choose)
         return find_groups(joined, views, region)
 
     groups, fresh = freshness.answer(vault, vault.today(), ask)

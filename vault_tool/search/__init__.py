@@ -1,10 +1,11 @@
 """Search: the Whoosh index, the one read model every reading command answers from.
 
 Holds the stat scan of the contact files (scan, forked), bringing the index up to date
-(freshness), what the index stores for a contact (documents) and every Whoosh call (index), the
+(freshness), what the index stores for a contact (documents, view), the Whoosh calls (index:
+the schema, writing, queries; columns: the read model's column reads), the
 query language (query), lead scores computed from stored facts (scoring), search itself (run),
 choosing contacts by query for other commands (selection) and the matching line (snippets).
 
-Whoosh is imported only inside index, lazily, to keep quick commands quick.
+Whoosh is imported only by index (and columns, through it), to keep quick commands quick.
 May import: store, format and the leaf modules.
 """

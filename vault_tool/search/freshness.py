@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 from vault_tool.errors import IndexBuildError, ParseError, VaultError
 from vault_tool.format.fieldtable import day_number
 from vault_tool.format.layout import Stat
+from vault_tool.search import columns
 from vault_tool.search import index as ix_mod
 from vault_tool.search.forked import ForkedJobFailed, can_fork, run_all
 from vault_tool.search.scan import Scanned, scan_with_digest, trusted
@@ -344,8 +345,8 @@ def _turned(index: Index, today: dt.date, then: str) -> list[str]:
     """
     day = day_number(today)
     if then and then > str(today):
-        return ix_mod.paths_between(index, "last_contact", day + 1, None)
-    return ix_mod.paths_between(index, "next_date", 1, day)
+        return columns.paths_between(index, "last_contact", day + 1, None)
+    return columns.paths_between(index, "next_date", 1, day)
 
 
 def _build(

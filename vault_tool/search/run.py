@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from vault_tool.errors import InvalidValueError, ParseError
 from vault_tool.format.fieldtable import QUERY_FIELDS
-from vault_tool.search import freshness
+from vault_tool.search import columns, freshness
 from vault_tool.search import index as ix_mod
 from vault_tool.search.query import expand_segments, rewrite
 
@@ -76,7 +76,7 @@ def _scored_between(vault: Vault, ix: Index, today: dt.date, low: int | None, hi
     if not rules:
         raise InvalidValueError("score: needs scoring rules in vault.yaml (scoring:); there are none")
     found = set()
-    for path, facts in ix_mod.all_facts(ix):
+    for path, facts in columns.all_facts(ix):
         points = _score_of(facts, rules, today)
         if (low is None or points >= low) and (high is None or points <= high):
             found.add(path)

@@ -97,13 +97,12 @@ def read_views(
 ) -> tuple[list[T], list[ParseError], list[str]]:
     """What ``keep`` makes of each (view, facts) `views` would hold (unsorted), the files that did not
     parse, and the index's notices."""
-    from vault_tool.search import freshness
-    from vault_tool.search import index as ix_mod
+    from vault_tool.search import columns, freshness
     from vault_tool.search.run import compile_query
 
     def ask(ix: Any) -> list[T]:
         parsed = compile_query(vault, ix, query, today) if query and query.strip() else None
-        return ix_mod.views(ix, any_of, parsed, facts, keep)
+        return columns.views(ix, any_of, parsed, facts, keep)
 
     found, fresh = freshness.answer(vault, today, ask)
     return found, fresh.left_out(vault.root), list(fresh.notices)
