@@ -10,83 +10,12 @@ import os
 import shlex
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
+from teamclones import ADA, TODAY, Clone, alice, bob, elsewhere, remote  # noqa: F401 - fixtures
 
 from vault_tool.cli.main import cli
-
-ADA = "contacts/ada-lovelace.md"
-TODAY = "2026-11-23"
-
-
-@dataclass
-class Clone:
-    """One person's clone of the team vault: commands and git run with their identity."""
-
-    root: Path
-    name: str
-
-    @property
-    def env(self) -> dict[str, str]:
-        email = f"{self.name.lower()}@team.example"
-        return {
-            "GIT_AUTHOR_NAME": self.name, "GIT_AUTHOR_EMAIL": email,
-            "GIT_COMMITTER_NAME": self.name, "GIT_COMMITTER_EMAIL": email,
-        }
-
-    def contacts(self, *args: str):
-        return CliRunner().invoke(cli, ["-C", str(self.root), "--today", TODAY, *map(str, args)], env=self.env)
-
-    def ok(self, *args: str):
-        result = self.contacts(*args)
-        assert result.exit_code == 0, result.output
-        return result
-
-    def git(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            ["git", *args], cwd=self.root, env={**os.environ, **self.env}, capture_output=True, text=True, check=check
-        )
-
-    def out(self, *args: str) -> str:
-        return self.git(*args).stdout
-
-    def text(self, rel: str = ADA) -> str:
-        return (self.root / rel).read_text(encoding="utf-8")
-
-
-@pytest.fixture(autouse=True)
-def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run from a folder that is no repository, so a command that forgets its -C cannot touch the project."""
-    monkeypatch.chdir(tmp_path)
-
-
-@pytest.fixture
-def remote(tmp_path: Path) -> Path:
-    path = tmp_path / "remote.git"
-    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(path)], check=True)
-    return path
-
-
-@pytest.fixture
-def alice(tmp_path: Path, remote: Path) -> Clone:
-    clone = Clone(tmp_path / "alice", "Alice")
-    result = CliRunner().invoke(cli, ["init", str(clone.root), "--example"], env=clone.env)
-    assert result.exit_code == 0, result.output
-    clone.git("branch", "-M", "main")
-    clone.git("remote", "add", "origin", str(remote))
-    clone.git("push", "-q", "-u", "origin", "main")
-    return clone
-
-
-@pytest.fixture
-def bob(tmp_path: Path, remote: Path, alice: Clone) -> Clone:
-    clone = Clone(tmp_path / "bob", "Bob")
-    subprocess.run(["git", "clone", "-q", str(remote), str(clone.root)], check=True)
-    clone.ok("init", clone.root)
-    return clone
 
 
 def log_subjects(clone: Clone) -> list[str]:
@@ -254,12 +183,15 @@ def test_sync_without_a_remote_or_an_upstream(tmp_path: Path, remote: Path) -> N
     assert no_remote.exit_code == 1
     assert "no remote to sync with; add one: git remote add origin URL" in no_remote.stderr
     solo.git("remote", "add", "origin", str(remote))
+    solo.git("remote", "add", "backup", str(remote))
     branch = solo.out("branch", "--show-current").strip()
-    no_upstream = solo.contacts("sync")
-    assert no_upstream.exit_code == 1
-    assert no_upstream.stderr == (
-        f"Error: branch '{branch}' has no upstream; push it once with: git push -u origin {branch}\n"
+    two_remotes = solo.contacts("sync")
+    assert two_remotes.exit_code == 1
+    assert two_remotes.stderr == (
+        f"Error: branch '{branch}' has no upstream and there are 2 remotes (origin, backup); choose the one to "
+        f"sync with and push to it once: git push -u origin {branch}\n"
     )
+    assert solo.git("config", "--get-regexp", "^branch\\.", check=False).stdout == ""
 
 
 def test_a_remote_that_cannot_be_reached_changes_nothing(alice: Clone, tmp_path: Path) -> None:

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 
+from vault_tool.output import plural
+
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
@@ -20,8 +22,12 @@ def merge_driver(ctx: click.Context, base: Path, ours: Path, theirs: Path, marke
 
     `contacts init` registers it in the repository (merge.vault.driver) and
     .gitattributes routes contact files to it. It merges BASE, OURS and
-    THEIRS, writes the result over OURS, and exits 1 when a conflict is left
-    (marked with MARKER_SIZE-long markers) for git to report. PATH is the
+    THEIRS (front matter field by field; notes and tasks by lines, keeping
+    lines both sides added; interactions one by one, following an edit of
+    the heading or the text), writes the result over OURS, and exits 1 when
+    a conflict is left (marked with MARKER_SIZE-long markers) for git to
+    report: the same field, task or line changed two ways, or an
+    interaction removed on one side and edited on the other. PATH is the
     file's path in the repository.
 
     \b
@@ -35,5 +41,5 @@ def merge_driver(ctx: click.Context, base: Path, ours: Path, theirs: Path, marke
     conflicts = merge_files(base, ours, theirs, Labels(ours=mine, theirs=other, size=marker_size), path)
     if conflicts:
         where = path or str(ours)
-        click.echo(f"contacts: {where}: {conflicts} conflict{'s' if conflicts != 1 else ''} left with markers", err=True)
+        click.echo(f"contacts: {where}: {plural(conflicts, 'conflict')} left with markers", err=True)
     ctx.exit(1 if conflicts else 0)

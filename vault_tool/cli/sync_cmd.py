@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from vault_tool.cli.common import open_vault, report_commit
+from vault_tool.output import plural
 
 
 @click.command()
@@ -19,6 +20,10 @@ def sync(ctx: click.Context, commit: bool) -> None:
     how to settle it with git pull --rebase. The vault is locked for the
     whole sync, so other contacts commands wait for it.
 
+    A branch with no upstream (a new repository with one remote) is pushed
+    with -u, which makes the remote's branch of the same name its upstream;
+    with several remotes, sync says how to choose one.
+
     \b
     Examples:
       contacts sync
@@ -33,11 +38,15 @@ def sync(ctx: click.Context, commit: bool) -> None:
     if result.hint:
         click.echo(f"hint: {result.hint}", err=True)
     if result.pulled:
-        click.echo(f"Pulled {result.pulled} commit{'s' if result.pulled != 1 else ''} from {result.upstream}")
+        click.echo(f"Pulled {plural(result.pulled, 'commit')} from {result.upstream}")
         width = max((len(c.status) for c in result.incoming), default=0)
         for change in result.incoming:
             click.echo(f"  {change.status:<{width}}  {change.name} ({change.path}) by {', '.join(change.authors)}")
+    branch = result.upstream.partition("/")[2]
+    tracking = f" and set it as the upstream of {branch} (git push -u)" if result.upstream_set else ""
     if result.pushed:
-        click.echo(f"Pushed {result.pushed} commit{'s' if result.pushed != 1 else ''} to {result.upstream}")
-    if not result.pulled and not result.pushed:
+        click.echo(f"Pushed {plural(result.pushed, 'commit')} to {result.upstream}{tracking}")
+    elif result.upstream_set:
+        click.echo(f"Set {result.upstream} as the upstream of {branch}")
+    if not result.pulled and not result.pushed and not result.upstream_set:
         click.echo(f"Up to date with {result.upstream}")

@@ -8,9 +8,19 @@ import git
 from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
 from vault_tool.errors import GitError
-from vault_tool.store.git import IDENTITY_HINT, CommitResult, identity_hint, identity_variables, repo_root
+from vault_tool.store.git import (
+    IDENTITY_HINT,
+    CommitHooks,
+    CommitResult,
+    identity_hint,
+    identity_variables,
+    repo_root,
+    run,
+    run_status,
+)
 
 __all__ = ["IDENTITY_HINT", "CommitResult", "identity_hint", "repo_root"]
+
 
 def init(path: Path) -> None:
     """`git init` in ``path``."""
@@ -33,26 +43,59 @@ def identity_env(repo: git.Repo) -> dict[str, str] | None:
 
 
 def commit(paths: list[Path], message: str, workdir: Path) -> CommitResult:
-    """Commit exactly ``paths`` (added, changed or deleted) and nothing else the user has staged."""
+    """Commit exactly ``paths`` (added, changed or deleted) and nothing else the user has staged.
+
+    The repository's own hooks run (pre-commit, commit-msg …); when one refuses the commit, or
+    the commit fails otherwise, git's index is put back as it was and the files stay as written.
+    """
     with _open(workdir) as repo:
         top = Path(repo.working_tree_dir or workdir)
         rel = [os.path.relpath(p, top) for p in paths]
         present = [r for r, p in zip(rel, paths) if p.exists()]
         env = identity_env(repo)
+        staged = _index_entries(top, rel)
         try:
             if present:
                 repo.git.add("--", *present)
             if not repo.git.status("--porcelain", "--", *rel).strip():
                 return CommitResult(None)
             known = repo.git.ls_files("--cached", "--", *rel).splitlines() if not repo.head.is_valid() else rel
-            repo.git.commit("--quiet", "--no-verify", "-m", message, "--only", "--", *known, env=env or {})
+            repo.git.commit("--quiet", "-m", message, "--only", "--", *known, env=env or {})
             return CommitResult(repo.head.commit.hexsha, env is not None)
         except GitCommandError as exc:
-            detail = (exc.stderr or str(exc)).strip().splitlines()
-            raise GitError(
-                f"{top}: git commit failed ({detail[-1] if detail else 'no detail'}); "
-                f"the files are written: commit them yourself"
-            ) from None
+            _put_back_index(staged, top)
+            raise GitError(_failure(top, exc)) from None
+
+
+def _failure(top: Path, exc: GitCommandError) -> str:
+    """One line for a `git commit` that failed: a hook that refused it is named as such."""
+    said = (exc.stderr or str(exc)).strip()
+    if said.startswith("stderr: '") and said.endswith("'"):  # how GitPython quotes git's standard error
+        said = said[len("stderr: '") : -1]
+    lines = [line.strip() for line in said.splitlines() if line.strip()]
+    detail = lines[-1] if lines else "no detail"
+    hooks = [name for name in CommitHooks.of(top).names if name != "post-commit"]
+    if hooks and not any(line.startswith(("fatal:", "error:")) for line in lines):
+        what = f"a git hook ({', '.join(hooks)}) stopped the commit: {detail}"
+    else:
+        what = f"git commit failed ({detail.removeprefix('fatal: ').removeprefix('error: ')})"
+    return f"{top}: {what}; the files are written but not committed: fix that, then commit them (git commit)"
+
+
+def _index_entries(top: Path, rel: list[str]) -> bytes:
+    """The index entries of ``rel`` as `update-index --index-info` lines (each path absent: a removal)."""
+    if not rel:
+        return b""
+    listed = run(top, ["ls-files", "--stage", "-z", "--", *rel]).split(b"\0")
+    entries = {line.split(b"\t", 1)[1]: line for line in listed if b"\t" in line}
+    removals = [f"0 {'0' * 40}\t{r}".encode() for r in rel if r.encode() not in entries]
+    return b"".join(line + b"\0" for line in [*removals, *entries.values()])
+
+
+def _put_back_index(entries: bytes, top: Path) -> None:
+    """git's index for ``rel`` as it was before a commit that failed."""
+    if entries:
+        run_status(top, ["update-index", "-z", "--index-info"], entries)
 
 
 def created_dates(folder: Path, paths: list[Path] | None = None) -> dict[str, str]:

@@ -7,6 +7,10 @@ commit on top of HEAD, with exactly the given paths changed). Nothing else the
 user staged is in the commit; the transaction then updates the user's index
 for exactly those paths with ``git update-index --stdin`` (no pathspecs; the
 objects exist already, so nothing is written twice).
+
+fast-import runs none of the repository's hooks (pre-commit, commit-msg …): the
+transaction reports the ones a commit would have run, and `contacts import`
+says they were skipped.
 """
 from __future__ import annotations
 

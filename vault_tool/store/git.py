@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from vault_tool.errors import GitError
@@ -37,6 +37,7 @@ def identity_hint(result: CommitResult, marker: Path) -> str | None:
 class CommitResult:
     sha: str | None  # None when there was nothing to commit
     fallback_identity: bool = False
+    skipped_hooks: list[str] = field(default_factory=list, kw_only=True)  # hooks a commit here would run, not run
 
 
 def repo_root(path: Path) -> Path | None:
@@ -60,10 +61,10 @@ def run(top: Path, args: list[str], data: bytes | None = None, env: dict[str, st
     return done.stdout
 
 
-def run_status(top: Path, args: list[str]) -> bytes:
+def run_status(top: Path, args: list[str], data: bytes | None = None) -> bytes:
     """The standard output of `git ARGS`, whatever its exit status (for questions git answers by status)."""
     try:
-        return subprocess.run(["git", *args], cwd=top, capture_output=True, check=False).stdout
+        return subprocess.run(["git", *args], cwd=top, input=data, capture_output=True, check=False).stdout
     except OSError as exc:
         raise GitError(f"{top}: cannot run git ({exc.strerror})") from None
 
@@ -100,3 +101,122 @@ def cat_files(top: Path, specs: list[str]) -> dict[str, bytes | None]:
         else:
             found[spec] = None
     return found
+
+
+# The repository's own commit hooks, run around a commit the tool makes without `git commit`
+
+COMMIT_HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit")
+
+
+@dataclass(frozen=True)
+class CommitHooks:
+    """The commit hooks git would run in ``top`` (executable files, core.hooksPath honoured), by name."""
+
+    top: Path
+    found: dict[str, Path]
+
+    @classmethod
+    def of(cls, top: Path) -> CommitHooks:
+        args = [arg for name in COMMIT_HOOKS for arg in ("--git-path", f"hooks/{name}")]
+        paths = run(top, ["rev-parse", *args]).decode("utf-8", "surrogateescape").splitlines()
+        found = {name: top / path for name, path in zip(COMMIT_HOOKS, paths)}
+        return cls(top, {name: path for name, path in found.items() if path.is_file() and os.access(path, os.X_OK)})
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.found)
+
+    def _run(self, name: str, args: list[str], env: dict[str, str]) -> None:
+        """Run hook ``name`` through `git hook run` (git's own way: its folder, its environment; no input,
+        GIT_EDITOR=:); a GitError if it fails."""
+        try:
+            done = subprocess.run(["git", "hook", "run", "--ignore-missing", name, "--", *args], cwd=self.top,
+                                  stdin=subprocess.DEVNULL, capture_output=True, check=False,
+                                  env={**os.environ, "GIT_EDITOR": ":", **env})
+        except OSError as exc:
+            raise GitError(f"{self.top}: cannot run the {name} hook ({exc.strerror})") from None
+        if done.returncode != 0:
+            said = (done.stdout + done.stderr).decode("utf-8", "replace").splitlines()
+            last = next((line.strip() for line in reversed(said) if line.strip()), f"exit status {done.returncode}")
+            raise GitError(f"{self.top}: the {name} hook stopped the commit: {last}")
+
+    def before(self, env: dict[str, str]) -> None:
+        """pre-commit, with ``env`` naming the index being committed (GIT_INDEX_FILE)."""
+        if "pre-commit" in self.found:
+            self._run("pre-commit", [], env)
+
+    def message(self, message: str, git_dir: Path, env: dict[str, str]) -> str:
+        """``message`` through prepare-commit-msg and commit-msg, tidied as `git commit -m` does."""
+        if "prepare-commit-msg" not in self.found and "commit-msg" not in self.found:
+            return message
+        draft = git_dir / "COMMIT_EDITMSG"
+        try:
+            draft.write_text(message + "\n", encoding="utf-8")
+            if "prepare-commit-msg" in self.found:
+                self._run("prepare-commit-msg", [str(draft), "message"], env)
+            if "commit-msg" in self.found:
+                self._run("commit-msg", [str(draft)], env)
+            written = draft.read_bytes()
+        except OSError as exc:
+            raise GitError(f"{draft}: cannot write the commit message for the hooks ({exc.strerror})") from None
+        tidy = run(self.top, ["stripspace"], written).decode("utf-8", "surrogateescape").strip()
+        if not tidy:
+            raise GitError(f"{self.top}: the commit-msg hook left an empty commit message, so nothing was committed")
+        return tidy
+
+    def after(self, env: dict[str, str]) -> None:
+        """post-commit: like git, its failure changes nothing."""
+        if "post-commit" in self.found:
+            try:
+                self._run("post-commit", [], env)
+            except GitError:
+                pass
+
+
+# Paths git has not merged (a conflict left by a merge, rebase, cherry-pick, revert or stash)
+
+_UNMERGED = {  # the index stages a path has (1 base, 2 ours, 3 theirs): what happened, and the way out
+    frozenset({1, 2, 3}): ("changed on both sides", "keep the right lines between the conflict markers, then git add it"),
+    frozenset({2, 3}): ("added on both sides, differently",
+                        "keep the right lines between the conflict markers, then git add it"),
+    frozenset({1, 2}): ("deleted on one side and changed on the other (there are no conflict markers)",
+                        "keep the changed file with git add, or the deletion with git rm"),
+    frozenset({1}): ("deleted on both sides, each renaming it differently", "git rm it, and keep the name you want"),
+    frozenset({2}): ("added on one side by a rename or removal the other side did differently",
+                     "keep it with git add, or drop it with git rm"),
+}
+
+
+@dataclass(frozen=True)
+class Unmerged:
+    """A path with a conflict git has not settled: its index stages say what kind of conflict."""
+
+    path: str  # relative to the top of the repository
+    stages: frozenset[int]
+
+    @property
+    def deleted_and_changed(self) -> bool:
+        return len(self.stages) == 2 and 1 in self.stages
+
+    def _described(self) -> tuple[str, str]:
+        if self.deleted_and_changed:
+            return _UNMERGED[frozenset({1, 2})]
+        return _UNMERGED.get(self.stages) or _UNMERGED[frozenset({1} if 1 in self.stages else {2})]
+
+    @property
+    def what(self) -> str:
+        return self._described()[0]
+
+    @property
+    def way_out(self) -> str:
+        return self._described()[1]
+
+
+def unmerged(top: Path) -> list[Unmerged]:
+    """Every unmerged path in the repository at ``top`` (`git ls-files -u`), in path order."""
+    stages: dict[str, set[int]] = {}
+    for entry in run(top, ["ls-files", "-u", "-z"]).split(b"\0"):
+        info, tab, name = entry.partition(b"\t")
+        if tab:
+            stages.setdefault(name.decode("utf-8", "surrogateescape"), set()).add(int(info.split()[2]))
+    return [Unmerged(path, frozenset(found)) for path, found in sorted(stages.items())]

@@ -15,7 +15,10 @@ top of it. The commit is made from a temporary index (`GIT_INDEX_FILE`) read
 from HEAD, so nothing else the user staged is carried; the user's own index
 then gets the edit for those paths alone. Where the edit cannot be applied to
 the committed version (it names something only the hand edit has), the
-transaction refuses before writing anything. If the commit fails, the files
+transaction refuses before writing anything. The repository's own commit
+hooks (pre-commit, prepare-commit-msg, commit-msg, post-commit) run as `git
+commit` runs them, except around the bulk commit (fast-import), which reports
+them as skipped. If the commit fails (a hook refusing it too), the files
 written are put back as they were.
 """
 from __future__ import annotations
@@ -397,9 +400,10 @@ class _Git:
             return Committed(None)
         env = gitcli.identity_variables(self.top)
         parent = self._head()
+        hooks = gitcli.CommitHooks.of(self.top)  # the repository's own: run as `git commit` runs them
         if bulk:
             sha = self._fast_import(changed, parent, message, env)
-            return Committed(sha, env is not None, [p.path for p in changed])
+            return Committed(sha, env is not None, [p.path for p in changed], skipped_hooks=hooks.names)
         scratch = self.git_dir / f"contacts-index.{os.getpid()}"
         variables = {**(env or {}), "GIT_INDEX_FILE": str(scratch)}
         try:
@@ -407,16 +411,20 @@ class _Git:
                 gitcli.run(self.top, ["read-tree", parent], env=variables)
             gitcli.run(self.top, ["update-index", "--add", "--remove", "-z", "--index-info"],
                        self._index_info([(p.path, p.commit) for p in changed]), env=variables)
+            hooks.before(variables)
             tree = gitcli.run(self.top, ["write-tree"], env=variables).decode("ascii").strip()
+            message = hooks.message(message, self.git_dir, variables)
             sha = gitcli.run(self.top, ["commit-tree", tree, *(["-p", parent] if parent else []), "-F", "-"],
                              message.encode("utf-8"), env=variables).decode("ascii").strip()
-            gitcli.run(self.top, ["update-ref", "-m", f"commit: {message}", "HEAD", sha, parent or "0" * 40])
+            summary = message.splitlines()[0]
+            gitcli.run(self.top, ["update-ref", "-m", f"commit: {summary}", "HEAD", sha, parent or "0" * 40])
         except GitError as exc:
             raise GitError(f"{exc}; nothing was changed") from None
         finally:
             for leftover in (scratch, scratch.with_name(scratch.name + ".lock")):
                 with contextlib.suppress(FileNotFoundError):
                     leftover.unlink()
+        hooks.after(env or {})
         return Committed(sha, env is not None, [p.path for p in changed])
 
     def _fast_import(self, changed: list[_Planned], parent: str | None, message: str,

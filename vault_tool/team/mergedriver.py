@@ -5,25 +5,33 @@
   mappings (links) are merged key by key; a scalar set to two different values
   is a real conflict, written with standard conflict markers around the two
   versions of that field's lines.
-* Notes (the text before the first interaction) are merged as text by git's
-  own three-way merge (`git merge-file`).
-* Interactions (each with the tasks in it) are merged as a union of sections:
-  each is kept exactly once, those one side added are placed in date order,
-  one removed or edited on one side is removed or edited, and one edited on
-  both sides is merged as text.
+* Notes (the text before the first interaction, with its tasks) are merged by
+  lines (`merge_lines`): a line changed on one side takes the change, even next
+  to a line changed on the other; lines both sides added at one place (two new
+  tasks) are all kept; only the same lines changed two ways are a conflict.
+* Interactions (each with the tasks in it) are merged as sections: each section
+  of base is matched with what it became on each side (the same text; else the
+  same heading, its text edited; the same text, its heading edited; or the same
+  date and most of the text). One edited on one side is edited; one edited on
+  both sides gets its heading as a value and its text by lines; one removed on
+  one side is removed, unless the other side edited it: a conflict, the edit
+  between markers. Those one side added are kept once, in date order.
 
 The merge is symmetric in content: swapping ours and theirs gives the same
-fields, notes and sections (during a rebase git passes the upstream as ours).
-Everything works on bytes in and bytes out, except the text merge of notes,
-which is git's.
+fields, notes and sections, up to the order of lines both sides added at one
+place (during a rebase git passes the upstream as ours). Everything works on
+bytes in and bytes out; a file that is not a contact is merged by git's own
+`git merge-file`.
 """
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import subprocess
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -158,9 +166,9 @@ def _three_way(base: Any, ours: Any, theirs: Any, key: str) -> Any:
         return theirs
     if theirs == base:
         return ours
-    if key in LIST_FIELDS or (isinstance(ours, list) and isinstance(theirs, list)):
-        if (ours is MISSING or isinstance(ours, (list, str))) and (theirs is MISSING or isinstance(theirs, (list, str))):
-            return merge_lists(base, ours, theirs)
+    listed = key in LIST_FIELDS or (isinstance(ours, list) and isinstance(theirs, list))
+    if listed and all(side is MISSING or isinstance(side, (list, str)) for side in (ours, theirs)):
+        return merge_lists(base, ours, theirs)
     if isinstance(ours, dict) and isinstance(theirs, dict) and (base is MISSING or isinstance(base, dict)):
         return _merge_dicts(base if base is not MISSING else {}, ours, theirs)
     raise _Conflict(key)
@@ -258,56 +266,240 @@ def merge_front_matter(base: Parts, ours: Parts, theirs: Parts, labels: Labels) 
     return front, conflicts
 
 
-# Notes and sections
+# Lines: a three-way merge that keeps what both sides added
 
 
-def _section_counts(base: list[Section], ours: list[Section], theirs: list[Section]) -> Counter[str]:
-    b, o, t = (Counter(s.key for s in side) for side in (base, ours, theirs))
-    merged: Counter[str] = Counter()
-    for key in set(b) | set(o) | set(t):
-        merged[key] = o[key] if o[key] == t[key] else t[key] if o[key] == b[key] else o[key] if t[key] == b[key] \
-            else max(o[key], t[key])
-    return merged
+Change = tuple[int, int, int, list[str]]  # base lines [start, end) become these lines, on side 0 (ours) or 1
 
 
-def _edited_on_both_sides(
-    base: list[Section], ours: list[Section], theirs: list[Section], labels: Labels
-) -> tuple[list[Section], list[Section], int]:
-    """Sections both sides edited (same heading, different text): merged as text, in place of ours' edit."""
-    keys = {side: {s.key for s in sections} for side, sections in (("b", base), ("o", ours), ("t", theirs))}
-    conflicts = 0
-    ours, theirs = list(ours), list(theirs)
-    for old in base:
-        if old.key in keys["o"] or old.key in keys["t"]:
-            continue
-        mine = [i for i, s in enumerate(ours) if s.heading == old.heading and s.key not in keys["b"] | keys["t"]]
-        other = [i for i, s in enumerate(theirs) if s.heading == old.heading and s.key not in keys["b"] | keys["o"]]
-        if len(mine) == 1 and len(other) == 1:
-            text, found = merge_text(old.core, ours[mine[0]].core, theirs[other[0]].core, labels)
-            conflicts += found
-            ours[mine[0]] = replace(ours[mine[0]], core=_with_newline(text, "\n"))
-            del theirs[other[0]]
-    return ours, theirs, conflicts
+def _changes(base: list[str], side: list[str], which: int) -> list[Change]:
+    """What ``side`` changed in ``base``, each replaced block split into the lines that became others."""
+    changes: list[Change] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, base, side, autojunk=False).get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            changes += [(i1 + n, i1 + n + 1, which, [side[j1 + n]]) for n in range(i2 - i1)]
+        elif tag == "replace" and (i2 - i1) * (j2 - j1) <= _PAIRING_LIMIT:
+            changes += [(i1 + a1, i1 + a2, which, lines) for a1, a2, lines in _paired(base[i1:i2], side[j1:j2])]
+        elif tag != "equal":
+            changes.append((i1, i2, which, side[j1:j2]))
+    return changes
+
+
+_PAIRING_LIMIT = 2500  # lines x lines of a replaced block worth pairing
+
+
+def _paired(old: list[str], new: list[str]) -> list[tuple[int, int, list[str]]]:
+    """A block of ``old`` lines that became ``new`` lines, as changes of one line each where a line
+    became a similar one (a task ticked, a word changed), with the lines added or removed between."""
+    like = [[difflib.SequenceMatcher(None, a, b).ratio() >= 0.6 for b in new] for a in old]
+    best = [[0] * (len(new) + 1) for _ in range(len(old) + 1)]
+    for x in range(len(old) - 1, -1, -1):
+        for y in range(len(new) - 1, -1, -1):
+            best[x][y] = max(best[x + 1][y], best[x][y + 1], best[x + 1][y + 1] + 1 if like[x][y] else 0)
+    out: list[tuple[int, int, list[str]]] = []
+    x = y = gap_x = gap_y = 0
+    while x < len(old) and y < len(new):
+        if like[x][y] and best[x][y] == best[x + 1][y + 1] + 1:
+            if gap_x < x or gap_y < y:
+                out.append((gap_x, x, new[gap_y:y]))
+            out.append((x, x + 1, [new[y]]))
+            x, y = x + 1, y + 1
+            gap_x, gap_y = x, y
+        elif best[x + 1][y] >= best[x][y + 1]:
+            x += 1
+        else:
+            y += 1
+    if gap_x < len(old) or gap_y < len(new):
+        out.append((gap_x, len(old), new[gap_y:]))
+    return out
+
+
+def _touches(change: Change, lo: int, hi: int) -> bool:
+    """Whether ``change`` (sorted after the group [lo, hi)) is in the group: it changes a line of
+    it, or adds lines inside it, or adds lines where the group (only additions so far) adds them."""
+    start, end = change[0], change[1]
+    if lo == hi:
+        return start == end == lo
+    return start < hi and (start > lo or end > start)
+
+
+def _apply(base: list[str], lo: int, hi: int, changes: list[Change]) -> list[str]:
+    out, pos = [], lo
+    for start, end, _, lines in changes:
+        out += base[pos:start] + lines
+        pos = end
+    return out + base[pos:hi]
+
+
+def _common(a: list[str], b: list[str]) -> tuple[int, int]:
+    """The number of lines ``a`` and ``b`` share at the start, and then at the end."""
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return head, tail
+
+
+def _resolve(base: list[str], lo: int, hi: int, group: list[Change], labels: Labels) -> tuple[list[str], int]:
+    """One group of changes: one side's, or both sides' additions at one place (both kept), or a conflict."""
+    mine = _apply(base, lo, hi, [c for c in group if c[2] == 0])
+    other = _apply(base, lo, hi, [c for c in group if c[2] == 1])
+    if len({c[2] for c in group}) == 1 or mine == other:
+        return (mine if group[0][2] == 0 else other), 0
+    head, tail = _common(mine, other)
+    end = len(mine) - tail
+    if lo == hi:  # both added lines at the same place: ours' then theirs', shared lines once
+        return mine[:end] + other[head : len(other) - tail] + mine[end:], 0
+    newline = "\r\n" if any(line.endswith("\r\n") for line in mine + other) else "\n"
+    block = _conflict_block("".join(mine[head:end]), "".join(other[head : len(other) - tail]), labels, newline)
+    return mine[:head] + [block] + mine[end:], 1
+
+
+def merge_lines(base: str, ours: str, theirs: str, labels: Labels) -> tuple[str, int]:
+    """Three-way merge of text by lines; the merged text and its number of conflicts.
+
+    Lines changed on one side take that side's change, even next to a change on the other side;
+    lines both sides added at the same place are all kept (ours' first, shared lines once); only
+    the same lines changed two ways are a conflict, written with git's markers.
+
+    Not `git merge-file`: diff3 reads changes to neighbouring lines (a task ticked on one side, a
+    task added under it on the other) as one conflict, and a contact's notes are mostly such lines.
+    """
+    if ours == theirs or theirs == base:
+        return ours, 0
+    if ours == base:
+        return theirs, 0
+    texts = [text + "\n" if text and not text.endswith("\n") else text for text in (base, ours, theirs)]
+    old, mine, other = (text.splitlines(keepends=True) for text in texts)
+    changes = sorted(_changes(old, mine, 0) + _changes(old, other, 1), key=lambda c: (c[0], c[1], c[2]))
+    out: list[str] = []
+    pos = conflicts = k = 0
+    while k < len(changes):
+        group, lo, hi = [changes[k]], changes[k][0], changes[k][1]
+        k += 1
+        while k < len(changes) and _touches(changes[k], lo, hi):
+            group.append(changes[k])
+            hi = max(hi, changes[k][1])
+            k += 1
+        lines, found = _resolve(old, lo, hi, group, labels)
+        out += old[pos:lo] + lines
+        pos, conflicts = hi, conflicts + found
+    text = "".join(out + old[pos:])
+    if text.endswith("\n") and all(not t or not t.endswith("\n") for t in (ours, theirs)):
+        text = text[:-2] if text.endswith("\r\n") else text[:-1]
+    return text, conflicts
+
+
+# Sections: each interaction matched with its own versions
+
+
+def _body_key(section: Section) -> str:
+    return section.key.partition("\n")[2].strip()
+
+
+def _same_heading(old: Section, new: Section) -> bool:
+    return old.heading.rstrip() == new.heading.rstrip()
+
+
+def _same_text(old: Section, new: Section) -> bool:
+    return bool(_body_key(old)) and _body_key(old) == _body_key(new)
+
+
+def _similar(old: Section, new: Section) -> bool:
+    return old.when[0] == new.when[0] and difflib.SequenceMatcher(None, old.key, new.key).ratio() >= 0.6
+
+
+def match_sections(base: list[Section], side: list[Section]) -> dict[int, int]:
+    """Which section of ``side`` each section of base became (left out: removed there).
+
+    The same text first; then, among the sections base does not have, one with the same heading
+    (its text edited), the same text (its heading edited), or the same date and most of the text.
+    """
+    found: dict[int, int] = {}
+    free = list(range(len(side)))
+
+    def claim(test: Callable[[Section, Section], bool], skip: set[str]) -> None:
+        for i, old in enumerate(base):
+            pick = None if i in found else next(
+                (j for j in free if side[j].key not in skip and test(old, side[j])), None)
+            if pick is not None:
+                found[i] = pick
+                free.remove(pick)
+
+    claim(lambda old, new: old.key == new.key, set())
+    for test in (_same_heading, _same_text, _similar):
+        claim(test, {old.key for old in base})
+    return found
+
+
+def _head_and_text(section: Section) -> tuple[str, str]:
+    head, _, text = section.core.partition("\n")
+    return head + "\n", text
+
+
+def merge_section(base: Section, ours: Section, theirs: Section, labels: Labels) -> tuple[Section, int]:
+    """One interaction edited on both sides: the heading as a value, the text by lines; in ours' place."""
+    if theirs.key in (base.key, ours.key):
+        return ours, 0
+    if ours.key == base.key:
+        return replace(ours, core=theirs.core, heading=theirs.heading, when=theirs.when), 0
+    (_, old_text), (my_head, my_text), (other_head, other_text) = map(_head_and_text, (base, ours, theirs))
+    text, conflicts = merge_lines(old_text, my_text, other_text, labels)
+    heading, when = (ours.heading, ours.when) if theirs.heading == base.heading else (theirs.heading, theirs.when)
+    head = my_head if heading == ours.heading else other_head
+    if base.heading != ours.heading != theirs.heading != base.heading:
+        head, conflicts = _conflict_block(my_head, other_head, labels, "\n"), conflicts + 1
+    return replace(ours, core=head + text, heading=heading, when=when), conflicts
+
+
+def _removed_and_edited(edited: Section, labels: Labels) -> Section:
+    """A conflict: one side removed the interaction the other edited; the edit inside markers."""
+    core = _with_newline(edited.core, "\n")
+    ours, theirs = ("", core) if edited.side == "theirs" else (core, "")
+    return replace(edited, core=_conflict_block(ours, theirs, labels, "\n"), heading="")
 
 
 def merge_sections(
     base: list[Section], ours: list[Section], theirs: list[Section], labels: Labels
 ) -> tuple[list[Section], int]:
-    """Every interaction of base, ours and theirs exactly once, less what one side removed."""
+    """Every interaction of base, ours and theirs once, with each side's edits, less what one side removed.
+
+    One removed on one side and edited on the other is a conflict; one both sides added is kept once;
+    those theirs added go in date order among ours, and nothing of ours moves.
+    """
     ours = [replace(s, side="ours", index=i) for i, s in enumerate(ours)]
     theirs = [replace(s, side="theirs", index=i) for i, s in enumerate(theirs)]
-    ours, theirs, conflicts = _edited_on_both_sides(base, ours, theirs, labels)
-    wanted = _section_counts(base, ours, theirs)
+    mine, other = match_sections(base, ours), match_sections(base, theirs)
+    from_base = {j: i for i, j in mine.items()}
     merged: list[Section] = []
-    for section in ours:
-        if wanted[section.key] > 0:
-            wanted[section.key] -= 1
+    conflicts = 0
+    for j, section in enumerate(ours):
+        i = from_base.get(j)
+        if i is None:
             merged.append(section)
-    for section in theirs:
-        if wanted[section.key] > 0:
-            wanted[section.key] -= 1
-            later = next((i for i, s in enumerate(merged) if s.when > section.when), len(merged))
-            merged.insert(later, section)
+        elif i in other:
+            done, found = merge_section(base[i], section, theirs[other[i]], labels)
+            merged.append(done)
+            conflicts += found
+        elif section.key != base[i].key:
+            merged.append(_removed_and_edited(section, labels))
+            conflicts += 1
+    added = Counter(s.key for j, s in enumerate(ours) if j not in from_base)
+    to_base = {j: i for i, j in other.items()}
+    for j, section in enumerate(theirs):
+        i = to_base.get(j)
+        if i is None and added[section.key] > 0:
+            added[section.key] -= 1
+            continue
+        if i is not None and (i in mine or section.key == base[i].key):
+            continue
+        if i is not None:
+            section = _removed_and_edited(section, labels)
+            conflicts += 1
+        later = next((n for n, s in enumerate(merged) if s.when > section.when), len(merged))
+        merged.insert(later, section)
     return merged, conflicts
 
 
@@ -353,7 +545,7 @@ def merge_contact(base: bytes, ours: bytes, theirs: bytes, labels: Labels = Labe
     if o.source is None or t.source is None:
         return merge_whole(base, ours, theirs, labels)
     front, front_conflicts = merge_front_matter(b, o, t, labels)
-    notes, notes_conflicts = merge_text(b.notes, o.notes, t.notes, labels)
+    notes, notes_conflicts = merge_lines(b.notes, o.notes, t.notes, labels)
     sections, section_conflicts = merge_sections(b.sections, o.sections, t.sections, labels)
     newline = o.newline
     body = _join_body(notes, render_sections(sections, len(o.sections), newline), newline, not o.sections)

@@ -1,9 +1,11 @@
 """`contacts sync`: pull with rebase from the tracked remote (through the merge driver), push, report.
 
 Nothing of the user's is committed silently: uncommitted contact files stop the
-sync unless the caller asks to commit them. Every way it can stop (no remote,
-no upstream, a fetch or push that fails, a conflict) is a GitError that says
-what happened and what to do, and leaves a repository `git status` explains.
+sync unless the caller asks to commit them. A branch with no upstream in a
+repository with one remote is pushed there with -u. Every way it can stop (no
+remote, several remotes and no upstream, a fetch or push that fails, a
+conflict, named by kind) is a GitError that says what happened and what to do,
+and leaves a repository `git status` explains.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from git.exc import GitCommandError
 
 from vault_tool.errors import GitError, ParseError
 from vault_tool.store import commits as gitstore
+from vault_tool.store import git as gitcli
 from vault_tool.store import gitconfig as mergesetup
 from vault_tool.store.transaction import IDENTITY_MARKER, vault_lock
 
@@ -50,6 +53,7 @@ class SyncResult:
     committed: CommitResult | None = None
     committed_message: str = ""
     hint: str | None = None
+    upstream_set: bool = False  # the branch had no upstream: now it is ``upstream``
 
 
 def _fail(what: str, exc: GitCommandError) -> GitError:
@@ -72,23 +76,36 @@ def _check_no_operation(repo: git.Repo) -> None:
             )
 
 
-def _upstream(repo: git.Repo) -> tuple[str, str, str]:
-    """(remote, remote branch, upstream ref) of the current branch; a GitError that says what is missing."""
+@dataclass(frozen=True)
+class _Upstream:
+    remote: str
+    branch: str  # the branch on the remote
+    ref: str  # e.g. origin/main
+    new: bool = False  # not set yet: the push sets it (git push -u)
+
+
+def _upstream(repo: git.Repo) -> _Upstream:
+    """The current branch's upstream, or the one remote's branch of its name; a GitError that says what is missing."""
     if repo.head.is_detached:
         raise GitError(f"{repo.working_tree_dir}: HEAD is detached; check out a branch (git switch main) to sync")
     branch = repo.active_branch
     tracking = branch.tracking_branch()
-    if tracking is None:
-        remotes = [r.name for r in repo.remotes]
-        if not remotes:
-            raise GitError(
-                f"{repo.working_tree_dir}: no remote to sync with; add one: git remote add origin URL && "
-                f"git push -u origin {branch.name}"
-            )
+    if tracking is not None:
+        return _Upstream(tracking.remote_name, tracking.remote_head, tracking.name)
+    remotes = [r.name for r in repo.remotes]
+    if not remotes:
         raise GitError(
-            f"branch '{branch.name}' has no upstream; push it once with: git push -u {remotes[0]} {branch.name}"
+            f"{repo.working_tree_dir}: no remote to sync with; add one: git remote add origin URL && "
+            f"git push -u origin {branch.name}"
         )
-    return tracking.remote_name, tracking.remote_head, tracking.name
+    if len(remotes) > 1:
+        raise GitError(
+            f"branch '{branch.name}' has no upstream and there are {len(remotes)} remotes ({', '.join(remotes)}); "
+            f"choose the one to sync with and push to it once: git push -u {remotes[0]} {branch.name}"
+        )
+    if not repo.head.is_valid():
+        raise GitError(f"branch '{branch.name}' has no commits yet; add a contact (or commit), then sync")
+    return _Upstream(remotes[0], branch.name, f"{remotes[0]}/{branch.name}", new=True)
 
 
 def dirty_contact_files(repo: git.Repo, contacts_dir: Path) -> list[str]:
@@ -154,28 +171,45 @@ def _name_contacts(vault: Vault, repo: git.Repo, changes: list[Incoming]) -> Non
                 pass  # the handle stands in for a name that cannot be read
 
 
+def _conflict_error(unmerged: list[gitcli.Unmerged]) -> GitError:
+    """What conflicted in a rebase the tool undid, and how to settle it by hand."""
+    paths = [item.path for item in unmerged]
+    where = f"conflict in {', '.join(paths)}: "
+    safe = "Nothing changed here and your commits are safe. To settle it: git pull --rebase, "
+    then = "git rebase --continue && contacts sync"
+    if not any(item.deleted_and_changed for item in unmerged):
+        files = " ".join(paths)
+        return GitError(
+            f"{where}both sides changed the same field or line differently. {safe}keep the right lines between "
+            f"<<<<<<< and >>>>>>> (contacts check shows where), then: git add {files} && {then}"
+        )
+    what = "; ".join(f"{item.path} was {item.what}" for item in unmerged)
+    steps = "; ".join(
+        f"keep the changed {item.path} (git add {item.path}) or its deletion (git rm {item.path})"
+        if item.deleted_and_changed else f"for {item.path}: {item.way_out}" for item in unmerged
+    )
+    return GitError(f"conflict: {what}. {safe}then {steps}; then: {then}")
+
+
 def _rebase(repo: git.Repo, upstream: str, env: dict[str, str] | None) -> None:
     """Rebase onto ``upstream``; on a conflict abort it, so no rebase is ever left in progress."""
     try:
         repo.git.rebase("--autostash", upstream, env=env or {})
     except GitCommandError as exc:
-        conflicted = repo.git.diff("--name-only", "--diff-filter=U").split()
+        conflicted = []
+        with contextlib.suppress(GitError):
+            conflicted = gitcli.unmerged(Path(repo.working_tree_dir or "."))
         with contextlib.suppress(GitCommandError):
             repo.git.rebase("--abort")
         if not conflicted:
             raise _fail(f"git rebase onto {upstream} failed; nothing changed", exc) from None
-        files = " ".join(conflicted)
-        raise GitError(
-            f"conflict in {', '.join(conflicted)}: both sides changed the same field or line differently. "
-            f"Nothing changed here and your commits are safe. To settle it: git pull --rebase, keep the right "
-            f"lines between <<<<<<< and >>>>>>> (contacts check shows where), then: git add {files} && "
-            f"git rebase --continue && contacts sync"
-        ) from None
+        raise _conflict_error(conflicted) from None
 
 
-def _push(repo: git.Repo, remote: str, branch: str) -> None:
+def _push(repo: git.Repo, upstream: _Upstream) -> None:
+    remote = upstream.remote
     try:
-        repo.git.push("--porcelain", remote, f"HEAD:refs/heads/{branch}")
+        repo.git.push("--porcelain", *(["-u"] if upstream.new else []), remote, f"HEAD:refs/heads/{upstream.branch}")
     except GitCommandError as exc:
         text = f"{exc.stdout or ''}\n{exc.stderr or ''}"
         if "[rejected]" in text or "non-fast-forward" in text or "fetch first" in text:
@@ -186,15 +220,27 @@ def _push(repo: git.Repo, remote: str, branch: str) -> None:
         raise _fail(f"cannot push to {remote}", exc) from None
 
 
+def _track(repo: git.Repo, upstream: _Upstream) -> None:
+    """Make ``upstream`` the current branch's upstream (the remote had the branch: nothing to push)."""
+    try:
+        repo.git.branch(f"--set-upstream-to={upstream.ref}")
+    except GitCommandError as exc:
+        raise _fail(f"cannot set {upstream.ref} as the upstream", exc) from None
+
+
 def sync(vault: Vault, commit: bool = False) -> SyncResult:
-    """Commit (if asked) dirty contact files, pull with rebase, push; what came in and went out."""
+    """Commit (if asked) dirty contact files, pull with rebase, push; what came in and went out.
+
+    A branch with no upstream, in a clone with one remote, gets that remote's branch of its name
+    as its upstream (pushed with -u when it has commits to push).
+    """
     top = gitstore.repo_root(vault.root)
     if top is None:
         raise GitError(f"{vault.root}: not in a git repository; run 'contacts init' there, and add a remote")
     with vault_lock(vault), git.Repo(top) as repo:
         _check_no_operation(repo)
-        remote, branch, upstream = _upstream(repo)
-        result = SyncResult(upstream)
+        upstream = _upstream(repo)
+        result = SyncResult(upstream.ref)
         dirty = dirty_contact_files(repo, vault.contacts_dir)
         if dirty and not commit:
             shown = ", ".join(dirty[:5]) + (" …" if len(dirty) > 5 else "")
@@ -206,19 +252,27 @@ def sync(vault: Vault, commit: bool = False) -> SyncResult:
             result.committed, result.committed_message = _commit_dirty(vault, repo, dirty)
             result.hint = gitstore.identity_hint(result.committed, vault.state_dir / IDENTITY_MARKER)
         mergesetup.register(top)
-        try:
-            repo.git.fetch(remote)
-        except GitCommandError as exc:
-            raise _fail(f"cannot fetch from {remote}; nothing changed", exc) from None
-        if _ref_exists(repo, upstream):
-            result.pulled = _count(repo, f"HEAD..{upstream}")
-            if result.pulled:
-                result.incoming = incoming_changes(repo, f"HEAD..{upstream}", _rel(repo, vault.contacts_dir))
-                _rebase(repo, upstream, gitstore.identity_env(repo))
-                _name_contacts(vault, repo, result.incoming)
-            result.pushed = _count(repo, f"{upstream}..HEAD")
-        else:
-            result.pushed = _count(repo, "HEAD")
+        _pull(vault, repo, upstream, result)
         if result.pushed:
-            _push(repo, remote, branch)
+            _push(repo, upstream)
+        elif upstream.new:
+            _track(repo, upstream)
+        result.upstream_set = upstream.new
     return result
+
+
+def _pull(vault: Vault, repo: git.Repo, upstream: _Upstream, result: SyncResult) -> None:
+    """Fetch, rebase onto what came in, and count what came in and what is to go out."""
+    try:
+        repo.git.fetch(upstream.remote)
+    except GitCommandError as exc:
+        raise _fail(f"cannot fetch from {upstream.remote}; nothing changed", exc) from None
+    if _ref_exists(repo, upstream.ref):
+        result.pulled = _count(repo, f"HEAD..{upstream.ref}")
+        if result.pulled:
+            result.incoming = incoming_changes(repo, f"HEAD..{upstream.ref}", _rel(repo, vault.contacts_dir))
+            _rebase(repo, upstream.ref, gitstore.identity_env(repo))
+            _name_contacts(vault, repo, result.incoming)
+        result.pushed = _count(repo, f"{upstream.ref}..HEAD")
+    else:
+        result.pushed = _count(repo, "HEAD")

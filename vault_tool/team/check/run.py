@@ -31,6 +31,7 @@ from vault_tool.team.check.records import (
     load_config_for_check,
     read_record,
 )
+from vault_tool.team.check.unmerged import unmerged_problems
 from vault_tool.team.check.vaultwide import VAULT_CHECKS, Facts, facts
 
 # Running
@@ -190,6 +191,7 @@ def run_checks(
         young = {rel: (results.entries[rel][1], results.entries[rel][2]) for rel, stat in stats.items() if stat == RACY}
         kept.save_summary(state, key, today, digest, checked, young)
         problems += checked
+    problems += unmerged_problems(root)  # git's index, not the files: asked every time
     if only is not None:
         wanted = {Path(p).resolve() for p in only}
         problems = [p for p in problems if p.path.resolve() in wanted]
