@@ -1,12 +1,15 @@
-"""Helpers the commands share: opening the vault, reporting changes and warnings, completion."""
+"""Helpers the commands share: opening the vault, reporting changes and warnings, the CONTACT argument."""
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+
+from vault_tool.cli.completion import complete_contact
 
 if TYPE_CHECKING:
     from vault_tool.errors import ParseError
@@ -91,13 +94,84 @@ def warn_problems(problems: list[ParseError]) -> None:
         click.echo(f"warning: {visible(str(problem))} (skipped)", err=True)
 
 
-def complete_contact(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
-    """Shell completion for a CONTACT argument: the handles that start with what was typed."""
-    try:
-        vault = open_vault(ctx)
-    except Exception:  # noqa: BLE001 - completion must never fail loudly
-        return []
-    return sorted(p.stem for p in vault.files() if p.stem.startswith(incomplete))
-
-
 contact_argument = click.argument("contact", shell_complete=complete_contact)
+NEW_FIELD_HELP = "FIELD is a new custom field, even if its name is close to a known one (see 'did you mean')."
+
+
+NEW_FIELD_HINT = "or give --new-field to add a field of that name"
+
+
+def check_field(vault: Vault, name: str, new_field: bool = False, hint: str = NEW_FIELD_HINT) -> None:
+    """Refuse a field name that is a slip of a known or used one ("did you mean 'stage'?"), unless ``new_field``."""
+    from vault_tool.format.fieldnames import known_fields
+
+    if new_field or name in known_fields(vault.config):
+        return  # without loading the index (and Whoosh)
+    from vault_tool.search.vocabulary import check_field_name
+
+    check_field_name(vault, name, hint)
+
+
+class NearChoice(click.Choice[str]):
+    """A choice of names that says which one a near miss meant: `--sort nmae` -> did you mean 'name'?"""
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return str(super().convert(value, param, ctx))
+        except click.BadParameter as exc:
+            from vault_tool.format.fieldnames import near_miss
+
+            suggestion = near_miss(str(value), [str(c) for c in self.choices])
+            if suggestion is None:
+                raise
+            self.fail(f"{exc.message}: did you mean '{suggestion}'?", param, ctx)
+
+
+class DashValuesCommand(click.Command):
+    """A command whose free values may start with '-' (`contacts tag ada -lead`): only its own options are options.
+
+    Every other word, wherever it stands, is a value, so `-h` is still help and `--add X` still an option.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, values_last(option_arity(self, ctx), args))
+
+
+def option_arity(command: click.Command, ctx: click.Context) -> dict[str, int]:
+    """Each option name of ``command`` (and of its subcommands) and how many values follow it."""
+    arity = {name: 0 if p.is_flag or p.count else p.nargs for p in command.get_params(ctx)
+             if isinstance(p, click.Option) for name in (*p.opts, *p.secondary_opts)}
+    for sub in getattr(command, "commands", {}).values():
+        arity = {**option_arity(sub, ctx), **arity}
+    return arity
+
+
+def values_last(arity: dict[str, int], args: list[str]) -> list[str]:
+    """``args`` with the options in ``arity`` (and their values) first, then `--` and every other word."""
+    options, values, after = split_options(args, arity, lambda name: name in arity)
+    values += after or []
+    return options + (["--", *values] if values else [])
+
+
+def split_options(
+    words: list[str], arity: dict[str, int], take: Callable[[str], bool],
+) -> tuple[list[str], list[str], list[str] | None]:
+    """The options of ``words`` that ``take`` accepts (each with the values ``arity`` gives it), the other
+    words in order, and the words after `--` (None when there is no `--`: after it nothing is an option).
+
+    `--name=value` carries its value; an option whose values are missing at the end is not taken (so it
+    cannot take the next word, such as the command name, as its value).
+    """
+    taken: list[str] = []
+    other: list[str] = []
+    at = 0
+    while at < len(words):
+        word = words[at]
+        if word == "--":
+            return taken, other, words[at + 1:]
+        name, equals, _ = word.partition("=") if word.startswith("--") else (word, "", "")
+        span = 1 if equals or name not in arity else 1 + arity[name]
+        chosen = take(name) and at + span <= len(words)
+        (taken if chosen else other).extend(words[at:at + span])
+        at += span
+    return taken, other, None

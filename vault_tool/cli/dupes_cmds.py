@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vault_tool.cli.common import complete_contact, open_vault, report, warn_problems
+from vault_tool.cli.common import open_vault, report, warn_problems
+from vault_tool.cli.completion import complete_contact
 
 if TYPE_CHECKING:
     from vault_tool.interop.merging import Conflict

@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from vault_tool.cli.common import contact_argument, open_vault
+from vault_tool.cli.common import check_field, contact_argument, open_vault
+from vault_tool.cli.completion import complete_field
 
 
 def _value(value: Any) -> str:
@@ -21,7 +22,8 @@ def _value(value: Any) -> str:
 
 @click.command()
 @contact_argument
-@click.option("--field", "field_name", metavar="FIELD", help="Only the commits that changed FIELD.")
+@click.option("--field", "field_name", metavar="FIELD", shell_complete=complete_field,
+              help="Only the commits that changed FIELD.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), help="Only the newest N commits.")
 @click.pass_context
@@ -30,7 +32,9 @@ def history(ctx: click.Context, contact: str, field_name: str | None, fmt: str, 
 
     Each commit: date, author, subject, the fields it changed from what to
     what, and the interactions it added (+) or removed (-). CONTACT may also
-    be the handle of a removed contact.
+    be the handle of a removed contact. A --field no commit changed that is
+    one or two letters off a known or used field is refused with "did you
+    mean …?".
 
     \b
     Examples:
@@ -42,6 +46,8 @@ def history(ctx: click.Context, contact: str, field_name: str | None, fmt: str, 
 
     vault = open_vault(ctx)
     entries = contact_history(vault, contact, field_name)[:limit]
+    if field_name and not entries:
+        check_field(vault, field_name, hint="")  # no commit changed it: a slip says what was meant
     if fmt == "json":
         click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
         return

@@ -67,9 +67,40 @@ class Settings:
     launch: Launch = field(default_factory=Launch)
 
 
+# The group's options that may also come after the command name (`contacts agenda --today 2026-12-01`).
+GLOBAL_OPTIONS = {"-C": 1, "--vault": 1, "--today": 1, "--no-commit": 0}  # name -> how many values follow
+
+
 class LazyGroup(click.Group):
+    """Commands loaded when they run; a mistyped one gets "did you mean"; global options anywhere before `--`."""
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str],
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0]
+        if name not in COMMANDS and not name.startswith("-") and not ctx.resilient_parsing:
+            raise click.exceptions.NoSuchCommand(name, possibilities=list(COMMANDS), ctx=ctx)
+        return super().resolve_command(ctx, args)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self.globals_first(ctx, args))
+
+    def globals_first(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """``args`` with the global options written after the command name moved before it.
+
+        Not a command's own option of the same name, not an option's value, nothing after `--`.
+        """
+        at = command_at(args)
+        command = self.get_command(ctx, args[at]) if at is not None else None
+        if at is None or command is None:
+            return args
+        from vault_tool.cli.common import option_arity
+
+        moved, rest = hoist(args[at + 1:], option_arity(command, ctx))
+        return [*args[:at], *moved, args[at], *rest]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         target = COMMANDS.get(name)
@@ -90,6 +121,32 @@ class LazyGroup(click.Group):
             ctx.exit(2 if isinstance(exc, InvalidValueError) else exc.exit_code)
 
 
+def command_at(args: list[str]) -> int | None:
+    """Where the command name is in the group's ``args`` (after the global options and their values)."""
+    at = 0
+    while at < len(args):
+        word = args[at]
+        if word == "--":
+            return None
+        if not word.startswith("-"):
+            return at
+        at += 1 + GLOBAL_OPTIONS.get(word, 0)
+    return None
+
+
+def hoist(words: list[str], own: dict[str, int]) -> tuple[list[str], list[str]]:
+    """The global options in a command's ``words`` (with their values), and the other words.
+
+    ``own``: the command's options and how many values each takes; its own option of a global's
+    name stays the command's. Nothing after `--` is an option.
+    """
+    from vault_tool.cli.common import split_options
+
+    spans = {**GLOBAL_OPTIONS, **own}
+    moved, rest, after = split_options(words, spans, lambda name: name not in own and name in GLOBAL_OPTIONS)
+    return moved, rest + (["--", *after] if after is not None else [])
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--vault", "-C", "vault", metavar="DIR", envvar="CONTACTS_VAULT",
@@ -107,6 +164,7 @@ def cli(ctx: click.Context, vault: str | None, no_commit: bool, today: dt.dateti
 
     Every contact is a Markdown file with YAML front matter in contacts/;
     interactions are dated sections appended to it; every change is a git commit.
+    The options below may also follow the command name (before any `--`).
 
     \b
     Examples:
@@ -114,6 +172,7 @@ def cli(ctx: click.Context, vault: str | None, no_commit: bool, today: dt.dateti
       contacts add "Ada Lovelace" --email ada@example.com --tag customer
       contacts log ada call "Renewal" -m "Wants a demo first."
       contacts list --stage lead
+      eval "$(_CONTACTS_COMPLETE=bash_source contacts)"   # shell completion (zsh_source, fish_source)
     """
     # A value click read from $CONTACTS_VAULT is left to the library, so its errors name the variable.
     from_env = ctx.get_parameter_source("vault") is click.core.ParameterSource.ENVIRONMENT

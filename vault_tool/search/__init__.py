@@ -4,7 +4,8 @@ Holds the stat scan of the contact files (scan, forked), bringing the index up t
 (freshness), what the index stores for a contact (documents, view), the Whoosh calls (index:
 the schema, writing, queries; columns: the read model's column reads), the
 query language (query), lead scores computed from stored facts (scoring), search itself (run),
-choosing contacts by query for other commands (selection) and the matching line (snippets).
+choosing contacts by query for other commands (selection), the matching line (snippets) and
+the vault's words for completion and field-name checks (vocabulary).
 
 Whoosh is imported only by index (and columns, through it), to keep quick commands quick.
 May import: store, format and the leaf modules.

@@ -532,6 +532,18 @@ def custom_fields(ix: index.Index) -> list[str]:
     return [name for name in reading(names) if name not in INDEX_FIELDS]
 
 
+def field_terms(ix: index.Index, name: str) -> list[str]:
+    """The distinct terms of index field ``name`` (a tag, a stage, a path each), sorted; none if no contact has one."""
+
+    def terms() -> list[str]:
+        with ix.reader() as reader:
+            if name not in reader.indexed_field_names():
+                return []
+            return [t.decode("utf-8") if isinstance(t, bytes) else str(t) for t in reader.lexicon(name)]
+
+    return reading(terms)
+
+
 def parse(ix: index.Index, text: str, custom: list[str]) -> query.Query:
     """A Whoosh query from query text already rewritten by query.py (dates and phones made explicit).
 
