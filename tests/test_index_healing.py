@@ -31,8 +31,10 @@ def ok(result) -> None:
 
 
 def handles(result) -> list[str]:
-    ok(result)
-    return sorted(row["handle"] for row in json.loads(result.stdout))
+    rows = json.loads(result.stdout)
+    assert result.exit_code == (0 if rows else 1), result.output  # as grep: 1 when nothing matches
+    assert "Traceback" not in result.output
+    return sorted(row["handle"] for row in rows)
 
 
 def backdate(root: Path, seconds: int = 120) -> None:

@@ -207,7 +207,7 @@ def test_mutt_lines_hold_only_plain_addresses_one_line_each(empty_vault: Path, i
 
     assert result.exit_code == 0, result.output
     lines = result.stdout.rstrip("\n").split("\n")
-    assert lines[0] == "1 addresses for 'eve' in the contact vault"
+    assert lines[0] == "1 address for 'eve' in the contact vault"
     assert len(lines) == 2
     email, name, info = lines[1].split("\t")
     assert email == "ok@example.com"

@@ -205,9 +205,11 @@ def mail_addresses(rows: Sequence[dict[str, Any]]) -> list[tuple[str, dict[str, 
 def mail_lines(rows: Sequence[dict[str, Any]], fmt: str, query: str) -> str:
     """Address-book lines, one per email address of each row.
 
-    mutt's `query_command` wants a first line it shows as a status, then `email<TAB>name<TAB>info`;
-    aerc's `address-book-cmd` wants `email<TAB>name`. No value adds a line or a column: names and
-    info are one line without tabs, and a value that is not one plain address is not printed.
+    mutt's `query_command` wants a first line it shows as a status, then `email<TAB>name<TAB>info`
+    (with no address, the status line alone says so: the command then exits non-zero, which mutt
+    shows as an error); aerc's `address-book-cmd` wants `email<TAB>name`, and nothing when there is
+    none. No value adds a line or a column: names and info are one line without tabs, and a value
+    that is not one plain address is not printed.
     """
     lines = []
     for address, row in mail_addresses(rows):
@@ -216,8 +218,14 @@ def mail_lines(rows: Sequence[dict[str, Any]], fmt: str, query: str) -> str:
             fields.append(_one_field(row.get("company") or ", ".join(map(str, row.get("tags") or []))))
         lines.append("\t".join(fields))
     if fmt == "mutt":
-        lines.insert(0, f"{len(lines)} addresses for '{_one_field(query)}' in the contact vault")
+        status = plural(len(lines), "address", "addresses") + " for" if lines else "No matches for"
+        lines.insert(0, f"{status} '{_one_field(query)}' in the contact vault")
     return "\n".join(lines)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 address`, `2 addresses`: a count and its noun (``many`` defaults to ``one`` + s)."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 def _one_field(text: Any) -> str:

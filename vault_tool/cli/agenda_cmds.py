@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from vault_tool.cli.common import open_vault, warn_problems
+from vault_tool.cli.completion import complete_owner
 
 if TYPE_CHECKING:
     from vault_tool.errors import ParseError
@@ -31,10 +32,11 @@ def _width() -> int | None:
 @click.argument("query", required=False)
 @click.option("--overdue", is_flag=True, help="Only tasks past their due date.")
 @click.option("--due-before", metavar="DATE", help="Only tasks due on or before DATE (2026-12-01, friday, +7d …).")
-@click.option("--owner", help="Only tasks of contacts this person owns.")
+@click.option("--owner", multiple=True, shell_complete=complete_owner,
+              help="Only tasks of contacts this person owns (repeat for any of several).")
 @click.option("--format", "fmt", type=click.Choice(_ROW_FORMATS), default="table", show_default=True)
 @click.pass_context
-def tasks(ctx: click.Context, query: str | None, overdue: bool, due_before: str | None, owner: str | None,
+def tasks(ctx: click.Context, query: str | None, overdue: bool, due_before: str | None, owner: tuple[str, ...],
           fmt: str) -> None:
     """List open tasks across the vault, soonest first, overdue ones marked.
 
@@ -66,10 +68,11 @@ def tasks(ctx: click.Context, query: str | None, overdue: bool, due_before: str 
 @click.command()
 @click.option("--days", type=click.IntRange(min=0), default=14, show_default=True,
               help="How far ahead to look: today through today + DAYS.")
-@click.option("--owner", help="Only contacts this person owns.")
+@click.option("--owner", multiple=True, shell_complete=complete_owner,
+              help="Only contacts this person owns (repeat for any of several).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
-def agenda(ctx: click.Context, days: int, owner: str | None, fmt: str) -> None:
+def agenda(ctx: click.Context, days: int, owner: tuple[str, ...], fmt: str) -> None:
     """Show what needs attention: tasks, appointments, keep-in-touch, birthdays.
 
     \b
@@ -101,11 +104,12 @@ def agenda(ctx: click.Context, days: int, owner: str | None, fmt: str) -> None:
 @click.command()
 @click.option("--days", type=click.IntRange(min=0), default=1, show_default=True,
               help="How far ahead to look: today through today + DAYS.")
-@click.option("--owner", help="Only contacts this person owns.")
+@click.option("--owner", multiple=True, shell_complete=complete_owner,
+              help="Only contacts this person owns (repeat for any of several).")
 @click.option("--exit-code", "exit_code", is_flag=True,
               help="Exit with status 1 when something is due (like `git diff --exit-code`).")
 @click.pass_context
-def remind(ctx: click.Context, days: int, owner: str | None, exit_code: bool) -> None:
+def remind(ctx: click.Context, days: int, owner: tuple[str, ...], exit_code: bool) -> None:
     """Print what is due, a line each; print nothing when nothing is.
 
     The agenda, short: overdue tasks, tasks and appointments due today or
@@ -137,10 +141,11 @@ def remind(ctx: click.Context, days: int, owner: str | None, exit_code: bool) ->
 
 @click.command()
 @click.option("--days", type=click.IntRange(min=0), help="No interaction for this many days (default: vault.yaml's keep_in_touch).")
-@click.option("--owner", help="Only contacts this person owns.")
+@click.option("--owner", multiple=True, shell_complete=complete_owner,
+              help="Only contacts this person owns (repeat for any of several).")
 @click.option("--format", "fmt", type=click.Choice([*_ROW_FORMATS, "paths"]), default="table", show_default=True)
 @click.pass_context
-def stale(ctx: click.Context, days: int | None, owner: str | None, fmt: str) -> None:
+def stale(ctx: click.Context, days: int | None, owner: tuple[str, ...], fmt: str) -> None:
     """List contacts with no interaction for DAYS days, the longest silent first.
 
     Contacts never in touch come first.
@@ -159,6 +164,6 @@ def stale(ctx: click.Context, days: int | None, owner: str | None, fmt: str) -> 
     today = vault.today()
     report = stale_contacts(vault, days, owner, today)
     _warn(report.skipped, [])
-    rows = [stale_row(item, today, vault.root) for item in report.items]
+    rows = [stale_row(item, today, vault.root, words=fmt == "table") for item in report.items]
     if rows or fmt in ("json", "csv"):
         click.echo(render_rows(rows, STALE_COLUMNS, fmt, _width()))

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import click
 
 from vault_tool.cli.common import Progress, open_vault
+from vault_tool.cli.completion import completer
 from vault_tool.format.fieldtable import query_help
 
 if TYPE_CHECKING:
@@ -39,34 +41,83 @@ RAW_CSV_HELP = ("With --format csv, write cells exactly as stored. By default a 
                 "a formula (starting with = + - @, a tab or CR, other than a plain number) gets a leading '.")
 
 
-def run_search(ctx: click.Context, query: str, limit: int | None, sort: str, fmt: str, raw_csv: bool = False) -> None:
-    """Search, print the rows in ``fmt`` (shared by `search` and `list QUERY`)."""
+def with_query_help(help_text: str | None) -> str:
+    """A command's docstring (its body dedented, as click shows a docstring) followed by QUERY_HELP."""
+    import textwrap
+
+    first, _, rest = (help_text or "").partition("\n")
+    return f"{first}\n{textwrap.dedent(rest).rstrip()}\n\n{QUERY_HELP}"
+
+
+def filter_options(command: Callable[..., None]) -> Callable[..., None]:
+    """`--tag`, `--stage`, `--owner`: each may be given again for "any of these"; together, all must hold."""
+    for name, what in (("owner", "this person owns"), ("stage", "at this stage"), ("tag", "with this tag")):
+        command = click.option(f"--{name}", f"{name}s", multiple=True, metavar=name.upper(),
+                               help=f"Only contacts {what} (repeat for any of several).",
+                               shell_complete=completer(f"{name}s"))(command)
+    return command
+
+
+def filter_query(tags: Sequence[str], stages: Sequence[str], owners: Sequence[str]) -> str:
+    """The query the filter options stand for: `(tag:"a" OR tag:"b") AND stage:"lead"`."""
+    groups = []
+    for field, values in (("tag", tags), ("stage", stages), ("owner", owners)):
+        clauses = [f'{field}:"{value.replace(chr(34), "")}"' for value in values]
+        if clauses:
+            groups.append(clauses[0] if len(clauses) == 1 else f"({' OR '.join(clauses)})")
+    return " AND ".join(groups)
+
+
+def run_search(
+    ctx: click.Context, query: str, limit: int | None, sort: str, fmt: str, raw_csv: bool = False,
+    complete: bool = False, within: str = "",
+) -> None:
+    """Search, print the rows in ``fmt`` (shared by `search` and `list`); exit 1 when nothing matches.
+
+    ``complete``: with a mail format, ``query`` is what was typed in the address field; ``within``:
+    the filters' query (see search.run.search).
+    """
     from vault_tool.search.scan import BackgroundScan
 
     vault = open_vault(ctx)
     # started by the `contacts` program if it could; else now, to stat the files while the index library loads
     scanning = vault.take_scan() or BackgroundScan(vault.contacts_dir)
 
-    from vault_tool.output import MAIL_FORMATS, mail_addresses, mail_lines, render_rows, visible
+    from vault_tool.output import MAIL_FORMATS, render_rows, visible
     from vault_tool.search.run import search
 
-    result = search(vault, query, vault.today(), limit=limit, sort=sort, scanning=scanning)  # notices: as they come (open_vault)
-    for problem in result.problems:
+    complete = complete and fmt in MAIL_FORMATS
+    result = search(vault, query, vault.today(), limit=limit, sort=sort, scanning=scanning, complete=complete,
+                    within=within)
+    query = " AND ".join(part for part in (query.strip(), within) if part)  # what the messages quote
+    for problem in result.problems:  # notices: as they come (open_vault)
         click.echo(f"warning: {visible(str(problem))} (left out of search until fixed)", err=True)
     if fmt in MAIL_FORMATS:
-        if not mail_addresses(result.rows):
-            click.echo(f"no contact with an email address matches '{visible(query)}'", err=True)
-            ctx.exit(1)
+        _print_mail(ctx, result, fmt, query)
+    elif not result.rows:
+        if fmt in ("json", "csv"):
+            click.echo(render_rows(result.rows, COLUMNS, fmt, raw_csv=raw_csv))  # `[]`, or the header
+        elif fmt == "table":
+            click.echo(f"no contacts match '{visible(query)}'" if query else "no contacts yet", err=True)
+        ctx.exit(1 if query else 0)  # an empty vault listed whole is no failed search
+    elif fmt != "table":
+        click.echo(render_rows(result.rows, COLUMNS, fmt, raw_csv=raw_csv))
+    else:
+        _print_table(vault, result, COLUMNS + [("score", "SCORE")] if sort == "score" else COLUMNS)
+
+
+def _print_mail(ctx: click.Context, result: Result, fmt: str, query: str) -> None:
+    """mutt's or aerc's lines; with no address, mutt's one status line (aerc: nothing), and exit 1."""
+    from vault_tool.output import mail_addresses, mail_lines, visible
+
+    if mail_addresses(result.rows):
         click.echo(mail_lines(result.rows, fmt, query))
         return
-    if fmt != "table":
-        if result.rows or fmt in ("json", "csv"):
-            click.echo(render_rows(result.rows, COLUMNS, fmt, raw_csv=raw_csv))
-        return
-    if not result.rows:
-        click.echo(f"no contacts match '{visible(query)}'" if query.strip() else "no contacts yet", err=True)
-        return
-    _print_table(vault, result, COLUMNS + [("score", "SCORE")] if sort == "score" else COLUMNS)
+    if fmt == "mutt":  # the first line is mutt's status line, and no other output: it would land on its screen
+        click.echo(mail_lines([], fmt, query))
+    else:
+        click.echo(f"no contact with an email address matches '{visible(query)}'", err=True)
+    ctx.exit(1)
 
 
 COLUMNS = [
@@ -111,20 +162,31 @@ def _highlight(text: str, spans: list[tuple[int, int]], colour: bool) -> str:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="table for people; json, jsonl, csv, paths for scripts; mutt, aerc for mail clients.")
 @click.option("--raw-csv", is_flag=True, help=RAW_CSV_HELP)
+@filter_options
 @click.pass_context
-def search(ctx: click.Context, query: tuple[str, ...], limit: int | None, sort: str, fmt: str, raw_csv: bool) -> None:
+def search(
+    ctx: click.Context, query: tuple[str, ...], limit: int | None, sort: str, fmt: str, raw_csv: bool,
+    tags: tuple[str, ...], stages: tuple[str, ...], owners: tuple[str, ...],
+) -> None:
     """Find contacts. With --format table, shows the line of notes or interactions that matched.
+
+    Exit status 1 when nothing matches (as grep), 2 for a query that does not read (the error
+    says where). With --format mutt or aerc, plain words are what was typed in a mail client's
+    address field: each one starts a word of a name or a part of an address (`ada love`,
+    `zoe.mue`), accents and case aside; with mutt, no match prints one status line.
 
     \b
     Examples:
       contacts search renewal demo
       contacts search 'tag:customer AND last_contact:<-90days' --sort last
+      contacts search --tag customer --tag lead --owner alice
       contacts search --format mutt ada        # mutt's query_command
     """
-    run_search(ctx, " ".join(query), limit, sort, fmt, raw_csv)
+    run_search(ctx, " ".join(query), limit, sort, fmt, raw_csv, complete=True,
+               within=filter_query(tags, stages, owners))
 
 
-search.help = f"{search.help}\n\n{QUERY_HELP}"
+search.help = with_query_help(search.help)
 
 
 @click.command()

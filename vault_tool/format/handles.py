@@ -19,10 +19,34 @@ def fold(text: str) -> str:
 
 
 def slugify(name: str) -> str:
-    """A handle from a name: ASCII, lower case, `-` between words; `contact` if nothing is left."""
-    ascii_text = fold(name).encode("ascii", "ignore").decode()
+    """A handle from a name: ASCII, lower case, `-` between words; `contact` if nothing is left.
+
+    Accents are folded (`Zoë Müller` -> `zoe-muller`); other letters are transliterated by
+    anyascii (`李小龙` -> `li-xiao-long`, `Ǽgean` -> `aegean`, `Владимир` -> `vladimir`), a syllable
+    of a script written without spaces being a word of its own. Other characters are left out.
+    """
+    ascii_text = transliterate(name).lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug[:80].rstrip("-") or "contact"
+
+
+def transliterate(text: str) -> str:
+    """``text`` in ASCII: folded (see `fold`) where that is enough; else each letter or digit by anyascii
+    (a capitalised syllable, as it gives a Chinese character or a Korean one, standing apart); else left out."""
+    folded = fold(text)
+    if folded.isascii():
+        return folded
+    from anyascii import anyascii
+
+    out = []
+    for char in text:
+        plain = fold(char)
+        if plain.isascii():
+            out.append(plain)
+        elif unicodedata.category(char)[0] in "LN":
+            latin = anyascii(char)
+            out.append(f" {latin} " if latin[:1].isupper() and unicodedata.category(char) == "Lo" else latin)
+    return "".join(out)
 
 
 def unique(base: str, taken: Container[str]) -> str:

@@ -48,8 +48,17 @@ def list_segments(vault: Vault) -> list[Segment]:
         try:
             found.append(Segment(name, query, len(matching_paths(vault, f"@{name}", fresh))))
         except InvalidValueError as exc:
-            found.append(Segment(name, query, None, str(exc)))
+            found.append(Segment(name, query, None, _error(exc, name)))
     return found
+
+
+def _error(exc: InvalidValueError, name: str) -> str:
+    """What is wrong with segment ``name``'s query, said once (the listing shows the query beside it)."""
+    from vault_tool.search.query import QueryError
+
+    if isinstance(exc, QueryError) and exc.source == f"segment @{name}":
+        return f"{exc.problem} (at character {exc.at + 1})"
+    return str(exc)
 
 
 def _check(name: str, query: str | None) -> None:

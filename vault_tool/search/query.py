@@ -6,6 +6,11 @@ Pure text rewriting, done before Whoosh parses the query:
   become numeric ranges over YYYYMMDD, computed from an explicit ``today``;
 - `phone:7946 0958`, `phone:"+44 20 7946 0958"` become a prefix over the stored number tails;
 - a `field:` that no contact could have is an error that lists the fields there are.
+
+Before any of that, `check_syntax` refuses a query Whoosh would read otherwise than written
+(an operator with nothing to join, a parenthesis, quote or range never closed, `tag:` with no
+value): Whoosh would search for the stray words instead, and answer wrongly without a word.
+Every error names the character of the query where the problem is.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from vault_tool.errors import InvalidValueError
 from vault_tool.format.fieldtable import DATE_FIELDS, day_number
@@ -29,8 +35,132 @@ CLAUSE = re.compile(
 )
 
 
-def expand_segments(text: str, segments: dict[str, str], seen: tuple[str, ...] = ()) -> str:
-    """Replace each `@name` with its saved search, recursively; an unknown or circular one is an error."""
+# Checking a query before Whoosh reads it: Whoosh reads anything, and what it cannot place it
+# searches for as words (`tag:client AND` looks for the word "and"), so a typo would answer wrongly.
+
+BINARY = frozenset({"AND", "OR", "ANDNOT", "ANDMAYBE", "REQUIRE"})
+_WORD = re.compile(r'[^\s()"]+')
+_FIELD = re.compile(r"([A-Za-z_]\w*):")
+_CLOSE = {"[": "]}", "{": "]}"}
+
+
+class QueryError(InvalidValueError):
+    """A query that does not say what it seems to: what is wrong, where, and what to write instead."""
+
+    def __init__(self, text: str, at: int, problem: str, source: str = "the query") -> None:
+        self.text, self.at, self.problem, self.source = text, at, problem, source
+        super().__init__(f"in {source} '{text}' at character {at + 1}: {problem}")
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # term, op (AND, OR …), not, open, close, field (a `name:` right before a parenthesis)
+    at: int
+    text: str
+
+
+def check_syntax(text: str, source: str = "the query") -> None:
+    """A QueryError for a query Whoosh would read differently than written: an operator with
+    nothing to join, a parenthesis, quote or range never closed, a `field:` with no value."""
+    tokens = tokens_of(text, source)
+    opened: list[Token] = []
+    before: Token | None = None
+    for token in tokens:
+        _check_pair(text, before, token, source)
+        if token.kind == "open":
+            opened.append(token)
+        elif token.kind == "close":
+            if not opened:
+                raise QueryError(text, token.at, "')' closes nothing; remove it or add a '(' before it", source)
+            opened.pop()
+        before = token
+    if before is not None and before.kind in ("op", "not", "field"):
+        raise QueryError(text, before.at, f"{before.text} has nothing after it; put a search term after it, "
+                         "or remove it", source)
+    if opened:
+        raise QueryError(text, opened[-1].at, "this '(' is never closed; add a ')' or remove it", source)
+
+
+def _check_pair(text: str, before: Token | None, token: Token, source: str) -> None:
+    """An error if ``token`` cannot follow ``before`` (None: the start of the query)."""
+    joiner = before is not None and before.kind in ("op", "not", "field")
+    if token.kind == "op" and (before is None or before.kind == "open"):
+        raise QueryError(text, token.at, f"{token.text} has nothing before it; put a search term before it, "
+                         "or remove it", source)
+    if (token.kind == "op" or token.kind == "not" and before is not None and before.kind == "not") and joiner:
+        assert before is not None
+        raise QueryError(text, token.at, f"{before.text} is followed by {token.text} with nothing between them; "
+                         "put a search term between them, or remove one", source)
+    if token.kind == "close" and joiner:
+        assert before is not None
+        raise QueryError(text, before.at, f"{before.text} has nothing after it; put a search term after it, "
+                         "or remove it", source)
+    if token.kind == "close" and before is not None and before.kind == "open":
+        raise QueryError(text, before.at, "'()' holds nothing; put a search term inside, or remove them", source)
+
+
+def tokens_of(text: str, source: str = "the query") -> list[Token]:
+    """The query as terms, operators and parentheses (a phrase, a range or a `field:value` is one term)."""
+    found: list[Token] = []
+    at = 0
+    while at < len(text):
+        char = text[at]
+        if char.isspace():
+            at += 1
+        elif char in "()":
+            found.append(Token("open" if char == "(" else "close", at, char))
+            at += 1
+        elif char == '"' or char in _CLOSE:
+            end = _closing(text, at, at, source)
+            found.append(Token("term", at, text[at:end]))
+            at = end
+        else:
+            token, at = _word(text, at, source)
+            found.append(token)
+    return found
+
+
+def _word(text: str, at: int, source: str) -> tuple[Token, int]:
+    """The word (an operator, a `field:` clause or a term) at ``at``, and where the next one starts."""
+    word = _WORD.match(text, at)
+    assert word is not None  # not at a space, a parenthesis or a quote
+    value = word.group()
+    if value in BINARY or value == "NOT":
+        return Token("op" if value in BINARY else "not", at, value), word.end()
+    field = _FIELD.match(value)
+    if field is None or len(value) > field.end() and value[field.end()] not in "[{":
+        return Token("term", at, value), word.end()
+    start = at + field.end()  # where the field's value starts
+    following = text[start:start + 1]
+    if following == "(":
+        return Token("field", at, value), start
+    if following == '"' or following in _CLOSE:
+        end = _closing(text, start, at, source)
+        return Token("term", at, text[at:end]), end
+    raise QueryError(text, at, f"{value} has no value; write {value}VALUE, {value}\"two words\" or "
+                     f"{value}(a OR b)", source)
+
+
+def _closing(text: str, start: int, clause: int, source: str) -> int:
+    """Where the phrase or range that opens at ``start`` ends (just after its closing character)."""
+    opener = text[start]
+    closers = '"' if opener == '"' else _CLOSE[opener]
+    for at in range(start + 1, len(text)):
+        if text[at] in closers:
+            return at + 1
+    what = ("this quote is never closed; add a '\"' after the phrase" if opener == '"'
+            else "this range is never closed; write it as [2026-01-01 to 2026-06-30] or [10 to 20]")
+    raise QueryError(text, clause if clause != start else start, what, source)
+
+
+def expand_segments(
+    text: str, segments: dict[str, str], seen: tuple[str, ...] = (), prepare: Callable[[str, str], str] | None = None,
+) -> str:
+    """Replace each `@name` with its saved search, recursively; an unknown or circular one is an error.
+
+    ``prepare(query, source)``: what to make of each saved search before it goes in (check and
+    rewrite it, naming ``source`` in its errors); as saved when None.
+    """
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -41,38 +171,57 @@ def expand_segments(text: str, segments: dict[str, str], seen: tuple[str, ...] =
         if name not in segments:
             known = ", ".join(f"@{s}" for s in sorted(segments)) or "none yet"
             raise InvalidValueError(f"no segment '@{name}' in vault.yaml (segments: {known})")
-        return f"({expand_segments(segments[name], segments, (*seen, name))})"
+        body = segments[name] if prepare is None else prepare(segments[name], f"segment @{name}")
+        return f"({expand_segments(body, segments, (*seen, name), prepare)})"
 
     return SEGMENT.sub(replace, text)
 
 
+def prepare(
+    text: str, today: dt.date, fields: list[str], phone_digits: Callable[[str], str], source: str = "the query",
+) -> str:
+    """``text`` checked (`check_syntax`) and rewritten (`rewrite`); errors name ``source`` and the character."""
+    check_syntax(text, source)
+    return rewrite(text, today, fields, phone_digits, source)
+
+
 def rewrite(
-    text: str, today: dt.date, fields: list[str], phone_digits: Callable[[str], str]
+    text: str, today: dt.date, fields: list[str], phone_digits: Callable[[str], str], source: str = "the query",
 ) -> str:
     """Make dates and phone numbers explicit and check that every named field exists."""
 
     def replace(match: re.Match[str]) -> str:
-        phone, name, value = match.group(1), match.group(2), match.group(3)
-        if phone is not None:
-            digits = phone_digits(phone.strip('"'))
-            if not digits:
-                raise InvalidValueError(f"phone:{phone} has no digits to look for")
-            return f"phone:{digits}*"
-        if name is None:
-            return match.group(0)
-        if name in DATE_FIELDS:
-            value = date_range(value, today)
-            return f"(NOT {name}:[to])" if value == NONE else f"{name}:{value}"
-        if name == "score" or (name in fields and NUMERIC_VALUE.fullmatch(value)):
-            target = name if name == "score" else f"n_{name.lower()}"
-            return f"{target}:{number_range(value, name)}"
-        if name == "phone":
-            raise InvalidValueError(f"phone:{value} has no digits to look for: use phone:7946 or phone:\"+44 20 …\"")
-        if name not in fields:
-            raise InvalidValueError(f"no field '{name}' to search (fields: {', '.join(sorted(set(fields)))})")
-        return match.group(0)
+        try:
+            return _clause(match, today, fields, phone_digits)
+        except QueryError:
+            raise
+        except InvalidValueError as exc:
+            raise QueryError(text, match.start(), str(exc), source) from None
 
     return CLAUSE.sub(replace, text)
+
+
+def _clause(match: re.Match[str], today: dt.date, fields: list[str], phone_digits: Callable[[str], str]) -> str:
+    """One clause of the query (see CLAUSE) made explicit."""
+    phone, name, value = match.group(1), match.group(2), match.group(3)
+    if phone is not None:
+        digits = phone_digits(phone.strip('"'))
+        if not digits:
+            raise InvalidValueError(f"phone:{phone} has no digits to look for")
+        return f"phone:{digits}*"
+    if name is None:
+        return match.group(0)
+    if name in DATE_FIELDS:
+        value = date_range(value, today)
+        return f"(NOT {name}:[to])" if value == NONE else f"{name}:{value}"
+    if name == "phone":
+        raise InvalidValueError(f"phone:{value} has no digits to look for: use phone:7946 or phone:\"+44 20 …\"")
+    if name != "score" and name not in fields:
+        raise InvalidValueError(f"no field '{name}' to search (fields: {', '.join(sorted(set(fields)))})")
+    if name == "score" or NUMERIC_VALUE.fullmatch(value) or value.startswith(("<", ">")):
+        target = name if name == "score" else f"n_{name.lower()}"
+        return f"{target}:{number_range(value, name)}"  # `employees:>abc` is an error, not a word
+    return match.group(0)
 
 
 def number_range(value: str, name: str) -> str:
@@ -151,3 +300,21 @@ def day_span(text: str, today: dt.date) -> tuple[dt.date, dt.date]:
     )
 
 
+
+
+# What a person typed in a mail client's address field
+
+_QUERY_SIGNS = re.compile(r'[:"()\[\]{}*~^]|(?<![\w.+-])@|(?<!\S)(?:AND|OR|NOT|ANDNOT|ANDMAYBE|REQUIRE)(?!\S)')
+_TYPED_BREAK = re.compile(r"[^\w'’]+|_")
+
+
+def typed_words(text: str) -> list[str] | None:
+    """The words of what a person typed so far (`Ada Love`, `zoe.mue`), case and accents folded,
+    split where names and addresses split (spaces, `.` `_` `-` `+` `@`); None when ``text`` uses
+    the query language (a `field:`, an operator, quotes, parentheses, `*`, `~`, `@segment`)."""
+    if _QUERY_SIGNS.search(text):
+        return None
+    from vault_tool.format.handles import fold
+
+    words = (word.strip("'’") for word in _TYPED_BREAK.split(text))
+    return [fold(word) for word in words if word]

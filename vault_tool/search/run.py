@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,7 +11,8 @@ from vault_tool.errors import InvalidValueError, ParseError
 from vault_tool.format.fieldtable import QUERY_FIELDS
 from vault_tool.search import columns, freshness
 from vault_tool.search import index as ix_mod
-from vault_tool.search.query import expand_segments, rewrite
+from vault_tool.search.documents import CUSTOM_PREFIX
+from vault_tool.search.query import expand_segments, prepare, typed_words
 
 if TYPE_CHECKING:
     from whoosh.index import Index
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 
 SORTS = ("relevance", "name", "last", "created", "score")
 _SORT_FIELDS = {"last": "last_contact"}
+INSIDE_FROM = 2  # letters typed before a part inside an address is looked for (see typed_query)
 
 
 @dataclass
@@ -42,20 +45,42 @@ def compile_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
 
     if not text.strip():
         return wq.Every()
-    expanded = expand_segments(text, vault.config.segments)
     custom = ix_mod.custom_fields(ix)
     known = [*QUERY_FIELDS, *custom, *vault.config.fields]
     region = vault.config.default_region
-    rewritten = rewrite(expanded, today, known, lambda value: phone_query_digits(value, region))
+
+    def prepared(query: str, source: str) -> str:
+        return prepare(query, today, known, lambda value: phone_query_digits(value, region), source)
+
+    rewritten = expand_segments(prepared(text, "the query"), vault.config.segments, prepare=prepared)
     try:
         parsed = ix_mod.parse(ix, rewritten, custom)
     except ix_mod.IndexBroken:
         raise
     except Exception as exc:  # noqa: BLE001 - Whoosh's parser raises assorted errors on odd input
         raise InvalidValueError(f"cannot read the query '{text}': {exc}") from None
+    _check_phrases(ix, parsed, text)
     if "score:" in rewritten:
         parsed = ix_mod.replace_score_ranges(parsed, lambda low, high: _scored_between(vault, ix, today, low, high))
     return parsed
+
+
+def _check_phrases(ix: Index, parsed: Any, text: str) -> None:
+    """An error for a phrase in a field that keeps no word positions (`title:"head of"`), which Whoosh
+    would only refuse while it searches, as if the index were damaged."""
+    from whoosh import query as wq
+
+    from vault_tool.search.query import QueryError
+
+    schema = ix_mod.reading(lambda: ix.schema)
+    for leaf in parsed.leaves():
+        if isinstance(leaf, wq.Phrase) and leaf.fieldname in schema \
+                and not schema[leaf.fieldname].format.supports("positions"):
+            name = leaf.fieldname.removeprefix(CUSTOM_PREFIX)
+            problem = (f"{name}: is searched by words, not phrases; write each word: "
+                       + " ".join(f"{name}:{word}" for word in leaf.words))
+            at = text.find(f"{name}:")
+            raise QueryError(text, at, problem) if at >= 0 else InvalidValueError(f"{problem} (in '{text}')")
 
 
 def _rules(vault: Vault) -> list[Any]:
@@ -83,20 +108,57 @@ def _scored_between(vault: Vault, ix: Index, today: dt.date, low: int | None, hi
     return found
 
 
+def typed_query(words: list[str]) -> Any:
+    """The contacts a mail client's address field completes ``words`` (see query.typed_words) to.
+
+    Each word starts a word of the name (as the index folds it) or a part of an address (split at
+    `.` `_` `-` `+` `@`): prefix queries over the name field and the email field's terms (the
+    address, its local part, its domain), and for a part inside a local part or a domain
+    (`mueller` in `zoe.mueller@…`) a pattern over the email terms. That pattern reads the
+    field's whole term list (about 70 ms at 10,000 contacts), so a word shorter than INSIDE_FROM,
+    which would match a good part of them, is looked for at the starts only.
+    """
+    from whoosh import query as wq
+
+    if not words:
+        return wq.Every()
+    return wq.And([_typed_word(word) for word in words])
+
+
+def _typed_word(word: str) -> Any:
+    from whoosh import query as wq
+
+    starts = [wq.Prefix("name", word), wq.Prefix("email", word)]
+    inside = [wq.Regex("email", f".+[._+-]{re.escape(word)}")] if len(word) >= INSIDE_FROM else []
+    return wq.Or(starts + inside)
+
+
 def search(
     vault: Vault, text: str, today: dt.date, limit: int | None = None, sort: str = "relevance",
-    progress: Progress | None = None, scanning: BackgroundScan | None = None,
+    progress: Progress | None = None, scanning: BackgroundScan | None = None, complete: bool = False,
+    within: str = "",
 ) -> Result:
     """Contacts matching ``text``, as rows; ``limit`` None means all of them.
 
     ``scanning``: a scan of the contacts folder, if the caller started one early.
+    ``complete``: ``text`` is what a person typed in a mail client's address field (see
+    `typed_query`) unless it is in the query language; completions come by name for "relevance".
+    ``within``: a query (the command line's filters) the contacts must match too.
     """
     if sort not in SORTS:
         raise InvalidValueError(f"sort by one of {', '.join(SORTS)}, not '{sort}'")
+    typed = typed_words(text) if complete else None
+    if typed is not None and sort == "relevance":
+        sort = "name"
     run_limit = None if sort == "score" else limit
 
     def ask(ix: Index) -> tuple[list[ix_mod.Hit], int, list[tuple[str, str]]]:
-        return ix_mod.run(ix, compile_query(vault, ix, text, today), run_limit, _SORT_FIELDS.get(sort, sort))
+        parsed = typed_query(typed) if typed is not None else compile_query(vault, ix, text, today)
+        if within.strip():
+            from whoosh import query as wq
+
+            parsed = wq.And([parsed, compile_query(vault, ix, within, today)])
+        return ix_mod.run(ix, parsed, run_limit, _SORT_FIELDS.get(sort, sort))
 
     (hits, total, words), fresh = freshness.answer(vault, today, ask, progress, scanning)
     rows = _rows(vault, hits, today)
@@ -112,7 +174,7 @@ def _rows(vault: Vault, hits: list[ix_mod.Hit], today: dt.date) -> list[dict[str
     rows = []
     for hit in hits:
         row = dict(hit.row)
-        row["email"] = row["emails"][0] if row.get("emails") else ""
+        row["email"] = row["emails"][0] if row.get("emails") else None
         row["relevance"] = round(hit.relevance, 3)
         if rules:
             row["score"] = _score_of(hit.facts, rules, today)

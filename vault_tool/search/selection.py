@@ -6,7 +6,7 @@ from the index alone (for reading commands: follow-ups, reports, segments).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -67,9 +67,11 @@ class Views:
     def contacts(self) -> list[Contact]:
         return [item.contact for item in self.held]
 
-    def problems(self, owner: str | None = None, tasks_only: bool = False) -> list[ParseError]:
-        """The follow-up values that do not parse, of ``owner``'s contacts (all when None)."""
-        return [p for item in self.held if owner is None or item.contact.meta.get("owner") == owner
+    def problems(self, owner: str | Iterable[str] | None = None, tasks_only: bool = False) -> list[ParseError]:
+        """The follow-up values that do not parse, of ``owner``'s contacts, or any of several owners'
+        (all when None or none)."""
+        owners = {owner} if isinstance(owner, str) else set(owner or ())
+        return [p for item in self.held if not owners or item.contact.meta.get("owner") in owners
                 for p in (item.task_problems if tasks_only else item.problems)]
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import re
 import stat
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 USER_CONFIG = "config.yaml"  # in $XDG_CONFIG_HOME/contacts/: `default_vault: ~/vault`
 LINK = "a symbolic link, not followed: keep the file or folder itself in contacts/ instead"  # said of a link there
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NAME_LINE = re.compile(r"^\ufeff?name:[ \t]*(.+?)[ \t]*\r?$", re.MULTILINE)  # of a file that does not parse
 
 
 @dataclass
@@ -194,11 +197,25 @@ class Vault:
         return matches[0] if matches else None
 
     def get(self, query: str) -> Contact:
-        """The one contact ``query`` names: a handle, a name, an email, or a unique part of a name."""
+        """The one contact ``query`` names: a handle, a name, an email, or the start of a word of one.
+
+        When no contact matches but a file that does not parse would (by its handle, or the name
+        its `name:` line gives), that file's ParseError says what is wrong with it, where.
+        """
         path = self.path_for(query)
         if path is not None:
             return self.read(path)
-        return resolve(query, self.load().contacts)
+        loaded = self.load()
+        try:
+            return resolve(query, loaded.contacts)
+        except NotFoundError:
+            broken = [problem for problem in loaded.problems if _names(query, problem.path)]
+            if not broken:
+                raise
+        first = broken[0]
+        more = f"; {len(broken) - 1} more such files match it" if len(broken) > 1 else ""
+        raise ParseError(first.path, f"{first.message} (this file matches '{query}' but does not parse: "
+                                     f"fix it{more})", first.line)
 
 
 def read_file(path: Path) -> bytes:
@@ -234,7 +251,11 @@ def _paths(contacts_dir: Path, rels: Iterable[str]) -> list[Path]:
 
 
 def resolve(query: str, contacts: list[Contact]) -> Contact:
-    """The one contact in ``contacts`` that ``query`` names; NotFoundError or AmbiguousError otherwise."""
+    """The one contact in ``contacts`` that ``query`` names; NotFoundError or AmbiguousError otherwise.
+
+    Exactly a handle, a name or an email first; else text that starts a word of a name, handle or
+    email (`love` and `ada love` find Ada Lovelace, `ana` does not find Yuki Tanaka).
+    """
     wanted = fold(query.strip())
     if not wanted:
         raise NotFoundError("give a contact: a handle, a name or an email")
@@ -242,7 +263,7 @@ def resolve(query: str, contacts: list[Contact]) -> Contact:
         lambda c: c.handle == query,
         lambda c: fold(c.name) == wanted,
         lambda c: any(fold(e) == wanted for e in c.emails),
-        lambda c: wanted in fold(c.name) or wanted in c.handle or any(wanted in fold(e) for e in c.emails),
+        lambda c: any(starts_word(wanted, fold(text)) for text in (c.name, c.handle, *c.emails)),
     )
     for matches_tier in tiers:
         found = [c for c in contacts if matches_tier(c)]
@@ -252,3 +273,28 @@ def resolve(query: str, contacts: list[Contact]) -> Contact:
             raise AmbiguousError(query, sorted(c.handle for c in found))
     raise NotFoundError(f"no contact matches '{query}': see 'contacts list'")
 
+
+
+def starts_word(wanted: str, text: str) -> bool:
+    """Whether ``wanted`` is in ``text`` where a word of it starts: at the start, after a character
+    that is not a letter or digit, or (in scripts written without spaces) after a wide character."""
+    at = text.find(wanted)
+    while at >= 0:
+        if at == 0 or not text[at - 1].isalnum() or unicodedata.east_asian_width(text[at - 1]) in "WF":
+            return True
+        at = text.find(wanted, at + 1)
+    return False
+
+
+def _names(query: str, path: Path) -> bool:
+    """Whether a file that does not parse would be named by ``query``: by its handle (the file name), or by
+    the name on its `name:` line, as far as it can be read."""
+    wanted = fold(query.strip())
+    if not wanted or starts_word(wanted, fold(path.stem)):
+        return bool(wanted)
+    try:
+        head = read_file(path)[:4096].decode("utf-8", "replace")
+    except ParseError:
+        return False
+    line = _NAME_LINE.search(head)
+    return line is not None and starts_word(wanted, fold(line.group(1).strip().strip("\"'")))
