@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from vault_tool.cli.common import open_vault, report_commit
+from vault_tool.output import plural
 
 if TYPE_CHECKING:
     from vault_tool.team.check.fix import FixResult
@@ -40,11 +41,11 @@ def _github_base(root: Path) -> Path:
 
 
 def _summary(report: CheckReport) -> str:
-    files = f"{report.files} contact file{'s' if report.files != 1 else ''}"
+    files = f"{plural(report.files, 'contact file')}"
     if not report.problems:
         return f"{files} checked: no problems"
-    errors = f"{report.errors} error{'s' if report.errors != 1 else ''}"
-    warnings = f"{report.warnings} warning{'s' if report.warnings != 1 else ''}"
+    errors = f"{plural(report.errors, 'error')}"
+    warnings = f"{plural(report.warnings, 'warning')}"
     return f"{files} checked: {errors}, {warnings}"
 
 
@@ -93,11 +94,16 @@ def check(ctx: click.Context, files: tuple[Path, ...], fmt: str, strict: bool, f
     """Validate every contact file and the vault as a whole; exit 1 on any error.
 
     Checks that each file parses and has a name; that known fields have
-    their types (emails, phones in default_region, dates, stage and
+    their types (emails; phones, read in the contact's country, else
+    default_region, and a warning for one that is no valid number there; dates, stage and
     interaction kinds from vault.yaml, custom fields from `fields:`); that
     interaction headings and task dates are well formed; that no email,
     phone, uid or handle is on two contacts; that no git conflict marker is
-    left; that each `company` names an organisation (a warning); that no
+    left, and no path in the repository is unmerged (one line each, saying
+    what kind of conflict: a file deleted on one side and changed on the
+    other has no markers); that each `company` names an organisation (a
+    warning; vault.yaml's `checks: {company_without_organisation: off}`
+    turns it off); that no
     unquoted value reads as a number or boolean where text is meant (a
     warning). With FILES, only problems in those files are reported.
 

@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from vault_tool.cli.common import contact_argument, open_vault, report
+from vault_tool.cli.common import check_field, contact_argument, open_vault, report
+from vault_tool.cli.completion import complete_field_pair, complete_owner, complete_stage, complete_tag
 from vault_tool.output import visible
 from vault_tool.store import mutations
 
@@ -27,33 +28,51 @@ def _field_pairs(pairs: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--phone", "phones", multiple=True, help="A phone number (repeat for more).")
 @click.option("--company", help="Company or organisation.")
 @click.option("--title", help="Job title.")
-@click.option("--tag", "tags", multiple=True, help="A tag (repeat for more).")
-@click.option("--stage", help="Pipeline stage, one of vault.yaml's stages.")
-@click.option("--owner", help="Who on the team owns this contact.")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat for more).", shell_complete=complete_tag)
+@click.option("--stage", help="Pipeline stage, one of vault.yaml's stages.", shell_complete=complete_stage)
+@click.option("--owner", help="Who on the team owns this contact.", shell_complete=complete_owner)
 @click.option("--kind", type=click.Choice(["person", "organization"]), help="Person (default) or organization.")
-@click.option("--field", "pairs", multiple=True, metavar="KEY=VALUE", help="Any other field (repeat for more).")
+@click.option("--birthday", metavar="DATE", help="Birthday: YYYY-MM-DD, or --MM-DD without the year.")
+@click.option("--address", metavar="TEXT", help="Postal address, its country last (phones are read there).")
+@click.option("--keep-in-touch", "keep_in_touch", metavar="DURATION", help="How often to be in touch: 14d, 6w, 3m, 1y.")
+@click.option("--field", "pairs", multiple=True, metavar="KEY=VALUE", shell_complete=complete_field_pair,
+              help="Any other field (repeat for more); a KEY that looks like a slip of a known one is refused.")
+@click.option("--new-field", is_flag=True, help="Take each --field KEY as written, even if it is close to a known field.")
 @click.option("--note", default="", help="Notes to start the file with.")
 @click.option("--edit", "open_editor", is_flag=True, help="Open the new file in $VISUAL/$EDITOR.")
 @click.pass_context
 def add(
     ctx: click.Context, name: str, emails: tuple[str, ...], phones: tuple[str, ...], company: str | None,
     title: str | None, tags: tuple[str, ...], stage: str | None, owner: str | None, kind: str | None,
-    pairs: tuple[str, ...], note: str, open_editor: bool,
+    birthday: str | None, address: str | None, keep_in_touch: str | None, pairs: tuple[str, ...], note: str, open_editor: bool, new_field: bool,
 ) -> None:
     """Add a contact called NAME and print its handle.
+
+    Values are checked as `contacts set` checks them; a field that vault.yaml
+    types as a number or a date is written as one (`employees: 12`,
+    `birthday: 1975-03-14`). A phone number without a country code is read in
+    the contact's country (the end of --address, or a country field), else in
+    vault.yaml's default_region; one that is no valid number there is written
+    with a warning.
 
     \b
     Example:
       contacts add "Ada Lovelace" --email ada@example.com --phone "+44 20 7946 0958" \\
-          --company "Analytical Engines" --tag customer --stage lead --field industry=computing
+          --company "Analytical Engines" --tag customer --stage lead --field industry=computing \\
+          --birthday 1815-12-10 --address "12 St James's Square, London, United Kingdom" --keep-in-touch 30d
     """
     fields = _field_pairs(pairs)
-    given = {"kind": kind, "company": company, "title": title, "stage": stage, "owner": owner}
+    given = {"kind": kind, "company": company, "title": title, "stage": stage, "owner": owner,
+             "birthday": birthday, "address": address, "keep_in_touch": keep_in_touch}
     fields.update({k: [v] for k, v in given.items() if v is not None})
     fields.update({k: list(v) for k, v in (("emails", emails), ("phones", phones), ("tags", tags)) if v})
     vault = open_vault(ctx)
+    for key in _field_pairs(pairs):
+        check_field(vault, key, new_field)
     change = mutations.add(vault, name, fields or {}, note)
     report(vault, change)
+    for warning in change.warnings:
+        click.echo(f"warning: {visible(warning)}", err=True)
     click.echo(change.handle)
     if open_editor:
         _edit_until_valid(ctx, change.handle)

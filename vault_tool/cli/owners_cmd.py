@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from vault_tool.cli.common import open_vault, report_commit, warn_problems
+from vault_tool.output import plural
 
 if TYPE_CHECKING:
     from vault_tool.store.vault import Vault
@@ -52,9 +53,9 @@ def owners(ctx: click.Context, write: bool, output: Path | None, check_only: boo
         warn_problems(found.problems)
         for name, count in sorted(found.counts.items()):
             handle = vault.config.owners.get(name, "(not in vault.yaml owners)")
-            click.echo(f"{name:<12} {handle:<28} {count} contact{'s' if count != 1 else ''}")
+            click.echo(f"{name:<12} {handle:<28} {plural(count, 'contact')}")
         if found.unowned:
-            click.echo(f"{'(no owner)':<12} {'':<28} {found.unowned} contact{'s' if found.unowned != 1 else ''}")
+            click.echo(f"{'(no owner)':<12} {'':<28} {plural(found.unowned, 'contact')}")
         return
     result = write_codeowners(vault, output, check_only)
     warn_problems(result.owners.problems)

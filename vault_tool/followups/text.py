@@ -1,4 +1,8 @@
-"""Tasks, the agenda, reminders and stale contacts as rows for scripts and as text for people."""
+"""Tasks, the agenda, reminders and stale contacts as rows for scripts and as text for people.
+
+A row's missing value is None (JSON's null), never a word or an empty string: a table shows it
+as an empty cell, or as the word its command gives it (`never` for a stale contact's last contact).
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +12,7 @@ from typing import Any
 
 from vault_tool.followups.agenda import Agenda, Appointment, BirthdayItem, KeepInTouch, StaleItem, TaskItem
 from vault_tool.format.contact import Contact
-from vault_tool.output import Widths, visible
+from vault_tool.output import Widths, plural, visible
 from vault_tool.search.view import StoredContact
 
 TASK_COLUMNS = [("due", "DUE"), ("when", "WHEN"), ("contact", "CONTACT"), ("n", "#"), ("task", "TASK")]
@@ -27,27 +31,27 @@ def relative(day: dt.date, today: dt.date) -> str:
 
 def _late(due: dt.date, today: dt.date) -> str:
     days = (today - due).days
-    return f"{days} day{'s' if days != 1 else ''} overdue"
+    return f"{plural(days, 'day')} overdue"
 
 
-def _path(contact: Contact, root: Path | None) -> str:
+def _path(contact: Contact, root: Path | None) -> str | None:
     if isinstance(contact, StoredContact) and root == contact.root:
         return contact.vault_path  # as the index stores it: no Path to make
     if contact.path is None:
-        return ""
+        return None
     return os.path.relpath(contact.path, root) if root else str(contact.path)
 
 
 def _who(contact: Contact, root: Path | None) -> dict[str, Any]:
-    return {"contact": contact.name, "handle": contact.handle, "owner": contact.text_field("owner"),
+    return {"contact": contact.name, "handle": contact.handle, "owner": contact.text_field("owner") or None,
             "path": _path(contact, root)}
 
 
 def task_row(item: TaskItem, today: dt.date, root: Path | None = None) -> dict[str, Any]:
     due = item.task.due
-    when = "" if due is None else _late(due, today) if due < today else relative(due, today)
+    when = None if due is None else _late(due, today) if due < today else relative(due, today)
     return {
-        "due": due.isoformat() if due else "", "when": when, "overdue": item.overdue(today),
+        "due": due.isoformat() if due else None, "when": when, "overdue": item.overdue(today),
         **_who(item.contact, root), "n": item.number, "task": item.title, "text": item.task.text,
         "line": item.task.line,
     }
@@ -56,16 +60,16 @@ def task_row(item: TaskItem, today: dt.date, root: Path | None = None) -> dict[s
 def appointment_row(item: Appointment, today: dt.date, root: Path | None = None) -> dict[str, Any]:
     meeting = item.interaction
     return {
-        "date": meeting.date.isoformat(), "time": meeting.time or "", "when": relative(meeting.date, today),
-        **_who(item.contact, root), "kind": meeting.kind, "summary": meeting.summary, "line": meeting.line,
+        "date": meeting.date.isoformat(), "time": meeting.time or None, "when": relative(meeting.date, today),
+        **_who(item.contact, root), "kind": meeting.kind, "summary": meeting.summary or None, "line": meeting.line,
     }
 
 
 def keep_in_touch_row(item: KeepInTouch, today: dt.date, root: Path | None = None) -> dict[str, Any]:
     return {
         **_who(item.contact, root), "cadence": item.cadence,
-        "last_contact": item.last.isoformat() if item.last else "",
-        "due": item.due.isoformat() if item.due else "",
+        "last_contact": item.last.isoformat() if item.last else None,
+        "due": item.due.isoformat() if item.due else None,
         "days_since": (today - item.last).days if item.last else None,
     }
 
@@ -75,10 +79,12 @@ def birthday_row(item: BirthdayItem, today: dt.date, root: Path | None = None) -
             "age": item.age}
 
 
-def stale_row(item: StaleItem, today: dt.date, root: Path | None = None) -> dict[str, Any]:
+def stale_row(item: StaleItem, today: dt.date, root: Path | None = None, words: bool = False) -> dict[str, Any]:
+    """A stale contact's row; with ``words`` (for a table) a contact never in touch says `never`."""
+    never = "never" if words else None
     return {
-        **_who(item.contact, root), "last_contact": item.last.isoformat() if item.last else "never",
-        "days": (today - item.last).days if item.last else "", "stage": item.contact.text_field("stage"),
+        **_who(item.contact, root), "last_contact": item.last.isoformat() if item.last else never,
+        "days": (today - item.last).days if item.last else None, "stage": item.contact.text_field("stage") or None,
     }
 
 

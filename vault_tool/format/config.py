@@ -15,6 +15,9 @@ CACHE_NAME = os.path.join(".vault", "config.json")
 FIELD_TYPES = ("text", "choice", "url", "email", "phone", "date", "integer", "number", "boolean")
 DEFAULT_STAGES = ["lead", "prospect", "customer", "churned"]
 DEFAULT_KINDS = ["call", "email", "meeting", "message", "note"]
+# The checks vault.yaml's `checks:` may turn off (`checks: {company_without_organisation: off}`).
+CHECK_SWITCHES = ("company_without_organisation",)
+_SWITCH_WORDS = {"on": True, "off": False, "true": True, "false": False, "yes": True, "no": False}
 
 DEFAULT_CONFIG_TEXT = """\
 # Settings for this contact vault. See `contacts --help`.
@@ -58,7 +61,12 @@ class VaultConfig:
     default_region: str = "GB"
     scoring: list[Any] = field(default_factory=list)  # lead-scoring rules, read by scoring.rules_from_config
     funnel: list[str] = field(default_factory=list)  # the stages `report` shows as a funnel (default: all)
+    checks: dict[str, bool] = field(default_factory=dict)  # checks turned on or off (CHECK_SWITCHES)
     raw: dict[str, Any] = field(default_factory=dict)
+
+    def check_enabled(self, name: str) -> bool:
+        """Whether `contacts check` runs the check ``name`` (one of CHECK_SWITCHES): on unless turned off."""
+        return self.checks.get(name, True)
 
 
 def _strings(path: Path, data: dict[str, Any], key: str, default: list[str]) -> list[str]:
@@ -88,6 +96,24 @@ def _mapping(path: Path, data: dict[str, Any], key: str) -> dict[str, str]:
     if not isinstance(raw, dict):
         raise ParseError(path, f"'{key}' must be a mapping of names to text")
     return {str(k): str(v) for k, v in raw.items()}
+
+
+def _switches(path: Path, data: dict[str, Any]) -> dict[str, bool]:
+    """`checks:`, a mapping of a check's name to on or off."""
+    raw = data.get("checks") or {}
+    if not isinstance(raw, dict):
+        example = f"checks: {{{CHECK_SWITCHES[0]}: off}}"
+        raise ParseError(path, f"'checks' must map checks to on or off, e.g. {example}")
+    switches = {}
+    for name, value in raw.items():
+        if name not in CHECK_SWITCHES:
+            raise ParseError(path, f"checks: unknown check '{name}' (the checks that can be turned off: "
+                                   f"{', '.join(CHECK_SWITCHES)})")
+        word = _SWITCH_WORDS.get(str(value).lower())
+        if word is None:
+            raise ParseError(path, f"checks: {name} must be on or off, not '{value}'")
+        switches[str(name)] = word
+    return switches
 
 
 def _rule_list(path: Path, data: dict[str, Any]) -> list[Any]:
@@ -126,6 +152,7 @@ def config_from_data(path: Path, data: dict[str, Any]) -> VaultConfig:
         default_region=str(data.get("default_region", "GB")),
         scoring=_rule_list(path, data),
         funnel=_strings(path, data, "funnel", DEFAULT_STAGES[:3]) if data.get("funnel") is not None else [],
+        checks=_switches(path, data),
         raw=data,
     )
 

@@ -123,7 +123,8 @@ class Contact:
             "fields": {k: (as_list(v) if k in LIST_FIELDS else v) for k, v in self.meta.items()},
             "notes": self.notes,
             "interactions": [
-                {"date": i.date.isoformat(), "time": i.time, "kind": i.kind, "summary": i.summary, "text": i.text}
+                {"date": i.date.isoformat(), "time": i.time, "kind": i.kind, "summary": i.summary or None,
+                 "text": i.text}
                 for i in self.interactions
             ],
             "tasks": [

@@ -1,5 +1,8 @@
 """What identifies a contact: its uid, its emails and its phone numbers in E.164; where names compare.
 
+A phone number without a country code is read in the contact's region (format/regions.py: its
+country, else its address's, else vault.yaml's default_region), as the checks and search read it.
+
 One definition for the duplicate finder, the import's matching, the checks and the index, which
 stores these keys (`dupe_keys`) so that `contacts dupes` finds shared ones without reading files.
 """
@@ -9,6 +12,7 @@ from typing import Any
 
 from vault_tool.format.contact import as_list
 from vault_tool.format.handles import fold
+from vault_tool.format.regions import contact_region
 
 SHARED_LINE = 4  # an email or phone on more contacts than this is a switchboard or a team inbox, not a person
 FREE_MAIL = frozenset({
@@ -38,7 +42,10 @@ def phone_key(value: str, region: str) -> str | None:
 
 
 def identity_keys(meta: dict[str, Any], region: str) -> list[tuple[str, str]]:
-    """(key, what it is) for everything that identifies a contact: uid, emails, phones, in that order."""
+    """(key, what it is) for everything that identifies a contact: uid, emails, phones, in that order.
+
+    ``region`` is vault.yaml's default_region: the contact's own country, if it names one, comes first.
+    """
     keys = []
     uid = meta.get("uid")
     if uid not in (None, ""):
@@ -47,8 +54,10 @@ def identity_keys(meta: dict[str, Any], region: str) -> list[tuple[str, str]]:
         key = email_key(email)
         if key:
             keys.append((f"e:{key}", f"same email {email.strip()}"))
-    for phone in as_list(meta.get("phones")):
-        key = phone_key(phone, region)
+    phones = as_list(meta.get("phones"))
+    own = contact_region(meta, region).code if phones else region
+    for phone in phones:
+        key = phone_key(phone, own)
         if key:
             keys.append((f"p:{key}", f"same phone {phone.strip()}"))
     return keys

@@ -182,12 +182,29 @@ def _render(text: str, entry: _Entry | None, key: str, value: Any, quote: bool, 
         lines += [f"  {yamlsafe.scalar(k)}: {_nested(v, quote)}{newline}" for k, v in value.items()]
         return "".join(lines) if value else f"{key_text}: {{}}{newline}"
     tail = _tail_comment(text, node) if isinstance(node, yaml.ScalarNode) else ""
-    return f"{key_text}: {yamlsafe.scalar(value, quote)}{tail}{newline}"
+    return f"{key_text}: {_scalar(value, quote)}{tail}{newline}"
 
 
 def _nested(value: Any, quote: bool) -> str:
     """A value inside a mapping value: a list of scalars as a flow list, else a scalar."""
-    return yamlsafe.flow_list(value, quote) if isinstance(value, list) else yamlsafe.scalar(value, quote)
+    return yamlsafe.flow_list(value, quote) if isinstance(value, list) else _scalar(value, quote)
+
+
+class Plain(str):
+    """Text written without quotes where the loader reads it back as the same text.
+
+    A date of a field typed as one (`birthday: 1975-03-14`, a custom `date` field): the loader
+    keeps it a string, and a YAML 1.1 tool reads the date it is.
+    """
+
+
+_PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _scalar(value: Any, quote: bool) -> str:
+    if isinstance(value, Plain) and _PLAIN_DATE.fullmatch(value):
+        return str(value)
+    return yamlsafe.scalar(value, quote)
 
 
 def _apply(text: str, key: str, value: Any, quote: bool, newline: str) -> str:

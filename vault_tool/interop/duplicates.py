@@ -1,7 +1,8 @@
 """Which contacts are the same person: a shared uid, email or phone number, or names that match closely.
 
 Phones are compared by their E.164 form (``phonenumbers``, reading numbers
-without a country code in the vault's ``default_region``), so
+without a country code in the contact's region: its country, else its address's,
+else the vault's ``default_region``), so
 ``020 7946 0958`` and ``+44 20 7946 0958`` are the same number. Names are
 compared with ``rapidfuzz`` only within a company or an email domain (the
 big free-mail domains excepted), where a close name is evidence; across a
@@ -164,11 +165,26 @@ def _reason(key: str, views: list[dict[str, Any]], region: str) -> str:
             return f"similar names ({score}%) with @{block[2:]}"
         labels = [block_keys({"company": view["meta"].get("company")}).get(block) for view in views]
         return f"similar names ({score}%) {next((label for label in labels if label), block[2:])}"
+    # A view keeps no address: a phone read in the contact's own region is found in the key's region.
+    regions = [region, *_number_region(key)]
     for view in views:
-        for found, reason in identity_keys(view["meta"], region):
+        for found, reason in (pair for each in regions for pair in identity_keys(view["meta"], each)):
             if found == key:
                 return reason
     return f"same {key[2:]}"
+
+
+def _number_region(key: str) -> list[str]:
+    """The region of the E.164 number a phone key (`p:+49301234567`) holds; none for any other key."""
+    import phonenumbers
+
+    if not key.startswith("p:+"):
+        return []
+    try:
+        found = phonenumbers.region_code_for_number(phonenumbers.parse(key[2:]))
+    except phonenumbers.NumberParseException:
+        return []
+    return [found] if found else []
 
 
 def _gathered(groups: _Groups, views: dict[str, dict[str, Any]]) -> list[DupeGroup]:

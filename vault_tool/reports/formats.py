@@ -8,12 +8,21 @@ from dataclasses import asdict
 
 from vault_tool.errors import InvalidValueError
 from vault_tool.output import spreadsheet_row
-from vault_tool.reports.report import Report
+from vault_tool.reports.report import NONE, Report
 
 
 def report_json(report: Report) -> str:
+    """The report as JSON: a missing value (no stage, no owner) is null, never a word or an empty string.
+
+    Activity by owner keeps the key `(none)` for contacts without one: a JSON key cannot be null.
+    """
     data = asdict(report)
     data["activity"]["totals"] = report.activity.totals
+    for part in data["breakdowns"]:
+        for count in part["counts"]:
+            count["value"] = None if count["value"] == NONE else count["value"]
+    for cold in data["going_cold"]:
+        cold.update({key: cold[key] or None for key in ("owner", "stage", "last_contact")})
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 

@@ -7,10 +7,11 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from vault_tool.errors import VaultError
+from vault_tool.errors import InvalidValueError, VaultError
 from vault_tool.fileio import atomic_write
 from vault_tool.format.config import DEFAULT_CONFIG_TEXT
 from vault_tool.format.layout import CONFIG_NAME
+from vault_tool.format.regions import region_code
 
 GITIGNORE_LINE = ".vault/"
 GITATTRIBUTES_LINE = "contacts/**/*.md merge=vault"
@@ -66,15 +67,40 @@ def _copy_examples(target: Path) -> int:
     return count
 
 
-def init_vault(root: Path, example: bool = False, commit: bool = True) -> InitResult:
-    """Create a vault in ``root`` (or set up an existing one locally) and make the first commit."""
+def _with_region(config: bytes, region: str | None) -> bytes:
+    """vault.yaml's text with ``default_region`` set to ``region`` (a code, checked); as it was for None."""
+    if region is None:
+        return config
+    from vault_tool.format.yamledit import edit_mapping
+
+    return edit_mapping(config.decode("utf-8"), {"default_region": region}).encode("utf-8")
+
+
+def _same_region(root: Path, region: str | None) -> None:
+    """An existing vault keeps its region: asking for another one is an error that says where to change it."""
+    from vault_tool.format.config import load_config
+
+    current = load_config(root).default_region
+    if region is not None and region != current:
+        raise InvalidValueError(
+            f"{root} is already a vault, reading phones in {current}: change default_region in vault.yaml instead"
+        )
+
+
+def init_vault(root: Path, example: bool = False, commit: bool = True, region: str | None = None) -> InitResult:
+    """Create a vault in ``root`` (or set up an existing one locally) and make the first commit.
+
+    ``region`` (a country code or name) is the new vault.yaml's default_region, GB if None.
+    """
     from vault_tool.store import commits as gitstore
 
     root = root.expanduser().resolve()
+    region = region_code(region) if region is not None else None
     # Inside a vault (its root or any folder in it) there is nothing to create: a vault in a vault's
     # contacts/ would be read as more contacts by the outer one.
     enclosing = next((f for f in (root, *root.parents) if (f / CONFIG_NAME).is_file()), None)
     if enclosing is not None:
+        _same_region(enclosing, region)
         return InitResult(enclosing, created=False, merge_driver=_register_merge_driver(enclosing))
     try:
         (root / "contacts").mkdir(parents=True, exist_ok=True)
@@ -83,7 +109,7 @@ def init_vault(root: Path, example: bool = False, commit: bool = True) -> InitRe
     result = InitResult(root, created=True)
     # The example contacts use the example's custom fields (industry, employees …): they come with its schema.
     config = (_example_vault() / CONFIG_NAME).read_bytes() if example else DEFAULT_CONFIG_TEXT.encode("utf-8")
-    atomic_write(root / CONFIG_NAME, config)
+    atomic_write(root / CONFIG_NAME, _with_region(config, region))
     _ensure_line(root / ".gitignore", GITIGNORE_LINE)
     _ensure_line(root / ".gitattributes", GITATTRIBUTES_LINE)
     result.files = [root / CONFIG_NAME, root / ".gitignore", root / ".gitattributes"]

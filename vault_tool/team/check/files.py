@@ -18,6 +18,7 @@ from vault_tool.format.fields import (
     computed_key_problem,
     email_problem,
     parsed_phone_problem,
+    phone_doubt,
     phone_problem,
     tag_problem,
 )
@@ -77,6 +78,7 @@ def _field_problems(record: FileRecord, context: CheckContext) -> Iterator[tuple
 
 def _list_field_problems(record: FileRecord, context: CheckContext) -> Iterator[tuple[int, str]]:
     meta = _meta(record)
+    region = None  # the contact's, found at its first phone number
     for key in ("emails", "phones", "tags"):
         value = meta.get(key)
         if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, (list, dict)) for v in value)):
@@ -88,11 +90,40 @@ def _list_field_problems(record: FileRecord, context: CheckContext) -> Iterator[
             if key == "emails":
                 problem = email_problem(item)
             elif key == "phones":
-                problem = parsed_phone_problem(item, context.phone(item), context.config.default_region)
+                region = region or context.region_of(meta).code
+                problem = parsed_phone_problem(item, context.phone(item, region), region)
             else:
                 problem = None
             if problem:
                 yield record.line_of_item(key, item), problem
+
+
+def _phone_doubts(record: FileRecord, context: CheckContext) -> list[Problem]:
+    """Phone numbers that parse and are possible but that no one can have in their region (a warning).
+
+    A number without a country code is read in the contact's region (its country, its address's,
+    else vault.yaml's default_region): `33 12 34 57` is no number in GB, and is not taken for one.
+    """
+    meta = _meta(record)
+    region = context.region_of(meta)
+    found = []
+    for key, item in _phone_items(record, context):
+        doubt = phone_doubt(item, context.phone(item, region.code), region)
+        if doubt:
+            line = record.line_of_item(key, item) if key == "phones" else record.line_of(key)
+            found.append(Problem(record.path, line, WARNING, doubt, "phone"))
+    return found
+
+
+def _phone_items(record: FileRecord, context: CheckContext) -> Iterator[tuple[str, str]]:
+    """(key, number) of each phone number: in `phones`, and in custom fields vault.yaml types as `phone`."""
+    meta = _meta(record)
+    value = meta.get("phones")
+    if not isinstance(value, dict):
+        yield from (("phones", item) for item in iter_items(value) if isinstance(item, str))
+    for key, spec in context.config.fields.items():
+        if spec.type == "phone" and isinstance(meta.get(key), str):
+            yield key, meta[key]
 
 
 def _tag_problems(record: FileRecord, context: CheckContext) -> list[Problem]:
@@ -134,7 +165,7 @@ def check_known_fields(record: FileRecord, context: CheckContext) -> list[Proble
     if record.contact is None:
         return []
     errors = [Problem(record.path, line, ERROR, message, "fields") for line, message in _field_problems(record, context)]
-    return errors + _tag_problems(record, context) + _owner_problems(record, context)
+    return errors + _tag_problems(record, context) + _owner_problems(record, context) + _phone_doubts(record, context)
 
 
 def _owner_problems(record: FileRecord, context: CheckContext) -> list[Problem]:
@@ -181,7 +212,7 @@ def check_custom_fields(record: FileRecord, context: CheckContext) -> list[Probl
         spec = context.config.fields.get(str(key))
         if spec is None or value is None:
             continue
-        message = _custom_problem(spec.type, spec.choices, str(key), value, context.config.default_region)
+        message = _custom_problem(spec.type, spec.choices, str(key), value, context.region_of(_meta(record)).code)
         if message:
             problems.append(Problem(record.path, record.line_of(str(key)), ERROR, message, "fields"))
     return problems
@@ -213,9 +244,12 @@ def check_ambiguous_scalars(record: FileRecord, context: CheckContext) -> list[P
     ]
 
 
-def phone_in_format(value: str, context: CheckContext) -> str | None:
-    """``value`` written the way vault.yaml's phone_format asks, or None if it is not a phone number."""
-    number = context.phone(value)
+def phone_in_format(value: str, context: CheckContext, region: str | None = None) -> str | None:
+    """``value`` written the way vault.yaml's phone_format asks, or None if it is not a phone number.
+
+    ``region``: the contact's (``CheckContext.region_of``), where a number without a country code is read.
+    """
+    number = context.phone(value, region)
     if number is None or not phonenumbers.is_possible_number(number):
         return None
     wanted = context.phone_format
@@ -229,10 +263,11 @@ def check_phone_format(record: FileRecord, context: CheckContext) -> list[Proble
         return []
     problems = []
     shown = {"e164": "E.164", "international": "international"}[context.phone_format]
+    region = context.region_of(record.contact.meta).code
     for item in iter_items(record.contact.meta.get("phones")):
         if not isinstance(item, str):
             continue
-        wanted = phone_in_format(item, context)
+        wanted = phone_in_format(item, context, region)
         if wanted is not None and wanted != item:
             problems.append(Problem(
                 record.path, record.line_of_item("phones", item), WARNING,

@@ -20,6 +20,7 @@ from vault_tool.errors import ParseError, VaultError
 from vault_tool.fileio import atomic_write
 from vault_tool.format import contact as contact_mod
 from vault_tool.format import yamlsafe
+from vault_tool.output import plural
 from vault_tool.store.vault import read_file
 from vault_tool.team.check import scalars
 from vault_tool.team.check.files import phone_in_format
@@ -59,8 +60,13 @@ class _Edit:
     fix: Fix
 
 
-def _scalar_edits(path: Path, root: yaml.Node, first_line: int, context: CheckContext) -> dict[int, _Edit]:
-    """Edits keyed by the node's start index: quote ambiguous values, rewrite phones as vault.yaml asks."""
+def _scalar_edits(
+    path: Path, root: yaml.Node, first_line: int, context: CheckContext, region: str | None = None
+) -> dict[int, _Edit]:
+    """Edits keyed by the node's start index: quote ambiguous values, rewrite phones as vault.yaml asks.
+
+    ``region``: the contact's, where its phone numbers without a country code are read.
+    """
     edits: dict[int, _Edit] = {}
     for found in scalars.find(root, first_line, context.config, context.yaml11):
         node = found.node
@@ -74,7 +80,7 @@ def _scalar_edits(path: Path, root: yaml.Node, first_line: int, context: CheckCo
     for index, node in enumerate(items):
         if not isinstance(node, yaml.ScalarNode) or context.phone_format is None:
             continue
-        wanted = phone_in_format(node.value, context)
+        wanted = phone_in_format(node.value, context, region)
         if wanted is None or wanted == node.value:
             continue
         sub = index if isinstance(phones, yaml.SequenceNode) else None
@@ -105,7 +111,8 @@ def fix_front_matter(path: Path, data: bytes, context: CheckContext) -> tuple[by
     if not isinstance(root, yaml.MappingNode):
         return data, []
     first_line = source.fm_line
-    edits = sorted(_scalar_edits(path, root, first_line, context).values(), key=lambda e: e.start)
+    region = context.region_of(contact.meta).code
+    edits = sorted(_scalar_edits(path, root, first_line, context, region).values(), key=lambda e: e.start)
     if not edits:
         return data, []
     text = source.front_matter
@@ -124,7 +131,7 @@ def _commit_message(fixes: list[Fix], count: int) -> str:
         parts.append("Quote values YAML would misread")
     if any(f.kind == "phone" for f in fixes):
         parts.append("write phone numbers in one form" if parts else "Write phone numbers in one form")
-    return f"{' and '.join(parts)} in {count} contact{'s' if count != 1 else ''}"
+    return f"{' and '.join(parts)} in {plural(count, 'contact')}"
 
 
 def uncommitted(paths: list[Path], workdir: Path) -> set[Path]:

@@ -20,7 +20,9 @@ from vault_tool.errors import ParseError
 from vault_tool.format import contact as contact_mod
 from vault_tool.format.config import VaultConfig, parse_config
 from vault_tool.format.contact import Contact
+from vault_tool.format.fields import parse_phone
 from vault_tool.format.layout import CONFIG_NAME
+from vault_tool.format.regions import Region, contact_region, region_code
 from vault_tool.store.vault import read_file
 from vault_tool.team.check.scalars import NUMBERS_AND_BOOLEANS
 
@@ -92,16 +94,22 @@ class CheckContext:
     phone_format: str | None = None
     yaml11: yaml.resolver.Resolver = field(default_factory=yaml.resolver.Resolver)
     numeric11: re.Pattern[str] = field(default_factory=lambda: numbers_and_booleans(yaml.resolver.Resolver))
-    _phones: dict[str, phonenumbers.PhoneNumber | None] = field(default_factory=dict)
+    _phones: dict[tuple[str, str], phonenumbers.PhoneNumber | None] = field(default_factory=dict)
 
-    def phone(self, text: str) -> phonenumbers.PhoneNumber | None:
-        """``text`` parsed as a phone number in the vault's default region (None if it does not parse); cached."""
-        if text not in self._phones:
-            try:
-                self._phones[text] = phonenumbers.parse(text, self.config.default_region)
-            except phonenumbers.NumberParseException:
-                self._phones[text] = None
-        return self._phones[text]
+    def phone(self, text: str, region: str | None = None) -> phonenumbers.PhoneNumber | None:
+        """``text`` parsed as a phone number (None if it does not parse); cached.
+
+        Without a country code it is read in ``region`` (the contact's: see ``region_of``), else in the
+        vault's default region.
+        """
+        key = (text, region or self.config.default_region)
+        if key not in self._phones:
+            self._phones[key] = parse_phone(*key)
+        return self._phones[key]
+
+    def region_of(self, meta: dict[str, Any]) -> Region:
+        """The region a contact's phone numbers are read in: its country, else vault.yaml's default_region."""
+        return contact_region(meta, self.config.default_region)
 
 
 @dataclass
@@ -194,7 +202,24 @@ def load_config_for_check(root: Path) -> tuple[VaultConfig, list[Problem], str |
             path, line, ERROR, f"phone_format must be one of {', '.join(PHONE_FORMATS)}, not '{phone_format}'", "config"
         ))
         phone_format = None
+    problems += _region_problems(path, text, config)
     return config, problems, str(phone_format).lower() if phone_format is not None else None
+
+
+def _region_problems(path: Path, text: str, config: VaultConfig) -> list[Problem]:
+    """vault.yaml's default_region is a region phone numbers can be read in (else GB is used)."""
+    from vault_tool.errors import InvalidValueError
+
+    try:
+        if region_code(config.default_region) == config.default_region.upper():
+            return []
+    except InvalidValueError:
+        pass
+    line = key_lines(text, 1).get("default_region", 1)
+    message = (f"default_region must be a two-letter country code such as GB, DE or US, "
+               f"not '{config.default_region}' (GB is used meanwhile)")
+    config.default_region = VaultConfig().default_region
+    return [Problem(path, line, ERROR, message, "config")]
 
 
 # Shared by the checks

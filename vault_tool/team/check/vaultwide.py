@@ -54,15 +54,15 @@ class Facts:
         return self.folder / self.rel
 
 
-def normal_phone(value: str, context: CheckContext) -> str | None:
-    """A phone number in E.164 form, for comparing; None if it does not parse."""
-    number = context.phone(value)
+def normal_phone(value: str, context: CheckContext, region: str | None = None) -> str | None:
+    """A phone number in E.164 form, for comparing; None if it does not parse (``region``: the contact's)."""
+    number = context.phone(value, region)
     return None if number is None else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _normal(field_name: str, written: str, context: CheckContext) -> str | None:
+def _normal(field_name: str, written: str, context: CheckContext, region: str | None = None) -> str | None:
     if field_name == "phones":
-        return normal_phone(written, context)
+        return normal_phone(written, context, region)
     return (written.strip().casefold() if field_name == "emails" else written.strip()) or None
 
 
@@ -81,7 +81,7 @@ def facts(record: FileRecord, context: CheckContext) -> Facts:
         seen: set[str] = set()
         values = []
         for item in iter_items(contact.meta.get(name)):
-            normal = _normal(name, str(item), context)
+            normal = _normal(name, str(item), context, context.region_of(contact.meta).code)
             if normal and normal not in seen:
                 seen.add(normal)
                 values.append(Value(normal, str(item), record.line_of_item(name, str(item))))
@@ -163,7 +163,12 @@ def check_shared_uids(items: list[Facts], context: CheckContext) -> list[Problem
 
 
 def check_company_exists(items: list[Facts], context: CheckContext) -> list[Problem]:
-    """A `company` that names no organisation file (a warning; an error under --strict)."""
+    """A `company` that names no organisation file (a warning; an error under --strict).
+
+    vault.yaml's `checks: {company_without_organisation: off}` turns it off.
+    """
+    if not context.config.check_enabled("company_without_organisation"):
+        return []
     organisations = [i for i in items if i.parsed and i.kind == "organization"]
     names = {fold(o.name) for o in organisations} | {o.handle for o in organisations}
     return [
