@@ -495,7 +495,7 @@ def test_log_appends_and_changes_no_existing_byte(hand_written: Path, invoke) ->
     new = hand_written.read_bytes()
     assert new.startswith(old)
     assert new[len(old):] == (
-        f"\r\n## {TODAY.isoformat()} meeting — Demo\r\nShowed the prototype.\r\nShe liked it.\r\n".encode()
+        f"\r\n## {TODAY.isoformat()} meeting — Demo ✓\r\nShowed the prototype.\r\nShe liked it.\r\n".encode()
     )
     assert head_message(vault) == "Log meeting with Hedy Lamarr"
     assert committed_bytes(vault, "contacts/hedy-lamarr.md") == new
@@ -508,7 +508,7 @@ def test_a_file_without_a_final_newline_gets_one_before_the_new_section(vault: P
     ok(invoke("-C", vault, "--no-commit", "log", "no-newline", "call", "-m", "Hi"))
     new = path.read_bytes()
     assert new.startswith(old)
-    assert new[len(old):] == f"\n\n## {TODAY.isoformat()} call\nHi\n".encode()
+    assert new[len(old):] == f"\n\n## {TODAY.isoformat()} call ✓\nHi\n".encode()
 
 
 # log
@@ -524,7 +524,7 @@ def test_log_kind_summary_and_message(vault: Path, invoke) -> None:
     old = (vault / ADA).read_bytes()
     result = invoke("-C", vault, "log", "ada", "call", "Renewal", "-m", "Wants a demo first.")
     ok(result)
-    assert ada_tail(vault, old) == f"\n## {TODAY.isoformat()} call — Renewal\nWants a demo first.\n"
+    assert ada_tail(vault, old) == f"\n## {TODAY.isoformat()} call — Renewal ✓\nWants a demo first.\n"
     assert head_message(vault) == "Log call with Ada Lovelace"
     assert head_files(vault) == [ADA.as_posix()]
     assert "Log call with Ada Lovelace (" in result.stderr
@@ -533,7 +533,7 @@ def test_log_kind_summary_and_message(vault: Path, invoke) -> None:
 def test_log_reads_the_message_from_stdin(vault: Path, invoke) -> None:
     old = (vault / ADA).read_bytes()
     ok(invoke("-C", vault, "log", "ada", "meeting", "Minutes", "-m", "-", input="First point.\n\nSecond point.\n"))
-    assert ada_tail(vault, old) == f"\n## {TODAY.isoformat()} meeting — Minutes\nFirst point.\n\nSecond point.\n"
+    assert ada_tail(vault, old) == f"\n## {TODAY.isoformat()} meeting — Minutes ✓\nFirst point.\n\nSecond point.\n"
 
 
 @pytest.mark.parametrize(
@@ -548,22 +548,26 @@ def test_log_reads_the_message_from_stdin(vault: Path, invoke) -> None:
 def test_log_date(vault: Path, invoke, given: str, expected: dt.date) -> None:
     old = (vault / ADA).read_bytes()
     ok(invoke("-C", vault, "log", "ada", "email", "--date", given, "-m", "Sent."))
-    assert ada_tail(vault, old) == f"\n## {expected.isoformat()} email\nSent.\n"
+    mark = " ✓" if expected == TODAY else ""  # what happened today is no appointment
+    assert ada_tail(vault, old) == f"\n## {expected.isoformat()} email{mark}\nSent.\n"
 
 
 def test_log_time(vault: Path, invoke) -> None:
     old = (vault / ADA).read_bytes()
     ok(invoke("-C", vault, "log", "ada", "meeting", "--time", "9:05", "-m", "Coffee."))
-    assert ada_tail(vault, old) == f"\n## {TODAY.isoformat()} 09:05 meeting\nCoffee.\n"
+    assert ada_tail(vault, old) == f"\n## {TODAY.isoformat()} 09:05 meeting ✓\nCoffee.\n"
     old = (vault / ADA).read_bytes()
     ok(invoke("-C", vault, "log", "ada", "call", "--time", "14:30", "-m", "Call."))
-    assert ada_tail(vault, old) == f"\n## {TODAY.isoformat()} 14:30 call\nCall.\n"
+    assert ada_tail(vault, old) == f"\n## {TODAY.isoformat()} 14:30 call ✓\nCall.\n"
 
 
-def test_log_in_the_future_is_scheduled(vault: Path, invoke) -> None:
-    ok(invoke("-C", vault, "log", "ada", "meeting", "Review", "--date", "+7d"))
-    assert head_message(vault) == "Schedule meeting with Ada Lovelace"
-    assert f"## {(TODAY + dt.timedelta(days=7)).isoformat()} meeting — Review\n" in (vault / ADA).read_text()
+def test_log_in_the_future_is_refused_for_meet(vault: Path, invoke) -> None:
+    before = (vault / ADA).read_bytes()
+    result = invoke("-C", vault, "log", "ada", "meeting", "Review", "--date", "+7d")
+    assert result.exit_code == 2
+    no_traceback(result)
+    assert "is in the future: 'log' records what happened (use 'contacts meet'" in result.stderr
+    assert (vault / ADA).read_bytes() == before
 
 
 @pytest.mark.parametrize(
@@ -601,7 +605,7 @@ def test_log_unknown_kind_with_a_summary_exits_2(vault: Path, invoke) -> None:
 def test_log_words_that_are_not_a_kind_are_the_summary(vault: Path, invoke, words: list[str], heading: str) -> None:
     old = (vault / ADA).read_bytes()
     ok(invoke("-C", vault, "log", "ada", *words))
-    assert ada_tail(vault, old) == f"\n## {TODAY.isoformat()} {heading}\n"
+    assert ada_tail(vault, old) == f"\n## {TODAY.isoformat()} {heading} ✓\n"
 
 
 def test_logged_interactions_read_back(vault: Path, invoke) -> None:
@@ -841,7 +845,9 @@ def test_edit_that_changes_nothing_commits_nothing(
     vault: Path, invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     editor(tmp_path, monkeypatch, "")
-    ok(invoke("-C", vault, "edit", "ada"))
+    result = invoke("-C", vault, "edit", "ada")
+    ok(result)
+    assert result.stderr == "Ada Lovelace: nothing changed, nothing committed\n"
     assert commit_count(vault) == 1
 
 

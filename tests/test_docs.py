@@ -206,3 +206,41 @@ def relative_links() -> list[tuple[str, str]]:
 @pytest.mark.parametrize(("page", "target"), relative_links())
 def test_relative_links_lead_somewhere(page: str, target: str) -> None:
     assert (ROOT / page).parent.joinpath(target).exists(), f"{page} links to {target}, which does not exist"
+
+
+# Files the manual's examples read -------------------------------------------------------------
+
+SHIPPED = ROOT / "docs" / "examples"
+IMPORT_LINE = re.compile(r"^contacts import \.\./(\S+)")
+COMMIT = re.compile(r"commit [0-9a-f]{7}\)$")
+
+
+def import_sessions() -> list[tuple[str, str, list[str]]]:
+    """(where, command, output) of every `$ contacts import ../FILE` example, in page order."""
+    page = ROOT / "docs" / "interop.md"
+    found = []
+    for start, lines in console_blocks(page):
+        for number, command, output in sessions(start, lines):
+            if IMPORT_LINE.match(command):
+                found.append((f"docs/interop.md:{number}", command, output))
+    return found
+
+
+def test_every_file_an_example_reads_ships_with_the_manual() -> None:
+    named = {IMPORT_LINE.match(command).group(1) for _, command, _ in import_sessions()}  # type: ignore[union-attr]
+    assert named and all((SHIPPED / name).is_file() for name in named), sorted(named)
+
+
+def test_the_import_examples_print_what_the_manual_shows(tmp_path: Path) -> None:
+    for shipped in SHIPPED.iterdir():
+        shutil.copy(shipped, tmp_path / shipped.name)
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "CONTACTS_TODAY": "2026-11-23"}
+    subprocess.run([contacts_program(), "init", "demo", "--example"], cwd=tmp_path, env=env, check=True,
+                   capture_output=True)
+    for where, command, output in import_sessions():
+        done = subprocess.run(
+            [contacts_program(), *shlex.split(command)[1:]], cwd=tmp_path / "demo", env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding="utf-8", timeout=300, check=False,
+        )
+        shown = [COMMIT.sub("commit)", line) for line in done.stdout.splitlines()]
+        assert shown == [COMMIT.sub("commit)", line) for line in output], f"{where}: {command}"

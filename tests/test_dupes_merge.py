@@ -182,6 +182,14 @@ def test_git_revert_undoes_a_merge(vault: Path, invoke, ada_king: Path) -> None:
     assert {p: p.read_bytes() for p in (vault / "contacts").glob("*.md")} == before
 
 
+def test_a_merge_of_two_contacts_of_the_same_name_names_their_handles(vault: Path, invoke) -> None:
+    add(invoke, vault, "Ada Lovelace", "--email", "ada@elsewhere.example")
+
+    ok(invoke("-C", vault, "merge", "ada-lovelace", "ada-lovelace-2"))
+
+    assert head_message(vault) == "Merge Ada Lovelace (ada-lovelace-2) into Ada Lovelace (ada-lovelace)"
+
+
 def test_merge_three_into_one(vault: Path, invoke) -> None:
     add(invoke, vault, "Charles B", "--email", "babbage@difference.example")
     add(invoke, vault, "Charles Babbage", "--phone", "+44 7700 900999")
@@ -189,7 +197,7 @@ def test_merge_three_into_one(vault: Path, invoke) -> None:
     result = invoke("-C", vault, "merge", "charles-babbage", "charles-b", "charles-babbage-2", "--prefer", "keep")
 
     ok(result)
-    assert head_message(vault) == "Merge Charles B, Charles Babbage into Charles Babbage"
+    assert head_message(vault) == "Merge Charles B, Charles Babbage (charles-babbage-2) into Charles Babbage (charles-babbage)"
     assert sorted(p.name for p in (vault / "contacts").glob("charles*")) == ["charles-babbage.md"]
     assert "+44 7700 900999" in (vault / "contacts/charles-babbage.md").read_text()
 

@@ -225,7 +225,7 @@ def test_two_processes_at_once_both_get_their_section(vault: Path) -> None:
             assert proc.returncode == 0, err
         after = (vault / ADA).read_text()
         for who, text in texts.items():
-            assert f"call — {who}\n{text}\n" in after
+            assert f"call — {who} ✓\n{text}\n" in after
     assert after.encode().startswith(before)
     assert commit_count(vault) == 5
     assert git(vault, "log", "-4", "--format=%s").splitlines() == ["Log call with Ada Lovelace"] * 4

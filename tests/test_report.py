@@ -65,10 +65,10 @@ def test_counts_by_tag_owner_kind_and_a_custom_field(report) -> None:
     parts = {p["by"]: [(c["value"], c["count"], c["percent"]) for c in p["counts"]]
              for p in report("--by", "tag", "--by", "owner", "--by", "kind", "--by", "industry")["breakdowns"]}
     # a contact counts once for each of its tags, so the percentages add up to more than 100
-    assert parts["tag"] == [("emea", 4, 50.0), ("apac", 2, 25.0), ("vip", 2, 25.0), ("(none)", 2, 25.0)]
-    assert parts["owner"] == [("alice", 4, 50.0), ("bob", 2, 25.0), ("chen", 1, 12.5), ("(none)", 1, 12.5)]
+    assert parts["tag"] == [("emea", 4, 50.0), ("apac", 2, 25.0), ("vip", 2, 25.0), (None, 2, 25.0)]  # no tag: null
+    assert parts["owner"] == [("alice", 4, 50.0), ("bob", 2, 25.0), ("chen", 1, 12.5), (None, 1, 12.5)]
     assert parts["kind"] == [("person", 7, 87.5), ("organization", 1, 12.5)]
-    assert parts["industry"] == [("retail", 2, 25.0), ("finance", 1, 12.5), ("(none)", 5, 62.5)]
+    assert parts["industry"] == [("retail", 2, 25.0), ("finance", 1, 12.5), (None, 5, 62.5)]
 
 
 def test_the_funnel_from_git_history(report) -> None:
@@ -99,17 +99,29 @@ def test_a_move_after_today_counts_once_today_has_passed(book: Path, invoke) -> 
     assert (prospect["were_at"], prospect["moved_on"], prospect["median_days"]) == (4, 2, 50.0)  # eve: 60 days
 
 
-def test_the_funnel_follows_vault_yaml_stages_without_a_funnel_setting(book: Path, tmp_path: Path, invoke) -> None:
+def test_without_a_funnel_setting_the_funnel_is_the_stages_but_churned(book: Path, tmp_path: Path, invoke) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(book, copy)
     config = copy / "vault.yaml"
     config.write_text(config.read_text().replace("funnel: [lead, prospect, customer]\n", ""))
     result = invoke("-C", copy, "--today", TODAY, "report", "--since", SINCE, "--format", "json")
     steps = json.loads(result.stdout)["funnel"]
-    assert [(s["stage"], s["were_at"], s["moved_on"]) for s in steps] == [
-        ("lead", 5, 4), ("prospect", 4, 1), ("customer", 3, 1), ("churned", None, None),  # dan churned 10-01
+    # dan went from customer to churned on 10-01: leaving is not moving on
+    assert [(s["stage"], s["next_stage"], s["were_at"], s["moved_on"]) for s in steps] == [
+        ("lead", "prospect", 5, 4), ("prospect", "customer", 4, 1), ("customer", None, None, None),
     ]
-    assert steps[2]["median_days"] == 47.0  # dan: customer 08-15, churned 10-01
+    text = invoke("-C", copy, "--today", TODAY, "report", "--since", SINCE).stdout
+    assert "churned" not in text.split("Funnel")[1].split("\n\n")[0]
+
+
+def test_without_a_funnel_setting_stages_that_are_no_leaving_all_count(book: Path, tmp_path: Path, invoke) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(book, copy)
+    config = copy / "vault.yaml"
+    text = config.read_text().replace("funnel: [lead, prospect, customer]\n", "")
+    config.write_text(text.replace("stages: [lead, prospect, customer, churned]", "stages: [lead, prospect, customer, won]"))
+    result = invoke("-C", copy, "--today", TODAY, "report", "--since", SINCE, "--format", "json")
+    assert [s["stage"] for s in json.loads(result.stdout)["funnel"]] == ["lead", "prospect", "customer", "won"]
 
 
 def test_activity_per_week_by_kind_and_owner(report) -> None:
@@ -128,7 +140,7 @@ def test_activity_per_week_by_kind_and_owner(report) -> None:
 
 def test_activity_per_month(report) -> None:
     activity = report("--per", "month")["activity"]
-    assert activity["buckets"] == ["2026-09-01", "2026-10-01", "2026-11-01"]
+    assert activity["buckets"] == ["2026-09", "2026-10", "2026-11"]
     assert activity["by_kind"] == {"call": [2, 0, 1], "email": [1, 1, 0], "meeting": [1, 0, 1], "message": [0, 0, 1],
                                    "note": [0, 1, 0]}
 
@@ -252,7 +264,7 @@ def test_counting_by_a_field_no_contact_has_is_a_typo(book: Path, invoke) -> Non
     assert "no contact has a field 'industy': count --by stage, tag, owner, company, kind or a field the " \
            "contacts have (industry)" in result.output
     result = invoke("-C", book, "--today", TODAY, "report", "--by", "birthday", "--format", "json")
-    assert json.loads(result.stdout)["breakdowns"][0]["counts"] == [{"value": "(none)", "count": 8, "percent": 100.0}]
+    assert json.loads(result.stdout)["breakdowns"][0]["counts"] == [{"value": None, "count": 8, "percent": 100.0}]
 
 
 def test_output_to_a_file(book: Path, tmp_path: Path, invoke) -> None:

@@ -291,7 +291,7 @@ def test_meet_without_a_time_is_all_day(vault: Path, contacts) -> None:
 
 
 @pytest.mark.parametrize(("args", "code", "words"), [
-    (("--date", "yesterday"), 2, "2026-11-22 is in the past: an appointment is today or later"),
+    (("--date", "yesterday"), 2, "2026-11-22 is in the past: an appointment is ahead"),
     (("--date", "2026-12-01", "--time", "25:00"), 2, "'25:00' is not a 24-hour time"),
     (("--date", "2026-12-01", "--time", "2pm"), 2, "'2pm' is not a 24-hour time"),
     (("--date", "someday"), 2, "'someday' is not a date"),

@@ -33,6 +33,10 @@ def log(ctx: click.Context, contact: str, words: tuple[str, ...], message: str |
     message, note); without one the interaction is a note. With no -m on a
     terminal, your editor opens for the text.
 
+    A logged interaction happened: it is never an appointment. One dated
+    today ends its heading with ✓ to say so; a date after today is refused
+    (schedule it with `contacts meet`).
+
     \b
     Examples:
       contacts log ada call "Renewal" -m "Wants a demo first."

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from vault_tool.format.body import render_heading
+from vault_tool.format.body import normalise_text, parse_task, render_heading
 from vault_tool.format.contact import Contact
 from vault_tool.output import visible
 
@@ -29,6 +29,15 @@ def _indent(text: str, prefix: str = "  ") -> list[str]:
     return [prefix + line if line.strip() else "" for line in visible(text, newlines=True).split("\n")]
 
 
+def _without_open_tasks(text: str, listed: set[str]) -> str:
+    """``text`` without the lines of the open tasks ``listed``: `show` lists each once, under "Open tasks"."""
+    def kept(line: str) -> bool:
+        task = parse_task(line)
+        return task is None or task.done or task.text not in listed
+
+    return normalise_text("\n".join(filter(kept, text.split("\n"))))
+
+
 def score_lines(score: Score) -> list[str]:
     """`Score 35` and a line per rule that gave points: `  +20  tag vip`."""
     width = max((len(f"{p:+d}") for p, _ in score.lines), default=0)
@@ -45,21 +54,24 @@ def show_text(contact: Contact, today: dt.date, limit: int | None = None, score:
     lines += [f"  {label:<{width}} {_value(contact.meta[k])}" for k, label in zip(keys, labels)]
     if score is not None:
         lines += [""] + score_lines(score)
-    if contact.notes:
-        lines += ["", "Notes"] + _indent(contact.notes)
     open_tasks = [t for t in contact.tasks if not t.done]
+    listed = {t.text for t in open_tasks}
+    notes = _without_open_tasks(contact.notes, listed)
+    if notes:
+        lines += ["", "Notes"] + _indent(notes)
     if open_tasks:
         lines += ["", "Open tasks"]
         for task in open_tasks:
             late = " (overdue)" if task.due and task.due < today else ""
             lines.append(f"  [ ] {visible(task.text)}{late}")
-    items = sorted(contact.interactions, key=lambda i: i.when, reverse=True)
+    items = sorted(contact.interactions, key=lambda i: (i.when, i.line), reverse=True)  # later in the file: newer
     if items:
         shown = items[:limit] if limit else items
         lines += ["", f"Interactions ({len(items)})" + (f", newest {len(shown)}" if len(shown) < len(items) else "")]
         for item in shown:
-            upcoming = "  (upcoming)" if item.date > today else ""
+            upcoming = "  (upcoming)" if item.is_appointment(today) else ""
             lines.append("  " + visible(render_heading(item).removeprefix("## ")) + upcoming)
-            if item.text:
-                lines += _indent(item.text, "      ")
+            text = _without_open_tasks(item.text, listed)
+            if text:
+                lines += _indent(text, "      ")
     return "\n".join(lines)

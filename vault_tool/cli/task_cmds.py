@@ -68,11 +68,12 @@ def done(ctx: click.Context, contact: str, which: str | None, day: str) -> None:
 def meet(
     ctx: click.Context, contact: str, words: tuple[str, ...], day: str, at: str | None, message: str | None,
 ) -> None:
-    """Schedule an appointment: a section dated today or later in the contact's file.
+    """Schedule an appointment: a section dated later (or today, at a time still ahead or all day) in the contact's file.
 
     KIND is one of vault.yaml's interaction kinds (default: meeting). The
-    appointment shows in `contacts agenda` and the calendar feed; when the
-    day has passed it reads as an ordinary interaction.
+    appointment shows in `contacts agenda`, `remind` and the calendar feed;
+    when the day has passed it reads as an ordinary interaction. To record
+    something that happened, use `contacts log`.
 
     \b
     Examples:

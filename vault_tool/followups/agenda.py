@@ -9,7 +9,7 @@ Every function takes ``today`` explicitly.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,7 @@ from vault_tool.format.dates import parse_duration
 from vault_tool.format.fieldtable import day_number
 from vault_tool.format.handles import fold
 from vault_tool.format.schedule import Birthday, birthday_of, item_problems
-from vault_tool.search.view import Between
+from vault_tool.search.view import Between, StoredContact
 
 if TYPE_CHECKING:
     from vault_tool.store.vault import Vault
@@ -143,8 +143,10 @@ def cadence_of(
 # Selecting
 
 
-def owned_by(contacts: Iterable[Contact], owner: str | None) -> list[Contact]:
-    return [c for c in contacts if owner is None or c.text_field("owner") == owner]
+def owned_by(contacts: Iterable[Contact], owner: str | Iterable[str] | None) -> list[Contact]:
+    """The contacts ``owner`` owns, or any of several owners (all contacts for None or none)."""
+    owners = {owner} if isinstance(owner, str) else set(owner or ())
+    return [c for c in contacts if not owners or c.text_field("owner") in owners]
 
 
 def open_tasks(contacts: Iterable[Contact]) -> list[TaskItem]:
@@ -164,7 +166,7 @@ def soonest_first(items: Iterable[TaskItem]) -> list[TaskItem]:
 
 def select_tasks(
     contacts: Iterable[Contact], today: dt.date, overdue: bool = False,
-    due_before: dt.date | None = None, owner: str | None = None,
+    due_before: dt.date | None = None, owner: str | Iterable[str] | None = None,
 ) -> list[TaskItem]:
     """Open tasks soonest first: only overdue ones, only those due on or before ``due_before``, of ``owner``."""
     items = open_tasks(owned_by(contacts, owner))
@@ -176,9 +178,9 @@ def select_tasks(
 
 
 def appointments(contacts: Iterable[Contact], start: dt.date, until: dt.date) -> list[Appointment]:
-    """Interactions dated from ``start`` through ``until``, earliest first."""
+    """Appointments (see Interaction.is_appointment) from ``start`` through ``until``, earliest first."""
     found = [
-        Appointment(c, i) for c in contacts for i in c.interactions if start <= i.date <= until
+        Appointment(c, i) for c in contacts for i in c.interactions if i.date <= until and i.is_appointment(start)
     ]
     return sorted(found, key=lambda a: (a.interaction.when, fold(a.contact.name), a.contact.handle))
 
@@ -207,7 +209,7 @@ def keep_in_touch(contacts: Iterable[Contact], today: dt.date, default: str) -> 
     parsed: dict[str, relativedelta] = {}
     dues: dict[tuple[dt.date, str], dt.date] = {}  # many contacts share a last day and a cadence
     for contact in contacts:
-        if any(i.date >= today for i in contact.interactions):
+        if has_appointment(contact, today):
             continue
         written, cadence, own = cadence_of(contact, default, parsed)
         last = contact.last_contact(today)
@@ -223,16 +225,35 @@ def keep_in_touch(contacts: Iterable[Contact], today: dt.date, default: str) -> 
     return sorted(found, key=lambda k: (k.due or dt.date.min, fold(k.contact.name), k.contact.handle))
 
 
-def stale(contacts: Iterable[Contact], today: dt.date, cutoff: dt.date) -> list[StaleItem]:
-    """Contacts with no interaction after ``cutoff`` (never in touch first, then the longest silent)."""
-    found = [StaleItem(c, c.last_contact(today)) for c in contacts]
-    found = [s for s in found if s.last is None or s.last <= cutoff]
+def has_appointment(contact: Contact, today: dt.date) -> bool:
+    """Whether ``contact`` has an appointment today or later: its next contact is planned."""
+    return any(i.is_appointment(today) for i in contact.interactions)
+
+
+def stale(
+    contacts: Iterable[Contact], today: dt.date, cutoff: dt.date,
+    added: Callable[[Contact], dt.date | None] | None = None,
+) -> list[StaleItem]:
+    """Contacts silent since ``cutoff`` or before (never in touch first, then the longest silent).
+
+    Silent since the last contact or, never in touch, since the day ``added`` says the contact came
+    into the vault (unknown, or after ``today``: always). A contact with an appointment booked is
+    not stale, nor one added today that was never in touch.
+    """
+    found = []
+    for contact in contacts:
+        last, since = contact.last_contact(today), added(contact) if added else None
+        since = since if since is None or since <= today else None
+        if (last is None and since == today) or has_appointment(contact, today):
+            continue
+        if (last or since or dt.date.min) <= cutoff:
+            found.append(StaleItem(contact, last))
     return sorted(found, key=lambda s: (s.last or dt.date.min, fold(s.contact.name), s.contact.handle))
 
 
 def build_agenda(
     contacts: Iterable[Contact], today: dt.date, days: int = DEFAULT_DAYS,
-    default_cadence: str = "90d", owner: str | None = None, problems: list[ParseError] | None = None,
+    default_cadence: str = "90d", owner: str | Iterable[str] | None = None, problems: list[ParseError] | None = None,
 ) -> Agenda:
     """The agenda for today through ``days`` days ahead, for ``owner``'s contacts (all when None)."""
     if days < 0:
@@ -264,7 +285,9 @@ def vault_cadence(vault: Vault) -> str:
     return value
 
 
-def agenda(vault: Vault, days: int = DEFAULT_DAYS, owner: str | None = None, today: dt.date | None = None) -> Agenda:
+def agenda(
+    vault: Vault, days: int = DEFAULT_DAYS, owner: str | Iterable[str] | None = None, today: dt.date | None = None,
+) -> Agenda:
     """The vault's agenda (see build_agenda), from the index; files that do not parse are in ``skipped``."""
     from vault_tool.search.selection import views
 
@@ -310,7 +333,7 @@ def _birthdays_between(today: dt.date, until: dt.date) -> list[Between]:
 
 def tasks(
     vault: Vault, query: str | None = None, overdue: bool = False, due_before: dt.date | None = None,
-    owner: str | None = None, today: dt.date | None = None,
+    owner: str | Iterable[str] | None = None, today: dt.date | None = None,
 ) -> TaskReport:
     """Open tasks of the contacts ``query`` selects (all when None), soonest first; read from the index."""
     from vault_tool.search.selection import views
@@ -322,7 +345,7 @@ def tasks(
 
 
 def stale_contacts(
-    vault: Vault, days: int | None = None, owner: str | None = None, today: dt.date | None = None,
+    vault: Vault, days: int | None = None, owner: str | Iterable[str] | None = None, today: dt.date | None = None,
 ) -> StaleReport:
     """Contacts with no interaction for ``days`` days (default: vault.yaml's keep_in_touch); from the index."""
     from vault_tool.search.selection import views
@@ -332,5 +355,7 @@ def stale_contacts(
         raise InvalidValueError(f"days must be 0 or more, not {days}")
     cutoff = day - (dt.timedelta(days=days) if days is not None else parse_duration(vault_cadence(vault)))
     found = views(vault, day, [Between("last_contact", day_number(cutoff) + 1, None, outside=True)])
-    return StaleReport(stale(owned_by(found.contacts(), owner), day, cutoff), cutoff, found.skipped)
+    chosen = owned_by(found.contacts(), owner)
+    items = stale(chosen, day, cutoff, lambda c: c.added if isinstance(c, StoredContact) else None)
+    return StaleReport(items, cutoff, found.skipped)
 

@@ -168,15 +168,19 @@ def complete_task(vault: Vault, query: str, which: str | None = None, on: dt.dat
     return mutate(vault, query, make)
 
 
-def schedule(vault: Vault, query: str, item: Interaction) -> Change:
-    """Append an appointment: an interaction section dated today or later."""
+def schedule(vault: Vault, query: str, item: Interaction, now: dt.datetime | None = None) -> Change:
+    """Append an appointment: an interaction section dated after today, or today at a time still ahead
+    (or all day). ``now`` is the time of day (the clock's); a date in the past is refused."""
     today = vault.today()
-    if item.date < today:
+    clock = now or dt.datetime.now()
+    passed = item.date == today == clock.date() and item.time is not None and item.time <= clock.strftime("%H:%M")
+    if item.date < today or passed:
+        when = item.date.isoformat() + (f" {item.time}" if passed else "")
         raise InvalidValueError(
-            f"{item.date.isoformat()} is in the past: an appointment is today or later "
-            "(use 'contacts log' to record what happened)"
+            f"{when} is in the past: an appointment is ahead (use 'contacts log' to record what happened)"
         )
     check_interaction(vault, item)
+    item.logged = False
 
     def make(contact: Contact) -> tuple[bytes | None, str]:
         when = item.date.isoformat() + (f" {item.time}" if item.time else "")

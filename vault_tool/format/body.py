@@ -23,6 +23,7 @@ _DONE = re.compile(r"(?:\bdone:|✅ ?)(?P<date>\S+)")
 _DATE_SIGNS = re.compile(r"(?:\b(?:due|done):|📅 ?|✅ ?)\S+")
 SEPARATOR = " — "
 DEFAULT_KIND = "note"
+LOGGED_MARK = "✓"  # closes the heading of an interaction logged on its own day: it happened, it is no appointment
 
 
 @dataclass
@@ -35,11 +36,16 @@ class Interaction:
     text: str = ""
     time: str | None = None
     line: int = 0  # 1-based line of the heading in the file; 0 when not read from a file
+    logged: bool = False  # the heading ends with LOGGED_MARK
 
     @property
     def when(self) -> dt.datetime:
         hours, minutes = (int(x) for x in (self.time or "00:00").split(":"))
         return dt.datetime.combine(self.date, dt.time(hours, minutes))
+
+    def is_appointment(self, today: dt.date) -> bool:
+        """Dated after ``today``, or dated ``today`` and not logged as having happened."""
+        return self.date > today or (self.date == today and not self.logged)
 
 
 @dataclass
@@ -82,13 +88,16 @@ def parse_heading(line: str, line_no: int = 0) -> Interaction | None:
         if hours > 23 or minutes > 59:
             return None
         time = f"{hours:02d}:{minutes:02d}"
-    rest = match["rest"] or ""
+    rest = (match["rest"] or "").rstrip()
+    logged = rest.endswith(LOGGED_MARK)
+    if logged:
+        rest = rest[: -len(LOGGED_MARK)].rstrip()
     parts = _KIND_AND_SUMMARY.match(rest)
     if parts and (parts["kind"] or parts["summary"] is not None):
         kind, summary = parts["kind"] or DEFAULT_KIND, (parts["summary"] or "").strip()
     else:  # free text after the date with no separator: all of it is the summary
         kind, summary = DEFAULT_KIND, rest.strip()
-    return Interaction(date=day, time=time, kind=kind, summary=summary, line=line_no)
+    return Interaction(date=day, time=time, kind=kind, summary=summary, line=line_no, logged=logged)
 
 
 def _unescape(line: str) -> str:
@@ -176,8 +185,8 @@ def render_heading(item: Interaction) -> str:
     if item.time:
         parts.append(item.time)
     parts.append(item.kind or DEFAULT_KIND)
-    heading = " ".join(parts)
-    return heading + (SEPARATOR + item.summary if item.summary else "")
+    heading = " ".join(parts) + (SEPARATOR + item.summary if item.summary else "")
+    return heading + (" " + LOGGED_MARK if item.logged else "")
 
 
 def render_interaction(item: Interaction, newline: str = "\n") -> str:

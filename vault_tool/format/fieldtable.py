@@ -48,7 +48,7 @@ FIELDS = (
     IndexField("birthday", "terms", "key", True, "birthday:12 finds birthdays in December"),
     IndexField("tag", "list", "gathered", True, "a tag (the tags: list)"),
     IndexField("email", "terms", "gathered", True, "an address whole, its local part or its domain"),
-    IndexField("phone", "terms", "gathered", True, "digits of any number, however it was written"),
+    IndexField("phone", "terms", "gathered", True, "digits of any number, however written (in the contact's country)"),
     IndexField("city", "short", "gathered", True, "from the address"),
     IndexField("country", "short", "gathered", True, "from the address, by name or ISO code"),
     IndexField("text", "words", "computed", True, "what bare words search: names, emails, notes, interactions"),
@@ -74,7 +74,7 @@ COMPUTED_FIELDS = tuple(f.name for f in FIELDS if f.computed)
 QUERY_FIELDS = tuple(f.name for f in FIELDS if f.query)
 DATE_FIELDS = tuple(f.name for f in FIELDS if f.date)
 DAY_MAX = 99991231  # the largest value of a "day" field; a column gives a missing value as 2**32 - 1
-VIEW_VERSION = 1  # bump when what documents hold changes without a change of this table
+VIEW_VERSION = 2  # bump when what documents hold changes without a change of this table
 SCHEMA_VERSION = f"{crc32(repr((FIELDS, VIEW_VERSION)).encode()):08x}"  # any change to the table changes it
 
 

@@ -73,7 +73,7 @@ def _components(contact: Contact, today: dt.date) -> list[Event | Todo]:
     birthday = birthday_of(contact)
     if birthday is not None:
         found.append(birthday_event(contact, birthday))
-    found += [appointment_event(contact, i) for i in contact.interactions if i.date >= today]
+    found += [appointment_event(contact, i) for i in contact.interactions if i.is_appointment(today)]
     found += [task_todo(contact, t) for t in contact.tasks if _exported(t, today)]
     return found
 

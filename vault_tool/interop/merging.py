@@ -255,5 +255,16 @@ def merge_contacts(vault: Vault, keep: str, others: list[str], prefer: str | Non
         tx.write(kept.path, merged_text(kept, combined.meta, [c.notes for c in merged], sections))
         for contact in merged:
             tx.delete(contact.path)  # type: ignore[arg-type]
-        tx.message = f"Merge {', '.join(c.name for c in merged)} into {kept.name}"
+        tx.message = merge_message(kept, merged)
     return finished(vault, tx, Change(kept.handle, kept.path, tx.message))
+
+
+def merge_message(kept: Contact, merged: list[Contact]) -> str:
+    """`Merge Ada King into Ada Lovelace`; a contact named as another one is named by its handle too:
+    `Merge Ada Lovelace (ada-lovelace-2) into Ada Lovelace (ada-lovelace)`."""
+    names = [c.name for c in [kept, *merged]]
+
+    def named(contact: Contact) -> str:
+        return f"{contact.name} ({contact.handle})" if names.count(contact.name) > 1 else contact.name
+
+    return f"Merge {', '.join(named(c) for c in merged)} into {named(kept)}"

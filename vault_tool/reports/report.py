@@ -57,7 +57,7 @@ class FunnelStep:
 @dataclass
 class Activity:
     per: str  # week or month
-    buckets: list[str]  # the first day of each week (Monday) or month, ISO; the first one starts at `since`
+    buckets: list[str]  # each week by its first day (Monday; the first one `since`), each month as YYYY-MM
     by_kind: dict[str, list[int]]  # kind -> interactions per bucket
     by_owner: dict[str, list[int]]  # the contact's owner -> interactions per bucket
 
@@ -179,8 +179,17 @@ def funnel(items: list[Summary], stages: list[str], timelines: dict[str, list[St
     return steps
 
 
+# Stage names that mean a contact left the pipeline: without `funnel:` they are not steps of the
+# funnel, so moving to one is never counted as moving on.
+LEAVING_STAGES = frozenset({
+    "churned", "lost", "closed-lost", "closed_lost", "dead", "disqualified", "unqualified", "former",
+    "inactive", "archived", "cancelled", "canceled", "rejected",
+})
+
+
 def funnel_stages(vault: Vault) -> list[str]:
-    stages = vault.config.funnel or vault.config.stages
+    """vault.yaml's `funnel:`; without it, the stages but the ones a contact leaves by (LEAVING_STAGES)."""
+    stages = vault.config.funnel or [s for s in vault.config.stages if s.casefold() not in LEAVING_STAGES]
     wrong = [s for s in stages if s not in vault.config.stages]
     if wrong:
         raise VaultError(f"{vault.root / 'vault.yaml'}: funnel names '{wrong[0]}', which is not one of the "
@@ -193,6 +202,11 @@ def funnel_stages(vault: Vault) -> list[str]:
 
 def bucket_start(day: dt.date, per: str) -> dt.date:
     return day - dt.timedelta(days=day.weekday()) if per == "week" else day.replace(day=1)
+
+
+def bucket_label(start: dt.date, per: str) -> str:
+    """A week by the day it starts (`2026-08-17`), a month as `2026-08`."""
+    return start.isoformat() if per == "week" else start.isoformat()[:7]
 
 
 def buckets(since: dt.date, today: dt.date, per: str) -> list[dt.date]:
@@ -222,7 +236,7 @@ def activity(items: list[Summary], kinds: list[str], since: dt.date, today: dt.d
     rank = {k: i for i, k in enumerate(kinds)}
     kind_order = sorted(by_kind, key=lambda k: (rank.get(k, len(rank)), k))
     owner_order = sorted(by_owner, key=lambda o: (o == NONE, o.casefold()))
-    return Activity(per, [max(d, since).isoformat() for d in starts],
+    return Activity(per, [bucket_label(max(d, since), per) for d in starts],
                     {k: by_kind[k] for k in kind_order}, {o: by_owner[o] for o in owner_order})
 
 

@@ -31,10 +31,15 @@ COUNTRY_ALIASES = {"uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
 
 
 def document(contact: Contact, rel: str, region: str, today: dt.date, created: dt.date | None) -> dict[str, Any]:
-    """The index document of ``contact`` (file ``rel``, relative to the vault) as of ``today``."""
+    """The index document of ``contact`` (file ``rel``, relative to the vault) as of ``today``.
+
+    ``region`` is vault.yaml's default_region; phone numbers without a country code are read in the
+    contact's own region (format/regions.py), which that is only the last resort for.
+    """
     from vault_tool.format.contact import as_list
 
     meta = contact.meta
+    region = _phone_region(meta, region)
     doc: dict[str, Any] = {"path": rel}
     for key, name in TEXT_FIELDS.items():
         if meta.get(key) is not None:
@@ -47,7 +52,7 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
     doc["email"] = " ".join(email_terms(contact.emails))
     doc["phone"] = " ".join(phone_terms(contact.phones, region))
     doc["kind"] = ",".join(dict.fromkeys([contact.kind, *(i.kind for i in contact.interactions)]))
-    doc.update(address_fields(meta.get("address")))
+    doc.update(address_fields(meta.get("address"), meta.get("vcard")))
     doc["birthday"] = " ".join(birthday_terms(meta.get("birthday")))
     doc["text"] = full_text(contact)
     _add_custom(doc, contact.custom, region)
@@ -59,20 +64,32 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
     from vault_tool.search.scoring import facts_of
 
     doc["facts"] = marshal.dumps(facts_of(contact).to_data())  # a column, as the view (see index.views)
-    _add_follow_ups(doc, contact, rel, last)
+    _add_follow_ups(doc, contact, rel, last, created)
     keys = [k for k, _ in identity_keys(meta, region)] + list(block_keys(meta))
     doc["dupe_keys"] = "\n".join(keys).encode("utf-8")
-    doc["row"] = {
+    doc["row"] = {  # what search prints; a missing value is None (JSON's null)
         "handle": contact.handle, "name": contact.name, "kind": contact.kind,
-        "company": contact.text_field("company"), "emails": contact.emails, "phones": contact.phones,
-        "tags": contact.tags, "stage": contact.text_field("stage"), "owner": contact.text_field("owner"),
-        "last_contact": last.isoformat() if last else "", "created": created.isoformat() if created else "",
+        "company": contact.text_field("company") or None, "emails": contact.emails, "phones": contact.phones,
+        "tags": contact.tags, "stage": contact.text_field("stage") or None,
+        "owner": contact.text_field("owner") or None,
+        "last_contact": last.isoformat() if last else None, "created": created.isoformat() if created else None,
         "path": rel,
     }
     return {k: v for k, v in doc.items() if v != ""}
 
 
-def _add_follow_ups(doc: dict[str, Any], contact: Contact, rel: str, last: dt.date | None) -> None:
+def _phone_region(meta: dict[str, Any], region: str) -> str:
+    """The region the contact's phone numbers are read in: its country's, else ``region``."""
+    if not meta.get("phones") and not any(str(key).lower() == "phone" for key in meta):
+        return region  # no number to read: no country to look up
+    from vault_tool.format.regions import contact_region
+
+    return contact_region(meta, region).code
+
+
+def _add_follow_ups(
+    doc: dict[str, Any], contact: Contact, rel: str, last: dt.date | None, created: dt.date | None
+) -> None:
     """The stored view (see view.py) and the fields that find the contacts a follow-up lists.
 
     `task_due`: the earliest due day of an open task; `touch_due`: the day a contact's own
@@ -83,7 +100,7 @@ def _add_follow_ups(doc: dict[str, Any], contact: Contact, rel: str, last: dt.da
     from vault_tool.format.schedule import birthday_of
     from vault_tool.search.view import task_due, view_of
 
-    view = view_of(contact, rel)
+    view = view_of(contact, rel, created)
     doc["view"] = marshal.dumps(view)  # a column of its own (see index.views)
     doc["task_due"] = task_due(contact) or ""
     doc["problems"] = len(view["problems"]) or ""
@@ -216,20 +233,48 @@ def phone_query_digits(text: str, region: str) -> str:
     return raw.lstrip("0") or raw
 
 
-def address_fields(address: Any) -> dict[str, str]:
-    """`city` and `country` from an address: `street, city [postcode], country`, or a mapping with those keys."""
-    if isinstance(address, dict):
-        city, country = str(address.get("city") or ""), str(address.get("country") or "")
-    elif isinstance(address, str) and "," in address:
-        parts = [p.strip() for p in address.split(",") if p.strip()]
-        country = parts[-1] if len(parts) > 1 else ""
-        city = parts[-2] if len(parts) > 1 else ""
-    else:
-        return {}
-    fields = {"city": city} if city else {}
-    if country:
-        fields["country"] = " ".join(country_terms(country))
+def address_fields(address: Any, kept: Any = None) -> dict[str, str]:
+    """`city` and `country` from the address (`street, city [postcode], country`, or a mapping with those keys)
+    and from every address kept in vCard's encoding under ``vcard:`` (`ADR;TYPE=work: ;;street;city;…`)."""
+    cities: list[str] = []
+    countries: list[str] = []
+    for city, country in [_address_parts(address), *_kept_addresses(kept)]:
+        cities += [city] if city and city not in cities else []
+        countries += [c for c in country_terms(country) if c not in countries] if country else []
+    fields = {"city": " ".join(cities)} if cities else {}
+    if countries:
+        fields["country"] = " ".join(countries)
     return fields
+
+
+def _address_parts(address: Any) -> tuple[str, str]:
+    """(city, country) of the `address` field."""
+    if isinstance(address, dict):
+        return str(address.get("city") or ""), str(address.get("country") or "")
+    if isinstance(address, str) and "," in address:
+        parts = [p.strip() for p in address.split(",") if p.strip()]
+        return (parts[-2], parts[-1]) if len(parts) > 1 else ("", "")
+    return "", ""
+
+
+_ADR_KEY = re.compile(r"^(?:[\w-]+\.)?ADR(?:;|$)", re.I)
+_UNESCAPE = {"n": " ", "N": " ", ",": ",", ";": ";", "\\": "\\"}
+
+
+def _kept_addresses(kept: Any) -> list[tuple[str, str]]:
+    """(city, country) of each ADR line kept under ``vcard:`` (its 4th and 7th parts)."""
+    if not isinstance(kept, dict):
+        return []
+    found = []
+    for key, values in kept.items():
+        if not _ADR_KEY.match(str(key)):
+            continue
+        for value in values if isinstance(values, list) else [values]:
+            parts = [re.sub(r"\\(.)", lambda m: _UNESCAPE.get(m.group(1), m.group(1)), p).strip()
+                     for p in re.split(r"(?<!\\);", str(value))]
+            parts += [""] * (7 - len(parts))
+            found.append((parts[3], parts[6]))
+    return found
 
 
 def country_terms(name: str) -> list[str]:
@@ -243,11 +288,38 @@ def _country(name: str) -> Any:
     import pycountry
 
     key = name.strip().lower()
-    code = COUNTRY_ALIASES.get(key)
+    code = COUNTRY_ALIASES.get(key) or _translated_countries().get(key)
     try:
         return pycountry.countries.lookup(code or key)
     except LookupError:
         return None
+
+
+_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt", "pt_BR", "pl", "sv", "da", "nb_NO", "fi", "cs", "hu", "ro", "tr",
+              "ru", "uk", "el", "ja", "zh_CN", "ko", "ar", "he")
+
+
+@functools.lru_cache(maxsize=1)
+def _translated_countries() -> dict[str, str]:
+    """Country names in other languages (pycountry's gettext catalogues), lower case -> alpha-2:
+    `deutschland`, `allemagne`, `alemania` -> DE."""
+    import gettext
+
+    import pycountry
+
+    names: dict[str, str] = {}
+    for language in _LANGUAGES:
+        try:
+            catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+        except OSError:
+            continue
+        for country in pycountry.countries:
+            for attr in ("name", "common_name", "official_name"):
+                english = getattr(country, attr, None)
+                translated = catalogue.gettext(english) if english else ""
+                if translated and translated != english:
+                    names.setdefault(translated.lower(), country.alpha_2)
+    return names
 
 
 def country_codes(name: str) -> tuple[str, ...]:

@@ -29,12 +29,14 @@ UNDATED = DAY_MAX  # the due day of an open task without a due date, for the ind
 SEP = "\x1f"  # between the parts of an interaction's heading in a view
 
 
-def view_of(contact: Contact, rel: str) -> dict[str, Any]:
-    """The view of ``contact`` (file ``rel``, relative to the vault), as plain values the index marshals."""
+def view_of(contact: Contact, rel: str, created: dt.date | None = None) -> dict[str, Any]:
+    """The view of ``contact`` (file ``rel``, relative to the vault, first committed on ``created``), as plain
+    values the index marshals."""
     meta = {key: _plain(contact.meta[key]) for key in VIEW_KEYS if contact.meta.get(key) not in (None, "")}
     open_tasks = [t for t in contact.tasks if not t.done]
     return {
         "handle": contact.handle, "path": rel, "meta": meta, "keys": len(contact.meta),
+        "created": created.isoformat() if created else None,
         "interactions": [_heading(i) for i in contact.interactions],
         "tasks": [[t.text, t.due.isoformat() if t.due else None, t.line, list(t.problems)] for t in open_tasks],
         "problems": _problems(contact),
@@ -51,12 +53,13 @@ def _problems(contact: Contact) -> list[list[Any]]:
 
 
 def _heading(item: Interaction) -> str:
-    """An interaction's heading as one string: `date SEP time SEP kind SEP summary SEP line`.
+    """An interaction's heading as one string: `date SEP time SEP kind SEP summary SEP line SEP logged`.
 
     One string, not five values: a view is read tens of thousands of times by one agenda, and
     each value is an object to make. A unit separator in a summary (a control character) is a space.
     """
-    return SEP.join([item.date.isoformat(), item.time or "", item.kind, item.summary.replace(SEP, " "), str(item.line)])
+    parts = [item.date.isoformat(), item.time or "", item.kind, item.summary.replace(SEP, " "), str(item.line)]
+    return SEP.join([*parts, "1" if item.logged else ""])
 
 
 def task_due(contact: Contact) -> int | None:
@@ -77,14 +80,17 @@ def contact_of(view: dict[str, Any], root: Path, today: dt.date | None = None) -
         last = max((item[:10] for item in listed if item[:10] <= day), default="")
         listed = [item for item in listed if item[:10] >= last]
     interactions = [
-        Interaction(dt.date.fromisoformat(day), kind, summary, "", time or None, int(line))
-        for day, time, kind, summary, line in (item.split(SEP) for item in listed)
+        Interaction(dt.date.fromisoformat(day), kind, summary, "", time or None, int(line), bool(logged))
+        for day, time, kind, summary, line, logged in (item.split(SEP) for item in listed)
     ]
     tasks = [
         Task(text, False, dt.date.fromisoformat(due) if due else None, None, line, list(problems))
         for text, due, line, problems in view["tasks"]
     ]
-    return StoredContact(view["handle"], dict(view["meta"]), interactions, tasks, root, view["path"])
+    created = view["created"]
+    contact = StoredContact(view["handle"], dict(view["meta"]), interactions, tasks, root, view["path"])
+    contact.added = dt.date.fromisoformat(created) if created else None
+    return contact
 
 
 class StoredContact(Contact):
@@ -99,6 +105,7 @@ class StoredContact(Contact):
         rel: str,
     ) -> None:
         self._where = (root, rel)
+        self.added: dt.date | None = None  # the day the file was first committed, when known
         super().__init__(handle, meta, "", interactions, tasks)
 
     @property

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vault_tool.errors import InvalidValueError, NotFoundError, VaultError
 from vault_tool.format import yamledit
-from vault_tool.format.body import Interaction, render_interaction
+from vault_tool.format.body import LOGGED_MARK, Interaction, render_interaction
 from vault_tool.format.contact import (
     LIST_FIELDS,
     QUOTED_FIELDS,
@@ -18,7 +18,7 @@ from vault_tool.format.contact import (
     parse,
     render,
 )
-from vault_tool.format.fields import coerce, list_items
+from vault_tool.format.fields import check_phones, coerce, contact_phones, list_items
 from vault_tool.format.handles import slugify, unique
 from vault_tool.format.ids import new_uid
 from vault_tool.store.git import CommitResult, identity_hint
@@ -38,6 +38,7 @@ class Change:
     changed: bool = True
     commit: CommitResult | None = None
     hint: str | None = None
+    warnings: list[str] = field(default_factory=list)  # written, but doubtful: a phone number no one has
 
 
 def finished(vault: Vault, tx: Transaction, change: Change) -> Change:
@@ -108,26 +109,45 @@ def add(vault: Vault, name: str, fields: dict[str, list[str]], note: str = "") -
         value = coerce(key, _check_lines(key, values), vault.config)
         if value not in ([], None):
             meta[key] = value
+    warnings = check_phones(contact_phones(meta, vault.config), meta, vault.config)
     meta["uid"] = new_uid()
     with transaction(vault, f"Add {name}") as tx:
         handle = unique(slugify(name), vault.taken_handles())
         path = vault.contacts_dir / f"{handle}.md"
         tx.write(path, render(Contact(handle, meta, notes=note)).encode("utf-8"))
-    return finished(vault, tx, Change(handle, path, tx.message))
+    return finished(vault, tx, Change(handle, path, tx.message, warnings=warnings))
+
+
+def _new_phones(vault: Vault, contact: Contact, key: str, value: Any) -> list[str]:
+    """Check the phone numbers ``value`` gives ``key`` of ``contact`` in its region; the warnings."""
+    spec = vault.config.fields.get(key)
+    if key != "phones" and (spec is None or spec.type != "phone"):
+        return []
+    values = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return check_phones(values, {**contact.meta, key: value}, vault.config)
 
 
 def set_field(vault: Vault, query: str, field: str, values: list[str]) -> Change:
     """Set one field (a list field to exactly ``values``)."""
     value = coerce(field, _check_lines(field, values), vault.config)
+    warnings: list[str] = []
 
     def make(contact: Contact) -> tuple[bytes | None, str]:
-        if contact.meta.get(field) == value:
+        warnings[:] = _new_phones(vault, contact, field, value)
+        if _same(contact.meta.get(field), value):
             return None, f"{contact.name}: {field} is already {_describe(value)}"
         shown = _describe(value) if not isinstance(value, (list, dict)) else None
         message = f"Set {field} of {contact.name}" + (f" to {shown}" if shown else "")
         return _edit_front_matter(contact, {field: value}), message
 
-    return _mutate(vault, query, make)
+    change = _mutate(vault, query, make)
+    change.warnings = warnings
+    return change
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Whether a field already holds ``new``: a number of the same type (`12000.0` is not `12000`)."""
+    return bool(old == new) and (not isinstance(new, (int, float)) or type(old) is type(new))
 
 
 def unset(vault: Vault, query: str, field: str) -> Change:
@@ -148,8 +168,10 @@ def change_list(vault: Vault, query: str, field: str, add: list[str], remove: li
         raise InvalidValueError(f"{field} is not a list field ({', '.join(LIST_FIELDS)})")
     adding = list_items(field, _check_lines(field, add), vault.config)
     removing = [r.strip() for r in remove]
+    warnings: list[str] = []
 
     def make(contact: Contact) -> tuple[bytes | None, str]:
+        warnings[:] = _new_phones(vault, contact, field, adding) if adding else []
         current = contact.list_field(field)
         missing = [r for r in removing if r not in current]
         if missing:
@@ -159,7 +181,9 @@ def change_list(vault: Vault, query: str, field: str, add: list[str], remove: li
             return None, f"{contact.name}: {field} unchanged"
         return _edit_front_matter(contact, {field: new}), _list_message(contact.name, field, adding, removing)
 
-    return _mutate(vault, query, make)
+    change = _mutate(vault, query, make)
+    change.warnings = warnings
+    return change
 
 
 def _list_message(name: str, field: str, added: list[str], removed: list[str]) -> str:
@@ -180,6 +204,8 @@ def _describe(value: Any) -> str:
 def check_interaction(vault: Vault, item: Interaction) -> None:
     """A one-line summary and a kind that vault.yaml lists, or InvalidValueError."""
     item.summary = _check_text("the summary", item.summary)
+    if item.summary.endswith(LOGGED_MARK):
+        raise InvalidValueError(f"a summary may not end with {LOGGED_MARK}: it marks an interaction as logged")
     if item.kind not in vault.config.interaction_kinds:
         kinds = ", ".join(vault.config.interaction_kinds)
         raise InvalidValueError(f"'{item.kind}' is not an interaction kind in vault.yaml ({kinds})")
@@ -193,12 +219,22 @@ def with_interaction(contact: Contact, item: Interaction) -> bytes:
 
 
 def log(vault: Vault, query: str, item: Interaction) -> Change:
-    """Append an interaction section to the end of the contact's file; no existing byte changes."""
+    """Append an interaction that happened to the end of the contact's file; no existing byte changes.
+
+    One dated today is marked as logged (LOGGED_MARK), so that it is never read as an appointment;
+    a date after today is refused: an appointment is `followups.edits.schedule`'s.
+    """
+    today = vault.today()
+    if item.date > today:
+        raise InvalidValueError(
+            f"{item.date.isoformat()} is in the future: 'log' records what happened "
+            "(use 'contacts meet' to schedule an appointment)"
+        )
     check_interaction(vault, item)
+    item = replace(item, logged=item.date == today)
 
     def make(contact: Contact) -> tuple[bytes | None, str]:
-        verb = "Schedule" if item.date > vault.today() else "Log"
-        return with_interaction(contact, item), f"{verb} {item.kind} with {contact.name}"
+        return with_interaction(contact, item), f"Log {item.kind} with {contact.name}"
 
     return _mutate(vault, query, make)
 
@@ -244,7 +280,8 @@ def commit_edit(vault: Vault, contact: Contact, before: bytes) -> Change:
     The person has just seen and saved the whole file, so all of it is their change.
     """
     assert contact.path is not None
+    if contact.path.read_bytes() == before:
+        return Change(contact.handle, contact.path, f"{contact.name}: nothing changed, nothing committed", changed=False)
     with transaction(vault, f"Edit {contact.name}") as tx:
-        if contact.path.read_bytes() != before:
-            tx.take(contact.path)
+        tx.take(contact.path)
     return finished(vault, tx, Change(contact.handle, contact.path, tx.message))
