@@ -160,22 +160,21 @@ def test_comment_lines_are_skipped_and_a_continued_value_is_not() -> None:
 
 
 @needs_testdata
-def test_a_malformed_card_is_named_with_its_line_and_the_others_are_read(tmp_path: Path) -> None:
+def test_a_malformed_line_is_kept_as_it_is_with_its_line_and_its_card_is_read(tmp_path: Path) -> None:
     broken = (VCARDS / "aosp/v21_adr_multiple_line.vcf").read_bytes()
     good = (VCARDS / "ezvcard/gmail-single.vcf").read_bytes()
 
     result = vcard.read(good + broken.replace(b"\r\n", b"\n") + good.replace(b"Greg", b"Gregor"))
 
-    assert [r.name for r in result.records] == ["Greg Dartmouth", "Gregor Dartmouth"]
-    assert len(result.problems) == 1
-    problem = result.problems[0]
+    assert [r.name for r in result.records] == ["Greg Dartmouth", "bogus", "Gregor Dartmouth"]
+    assert result.problems == []
     card_start = good.count(b"\n") + 1
-    assert problem.line == card_start + 6
-    assert problem.message == f"not a vCard line: '9999999\\'; the card at line {card_start} is skipped"
+    assert result.records[1].warnings[0] == f"line {card_start + 6}: '9999999\\\\' is not a vCard line: it is kept as it is"
+    assert result.records[1].meta["vcard"]["X-VAULT-LINE"][0] == "9999999\\"
 
 
 @needs_testdata
-def test_a_photo_becomes_a_picture_file_and_a_broken_one_is_dropped_with_a_warning() -> None:
+def test_a_photo_becomes_a_picture_file_and_a_broken_one_is_kept_as_it_is_with_a_warning() -> None:
     iphone = only("ezvcard/John_Doe_IPHONE.vcf")
     malformed = only("aosp/v21_malformed_photo.vcf")
 
@@ -183,7 +182,7 @@ def test_a_photo_becomes_a_picture_file_and_a_broken_one_is_dropped_with_a_warni
     assert malformed.photos == []
     assert malformed.warnings == [
         "its photo at line 5 cannot be read (its base64 data is corrupt (Only base64 data is allowed)): "
-        "the photo is dropped"
+        "it is kept as it is under vcard:"
     ]
 
 
@@ -305,14 +304,17 @@ def test_a_file_with_no_card_says_so(data: bytes, message: str) -> None:
     assert [(p.line, p.message) for p in result.problems] == [(None, message)]
 
 
-def test_an_unclosed_card_is_a_problem_and_a_card_with_no_name_too() -> None:
+def test_an_unclosed_card_and_a_card_with_no_name_are_read_with_a_warning() -> None:
     text = "BEGIN:VCARD\nVERSION:3.0\nNOTE:nameless\nEND:VCARD\nBEGIN:VCARD\nFN:Cut Short\n"
 
     result = vcard.read(text.encode())
 
-    assert [(p.line, p.message) for p in result.problems] == [
-        (5, "a card that is never closed (no END:VCARD): it is skipped"),
-        (1, "a card with no name (no FN, N, ORG, NICKNAME, EMAIL or TEL); the card at line 1 is skipped"),
+    assert result.problems == []
+    assert [(r.line, r.name, r.warnings) for r in result.records] == [
+        (1, "Unnamed contact", ["it has no name (no FN, N, ORG, NICKNAME, EMAIL or TEL): it is named "
+                                "'Unnamed contact'; give it a name in its file"]),
+        (5, "Cut Short", ["the card at line 5 is never closed (no END:VCARD): it is read to the end of the file; "
+                          "check that nothing is missing"]),
     ]
 
 

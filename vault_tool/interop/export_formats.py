@@ -75,7 +75,8 @@ FORMATS: dict[str, ExportFormat] = {
 
 
 def load_photos(contact: Contact) -> list[Photo]:
-    """The pictures a contact's `photo` and `logo` fields name, read from beside its file (missing ones left out)."""
+    """The files a contact's `photo`, `logo`, `sound`, `key` and `attachments` fields name, read from beside its
+    file (missing ones left out)."""
     from vault_tool.interop.records import Photo
     from vault_tool.interop.vcard import photo_names
 
@@ -84,5 +85,5 @@ def load_photos(contact: Contact) -> list[Photo]:
     for key, name in photo_names(contact):
         path = folder / name if folder and "/" not in name and not name.startswith(".") else None
         if path is not None and path.is_file() and not path.is_symlink():  # a link is never followed
-            photos.append(Photo(path.read_bytes(), path.suffix.lstrip(".").lower(), key))
+            photos.append(Photo(path.read_bytes(), path.suffix.lstrip(".").lower(), key, name=name))
     return photos

@@ -15,11 +15,30 @@ PHOTO_LIMIT = 10 << 20  # bytes of one photo
 
 @dataclass
 class Photo:
-    """An embedded picture: written beside the contact as ``<handle>.<extension>``."""
+    """An embedded picture (or sound, key, any binary value): written beside the contact as ``<handle>.<extension>``.
+
+    ``head`` is the property's head when the file's field does not say all of it (`PHOTO;TYPE=WORK`,
+    `SOUND;TYPE=WAV`): the import keeps it under ``vcard:`` with the file's name as its value.
+    """
 
     data: bytes
     extension: str
-    field: str = "photo"  # the front-matter field that names the file (photo, logo)
+    field: str = "photo"  # the front-matter field that names the file (photo, logo, sound, key, attachments)
+    head: str | None = None
+    name: str = ""  # the file's name, once it has one
+
+
+def keep_line(meta: dict[str, Any], head: str, value: str) -> None:
+    """Add ``HEAD: value`` to the `vcard:` mapping of ``meta`` (a list when the head is there already)."""
+    kept = meta.get("vcard")
+    kept = dict(kept) if isinstance(kept, dict) else {}
+    if head not in kept:
+        kept[head] = value
+    elif isinstance(kept[head], list):
+        kept[head] = [*kept[head], value]
+    else:
+        kept[head] = [kept[head], value]
+    meta["vcard"] = kept
 
 
 @dataclass
@@ -52,6 +71,7 @@ class Problem:
 class ReadResult:
     records: list[Incoming] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    guessed_encoding: str = ""  # the encoding the file was read in, when nothing named it (`Shift_JIS`)
 
 
 def tag_of(text: str) -> str:

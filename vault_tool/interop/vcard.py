@@ -5,7 +5,9 @@ TEL ``phones``, ORG ``company``, TITLE ``title``, ADR ``address``, BDAY
 ``birthday``, URL ``links``, CATEGORIES ``tags``, UID ``uid``, NICKNAME the
 custom field ``nickname`` (as a CSV's Nickname column), NOTE the notes, KIND
 (or Apple's X-ABShowAs) ``kind``; inline PHOTO and LOGO become files
-beside the contact. A field vCard has no property for (stage, owner, any
+beside the contact, and so does any other inline binary value (SOUND, KEY, an X-
+property's base64), its head kept under ``vcard:`` with the file's name as value
+when the field does not say it all (`SOUND;TYPE=WAV: ada-sound.wav`). A field vCard has no property for (stage, owner, any
 custom field) is written as ``X-VAULT-FIELD;NAME=stage:customer`` and read
 back into its field. Whatever a field cannot hold is kept in the front matter
 under ``vcard:``, as ``HEAD: value`` in vCard's own encoding: properties
@@ -25,6 +27,7 @@ from vault_tool.format.contact import Contact, as_list
 from vault_tool.format.handles import fold, unique
 from vault_tool.interop.encoding import charset_hints, decode
 from vault_tool.interop.records import (
+    FIELD_LIMIT,
     PHOTO_LIMIT,
     Incoming,
     Photo,
@@ -35,12 +38,14 @@ from vault_tool.interop.records import (
     tag_of,
 )
 from vault_tool.interop.vcard_syntax import (
+    RAW,
     Card,
     CardError,
     Prop,
     escape,
+    lenient_prop,
     parse_card,
-    parse_prop,
+    rejoin_split_characters,
     serialize,
     split,
     split_cards,
@@ -50,9 +55,17 @@ VCARD_FIELD = "vcard"
 VERSIONS = ("3.0", "4.0")
 _IMAGE_EXTENSIONS = {"jpeg": "jpg", "jpg": "jpg", "png": "png", "gif": "gif", "bmp": "bmp", "tiff": "tiff",
                      "webp": "webp", "heic": "heic"}
+_OTHER_EXTENSIONS = {"wav": "wav", "wave": "wav", "mp3": "mp3", "mpeg": "mp3", "ogg": "ogg", "basic": "au",
+                     "pgp": "pgp", "pgp-keys": "pgp", "x509": "cer", "pkix-cert": "cer", "pdf": "pdf"}
 _MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "bmp": "image/bmp",
-                "tiff": "image/tiff", "webp": "image/webp", "heic": "image/heic"}
-_MAGIC = ((b"\xff\xd8\xff", "jpg"), (b"\x89PNG", "png"), (b"GIF8", "gif"), (b"BM", "bmp"), (b"RIFF", "webp"))
+                "tiff": "image/tiff", "webp": "image/webp", "heic": "image/heic", "wav": "audio/wav",
+                "mp3": "audio/mpeg", "ogg": "audio/ogg", "au": "audio/basic", "pgp": "application/pgp-keys",
+                "cer": "application/pkix-cert", "pdf": "application/pdf"}
+_MAGIC = ((b"\xff\xd8\xff", "jpg"), (b"\x89PNG", "png"), (b"GIF8", "gif"), (b"BM", "bmp"), (b"II*\x00", "tiff"),
+          (b"MM\x00*", "tiff"), (b"OggS", "ogg"), (b"ID3", "mp3"), (b"%PDF", "pdf"), (b"-----BEGIN PGP", "pgp"))
+_RIFF = {b"WEBP": "webp", b"WAVE": "wav"}
+_BINARY_FIELDS = {"PHOTO": "photo", "LOGO": "logo", "SOUND": "sound", "KEY": "key"}
+FILE_FIELDS = ("photo", "logo", "sound", "key", "attachments")  # fields that name files beside the contact
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 _GENERIC_TYPES = frozenset({"pref", "internet", "x400", "voice"})
 ORG_MARKERS = ("KIND", "X-ABSHOWAS")
@@ -63,9 +76,10 @@ ORG_MARKERS = ("KIND", "X-ABSHOWAS")
 
 def read(data: bytes) -> ReadResult:
     """Every card in a .vcf file; a card that cannot be read is a Problem with its line."""
+    data = rejoin_split_characters(data)
     decoded = decode(data, charset_hints(data))
     cards, problems = split_cards(decoded.text)
-    result = ReadResult(problems=problems)
+    result = ReadResult(problems=problems, guessed_encoding=decoded.guessed_name)
     if not cards and not problems:
         what = "the file is empty" if not decoded.text.strip() else "no vCard in it (no BEGIN:VCARD line)"
         result.problems.append(Problem(None, f"{what}: nothing to import"))
@@ -100,10 +114,11 @@ def _phone(prop: Prop) -> str:
 
 
 def _birthday(prop: Prop) -> str | None:
+    """A BDAY as the vault writes it; a year of 1604 (Apple's, CardBook's) or X-APPLE-OMIT-YEAR means none."""
     text = prop.text().strip()
-    omit = prop.params.get("X-APPLE-OMIT-YEAR")
-    if omit and text.startswith(omit[0]):
-        text = "--" + text[len(omit[0]):].lstrip("-")
+    omit = (prop.params.get("X-APPLE-OMIT-YEAR") or ["1604"])[0]
+    if omit and text.startswith(omit) and re.fullmatch(r"\d{4}-?\d{2}-?\d{2}", text):
+        text = "--" + text[len(omit):].lstrip("-")
     return birthday_of(text)
 
 
@@ -122,10 +137,10 @@ _EACH: dict[str, tuple[str, Callable[[Prop], str], Callable[[str], Prop]]] = {
     "TEL": ("phones", _phone, lambda v: Prop("TEL", escape(v))),
 }
 FIELD_PROP = "X-VAULT-FIELD"  # a field vCard has no property for: `X-VAULT-FIELD;NAME=stage:customer`
-_HANDLED = frozenset({*_SINGLE, *_EACH, "N", "NOTE", "CATEGORIES", "URL", "PHOTO", "LOGO", FIELD_PROP})
+_HANDLED = frozenset({*_SINGLE, *_EACH, "N", "NOTE", "CATEGORIES", "URL", FIELD_PROP})
 _IN_PROPERTIES = frozenset({"name", "kind", "emails", "phones", "company", "title", "tags", "address", "birthday",
-                            "links", "uid", "nickname", VCARD_FIELD, "photo", "logo"})
-_FROM_FIELDS = _HANDLED - {"PHOTO", "LOGO"}  # kept PHOTO and LOGO lines are pictures' URLs: written as kept
+                            "links", "uid", "nickname", VCARD_FIELD, *FILE_FIELDS})
+_FROM_FIELDS = _HANDLED  # kept PHOTO and LOGO lines (pictures' URLs, heads of files) are written as kept
 
 
 def _birthday_prop(value: str, version: str) -> Prop:
@@ -170,9 +185,25 @@ def _derived_name(by_name: dict[str, list[Prop]]) -> str:
     return ""
 
 
+def _fallback_name(card: Card) -> str:
+    """A name for a card with none of the properties a name comes from: an IM address, a label, an address."""
+    for prop in card.props:
+        if prop.name == "IMPP" or (prop.name.startswith("X-") and "@" in prop.value and prop.raw is None):
+            value = prop.text().strip()
+            return value.split(":", 1)[1] if value.lower().startswith(("xmpp:", "sip:", "im:")) else value
+    for name in ("LABEL", "ADR"):
+        for prop in (p for p in card.props if p.name == name):
+            lines = [ln.strip(" ,;") for ln in prop.text().replace(";", "\n").splitlines()]
+            if any(lines):
+                return next(ln for ln in lines if ln)
+    return "Unnamed contact"
+
+
 def card_record(card: Card) -> Incoming:
-    """The contact a card describes; CardError if it has no name at all."""
-    record = Incoming(meta={}, line=card.line)
+    """The contact a card describes; CardError if it has no property at all."""
+    if not card.props:
+        raise CardError(card.line, "an empty card (no property in it)")
+    record = Incoming(meta={}, line=card.line, warnings=list(card.warnings))
     by_name: dict[str, list[Prop]] = {}
     for prop in card.props:
         by_name.setdefault(prop.name, []).append(prop)
@@ -185,11 +216,15 @@ def card_record(card: Card) -> Incoming:
             if len(found) > 1 or not _same(found[0], make(read_value(found[0]), card.version)):
                 kept.extend(found)
                 backing.append(found[0])
-        kept.extend(p for p in by_name.get(name, []) if not read_value(p) and name in ("BDAY", "ADR", "ORG"))
+        kept.extend(p for p in by_name.get(name, []) if not read_value(p) and (name in ("BDAY", "ADR", "ORG")
+                                                                               or p.raw is not None))
     if "name" not in record.meta:
         record.meta["name"] = _derived_name(by_name)
     if not record.meta["name"]:
-        raise CardError(card.line, "a card with no name (no FN, N, ORG, NICKNAME, EMAIL or TEL)")
+        record.meta["name"] = _fallback_name(card)
+        record.warnings.append(f"it has no name (no FN, N, ORG, NICKNAME, EMAIL or TEL): it is named "
+                               f"'{record.meta['name']}'; give it a name in its file")
+    _warn_of_dates(record, by_name.get("BDAY", []))
     _read_kind(record, by_name)
     _read_name_parts(record, by_name, kept)
     for name, (field_name, read_item, make_item) in _EACH.items():
@@ -203,13 +238,23 @@ def card_record(card: Card) -> Incoming:
     _read_links(record, by_name.get("URL", []), _group_labels(card.props), kept)
     _read_tags(record, by_name.get("CATEGORIES", []), kept)
     _read_notes(record, by_name.get("NOTE", []), kept)
-    _read_photos(record, by_name.get("PHOTO", []) + by_name.get("LOGO", []), kept)
     _read_vault_fields(record, by_name.get(FIELD_PROP, []), kept)
-    kept.extend(p for p in card.props if p.name not in _HANDLED)
+    binaries = {id(p) for p in card.props if p.is_binary()}
+    _read_binaries(record, [p for p in card.props if id(p) in binaries], kept)
+    kept.extend(p for p in card.props if p.name not in _HANDLED and id(p) not in binaries)
     stored = _in_card_order(kept, backing)
     if stored:
         record.meta[VCARD_FIELD] = to_mapping(stored)
     return record
+
+
+def _warn_of_dates(record: Incoming, props: list[Prop]) -> None:
+    """A BDAY that is no date (`19723101`) is kept as written; the import says so (not for `VALUE=text`)."""
+    for prop in props:
+        text = prop.text().strip()
+        if text and _birthday(prop) is None and "text" not in (v.lower() for v in prop.params.get("VALUE", [])):
+            record.warnings.append(f"line {prop.line}: its birthday '{text}' is no date: "
+                                   "it is kept as written under vcard:, not as its birthday")
 
 
 def _read_kind(record: Incoming, by_name: dict[str, list[Prop]]) -> None:
@@ -297,34 +342,62 @@ def _read_vault_fields(record: Incoming, props: list[Prop], kept: list[Prop]) ->
         record.meta[key] = items[0] if len(items) == 1 else items
 
 
+def _media_word(word: str) -> str | None:
+    """The file extension a TYPE value or media type names (`JPEG`, `image/png`, `audio/x-wav`, `PGP`), or None."""
+    key = word.strip().strip('"').lower().split("/")[-1]
+    key = key.removeprefix("x-")
+    return _IMAGE_EXTENSIONS.get(key) or _OTHER_EXTENSIONS.get(key)
+
+
 def photo_extension(data: bytes, hint: str | None) -> str:
-    """The file extension for an image: from its media type or TYPE, else from its first bytes, else `bin`."""
-    if hint:
-        key = hint.lower().split("/")[-1]
-        if key in _IMAGE_EXTENSIONS:
-            return _IMAGE_EXTENSIONS[key]
-    return next((ext for magic, ext in _MAGIC if data.startswith(magic)), "bin")
+    """The file extension for binary data: from its first bytes (PNG data labelled JPEG is a PNG), else from
+    its media type or TYPE label, else `bin`."""
+    if data[:4] == b"RIFF" and data[8:12] in _RIFF:
+        return _RIFF[data[8:12]]
+    found = next((ext for magic, ext in _MAGIC if data.startswith(magic)), None)
+    return found or (_media_word(hint) if hint else None) or "bin"
 
 
-def _read_photos(record: Incoming, props: list[Prop], kept: list[Prop]) -> None:
+def _binary_head(prop: Prop, extension: str) -> str | None:
+    """The head to keep for a binary property, or None when the file's field says it all (a plain PHOTO or LOGO)."""
+    params = {k: list(v) for k, v in prop.params.items() if k not in ("ENCODING", "VALUE")}
+    if "TYPE" in params:
+        image = extension in _IMAGE_EXTENSIONS.values()  # an image's type is its bytes' (PNG labelled JPEG)
+        params["TYPE"] = [t for t in params["TYPE"] if not (image and _media_word(t))]
+        if not params["TYPE"]:
+            params.pop("TYPE")
+    if prop.name in ("PHOTO", "LOGO") and not params and not prop.group:
+        return None
+    return Prop(prop.name, "", params, prop.group).head
+
+
+def _read_binaries(record: Incoming, props: list[Prop], kept: list[Prop]) -> None:
+    """Inline binary values become files beside the contact; a PHOTO or LOGO by URL is text like any other."""
     for prop in props:
-        if not prop.is_binary():
-            kept.append(prop)  # a URL of a picture is text like any other
-            continue
-        what = "photo" if prop.name == "PHOTO" else "logo"
+        what = _BINARY_FIELDS.get(prop.name, "attachments")
+        shown = prop.name.lower() if prop.name in _BINARY_FIELDS else f"{prop.name} value"
         if prop.binary_size() > PHOTO_LIMIT:
             record.warnings.append(
-                f"its {what} is {prop.binary_size() / (1 << 20):.1f} MB, over the "
-                f"{PHOTO_LIMIT >> 20} MB limit: the {what} is dropped"
+                f"its {shown} is {prop.binary_size() / (1 << 20):.1f} MB, over the "
+                f"{PHOTO_LIMIT >> 20} MB limit: the {shown} is dropped"
             )
             continue
         try:
             data, media = prop.binary()
         except ValueError as exc:
-            record.warnings.append(f"its {what} at line {prop.line} cannot be read ({exc}): the {what} is dropped")
+            if len(prop.value) <= FIELD_LIMIT:  # small enough for the front matter: kept as it is
+                kept.append(prop)
+                record.warnings.append(f"its {shown} at line {prop.line} cannot be read ({exc}): "
+                                       "it is kept as it is under vcard:")
+            else:
+                record.warnings.append(f"its {shown} at line {prop.line} cannot be read ({exc}): "
+                                       f"the {shown} is dropped")
             continue
-        hint = media or next((t for t in prop.types()), None)
-        record.photos.append(Photo(data, photo_extension(data, hint), what))
+        hints = [media] if media else []
+        hints += [t for v in prop.params.get("TYPE", []) + prop.params.get("MEDIATYPE", []) for t in v.split(",")]
+        hint = next((h for h in hints if _media_word(h)), None)
+        extension = photo_extension(data, hint)
+        record.photos.append(Photo(data, extension, what, _binary_head(prop, extension)))
 
 
 def _in_card_order(kept: list[Prop], backing: list[Prop]) -> list[Prop]:
@@ -346,13 +419,13 @@ def to_mapping(props: list[Prop]) -> dict[str, str | list[str]]:
     """Properties as the `vcard:` mapping: head -> value, or a list of values when a head repeats."""
     mapping: dict[str, Any] = {}
     for prop in props:
-        head = prop.head
+        head, value = prop.kept()
         if head not in mapping:
-            mapping[head] = prop.value
+            mapping[head] = value
         elif isinstance(mapping[head], list):
-            mapping[head].append(prop.value)
+            mapping[head].append(value)
         else:
-            mapping[head] = [mapping[head], prop.value]
+            mapping[head] = [mapping[head], value]
     return mapping
 
 
@@ -363,10 +436,11 @@ def from_mapping(mapping: Any) -> list[Prop]:
         return props
     for head, values in mapping.items():
         for value in values if isinstance(values, list) else [values]:
-            try:
-                props.append(parse_prop(f"{head}:{'' if value is None else value}", len(props) + 1))
-            except CardError:
-                continue
+            text = "" if value is None else str(value)
+            line = text if str(head).upper() == RAW else f"{head}:{text}"
+            prop = lenient_prop(line, len(props) + 1)
+            if prop.name != RAW or str(head).upper() == RAW:  # a line kept as it was read is written back so
+                props.append(prop)
     return props
 
 
@@ -377,7 +451,16 @@ def contact_props(contact: Contact, version: str, photos: list[Photo]) -> list[P
     """The properties of a contact's vCard: its fields, its kept lines, its photos."""
     meta = contact.meta
     stored: dict[str, list[Prop]] = {}
+    files = {photo.name: photo for photo in photos if photo.name}
+    named = {name for _, name in photo_names(contact)}
+    linked: set[str] = set()
     for prop in from_mapping(meta.get(VCARD_FIELD)):
+        value = prop.text().strip() if prop.raw is None else ""
+        if value in files:  # the head of a file's property: written with the file's data
+            linked.add(value)
+            prop = _binary_prop(prop, files[value], version)
+        elif value in named:
+            continue  # its file is gone
         stored.setdefault(prop.name, []).append(prop)
     kind = contact.kind
     out = _first(stored.get("FN", []), contact.name, *_SINGLE["FN"][1:], version)
@@ -401,7 +484,8 @@ def contact_props(contact: Contact, version: str, photos: list[Photo]) -> list[P
         out += kept_notes
     elif notes:
         out.append(Prop("NOTE", escape(notes)))
-    out += [_photo_prop(photo, version) for photo in photos]
+    out += [_photo_prop(photo, version) for photo in photos
+            if (not photo.name or photo.name not in linked) and photo.field != "attachments"]
     written = {(p.params.get("NAME") or [""])[0] for p in stored.get(FIELD_PROP, [])}
     out += stored.get(FIELD_PROP, [])
     for key, value in meta.items():
@@ -410,7 +494,7 @@ def contact_props(contact: Contact, version: str, photos: list[Photo]) -> list[P
             out.append(extra)
     out += [p for name, props in stored.items()
             if name not in _FROM_FIELDS and name not in ORG_MARKERS for p in props]
-    return [_for_version(p, version) for p in out]
+    return [_for_version(p, version, _most_preferred(out)) for p in out]
 
 
 def to_vcard(contact: Contact, version: str = "3.0", photos: list[Photo] | None = None) -> str:
@@ -474,18 +558,42 @@ def _kind_props(stored: dict[str, list[Prop]], kind: str, version: str) -> list[
 
 
 def _photo_prop(photo: Photo, version: str) -> Prop:
+    """A file's property as the export writes it when nothing about it is kept: PHOTO, LOGO, SOUND or KEY."""
+    return _binary_prop(Prop(photo.field.upper(), ""), photo, version)
+
+
+def _binary_prop(head: Prop, photo: Photo, version: str) -> Prop:
+    """``head``'s property with the file's data inline: a data: URI in 4.0, ENCODING=b and its TYPE in 3.0."""
     import base64
 
     data = base64.b64encode(photo.data).decode("ascii")
-    name = "PHOTO" if photo.field == "photo" else "LOGO"
     media = _MEDIA_TYPES.get(photo.extension, "application/octet-stream")
+    params = {k: list(v) for k, v in head.params.items() if k not in ("ENCODING", "VALUE")}
     if version.startswith("4"):
-        return Prop(name, f"data:{media};base64,{data}")
-    return Prop(name, data, {"ENCODING": ["b"], "TYPE": [media.split("/")[-1].upper()]})
+        return Prop(head.name, f"data:{media};base64,{data}", params, head.group)
+    if "TYPE" not in params and photo.extension in _MEDIA_TYPES:
+        params["TYPE"] = [media.split("/")[-1].upper()]
+    return Prop(head.name, data, {"ENCODING": ["b"], **params}, head.group)
 
 
-def _for_version(prop: Prop, version: str) -> Prop:
-    """PREF as 4.0 writes it (`PREF=1`) or as 3.0 does (`TYPE=pref`)."""
+def _pref(prop: Prop) -> int | None:
+    value = (prop.params.get("PREF") or [""])[0].strip()
+    return int(value) if value.isdigit() else None
+
+
+def _most_preferred(props: list[Prop]) -> dict[str, int]:
+    """The lowest PREF (4.0's rank, 1 is first) of each property name."""
+    best: dict[str, int] = {}
+    for prop in props:
+        rank = _pref(prop)
+        if rank is not None:
+            best[prop.name] = min(rank, best.get(prop.name, rank))
+    return best
+
+
+def _for_version(prop: Prop, version: str, best: dict[str, int]) -> Prop:
+    """PREF as 4.0 writes it (`PREF=1`, `PREF=2` as it was) or as 3.0 does (`TYPE=pref`, on the most preferred
+    of its name only: 3.0 has no ranks)."""
     params = {k: list(v) for k, v in prop.params.items()}
     types = [t for v in params.get("TYPE", []) for t in split(v, ",")]
     if version.startswith("4") and any(t.lower() == "pref" for t in types):
@@ -497,12 +605,18 @@ def _for_version(prop: Prop, version: str) -> Prop:
         params.setdefault("PREF", ["1"])
     elif not version.startswith("4") and "PREF" in params:
         params.pop("PREF")
-        params["TYPE"] = types + ["pref"]
+        top = _pref(prop) is None or _pref(prop) == best.get(prop.name)
+        if top and not any(t.lower() == "pref" for t in types):
+            types.append("pref")
+        if types:
+            params["TYPE"] = types
+        else:
+            params.pop("TYPE", None)
     if params == prop.params:
         return prop
     return Prop(prop.name, prop.value, params, prop.group, prop.line)
 
 
 def photo_names(contact: Contact) -> list[tuple[str, str]]:
-    """The picture files a contact names: (field, file name) for `photo` and `logo`."""
-    return [(key, name) for key in ("photo", "logo") for name in as_list(contact.meta.get(key))]
+    """The files a contact names: (field, file name) for `photo`, `logo`, `sound`, `key` and `attachments`."""
+    return [(key, name) for key in FILE_FIELDS for name in as_list(contact.meta.get(key))]

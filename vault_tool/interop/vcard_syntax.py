@@ -11,8 +11,11 @@ write back a 2.1 ``ENCODING=BASE64`` photo. So a card here is a list of
 :class:`Prop` whose values stay in their encoded (escaped) form, which is what
 a lossless round trip needs; they are decoded only where a field is made of them.
 
-Every card is read on its own: a malformed card is reported with its line
-and skipped, and the others are read.
+Every card is read on its own, and a line that cannot be read never costs its
+card: a line with empty parameters (`ADR;HOME;PREF;:`) is read without them,
+any other (`FN` with no colon, `X-messaging/twitter-All:…`) is kept as it is
+(a Prop named RAW whose ``raw`` is the line), each with a warning naming its line.
+A card that is never closed is read to the end of the file, with a warning.
 """
 from __future__ import annotations
 
@@ -34,7 +37,12 @@ _ENCODING_WORDS = frozenset({"BASE64", "B", "QUOTED-PRINTABLE", "8BIT", "7BIT"})
 _PHYSICAL_LINES = re.compile(r"\r*\n|\r")  # `\r\r\n` (CRLF converted twice) is one break
 _BEGIN = re.compile(r"^\s*BEGIN\s*:\s*VCARD\s*$", re.I)
 _END = re.compile(r"^\s*END\s*:\s*VCARD\s*$", re.I)
-_DATA_URI = re.compile(r"^data:(?P<type>[\w.+-]+/[\w.+-]+)?(?:;[^,]*)?;base64,", re.I)
+_DATA_URI = re.compile(r"^data:(?P<type>[\w.+-]+/[\w.+-]+)?(?:\\?;[^,]*)?\\?;base64\\?,", re.I)
+_BASE64 = re.compile(r"^[A-Za-z0-9+/\s]{16,}={0,2}\s*$")
+BINARY_NAMES = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
+RAW = "X-VAULT-LINE"  # a line kept as it was read: `X-VAULT-LINE: FN` in `vcard:`, written back as `FN`
+# A UTF-8 character that a fold cut in two: its first bytes, the fold, the rest.
+_SPLIT_CHARACTER = re.compile(rb"([\xc2-\xf4][\x80-\xbf]{0,2})(\r?\n[ \t])([\x80-\xbf]{1,3})")
 
 
 class CardError(Exception):
@@ -55,6 +63,7 @@ class Prop:
     params: dict[str, list[str]] = field(default_factory=dict)
     group: str | None = None
     line: int = 0
+    raw: str | None = None  # the line as read, when it was not a well-formed vCard line: written back as it is
 
     @property
     def head(self) -> str:
@@ -65,7 +74,11 @@ class Prop:
         return text
 
     def to_line(self) -> str:
-        return f"{self.head}:{self.value}"
+        return self.raw if self.raw is not None else f"{self.head}:{self.value}"
+
+    def kept(self) -> tuple[str, str]:
+        """The property as a `vcard:` entry: (head, value), or (RAW, the line) for a line kept as it was."""
+        return (RAW, self.raw) if self.raw is not None else (self.head, self.value)
 
     def text(self) -> str:
         return unescape(self.value)
@@ -83,15 +96,19 @@ class Prop:
         return [t.strip().lower() for v in self.params.get("TYPE", []) for t in v.split(",") if t.strip()]
 
     def is_binary(self) -> bool:
+        """Inline binary data: ENCODING=b, a data: URI, or (PHOTO, LOGO, SOUND, KEY) bare base64 with no ENCODING."""
         encoding = [v.upper() for v in self.params.get("ENCODING", [])]
-        return "B" in encoding or "BASE64" in encoding or bool(_DATA_URI.match(self.value))
+        if "B" in encoding or "BASE64" in encoding or _DATA_URI.match(self.value):
+            return True
+        return self.name in BINARY_NAMES and "VALUE" not in self.params and bool(_BASE64.match(self.value[:4096]))
 
     def binary(self) -> tuple[bytes, str | None]:
         """The decoded bytes of an inline binary value and its media type if named; ValueError if corrupt."""
         match = _DATA_URI.match(self.value)
         data = self.value[match.end():] if match else self.value
-        try:
-            decoded = base64.b64decode(re.sub(r"\s+", "", data), validate=True)
+        data = re.sub(r"\s+", "", data).rstrip("=")
+        try:  # padding as it should be: some writers leave it out
+            decoded = base64.b64decode(data + "=" * (-len(data) % 4), validate=True)
         except (binascii.Error, ValueError) as exc:
             raise ValueError(f"its base64 data is corrupt ({exc})") from None
         media = match.group("type") if match and match.group("type") else None
@@ -182,11 +199,32 @@ class Card:
     line: int  # of its BEGIN:VCARD
     version: str
     props: list[Prop]
+    warnings: list[str] = field(default_factory=list)
 
 
 def physical_lines(text: str) -> list[str]:
-    """The lines of a text ending in CRLF, LF, CR, or `\r\r\n` (CRLF converted twice: one break)."""
-    return text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """The lines of a text ending in CRLF, LF, or `\r\r\n` (CRLF converted twice: one break).
+
+    A CR alone ends a line only in a file without LF (old Macs); elsewhere it is part of a value
+    (Thunderbird writes one inside a value as it is).
+    """
+    text = text.replace("\r\r\n", "\n").replace("\r\n", "\n")
+    return text.split("\n") if "\n" in text else text.split("\r")
+
+
+def rejoin_split_characters(data: bytes) -> bytes:
+    """RFC 6350 3.2: unfold at the byte level. A UTF-8 character a fold cut in two is made whole again, by
+    moving its first bytes past the fold (line numbers stay as they are); only if the file is then UTF-8."""
+    if b"\n " not in data and b"\n\t" not in data:
+        return data
+    fixed = _SPLIT_CHARACTER.sub(rb"\2\1\3", data)
+    if fixed == data:
+        return data
+    try:
+        fixed.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    return fixed
 
 
 def split_cards(text: str) -> tuple[list[list[tuple[int, str]]], list[Problem]]:
@@ -205,8 +243,7 @@ def split_cards(text: str) -> tuple[list[list[tuple[int, str]]], list[Problem]]:
             stack[-1].append((number, line))
             if short and _END.match(line):
                 cards.append(stack.pop())
-    for unclosed in stack:
-        problems.append(Problem(unclosed[0][0], "a card that is never closed (no END:VCARD): it is skipped"))
+    cards.extend(stack)  # never closed: read to the end of the file (parse_card says so)
     cards.sort(key=lambda c: c[0][0])
     return cards, problems
 
@@ -236,17 +273,48 @@ def logical_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 
 def parse_card(lines: list[tuple[int, str]], file_encoding: str) -> Card:
-    """Read one card's lines (from :func:`split_cards`); CardError if one is not a vCard line."""
+    """Read one card's lines (from :func:`split_cards`); a line that is not a vCard line is kept as it is."""
     raw = logical_lines(lines)
     version = next((t.split(":", 1)[1].strip() for _, t in raw if t.upper().startswith("VERSION:")), "3.0")
-    props = []
+    card = Card(lines[0][0], version, [])
+    if not _END.match(lines[-1][1]):
+        card.warnings.append(f"the card at line {card.line} is never closed (no END:VCARD): "
+                             "it is read to the end of the file; check that nothing is missing")
     for number, text in raw:
         if not text.strip() or text.lstrip().startswith("#") or _BEGIN.match(text) or _END.match(text):
             continue  # blank, a comment line (Android writes and skips them), or the card's own BEGIN/END
-        prop = parse_prop(text, number, version, file_encoding)
+        prop = lenient_prop(text, number, version, file_encoding, card.warnings)
         if prop.name not in ("VERSION", "PRODID", "BEGIN", "END"):  # PRODID names the program that wrote it
-            props.append(prop)
-    return Card(lines[0][0], version, props)
+            card.props.append(prop)
+    return card
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "…")
+
+
+def lenient_prop(text: str, number: int = 0, version: str = "3.0", file_encoding: str = "utf-8",
+                 warnings: list[str] | None = None) -> Prop:
+    """A content line as a Prop, whatever it holds: read without its empty parameters if it has some
+    (``raw`` keeps the line), else kept as it is (a RAW Prop). What was done is added to ``warnings``."""
+    colon = _value_start(text)
+    head = text[:colon] if colon >= 0 else text
+    cleaned = re.sub(r";+(?=;|$)", "", head) if '"' not in head else head
+    try:
+        if colon < 0 or cleaned == head:
+            return parse_prop(text, number, version, file_encoding)
+        prop = parse_prop(cleaned + text[colon:], number, version, file_encoding)
+    except CardError:
+        pass
+    else:
+        prop.raw = text
+        if warnings is not None:
+            warnings.append(f"line {number}: {_shown(head + ':')} has an empty parameter: "
+                            "read without it, the line is kept as it is")
+        return prop
+    if warnings is not None:
+        warnings.append(f"line {number}: {_shown(text)} is not a vCard line: it is kept as it is")
+    return Prop(RAW, text, line=number, raw=text)
 
 
 def parse_prop(text: str, number: int = 0, version: str = "3.0", file_encoding: str = "utf-8") -> Prop:
@@ -259,11 +327,13 @@ def parse_prop(text: str, number: int = 0, version: str = "3.0", file_encoding: 
         shown = text if len(text) <= 60 else text[:57] + "…"
         raise CardError(number, f"not a vCard line: '{shown}'") from None
     params: dict[str, list[str]] = {}
-    for param in raw_params:
-        if len(param) == 1:  # 2.1's bare parameters: `TEL;CELL;PREF`, `PHOTO;BASE64`
-            word = param[0].upper()
-            key = "ENCODING" if word in _ENCODING_WORDS else "TYPE"
-            params.setdefault(key, []).append(param[0])
+    tokens = _head_tokens(text[:colon])[1:]
+    for index, param in enumerate(raw_params):
+        if len(param) == 1:  # 2.1's bare parameters: `TEL;CELL;PREF`, `PHOTO;BASE64`, `TEL;FAX,WORK`
+            bare = tokens[index] if len(tokens) == len(raw_params) and "=" not in tokens[index] else param[0]
+            for word in (w.strip() for w in bare.split(",") if w.strip()):  # vobject keeps only the first word
+                key = "ENCODING" if word.upper() in _ENCODING_WORDS else "TYPE"
+                params.setdefault(key, []).append(word)
         else:
             params.setdefault(param[0].upper(), []).extend(param[1:])
     prop = Prop(name.upper(), value, params, group or None, number)
@@ -273,6 +343,23 @@ def parse_prop(text: str, number: int = 0, version: str = "3.0", file_encoding: 
     elif "\n" in prop.value or "\r" in prop.value:
         prop.value = _PHYSICAL_LINES.sub("\\\\n", prop.value)
     return prop
+
+
+def _head_tokens(head: str) -> list[str]:
+    """A head split at its `;` outside double quotes: the name, then each parameter as written."""
+    tokens: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for char in head:
+        if char == '"':
+            quoted = not quoted
+        if char == ";" and not quoted:
+            tokens.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    tokens.append("".join(current))
+    return tokens
 
 
 def _value_start(text: str) -> int:
