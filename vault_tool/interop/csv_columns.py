@@ -41,6 +41,7 @@ _FIELDS = {
     "address": "address", "uid": "uid", "kind": "kind", "stage": "stage", "owner": "owner",
     "keep_in_touch": "keep_in_touch", "keep in touch": "keep_in_touch", "handle": "handle",
     "emails": "emails", "phones": "phones", "links": "links",
+    "connected on": "met",  # LinkedIn's Connections.csv: the day the contact was made
 }
 _EMAILS = {
     "email": "", "e-mail": "", "email address": "", "e-mail address": "", "mail": "", "primary email": "",
@@ -73,6 +74,163 @@ _ADDRESS = re.compile(r"^(home|business|work|other) (" + "|".join(map(re.escape,
 _GOOGLE = re.compile(r"^(e-mail|phone|address|organization|website|relation|event|im|custom field) (\d+) - (.+)$")
 _GOOGLE_PARTS = {"formatted": "formatted", "street": "street", "city": "city", "po box": "pobox",
                  "region": "region", "postal code": "postal", "country": "country", "extended address": "extended"}
+# Column names other-language Thunderbird, Outlook and Windows Live Mail exports write (normalised), as the
+# English column of the same meaning. Several values: the first column so named is the first, the next the
+# second (French Thunderbird writes `Ville` for the home city, then again for the work city).
+TRANSLATIONS: dict[str, tuple[str, ...]] = {
+    # German (Thunderbird, Outlook, Windows Live Mail)
+    "vorname": ("first name",), "nachname": ("last name",), "anzeigename": ("display name",),
+    "spitzname": ("nickname",), "primäre e-mail-adresse": ("primary email",),
+    "sekundäre e-mail-adresse": ("secondary email",), "messenger-name": ("screen name",),
+    "tel. dienstlich": ("work phone",), "tel. privat": ("home phone",), "fax-nummer": ("fax number",),
+    "pager-nummer": ("pager number",), "mobil-tel.-nr.": ("mobile number",), "privat: adresse": ("home address",),
+    "privat: adresse 2": ("home address 2",), "privat: ort": ("home city",), "privat: bundesland": ("home state",),
+    "privat: plz": ("home zipcode",), "privat: land": ("home country",), "dienstlich: adresse": ("work address",),
+    "dienstlich: adresse 2": ("work address 2",), "dienstlich: ort": ("work city",),
+    "dienstlich: bundesland": ("work state",), "dienstlich: plz": ("work zipcode",),
+    "dienstlich: land": ("work country",), "arbeitstitel": ("job title",), "abteilung": ("department",),
+    "organisation": ("organization",), "webseite 1": ("web page 1",), "webseite 2": ("web page 2",),
+    "geburtsjahr": ("birth year",), "geburtsmonat": ("birth month",), "geburtstag": ("birthday",),
+    "benutzerdef. 1": ("custom 1",), "benutzerdef. 2": ("custom 2",), "benutzerdef. 3": ("custom 3",),
+    "benutzerdef. 4": ("custom 4",), "notizen": ("notes",), "anrede": ("name prefix",),
+    "weitere vornamen": ("middle name",), "2. vorname": ("middle name",), "firma": ("company",),
+    "position": ("job title",), "straße geschäftlich": ("business street",),
+    "ort geschäftlich": ("business city",), "region geschäftlich": ("business state",),
+    "postleitzahl geschäftlich": ("business postal code",), "land/region geschäftlich": ("business country",),
+    "straße privat": ("home street",), "ort privat": ("home city",), "region privat": ("home state",),
+    "postleitzahl privat": ("home postal code",), "land/region privat": ("home country",),
+    "weitere straße": ("other street",), "weiterer ort": ("other city",), "weitere region": ("other state",),
+    "weitere postleitzahl": ("other postal code",), "weiteres land/region": ("other country",),
+    "telefon geschäftlich": ("business phone",), "telefon geschäftlich 2": ("business phone 2",),
+    "fax geschäftlich": ("business fax",), "telefon privat": ("home phone",), "telefon privat 2": ("home phone 2",),
+    "fax privat": ("home fax",), "mobiltelefon": ("mobile phone",), "autotelefon": ("car phone",),
+    "haupttelefon": ("primary phone",), "weiteres telefon": ("other phone",), "weiteres fax": ("other fax",),
+    "e-mail-adresse": ("e-mail address",), "e-mail-typ": ("e-mail type",), "e-mail 2: adresse": ("e-mail 2 address",),
+    "e-mail 2: typ": ("e-mail 2 type",), "e-mail 3: adresse": ("e-mail 3 address",), "e-mail 3: typ": ("e-mail 3 type",),
+    "kategorien": ("categories",), "webseite": ("web page",),
+    "straße (privat)": ("home street",), "ort (privat)": ("home city",), "postleitzahl (privat)": ("home postal code",),
+    "bundesland (privat)": ("home state",), "land/region (privat)": ("home country",),
+    "telefon (privat)": ("home phone",), "fax (privat)": ("home fax",), "webseite (privat)": ("personal web page",),
+    "straße (geschäftlich)": ("business street",), "ort (geschäftlich)": ("business city",),
+    "postleitzahl (geschäftlich)": ("business postal code",), "bundesland (geschäftlich)": ("business state",),
+    "land/region (geschäftlich)": ("business country",), "webseite (geschäftlich)": ("business web page",),
+    "telefon (geschäftlich)": ("business phone",), "fax (geschäftlich)": ("business fax",),
+    # French
+    "prénom": ("first name",), "nom de famille": ("last name",), "nom": ("last name",),
+    "nom à afficher": ("display name",), "surnom": ("nickname",),
+    "adresse électronique principale": ("primary email",), "adresse électronique secondaire": ("secondary email",),
+    "tél. professionnel": ("work phone",), "tél. personnel": ("home phone",), "portable": ("mobile number",),
+    "adresse privée": ("home address",), "adresse privée 2": ("home address 2",),
+    "adresse professionnelle": ("work address",), "adresse professionnelle 2": ("work address 2",),
+    "ville": ("home city", "work city"), "état/province": ("home state", "work state"),
+    "code postal": ("home zipcode", "work zipcode"), "pays/région": ("home country", "work country"),
+    "profession": ("job title",), "service": ("department",), "société": ("company",),
+    "site web 1": ("web page 1",), "site web 2": ("web page 2",), "année de naissance": ("birth year",),
+    "mois": ("birth month",), "jour": ("birth day",), "deuxième prénom": ("middle name",), "titre": ("name prefix",),
+    "suffixe": ("suffix",), "rue (bureau)": ("business street",), "ville (bureau)": ("business city",),
+    "dép/région (bureau)": ("business state",), "code postal (bureau)": ("business postal code",),
+    "pays/région (bureau)": ("business country",), "rue (domicile)": ("home street",),
+    "ville (domicile)": ("home city",), "dép/région (domicile)": ("home state",),
+    "code postal (domicile)": ("home postal code",), "pays/région (domicile)": ("home country",),
+    "téléphone (bureau)": ("business phone",), "télécopie (bureau)": ("business fax",),
+    "téléphone (domicile)": ("home phone",), "tél. mobile": ("mobile phone",),
+    "adresse de messagerie": ("e-mail address",), "adresse de messagerie 2": ("e-mail 2 address",),
+    "anniversaire": ("birthday",), "catégories": ("categories",), "page web": ("web page",),
+    # Spanish
+    "nombre": ("first name",), "apellidos": ("last name",), "apellido": ("last name",),
+    "segundo nombre": ("middle name",), "nombre en pantalla": ("display name",), "apodo": ("nickname",),
+    "dirección de correo electrónico principal": ("primary email",),
+    "dirección de correo electrónico secundaria": ("secondary email",),
+    "dirección de correo electrónico": ("e-mail address",), "teléfono (trabajo)": ("work phone",),
+    "teléfono (particular)": ("home phone",), "teléfono del trabajo": ("business phone",),
+    "teléfono particular": ("home phone",), "teléfono móvil": ("mobile phone",), "número de fax": ("fax number",),
+    "dirección personal": ("home address",), "dirección de trabajo": ("work address",),
+    "ciudad": ("home city", "work city"), "provincia": ("home state", "work state"),
+    "código postal": ("home zipcode", "work zipcode"), "país": ("home country", "work country"),
+    "calle del trabajo": ("business street",), "ciudad de trabajo": ("business city",),
+    "código postal del trabajo": ("business postal code",), "país o región del trabajo": ("business country",),
+    "puesto": ("job title",), "cargo": ("job title",), "departamento": ("department",),
+    "organización": ("company",), "empresa": ("company",), "página web": ("web page",),
+    "página web 1": ("web page 1",), "página web 2": ("web page 2",), "año de nacimiento": ("birth year",),
+    "mes de nacimiento": ("birth month",), "día de nacimiento": ("birth day",), "cumpleaños": ("birthday",),
+    "categorías": ("categories",), "notas": ("notes",), "sufijo": ("suffix",),
+    # Italian
+    "nome": ("first name",), "cognome": ("last name",), "secondo nome": ("middle name",),
+    "nome visualizzato": ("display name",), "soprannome": ("nickname",), "email principale": ("primary email",),
+    "email secondaria": ("secondary email",), "telefono lavoro": ("work phone",), "telefono casa": ("home phone",),
+    "telefono di lavoro": ("business phone",), "telefono di casa": ("home phone",),
+    "numero cellulare": ("mobile number",), "telefono mobile": ("mobile phone",), "cellulare": ("mobile phone",),
+    "numero fax": ("fax number",), "indirizzo di casa": ("home address",), "indirizzo di lavoro": ("work address",),
+    "città di residenza": ("home city",), "provincia di residenza": ("home state",),
+    "cap di residenza": ("home zipcode",), "nazione di residenza": ("home country",),
+    "città di lavoro": ("work city",), "provincia di lavoro": ("work state",), "cap di lavoro": ("work zipcode",),
+    "nazione di lavoro": ("work country",), "qualifica": ("job title",), "reparto": ("department",),
+    "organizzazione": ("organization",), "società": ("company",), "indirizzo e-mail": ("e-mail address",),
+    "compleanno": ("birthday",), "categorie": ("categories",), "note": ("notes",), "titolo": ("name prefix",),
+    "anno di nascita": ("birth year",), "mese di nascita": ("birth month",), "giorno di nascita": ("birth day",),
+    # Dutch
+    "voornaam": ("first name",), "achternaam": ("last name",), "middelste naam": ("middle name",),
+    "weergavenaam": ("display name",), "bijnaam": ("nickname",), "primair e-mailadres": ("primary email",),
+    "secundair e-mailadres": ("secondary email",), "e-mailadres": ("e-mail address",),
+    "e-mailadres 2": ("e-mail 2 address",), "telefoon werk": ("work phone",), "telefoon thuis": ("home phone",),
+    "telefoon op werk": ("business phone",), "mobiele telefoon": ("mobile phone",), "mobiel": ("mobile phone",),
+    "faxnummer": ("fax number",), "thuisadres": ("home address",), "werkadres": ("work address",),
+    "woonplaats": ("home city",), "postcode": ("home zipcode", "work zipcode"), "land": ("home country", "work country"),
+    "plaats": ("home city", "work city"), "straat (werk)": ("business street",), "plaats (werk)": ("business city",),
+    "postcode (werk)": ("business postal code",), "land/regio (werk)": ("business country",),
+    "straat (thuis)": ("home street",), "plaats (thuis)": ("home city",), "postcode (thuis)": ("home postal code",),
+    "land/regio (thuis)": ("home country",), "functie": ("job title",), "afdeling": ("department",),
+    "organisatie": ("organization",), "bedrijf": ("company",), "verjaardag": ("birthday",),
+    "categorieën": ("categories",), "notities": ("notes",), "opmerkingen": ("notes",), "webpagina": ("web page",),
+    # Portuguese
+    "sobrenome": ("last name",), "apelido": ("nickname",), "nome de exibição": ("display name",),
+    "e-mail principal": ("primary email",), "e-mail secundário": ("secondary email",),
+    "endereço de email": ("e-mail address",), "endereço de e-mail": ("e-mail address",),
+    "telefone comercial": ("business phone",), "telefone residencial": ("home phone",),
+    "telefone celular": ("mobile phone",), "telemóvel": ("mobile phone",), "celular": ("mobile phone",),
+    "rua comercial": ("business street",), "cidade comercial": ("business city",),
+    "estado comercial": ("business state",), "cep comercial": ("business postal code",),
+    "país/região comercial": ("business country",), "rua residencial": ("home street",),
+    "cidade residencial": ("home city",), "estado residencial": ("home state",),
+    "cep residencial": ("home postal code",), "país/região residencial": ("home country",),
+    "aniversário": ("birthday",), "anotações": ("notes",),
+    "página da web": ("web page",), "categorias": ("categories",),
+    # Polish
+    "imię": ("first name",), "nazwisko": ("last name",), "drugie imię": ("middle name",),
+    "wyświetlana nazwa": ("display name",), "pseudonim": ("nickname",), "główny adres e-mail": ("primary email",),
+    "dodatkowy adres e-mail": ("secondary email",), "adres e-mail": ("e-mail address",),
+    "telefon służbowy": ("business phone",), "telefon domowy": ("home phone",),
+    "telefon komórkowy": ("mobile phone",), "numer faksu": ("fax number",), "adres domowy": ("home address",),
+    "adres służbowy": ("work address",), "miasto": ("home city", "work city"),
+    "województwo": ("home state", "work state"), "kod pocztowy": ("home zipcode", "work zipcode"),
+    "kraj": ("home country", "work country"), "stanowisko": ("job title",), "dział": ("department",),
+    "organizacja": ("organization",), "urodziny": ("birthday",), "kategorie": ("categories",),
+    "notatki": ("notes",),
+    # Swedish
+    "förnamn": ("first name",), "efternamn": ("last name",), "mellannamn": ("middle name",),
+    "visningsnamn": ("display name",), "smeknamn": ("nickname",), "primär e-postadress": ("primary email",),
+    "sekundär e-postadress": ("secondary email",), "e-postadress": ("e-mail address",),
+    "telefon arbete": ("work phone",), "telefon hem": ("home phone",), "arbetstelefon": ("business phone",),
+    "hemtelefon": ("home phone",), "mobilnummer": ("mobile number",), "hemadress": ("home address",),
+    "arbetsadress": ("work address",), "postort": ("home city", "work city"),
+    "postnummer": ("home zipcode", "work zipcode"), "befattning": ("job title",), "avdelning": ("department",),
+    "företag": ("company",), "födelsedag": ("birthday",), "kategorier": ("categories",),
+    "anteckningar": ("notes",), "webbsida": ("web page",),
+    # Japanese
+    "名": ("first name",), "姓": ("last name",), "ミドル ネーム": ("middle name",), "表示名": ("display name",),
+    "ニックネーム": ("nickname",), "電子メールアドレス": ("primary email",), "電子メール アドレス": ("e-mail address",),
+    "電子メール 2 アドレス": ("e-mail 2 address",), "勤務先電話番号": ("work phone",), "自宅電話番号": ("home phone",),
+    "携帯電話番号": ("mobile number",), "会社電話": ("business phone",), "自宅電話": ("home phone",),
+    "携帯電話": ("mobile phone",), "fax 番号": ("fax number",), "自宅住所": ("home address",),
+    "勤務先住所": ("work address",), "市区町村": ("home city", "work city"), "都道府県": ("home state", "work state"),
+    "郵便番号": ("home zipcode", "work zipcode"), "国": ("home country", "work country"),
+    "勤務先 番地": ("business street",), "勤務先 市区町村": ("business city",),
+    "勤務先 都道府県": ("business state",), "勤務先 郵便番号": ("business postal code",),
+    "勤務先 国/地域": ("business country",), "自宅 番地": ("home street",), "自宅 市区町村": ("home city",),
+    "自宅 都道府県": ("home state",), "自宅 郵便番号": ("home postal code",), "自宅 国/地域": ("home country",),
+    "役職": ("job title",), "部署": ("department",), "所属": ("organization",), "会社名": ("company",),
+    "敬称": ("name prefix",), "誕生日": ("birthday",), "分類項目": ("categories",), "メモ": ("notes",),
+}
 _LEFT_OUT = {"e-mail type", "e-mail 2 type", "e-mail 3 type"}  # Outlook's SMTP/EX transport, not a label
 _ADDRESS_LABELS = {"business": "work"}
 
@@ -134,14 +292,28 @@ def _one(header: str, headers: set[str]) -> Target:
     return Target("custom", custom_key(header))
 
 
-def targets(headers: list[str], overrides: dict[str, str]) -> list[Target]:
-    """The target of each column; ``overrides`` (normalised column -> field, '' to leave it out) come first."""
-    names = [normalise(h) for h in headers]
-    present = set(names)
+def translated(names: list[str]) -> list[str]:
+    """Normalised column names with other languages' names in English (TRANSLATIONS), when the file's columns
+    are not English already."""
+    seen: dict[str, int] = {}
     out = []
     for name in names:
-        if name in overrides:
-            out.append(_override(overrides[name]))
+        english = TRANSLATIONS.get(name, ())
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        out.append(english[min(count, len(english) - 1)] if english else name)
+    return out
+
+
+def targets(headers: list[str], overrides: dict[str, str]) -> list[Target]:
+    """The target of each column; ``overrides`` (normalised column -> field, '' to leave it out) come first."""
+    raw = [normalise(h) for h in headers]
+    names = translated(raw)
+    present = set(names)
+    out = []
+    for original, name in zip(raw, names):
+        if original in overrides:
+            out.append(_override(overrides[original]))
         elif not name:
             out.append(IGNORE)
         else:

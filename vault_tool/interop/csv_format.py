@@ -30,7 +30,7 @@ from vault_tool.output import from_spreadsheet_cell
 _DELIMITERS = ",;\t|"
 _SPLIT = {
     "emails": re.compile(r"\s*:::\s*|[,;\n]\s*"),
-    "phones": re.compile(r"\s*:::\s*|[;\n]\s*"),
+    "phones": re.compile(r"\s*:::\s*|[;\n]\s*|,\s+"),  # the vault's own export joins them with ", "
     "tags": re.compile(r"\s*:::\s*|[,;\n]\s*"),
 }
 _ADDRESS_ORDER = ("pobox", "extended", "street", "city", "region", "postal", "country")
@@ -58,28 +58,47 @@ def delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _rows(text: str, delim: str) -> Iterator[tuple[int, list[str]]]:
-    """(line where the row starts, cells) for each row."""
+def _rows(text: str, delim: str, first: int = 1) -> Iterator[tuple[int, list[str]]]:
+    """(line where the row starts, cells) for each row; ``first`` is the number of the text's first line."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    start = 1
+    start = first
     for row in reader:
         yield start, [from_spreadsheet_cell(cell) for cell in row]
-        start = reader.line_num + 1
+        start = first + reader.line_num
+
+
+_PREAMBLE = re.compile(r'^\s*"?[\w ]{1,40}:"?[,;\t]*\s*$')
+
+
+def _preamble(text: str) -> int:
+    """How many lines come before the header: a block that opens with a line such as `Notes:` and ends at the
+    first blank line (LinkedIn's Connections.csv), else none."""
+    lines = text.split("\n")
+    if not lines or not _PREAMBLE.match(lines[0]):
+        return 0
+    for number, line in enumerate(lines[1:], start=1):
+        if not line.strip(" \t\r,;"):
+            return number + 1
+    return 0
 
 
 def read(data: bytes, overrides: dict[str, str] | None = None) -> ReadResult:
     """The contacts in a CSV file; ``overrides`` maps column names to fields (`--map`)."""
-    text = decode(data).text
-    result = ReadResult()
+    decoded = decode(data)
+    text = decoded.text
+    result = ReadResult(guessed_encoding=decoded.guessed_name)
     if not text.strip():
         result.problems.append(Problem(None, "the file is empty: nothing to import"))
         return result
     if "\x00" in text:
         result.problems.append(Problem(None, "the file holds binary data (NUL bytes), not CSV text: export it again"))
         return result
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    text = text.lstrip("\ufeff")
+    skip = _preamble(text)
+    text = text.split("\n", skip)[-1] if skip else text
+    first_line = text.split("\n", 1)[0]
     with _long_fields():
-        rows = _rows(text.lstrip("\ufeff"), delimiter(first_line))
+        rows = _rows(text, delimiter(first_line), skip + 1)
         _, header = next(rows)
         wanted = {normalise(k): v for k, v in (overrides or {}).items()}
         missing = [k for k in wanted if k not in {normalise(h) for h in header}]
@@ -171,11 +190,14 @@ def _finish(row: _Row, record: Incoming) -> None:
     _addresses(row, record)
     _custom(row, meta)
     _birthday(meta, record)
+    _met(meta, record)
     if "name" not in meta:
         parts = row.name_parts
-        words = [parts.get(k, "") for k in ("prefix", "given", "additional", "family", "suffix")]
+        words = [parts.get(k, "") for k in ("given", "additional", "family", "suffix")]
         meta["name"] = " ".join(w for w in words if w) or meta.get("company", "") or next(
             iter(meta.get("emails", []) + meta.get("phones", [])), "")
+    else:
+        _honorific(row, meta)
     if not meta["name"]:
         del meta["name"]
     elif row.name_parts:
@@ -185,6 +207,25 @@ def _finish(row: _Row, record: Incoming) -> None:
         meta["kind"] = "organization"
     order = ["name"] + [k for k in meta if k != "name"]
     record.meta = {k: meta[k] for k in order if k in meta}
+
+
+# Titles written before a name: they go to the name's prefix (vCard N), not into the name and its handle.
+_HONORIFICS = frozenset({
+    "dr", "dr.", "prof", "prof.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx", "mx.", "miss", "sir", "dame",
+    "herr", "frau", "dipl.-ing.", "ing.", "mag.", "m.", "mme", "mme.", "mlle", "sr.", "sra.", "srta.", "dott.",
+    "dott.ssa", "sig.", "sig.ra", "dhr.", "mevr.", "pan", "pani", "hr.", "fr.",
+})
+
+
+def _honorific(row: _Row, meta: dict[str, Any]) -> None:
+    """`Dr. Max Mustermann` in a name column: the name is `Max Mustermann`, `Dr.` its prefix."""
+    words = str(meta["name"]).split()
+    titles = []
+    while len(words) > 1 and words[0].lower() in _HONORIFICS:
+        titles.append(words.pop(0))
+    if titles:
+        meta["name"] = " ".join(words)
+        row.name_parts.setdefault("prefix", " ".join(titles))
 
 
 def _name_parts(row: _Row, meta: dict[str, Any]) -> None:
@@ -209,7 +250,7 @@ def _items(row: _Row, record: Incoming) -> None:
         labels = [lb.strip() for lb in text_label.split(":::")] if ":::" in text_label else [text_label] * len(values)
         for item, item_label in zip(values, labels + [""] * len(values)):
             if kind == "tags":
-                add_unique(meta.setdefault("tags", []), tag_of(item.replace("*", "")))
+                add_unique(meta.setdefault("tags", []), _group_tag(item))
                 continue
             add_unique(meta.setdefault(kind, []), item)
             types = _types(kind, item_label)
@@ -222,6 +263,17 @@ def _items(row: _Row, record: Incoming) -> None:
         from vault_tool.interop.vcard import to_mapping
 
         meta.setdefault("vcard", {}).update(to_mapping(kept))
+
+
+# Groups an address book puts every contact in (Google's `* myContacts`, `Imported on 3/29`): not tags.
+_EVERYONE = re.compile(r"^(mycontacts|my contacts|other contacts|all contacts|(imported on|importiert am|importé le|"
+                       r"importado el|importato il|geïmporteerd op|importerad) .*)$", re.I)
+
+
+def _group_tag(group: str) -> str:
+    """The tag a group becomes: `* starred` -> `starred`; '' for a group of everyone."""
+    name = group.strip().lstrip("*").strip()
+    return "" if _EVERYONE.match(name) else tag_of(name)
 
 
 def _types(kind: str, label: str) -> list[str]:
@@ -238,6 +290,8 @@ def _link(meta: dict[str, Any], value: str, label: str) -> None:
         for key, _, url in pairs:
             links.setdefault(key.strip(), url.strip())
         return
+    if not label and re.match(r"^(https?://)?([\w-]+\.)*linkedin\.com/", value, re.I):
+        label = "linkedin"
     links[unique(re.sub(r"[^\w-]+", "-", label).strip("-") or "website", links.keys())] = value
 
 
@@ -279,13 +333,38 @@ def _custom(row: _Row, meta: dict[str, Any]) -> None:
         meta[key] = value
 
 
+_NO_DATE = re.compile(r"^0+[/.-]0+[/.-]0+$")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})$")
+
+
+def _met(meta: dict[str, Any], record: Incoming) -> None:
+    """LinkedIn's `Connected On` (`15 Mar 2024`) as the date the contact was made: `met: 2024-03-15`."""
+    if "met" not in meta:
+        return
+    written = str(meta["met"]).strip()
+    match = _DAY_MONTH_YEAR.match(written)
+    month = _MONTHS.index(match.group(2).lower()) + 1 if match and match.group(2).lower() in _MONTHS else 0
+    value = birthday_of(f"{match.group(3)}-{month:02d}-{int(match.group(1)):02d}") if match and month else None
+    value = value or birthday_of(written)
+    if value:
+        meta["met"] = value
+    else:
+        record.warnings.append(f"its connection date '{written}' is not a date for sure: kept as written")
+
+
 def _birthday(meta: dict[str, Any], record: Incoming) -> None:
     keys = ("birth_year", "birth_month", "birth_day")
+    written_day = str(meta.get("birthday", ""))
+    if written_day.isdigit() and len(written_day) <= 2 and "birth_month" in meta and "birth_day" not in meta:
+        meta["birth_day"] = meta.pop("birthday")  # `Geburtstag`, `誕生日`: Thunderbird's Birth Day column
     year, month, day = (str(meta.get(k, "")) for k in keys)
     if month.isdigit() and day.isdigit() and (not year or year.isdigit()) and "birthday" not in meta:
         for key in keys:  # Thunderbird's three columns
             meta.pop(key, None)
         meta["birthday"] = f"{year}-{int(month):02d}-{int(day):02d}" if year else f"--{int(month):02d}-{int(day):02d}"
+    if _NO_DATE.match(str(meta.get("birthday", ""))):
+        del meta["birthday"]  # Outlook's `0/0/00`: no birthday
     if "birthday" in meta:
         written = meta["birthday"]
         value = birthday_of(written)
