@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from vault_tool.cli.common import Progress, open_vault, report_commit, warn_problems
+from vault_tool.cli.completion import complete_tag
 from vault_tool.interop.export_formats import FORMATS  # standard library only: cheap to import
 from vault_tool.output import visible
 
@@ -51,27 +52,36 @@ def _summary(report: ImportReport) -> str:
 
 @click.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["vcard", "csv", "json"]),
+@click.option("--format", "fmt", type=click.Choice(["vcard", "csv", "json", "markdown"]),
               help="Read every file as this format (default: by extension, else by content).")
 @click.option("--map", "pairs", multiple=True, metavar="COLUMN=FIELD",
               help="Put a CSV column into a field (repeat for more); COLUMN= leaves a column out.")
-@click.option("--tag", "tags", multiple=True, help="Tag every imported contact (repeat for more).")
+@click.option("--tag", "tags", multiple=True, help="Tag every imported contact (repeat for more).",
+              shell_complete=complete_tag)
 @click.option("--dry-run", is_flag=True, help="Print what would happen; write nothing.")
+@click.option("--encoding", metavar="NAME",
+              help="Read the files in this encoding (utf-8, cp1252, shift_jis, utf-16 …) instead of finding it; "
+                   "a guessed encoding is named on standard error.")
 @click.option("--on-duplicate", type=click.Choice(["skip", "merge", "new"]), default="skip", show_default=True,
               help="For a contact with the uid, an email or a phone of one in the vault: leave it out, merge it "
                    "into that one, or add it anyway.")
 @click.pass_context
 def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, pairs: tuple[str, ...],
-            tags: tuple[str, ...], dry_run: bool, on_duplicate: str) -> None:
-    """Import contacts from vCard (.vcf), CSV or JSON files, or folders of them.
+            tags: tuple[str, ...], dry_run: bool, encoding: str | None, on_duplicate: str) -> None:
+    """Import contacts from vCard (.vcf), CSV, JSON or Markdown (.md) files, or folders of them.
 
     vCard 2.1, 3.0 and 4.0; CSV exports of Google Contacts, Outlook and
     Thunderbird are recognised by their columns, any other CSV by column
     names, and columns that match no field become custom fields. A
     duplicate shares the uid, an email or a phone number with a contact in
-    the vault (or earlier in the files). Everything is one commit. A row or
-    card that cannot be read is named with its line and left out; the exit
-    status is then 1.
+    the vault (or earlier in the files). A Markdown note from another tool
+    (Obsidian, Logseq, Hugo …) is one contact: its YAML, TOML or JSON front
+    matter gives the fields, its body the notes and interactions. Everything
+    is one commit. A row, card or note that cannot be read is named with its
+    line and left out; the exit status is then 1. A vCard line that cannot be
+    read costs no card: it is kept as it is (export writes it back) and named
+    with its line in a warning; pictures, sounds and keys become files. The commit is made in bulk (git fast-import), which
+    runs no git hooks: if the repository has commit hooks, a note says so.
 
     \b
     Examples:
@@ -79,12 +89,13 @@ def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, pairs:
       contacts import google.csv --on-duplicate merge --dry-run
       contacts import crm.csv --map "Client=name" --map "Account Manager=owner" --map "Internal ID="
       contacts import ~/.local/share/vdirsyncer/contacts/
+      contacts import ~/Obsidian/People/ --tag obsidian
     """
     from vault_tool.interop.importing import ImportOptions, import_files
 
     vault = open_vault(ctx)
     options = ImportOptions(format=fmt, columns=_columns(pairs), tags=list(tags), on_duplicate=on_duplicate,
-                            dry_run=dry_run)
+                            dry_run=dry_run, encoding=encoding)
     progress = Progress("Importing", at_least=_PROGRESS_FROM) if sys.stderr.isatty() else None
     try:
         report = import_files(vault, list(files), options, progress)
@@ -92,6 +103,8 @@ def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, pairs:
         if progress is not None:
             progress.close()
     warn_problems(report.vault_problems)
+    for path, guessed in report.guessed:
+        click.echo(visible(f"read {path} as {guessed} (guessed; --encoding to choose)"), err=True)
     for outcome in report.outcomes:
         line = _line(outcome, dry_run)
         if line:
@@ -102,6 +115,9 @@ def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, pairs:
     change = report.change
     if change is not None:
         report_commit(change.message, change.commit, change.hint)
+        if change.commit is not None and change.commit.skipped_hooks:
+            hooks = ", ".join(change.commit.skipped_hooks)
+            click.echo(f"note: the bulk import commit skips git hooks ({hooks})", err=True)
     if report.problems:
         ctx.exit(1)
 

@@ -1,4 +1,4 @@
-"""`contacts import`: contacts from vCard, CSV and JSON files into the vault, as one commit.
+"""`contacts import`: contacts from vCard, CSV, JSON and Markdown files into the vault, as one commit.
 
 Every file is read first, outside the lock; a record that cannot be read is
 reported with its file and line and left out. Then, under the vault's lock,
@@ -22,25 +22,27 @@ from vault_tool.format.handles import is_valid, slugify, unique
 from vault_tool.format.ids import new_uid
 from vault_tool.interop.duplicates import DuplicateIndex, Match
 from vault_tool.interop.merging import combine, merged_text
-from vault_tool.interop.records import Incoming, ReadResult, add_unique, check_sizes
+from vault_tool.interop.records import Incoming, ReadResult, add_unique, check_sizes, keep_line
 from vault_tool.store.mutations import Change, finished
 from vault_tool.store.transaction import transaction
 from vault_tool.store.vault import Vault
+from vault_tool.output import plural
 
-FORMATS = ("vcard", "csv", "json")
+FORMATS = ("vcard", "csv", "json", "markdown")
 ON_DUPLICATE = ("skip", "merge", "new")
 _EXTENSIONS = {".vcf": "vcard", ".vcard": "vcard", ".csv": "csv", ".tsv": "csv", ".json": "json",
-               ".jsonl": "json", ".ndjson": "json"}
+               ".jsonl": "json", ".ndjson": "json", ".md": "markdown", ".markdown": "markdown"}
 Progress = Callable[[int, int], None]
 
 
 @dataclass
 class ImportOptions:
-    format: str | None = None  # vcard, csv or json; None: by each file's extension or content
+    format: str | None = None  # vcard, csv, json or markdown; None: by each file's extension or content
     columns: dict[str, str] = field(default_factory=dict)  # CSV column -> field ('' leaves the column out)
     tags: list[str] = field(default_factory=list)  # added to every imported contact
     on_duplicate: str = "skip"
     dry_run: bool = False
+    encoding: str | None = None  # read every file in this encoding instead of finding it
 
 
 @dataclass
@@ -63,6 +65,7 @@ class ImportReport:
     written: list[Path] = field(default_factory=list)
     change: Change | None = None
     dry_run: bool = False
+    guessed: list[tuple[Path, str]] = field(default_factory=list)  # files whose encoding was guessed, and as what
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
@@ -81,7 +84,7 @@ def _format_of(path: Path, data: bytes) -> str:
 
 
 def sources(paths: list[Path]) -> list[Path]:
-    """The files to read: each file named, and the .vcf/.csv/.json files in each folder named.
+    """The files to read: each file named, and the .vcf/.csv/.json/.md files in each folder named.
 
     Inside a folder, symbolic links are not followed (to files or to folders): only what is in it is read.
     """
@@ -94,7 +97,7 @@ def sources(paths: list[Path]) -> list[Path]:
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not inside:
-                raise VaultError(f"{path}: no .vcf, .csv or .json files in this folder: nothing to import")
+                raise VaultError(f"{path}: no .vcf, .csv, .json or .md files in this folder: nothing to import")
             found.extend(inside)
         elif path.is_file():
             found.append(path)
@@ -110,12 +113,30 @@ def _read(path: Path, options: ImportOptions) -> ReadResult:
         data = path.read_bytes()
     except OSError as exc:
         raise VaultError(f"{path}: cannot read ({exc.strerror})") from None
+    if options.encoding:
+        data = _transcoded(path, data, options.encoding)
     fmt = options.format or _format_of(path, data)
     if fmt == "vcard":
         return vcard.read(data)
     if fmt == "json":
         return json_format.read(data)
+    if fmt == "markdown":
+        from vault_tool.interop import markdown_import
+
+        return markdown_import.read(data, path.stem)
     return csv_format.read(data, options.columns)
+
+
+def _transcoded(path: Path, data: bytes, encoding: str) -> bytes:
+    """The file's bytes read in ``encoding`` (--encoding), as UTF-8; a byte that does not fit is an error."""
+    from vault_tool.interop.encoding import display_name
+
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise VaultError(f"{path}: byte {exc.object[exc.start]:#04x} at offset {exc.start} is not "
+                         f"{display_name(encoding)}: give the file's encoding with --encoding") from None
+    return text.lstrip("\ufeff").encode("utf-8")
 
 
 def check_options(options: ImportOptions) -> None:
@@ -127,6 +148,10 @@ def check_options(options: ImportOptions) -> None:
         problem = tag_problem(tag)
         if problem or not tag.strip():
             raise InvalidValueError(problem or "give --tag a word")
+    if options.encoding is not None:
+        from vault_tool.interop.encoding import check_encoding
+
+        options.encoding = check_encoding(options.encoding)
 
 
 def _where(path: Path, line: int | None) -> str:
@@ -143,6 +168,8 @@ def import_files(
     for path in sources(paths):
         result = _read(path, options)
         report.problems += [ParseError(path, p.message, p.line) for p in result.problems]
+        if result.guessed_encoding:
+            report.guessed.append((path, result.guessed_encoding))
         batches.append((path, result.records))
     total = sum(len(records) for _, records in batches)
     with transaction(vault) as tx:
@@ -185,7 +212,7 @@ def _message(report: ImportReport, files: list[Path]) -> str:
     where = files[0].name if len(files) == 1 else f"{len(files)} files"
     added, merged = report.count("added"), report.count("merged")
     if not merged:
-        return f"Import {added} contact{'s' if added != 1 else ''} from {where}"
+        return f"Import {plural(added, 'contact')} from {where}"
     return f"Import {where}: {added} added, {merged} merged"
 
 
@@ -261,6 +288,8 @@ class _Plan:
             name = f"{stem}.{photo.extension}"
             names.append(name)
             self.pending[folder / name] = photo.data
+            if photo.head:  # what the field cannot say (TYPE labels, a group, the property): kept with the name
+                keep_line(meta, photo.head, name)
         for key, names in by_field.items():
             meta[key] = names[0] if len(names) == 1 else names
 
