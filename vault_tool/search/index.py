@@ -620,3 +620,39 @@ def all_paths(ix: index.Index, parsed: query.Query) -> set[str]:
             return {hit["path"] for hit in searcher.search(parsed, limit=None)}
 
     return reading(paths)
+
+
+def everything() -> query.Query:
+    """The query every document matches."""
+    return query.Every()
+
+
+def all_of(queries: list[query.Query]) -> query.Query:
+    """The documents every one of ``queries`` matches."""
+    return query.And(queries)
+
+
+def phrase_without_positions(ix: index.Index, parsed: query.Query) -> tuple[str, list[str]] | None:
+    """(field, words) of a phrase in ``parsed`` on a field that keeps no word positions, or None:
+    Whoosh would only refuse it while it searches."""
+    schema = reading(lambda: ix.schema)
+    for leaf in parsed.leaves():
+        if isinstance(leaf, query.Phrase) and leaf.fieldname in schema \
+                and not schema[leaf.fieldname].format.supports("positions"):
+            return leaf.fieldname, list(leaf.words)
+    return None
+
+
+def typed_words_query(words: list[str], inside_from: int) -> query.Query:
+    """Each of ``words`` starts a word of the name or a part of an address: prefix queries on the
+    name and email fields, and for a word of ``inside_from`` letters or more, a pattern for a part
+    inside an address's local part or domain (it reads the email field's whole term list)."""
+    if not words:
+        return query.Every()
+
+    def one(word: str) -> query.Query:
+        starts: list[query.Query] = [query.Prefix("name", word), query.Prefix("email", word)]
+        inside = [query.Regex("email", f".+[._+-]{re.escape(word)}")] if len(word) >= inside_from else []
+        return query.Or(starts + inside)
+
+    return query.And([one(word) for word in words])

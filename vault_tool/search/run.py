@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,12 +38,10 @@ class Result:
 
 def compile_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
     """``text`` in the query language as a Whoosh query; an empty text matches every contact."""
-    from whoosh import query as wq
-
     from vault_tool.search.documents import phone_query_digits
 
     if not text.strip():
-        return wq.Every()
+        return ix_mod.everything()
     custom = ix_mod.custom_fields(ix)
     known = [*QUERY_FIELDS, *custom, *vault.config.fields]
     region = vault.config.default_region
@@ -68,19 +65,16 @@ def compile_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
 def _check_phrases(ix: Index, parsed: Any, text: str) -> None:
     """An error for a phrase in a field that keeps no word positions (`title:"head of"`), which Whoosh
     would only refuse while it searches, as if the index were damaged."""
-    from whoosh import query as wq
-
     from vault_tool.search.query import QueryError
 
-    schema = ix_mod.reading(lambda: ix.schema)
-    for leaf in parsed.leaves():
-        if isinstance(leaf, wq.Phrase) and leaf.fieldname in schema \
-                and not schema[leaf.fieldname].format.supports("positions"):
-            name = leaf.fieldname.removeprefix(CUSTOM_PREFIX)
-            problem = (f"{name}: is searched by words, not phrases; write each word: "
-                       + " ".join(f"{name}:{word}" for word in leaf.words))
-            at = text.find(f"{name}:")
-            raise QueryError(text, at, problem) if at >= 0 else InvalidValueError(f"{problem} (in '{text}')")
+    found = ix_mod.phrase_without_positions(ix, parsed)
+    if found is None:
+        return
+    field_name, words = found
+    name = field_name.removeprefix(CUSTOM_PREFIX)
+    problem = f"{name}: is searched by words, not phrases; write each word: " + " ".join(f"{name}:{w}" for w in words)
+    at = text.find(f"{name}:")
+    raise QueryError(text, at, problem) if at >= 0 else InvalidValueError(f"{problem} (in '{text}')")
 
 
 def _rules(vault: Vault) -> list[Any]:
@@ -118,19 +112,7 @@ def typed_query(words: list[str]) -> Any:
     field's whole term list (about 70 ms at 10,000 contacts), so a word shorter than INSIDE_FROM,
     which would match a good part of them, is looked for at the starts only.
     """
-    from whoosh import query as wq
-
-    if not words:
-        return wq.Every()
-    return wq.And([_typed_word(word) for word in words])
-
-
-def _typed_word(word: str) -> Any:
-    from whoosh import query as wq
-
-    starts = [wq.Prefix("name", word), wq.Prefix("email", word)]
-    inside = [wq.Regex("email", f".+[._+-]{re.escape(word)}")] if len(word) >= INSIDE_FROM else []
-    return wq.Or(starts + inside)
+    return ix_mod.typed_words_query(words, INSIDE_FROM)
 
 
 def search(
@@ -155,9 +137,7 @@ def search(
     def ask(ix: Index) -> tuple[list[ix_mod.Hit], int, list[tuple[str, str]]]:
         parsed = typed_query(typed) if typed is not None else compile_query(vault, ix, text, today)
         if within.strip():
-            from whoosh import query as wq
-
-            parsed = wq.And([parsed, compile_query(vault, ix, within, today)])
+            parsed = ix_mod.all_of([parsed, compile_query(vault, ix, within, today)])
         return ix_mod.run(ix, parsed, run_limit, _SORT_FIELDS.get(sort, sort))
 
     (hits, total, words), fresh = freshness.answer(vault, today, ask, progress, scanning)
