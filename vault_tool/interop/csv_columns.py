@@ -4,7 +4,10 @@ columns, the vault's own export, and common names in any other CSV; `--map` over
 A column maps to a :class:`Target`. Columns of one email, phone, address or
 website carry a label (`Home Phone` is a home phone); Google's numbered
 groups (`E-mail 1 - Type`, `E-mail 1 - Value`) share a slot, and the type
-column gives the label of the value column in the same slot.
+column gives the label of the value column in the same slot. A file with the
+vault's own columns (`handle`, `name`, `uid`, `notes` …: `export --format
+csv`) is read as the vault wrote it: its other columns are custom fields of
+exactly their names, and `vcard` holds the kept vCard lines.
 """
 from __future__ import annotations
 
@@ -22,6 +25,10 @@ class Target:
 
 
 IGNORE = Target("")
+VCARD_COLUMN = "vcard"
+# The vault's own columns (`export --format csv`): a file with all of these is read as the vault wrote it,
+# every other column a custom field of exactly that name.
+VAULT_OWN = frozenset({"handle", *KNOWN_FIELDS, "notes", VCARD_COLUMN})
 
 _NAME_PARTS = {
     "first name": "given", "given name": "given", "first": "given", "firstname": "given", "given": "given",
@@ -287,6 +294,8 @@ def _one(header: str, headers: set[str]) -> Target:
             return Target(field_name, label=table[header])
     if header in _FIELDS:
         return Target(_FIELDS[header])
+    if header == VCARD_COLUMN:
+        return Target(VCARD_COLUMN)  # the kept vCard lines, `HEAD: value` a line: the vault's own exports
     if header == "photo":
         return Target("custom", "photo_url")  # Google's Photo column holds a URL, not a file beside the contact
     return Target("custom", custom_key(header))
@@ -310,12 +319,17 @@ def targets(headers: list[str], overrides: dict[str, str]) -> list[Target]:
     raw = [normalise(h) for h in headers]
     names = translated(raw)
     present = set(names)
+    own = {"handle", "name", "uid", "notes"} <= set(raw)  # the vault's own export: custom columns as named
     out = []
-    for original, name in zip(raw, names):
+    for header, original, name in zip(headers, raw, names):
         if original in overrides:
             out.append(_override(overrides[original]))
         elif not name:
             out.append(IGNORE)
+        elif own and original not in VAULT_OWN:
+            out.append(Target("custom", header.replace("\ufeff", "").strip()))
+        elif own:
+            out.append(_one(original, present))
         else:
             out.append(_one(name, present))
     return _unique_custom(out)

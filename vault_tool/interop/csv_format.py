@@ -5,9 +5,14 @@ writes it, a code page otherwise), then the delimiter (`,` `;` tab or `|`,
 whichever the header uses most), then what each column is (csv_columns.py).
 A row that cannot be a contact is reported with its line and skipped.
 
-Writing: one column per field in a fixed order, then the custom fields in
-alphabetical order; lists are joined with ", ". ``google`` writes Google
-Contacts' own import columns instead. A cell the tool's export neutralised
+The vault's own exports (csv_write.py) read back as the contacts they came
+from: a `vcard` column holds a contact's kept vCard lines (`HEAD: value`, a
+line each) and stands for every kept line the other columns would give; a
+Google `Custom Field` labelled with a vault field (`phones`, `name`, `stage`
+…) sets that field, and the columns add nothing to it. A file with the
+vault's own columns (`handle`, `name` … `uid`) keeps a name as written and
+its custom columns' names as they are. A custom field's cell that is a JSON
+list or object (how the vault writes a list or a mapping) is that. A cell the tool's export neutralised
 for spreadsheets (`'=…`, output.spreadsheet_cell) reads back as the value.
 """
 from __future__ import annotations
@@ -15,13 +20,15 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import re
 import sys
 from collections.abc import Iterator
 from typing import Any
 
+from vault_tool.format.contact import KNOWN_FIELDS
 from vault_tool.format.handles import unique
-from vault_tool.interop.csv_columns import Target, custom_key, normalise, targets
+from vault_tool.interop.csv_columns import VCARD_COLUMN, Target, custom_key, normalise, targets
 from vault_tool.interop.encoding import decode
 from vault_tool.interop.records import Incoming, Problem, ReadResult, add_unique, birthday_of, tag_of
 from vault_tool.interop.vcard_syntax import Prop, escape
@@ -115,6 +122,41 @@ def read(data: bytes, overrides: dict[str, str] | None = None) -> ReadResult:
     return result
 
 
+def read_row(header: list[str], cells: list[str], columns: list[Target] | None = None) -> Incoming:
+    """The record one row gives under ``header`` (whose targets are ``columns`` when given): what reading a
+    file of that header and row gives."""
+    return _record(columns or targets(header, {}), cells + [""] * (len(header) - len(cells)), 0)
+
+
+def vcard_cell(mapping: Any) -> str:
+    """A `vcard:` mapping as the `vcard` column's cell: `HEAD: value`, a line each (a list: a line a value)."""
+    lines = []
+    for head, values in mapping.items() if isinstance(mapping, dict) else []:
+        for value in values if isinstance(values, list) else [values]:
+            lines.append(f"{head}: {'' if value is None else value}")
+    return "\n".join(lines)
+
+
+_KEPT_LINE = re.compile(r'^((?:[^":\n]|"[^"\n]*")+):\s?(.*)$')
+
+
+def _kept_mapping(lines: list[str]) -> dict[str, Any]:
+    """The `vcard:` mapping the `vcard` column's lines give (a head that repeats: a list)."""
+    mapping: dict[str, Any] = {}
+    for line in (ln for cell in lines for ln in cell.replace("\r\n", "\n").split("\n")):
+        match = _KEPT_LINE.match(line)
+        if not match:
+            continue
+        head, value = match.group(1).strip(), match.group(2)
+        if head not in mapping:
+            mapping[head] = value
+        elif isinstance(mapping[head], list):
+            mapping[head].append(value)
+        else:
+            mapping[head] = [mapping[head], value]
+    return mapping
+
+
 def _row(result: ReadResult, line: int, header: list[str], columns: list[Target], cells: list[str]) -> None:
     if not any(c.strip() for c in cells):
         return
@@ -143,6 +185,8 @@ class _Row:
         self.notes: list[str] = []
         self.custom: list[tuple[str, str, str]] = []  # (key, value, slot)
         self.handle: str | None = None
+        self.kept: list[str] = []  # the `vcard` column's cells
+        self.overridden: set[str] = set()  # vault fields a `Custom Field` labelled with their name set
 
 
 def _record(columns: list[Target], cells: list[str], line: int) -> Incoming:
@@ -173,6 +217,8 @@ def _collect(row: _Row, target: Target, value: str) -> None:
         row.notes.append(value.replace("\r\n", "\n"))
     elif kind == "handle":
         row.handle = value
+    elif kind == VCARD_COLUMN:
+        row.kept.append(value)
     elif kind == "custom":
         row.custom.append((target.label, value.replace("\r\n", "\n"), target.slot))
     elif kind:
@@ -186,6 +232,7 @@ def _label(row: _Row, label: str, slot: str) -> str:
 
 def _finish(row: _Row, record: Incoming) -> None:
     meta = record.meta
+    _overrides(row, meta)
     _items(row, record)
     _addresses(row, record)
     _custom(row, meta)
@@ -196,12 +243,17 @@ def _finish(row: _Row, record: Incoming) -> None:
         words = [parts.get(k, "") for k in ("given", "additional", "family", "suffix")]
         meta["name"] = " ".join(w for w in words if w) or meta.get("company", "") or next(
             iter(meta.get("emails", []) + meta.get("phones", [])), "")
-    else:
+    elif row.handle is None and "name" not in row.overridden:  # the vault's own name is as it was written
         _honorific(row, meta)
     if not meta["name"]:
         del meta["name"]
     elif row.name_parts:
         _name_parts(row, meta)
+    if row.kept:  # the kept lines as the vault wrote them: every one, in place of those the columns gave
+        meta.pop("vcard", None)
+        kept = _kept_mapping(row.kept)
+        if kept:
+            meta["vcard"] = kept
     record.notes = "\n\n".join(row.notes)
     if "kind" in meta and meta["kind"].lower() in ("organization", "organisation", "org", "company"):
         meta["kind"] = "organization"
@@ -238,21 +290,47 @@ def _name_parts(row: _Row, meta: dict[str, Any]) -> None:
         meta.setdefault("vcard", {})["N"] = n_value
 
 
+_LIST_OVERRIDES = ("emails", "phones", "tags")
+
+
+def _overrides(row: _Row, meta: dict[str, Any]) -> None:
+    """A Google `Custom Field` labelled with a vault field's name (`phones`, `kind` …) is that field: the
+    vault's Google and Outlook exports put there what the other columns cannot say."""
+    rest = []
+    for key, value, slot in row.custom:
+        field_name = custom_key(row.labels.get(slot, "")) if slot.startswith("custom field ") else ""
+        if field_name not in KNOWN_FIELDS or field_name in row.overridden:
+            rest.append((key, value, slot))
+            continue
+        row.overridden.add(field_name)
+        if field_name in _LIST_OVERRIDES:
+            meta[field_name] = [v.strip() for v in _SPLIT[field_name].split(value) if v.strip()]
+        elif field_name == "links":
+            meta["links"] = {}
+            _link(meta, value, "", own=True)
+        else:
+            meta[field_name] = value
+    row.custom = rest
+
+
 def _items(row: _Row, record: Incoming) -> None:
     meta = record.meta
     kept: list[Prop] = []
     for kind, value, label, slot in row.items:
         text_label = _label(row, label, slot)
         if kind == "links":
-            _link(meta, value, text_label)
+            if kind not in row.overridden:
+                _link(meta, value, text_label, own=row.handle is not None and not label and not slot)
             continue
         values = [v for v in _SPLIT[kind].split(value) if v.strip()]
         labels = [lb.strip() for lb in text_label.split(":::")] if ":::" in text_label else [text_label] * len(values)
         for item, item_label in zip(values, labels + [""] * len(values)):
             if kind == "tags":
-                add_unique(meta.setdefault("tags", []), _group_tag(item))
+                if kind not in row.overridden:  # the vault's own tags are as written, `mycontacts` too
+                    add_unique(meta.setdefault("tags", []), item if row.handle is not None else _group_tag(item))
                 continue
-            add_unique(meta.setdefault(kind, []), item)
+            if kind not in row.overridden:
+                add_unique(meta.setdefault(kind, []), item)
             types = _types(kind, item_label)
             if types:
                 kept.append(Prop("EMAIL" if kind == "emails" else "TEL", escape(item), {"TYPE": types}))
@@ -283,10 +361,13 @@ def _types(kind: str, label: str) -> list[str]:
     return [] if label in _GENERIC_LABELS else [t.strip() for t in label.split(",") if t.strip()]
 
 
-def _link(meta: dict[str, Any], value: str, label: str) -> None:
+def _link(meta: dict[str, Any], value: str, label: str, own: bool = False) -> None:
+    """A link from a website column; the vault's own `label=url, …` (``own``: the vault wrote it) is each."""
     links = meta.setdefault("links", {})
     pairs = [p.partition("=") for p in re.split(r",\s+", value)] if "=" in value and "://" in value else []
-    if pairs and all(sep and "://" in url for _, sep, url in pairs):  # the vault's own `label=url, …`
+    if own:
+        pairs = [p.partition("=") for p in re.split(r",\s+", value)]
+    if pairs and all(sep and ("://" in url or own and not re.search(r"[:/]", key)) for key, sep, url in pairs):
         for key, _, url in pairs:
             links.setdefault(key.strip(), url.strip())
         return
@@ -330,7 +411,18 @@ def _custom(row: _Row, meta: dict[str, Any]) -> None:
         base, number = key, 2
         while key in meta:
             key, number = f"{base}_{number}", number + 1
-        meta[key] = value
+        meta[key] = structured(value)
+
+
+def structured(value: str) -> Any:
+    """A custom field's cell: a JSON list or object (how the vault writes one) as that list or mapping."""
+    if not value.startswith(("[", "{")):
+        return value
+    try:
+        loaded = json.loads(value)
+    except ValueError:
+        return value
+    return loaded if isinstance(loaded, (list, dict)) else value
 
 
 _NO_DATE = re.compile(r"^0+[/.-]0+[/.-]0+$")
