@@ -46,6 +46,9 @@ def _summary(report: ImportReport) -> str:
         parts.append(f"{skipped} skipped as duplicates")
     if report.problems:
         parts.append(f"{len(report.problems)} not readable")
+    if report.doubtful:
+        needs = "value needs" if report.doubtful == 1 else "values need"
+        parts.append(f"{report.doubtful} {needs} a look: contacts check")
     head = "Dry run, nothing written: " if report.dry_run else ""
     return head + ", ".join(parts)
 
@@ -63,8 +66,8 @@ def _summary(report: ImportReport) -> str:
               help="Read the files in this encoding (utf-8, cp1252, shift_jis, utf-16 …) instead of finding it; "
                    "a guessed encoding is named on standard error.")
 @click.option("--on-duplicate", type=click.Choice(["skip", "merge", "new"]), default="skip", show_default=True,
-              help="For a contact with the uid, an email or a phone of one in the vault: leave it out, merge it "
-                   "into that one, or add it anyway.")
+              help="For a contact with the uid or an email of one in the vault (or, with neither, its name and "
+                   "organisation and nothing different): leave it out, merge it into that one, or add it anyway.")
 @click.pass_context
 def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, pairs: tuple[str, ...],
             tags: tuple[str, ...], dry_run: bool, encoding: str | None, on_duplicate: str) -> None:
@@ -73,8 +76,13 @@ def import_(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, pairs:
     vCard 2.1, 3.0 and 4.0; CSV exports of Google Contacts, Outlook and
     Thunderbird are recognised by their columns, any other CSV by column
     names, and columns that match no field become custom fields. A
-    duplicate shares the uid, an email or a phone number with a contact in
-    the vault (or earlier in the files). A Markdown note from another tool
+    duplicate shares the uid or an email with a contact in the vault (or
+    earlier in the files); a card with neither is a duplicate of the contact
+    with its name and organisation when nothing (another email, phone
+    number, birthday) tells them apart, so importing a file twice adds
+    nothing. A shared phone number alone is no duplicate: colleagues share a
+    switchboard. An email, phone number or link that is none (`+1-800-MYFAX`)
+    is kept as written and counted: `contacts check` lists it as a warning. A Markdown note from another tool
     (Obsidian, Logseq, Hugo …) is one contact: its YAML, TOML or JSON front
     matter gives the fields, its body the notes and interactions. Everything
     is one commit. A row, card or note that cannot be read is named with its
@@ -132,8 +140,12 @@ def _is_folder(output: str | None) -> bool:
 @click.option("-o", "--output", type=click.Path(),
               help="A file, or a folder (an existing one, or a path ending in /) for a .vcf file per contact.")
 @click.option("--vcard-version", type=click.Choice(["3.0", "4.0"]), default="3.0", show_default=True)
-@click.option("--csv-dialect", type=click.Choice(["vault", "google"]), default="vault", show_default=True,
-              help="The vault's own columns, or Google Contacts' import columns.")
+@click.option("--csv-dialect", type=click.Choice(["vault", "google", "outlook"]), default="vault",
+              show_default=True,
+              help="The vault's own columns, Google Contacts' (numbered E-mail, Phone and Address groups with "
+                   "their labels) or Outlook's (Business, Home and Other address, a column per kind of phone). "
+                   "What a layout has no column for goes to a `Custom Field` or the `vcard` column, so "
+                   "`contacts import` gives back the same contacts.")
 @click.option("--raw-csv", is_flag=True,
               help="With --format csv, write cells exactly as stored. By default a cell a spreadsheet would run "
                    "as a formula (starting with = + - @, a tab or CR, other than a plain number) gets a leading ', "
@@ -151,6 +163,7 @@ def export(ctx: click.Context, query: str | None, fmt: str, output: str | None, 
       contacts export -o everyone.vcf
       contacts export -o ~/.local/share/vdirsyncer/contacts/ --vcard-version 4.0
       contacts export "tag:customer" --format csv --csv-dialect google -o customers.csv
+      contacts export --format csv --csv-dialect outlook -o outlook.csv
       contacts export --format jsonl > backup.jsonl
     """
     from vault_tool.interop.export_formats import ExportOptions

@@ -1,5 +1,8 @@
 """Which contacts are the same person: a shared uid, email or phone number, or names that match closely.
 
+`contacts dupes` lists contacts that share any of these; the import (`DuplicateIndex`) has a
+rule of its own over the same keys: the same uid or email, never a phone number alone.
+
 Phones are compared by their E.164 form (``phonenumbers``, reading numbers
 without a country code in the contact's region: its country, else its address's,
 else the vault's ``default_region``), so
@@ -15,7 +18,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vault_tool.errors import ParseError
-from vault_tool.format.identity import SHARED_LINE, block_keys, identity_keys
+from vault_tool.format.identity import (
+    SHARED_LINE,
+    Traits,
+    block_keys,
+    identity_keys,
+    name_key,
+    told_apart,
+    traits,
+)
 
 if TYPE_CHECKING:
     from vault_tool.search.columns import KeyRow
@@ -31,26 +42,58 @@ class Match:
 
 
 class DuplicateIndex:
-    """Contacts by their identity keys, to find the one a new record duplicates."""
+    """Contacts by their identity keys, to find the one a record being imported duplicates: the import's rule.
+
+    On import a duplicate has the same uid, else the same email. A record with neither is the
+    contact of the same name and organisation that nothing tells apart from it (no other email,
+    phone number, birthday or kind: `format/identity.py`), so a file imported twice adds nothing.
+    A shared phone number alone is no duplicate here: colleagues share a switchboard and a family
+    a home line. (`contacts dupes` still lists contacts that share one, for a person to judge.)
+    """
 
     def __init__(self, region: str) -> None:
         self.region = region
-        self._owners: dict[str, str] = {}
+        self._owners: dict[str, str] = {}  # uid and email keys -> the first contact with them
+        self._named: dict[str, list[str]] = {}  # name keys -> the contacts with them, in order
+        self._traits: dict[str, Traits] = {}
 
     def keys(self, meta: dict[str, Any]) -> list[tuple[str, str]]:
         return identity_keys(meta, self.region)
 
-    def add(self, handle: str, keys: list[tuple[str, str]]) -> None:
-        """Remember ``handle`` under its ``keys`` (from :meth:`keys`)."""
+    def add(self, handle: str, meta: dict[str, Any], keys: list[tuple[str, str]] | None = None) -> None:
+        """Remember ``handle`` as ``meta`` describes it (``keys``: its identity keys, if already made)."""
+        keys = self.keys(meta) if keys is None else keys
         for key, _ in keys:
-            self._owners.setdefault(key, handle)
+            if key[:2] in _ON_IMPORT:
+                self._owners.setdefault(key, handle)
+        named = name_key(meta)
+        if named is not None and handle not in self._named.setdefault(named, []):
+            self._named[named].append(handle)
+        self._traits[handle] = traits(meta, keys)
 
-    def find(self, keys: list[tuple[str, str]]) -> Match | None:
-        """The contact that shares the uid, else an email, else a phone; None if none does."""
-        for key, reason in keys:
+    def find(self, meta: dict[str, Any], keys: list[tuple[str, str]]) -> Match | None:
+        """The contact a record (``meta``, its ``keys``) duplicates, and why; None if it is someone new."""
+        own = [(key, reason) for key, reason in keys if key[:2] in _ON_IMPORT]
+        for key, reason in own:
             if key in self._owners:
                 return Match(self._owners[key], reason)
+        named = name_key(meta)
+        if own or named is None:
+            return None
+        mine = traits(meta, keys)
+        for handle in self._named.get(named, []):
+            if told_apart(mine, self._traits[handle]) is None:
+                return Match(handle, _same_name(meta))
         return None
+
+
+_ON_IMPORT = ("u:", "e:")  # the identity keys that make a duplicate on import
+
+
+def _same_name(meta: dict[str, Any]) -> str:
+    company = str(meta.get("company") or "").strip()
+    where = f" at {company}" if company else ""
+    return f"same name {str(meta.get('name', '')).strip()}{where} (no uid or email; nothing different)"
 
 
 @dataclass

@@ -2,10 +2,18 @@
 
 Every file is read first, outside the lock; a record that cannot be read is
 reported with its file and line and left out. Then, under the vault's lock,
-each record is matched against the vault and against the records before it (a
-shared uid, email or phone number makes a duplicate) and added, merged into
-the contact it duplicates, or skipped. Nothing is written until every record
-has been placed; then the files are written and committed together.
+each record is matched against the vault and against the records before it
+(the same uid or email makes a duplicate, and for a record with neither the same
+name and organisation with nothing to tell them apart; a shared phone number alone
+does not: `DuplicateIndex`) and added, merged into the contact it duplicates, or
+skipped. Nothing is written until every record has been placed; then the files are
+written and committed together.
+
+An email, phone number or link that `contacts check` would not take as one
+(`+1-800-MYFAX`, `contact1@invalid`, `www.example.de`) is kept as written, with a
+line of its property under `vcard:` (`TEL: +1-800-MYFAX`) that marks it as
+imported: check lists it as a warning while the line still holds it (a vault's
+own export is written back as it was, unmarked). The report counts them.
 """
 from __future__ import annotations
 
@@ -16,10 +24,11 @@ from typing import Any
 
 from vault_tool.errors import InvalidValueError, ParseError, VaultError
 from vault_tool.format.body import render_interaction
-from vault_tool.format.contact import SINGLE_LINE_FIELDS, Contact, parse, render
-from vault_tool.format.fields import tag_problem
+from vault_tool.format.contact import SINGLE_LINE_FIELDS, Contact, as_list, parse, render
+from vault_tool.format.fields import URL, email_problem, phone_problem, tag_problem
 from vault_tool.format.handles import is_valid, slugify, unique
 from vault_tool.format.ids import new_uid
+from vault_tool.format.regions import contact_region
 from vault_tool.interop.duplicates import DuplicateIndex, Match
 from vault_tool.interop.merging import combine, merged_text
 from vault_tool.interop.records import Incoming, ReadResult, add_unique, check_sizes, keep_line
@@ -55,6 +64,7 @@ class Outcome:
     handle: str | None = None
     reason: str = ""
     notes: list[str] = field(default_factory=list)
+    doubtful: list[str] = field(default_factory=list)  # values kept as written that `contacts check` lists
 
 
 @dataclass
@@ -69,6 +79,11 @@ class ImportReport:
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
+
+    @property
+    def doubtful(self) -> int:
+        """How many values the import wrote as written that `contacts check` lists as warnings."""
+        return sum(len(o.doubtful) for o in self.outcomes if o.action in ("added", "merged"))
 
 
 def _format_of(path: Path, data: bytes) -> str:
@@ -228,7 +243,7 @@ class _Plan:
         self.taken = vault.taken_handles()
         self.index = DuplicateIndex(vault.config.default_region)
         for contact in loaded.contacts:
-            self.index.add(contact.handle, self.index.keys(contact.meta))
+            self.index.add(contact.handle, contact.meta)
         self.pending: dict[Path, bytes] = {}
         self.paths: dict[str, Path] = {c.handle: c.path for c in loaded.contacts if c.path is not None}
         self.last_problem = ""
@@ -246,25 +261,25 @@ class _Plan:
         if tags:
             record.meta["tags"] = tags
         keys = self.index.keys(record.meta)
-        match = self.index.find(keys)
+        match = self.index.find(record.meta, keys)
         notes = list(record.warnings)
         if match is not None and self.options.on_duplicate == "skip":
             return Outcome("skipped", record.name, where, match.handle, f"duplicate of {match.handle}: {match.reason}",
                            notes)
         if match is not None and self.options.on_duplicate == "merge":
             return self._merge(record, match, where, notes)
-        return self._add(record, where, notes, match, keys)
+        return self._add(record, where, notes, match)
 
-    def _add(self, record: Incoming, where: str, notes: list[str], match: Match | None,
-             keys: list[tuple[str, str]]) -> Outcome:
+    def _add(self, record: Incoming, where: str, notes: list[str], match: Match | None) -> Outcome:
         meta = dict(record.meta)
         if match is not None and match.reason.startswith("same uid"):
             meta.pop("uid")
-            keys = [k for k in keys if not k[0].startswith("uid:")]
             notes.append(f"its uid is {match.handle}'s already: it gets a new one")
         if "uid" not in meta:
             meta["uid"] = new_uid()
-            keys = keys + [(f"uid:{meta['uid']}", "")]
+        doubtful = _doubtful(meta, self.vault.config.default_region)
+        if not record.keep_order:  # a vault's own export is written back as it was
+            _mark_as_imported(meta, doubtful)
         base = record.handle if record.handle and is_valid(record.handle) else slugify(record.name)
         handle = unique(base, self.taken)
         if not any(c.isalnum() for c in record.name):
@@ -275,8 +290,8 @@ class _Plan:
         self.pending[path] = render(contact, keep_order=record.keep_order).encode("utf-8")
         self.taken.add(handle)
         self.paths[handle] = path
-        self.index.add(handle, keys)
-        return Outcome("added", record.name, where, handle, "", notes)
+        self.index.add(handle, meta)
+        return Outcome("added", record.name, where, handle, "", _noted(notes, doubtful), _shown(doubtful))
 
     def _photos(self, record: Incoming, handle: str, meta: dict[str, Any], folder: Path) -> None:
         by_field: dict[str, list[str]] = {}
@@ -302,7 +317,12 @@ class _Plan:
     def _merge(self, record: Incoming, match: Match, where: str, notes: list[str]) -> Outcome:
         target = self._current(match.handle)
         assert target.path is not None and target.source is not None
-        combined = combine([(target.handle, target.meta), ("", record.meta)], self.vault.config.default_region)
+        region = self.vault.config.default_region
+        combined = combine([(target.handle, target.meta), ("", record.meta)], region)
+        had = _doubtful(target.meta, region)
+        doubtful = [found for found in _doubtful(combined.meta, region) if found not in had]
+        if not record.keep_order:
+            _mark_as_imported(combined.meta, doubtful)
         for conflict in combined.conflicts:
             theirs = conflict.values[1][1]
             notes.append(f"kept {conflict.field} '{conflict.values[0][1]}' (the file has '{theirs}')")
@@ -316,5 +336,59 @@ class _Plan:
         if data == target.source.encode():
             return Outcome("unchanged", record.name, where, match.handle, reason + "; nothing new in it", notes)
         self.pending[target.path] = data
-        self.index.add(target.handle, self.index.keys(combined.meta))
-        return Outcome("merged", record.name, where, match.handle, reason, notes)
+        self.index.add(target.handle, combined.meta)
+        return Outcome("merged", record.name, where, match.handle, reason, _noted(notes, doubtful), _shown(doubtful))
+
+
+_PROPERTIES = {"emails": "EMAIL", "phones": "TEL", "links": "URL"}
+_SHOWN = {"emails": "email", "phones": "phone", "links": "link"}
+_NAMED = 3  # doubtful values a note names; the rest are counted
+
+
+def _doubtful(meta: dict[str, Any], region: str) -> list[tuple[str, str, str]]:
+    """(field, value, link label) of each email, phone number and link `contacts check` would not take as one.
+
+    ``region`` is vault.yaml's default_region; a phone number is read in the contact's region, as check reads it.
+    """
+    found = [("emails", email, "") for email in as_list(meta.get("emails")) if email_problem(email)]
+    phones = as_list(meta.get("phones"))
+    own = contact_region(meta, region).code if phones else region
+    found += [("phones", phone, "") for phone in phones if phone_problem(phone, own)]
+    links = meta.get("links")
+    for label, url in links.items() if isinstance(links, dict) else ():
+        if isinstance(url, str) and not URL.match(url):
+            found.append(("links", url, str(label)))
+    return found
+
+
+def _mark_as_imported(meta: dict[str, Any], doubtful: list[tuple[str, str, str]]) -> None:
+    """Give each doubtful value a line under `vcard:` (`TEL: +1-800-MYFAX`) unless a kept line holds it already."""
+    from vault_tool.interop.vcard import VCARD_FIELD, from_mapping
+    from vault_tool.interop.vcard_syntax import escape
+
+    for key, value, label in doubtful:
+        prop = _PROPERTIES[key]
+        kept = [p for p in from_mapping(meta.get(VCARD_FIELD)) if p.name == prop]
+        if any(imported_value(p.text()) == value.strip() for p in kept):
+            continue
+        head = f"URL;TYPE={label}" if prop == "URL" and label not in ("", "website") else prop
+        keep_line(meta, head, escape(value))
+
+
+def imported_value(text: str) -> str:
+    """A kept line's value as its field holds it (`tel:+1 202 555 0143` is `+1 202 555 0143`)."""
+    text = text.strip()
+    return text[4:] if text[:4].lower() == "tel:" else text
+
+
+def _shown(doubtful: list[tuple[str, str, str]]) -> list[str]:
+    return [f"{_SHOWN[key]} '{value}'" for key, value, _ in doubtful]
+
+
+def _noted(notes: list[str], doubtful: list[tuple[str, str, str]]) -> list[str]:
+    """The notes, and one that names the values kept as written that `contacts check` will list."""
+    if not doubtful:
+        return notes
+    named = ", ".join(_shown(doubtful)[:_NAMED])
+    more = f" and {len(doubtful) - _NAMED} more" if len(doubtful) > _NAMED else ""
+    return [*notes, f"kept as written, for a look (contacts check lists it): {named}{more}"]
