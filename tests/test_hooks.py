@@ -74,9 +74,9 @@ def test_a_commit_msg_hook_may_add_to_the_message(vault: Path, invoke) -> None:
 
     ok(invoke("-C", vault, "tag", "ada", "+renewal"))
 
-    assert git(vault, "log", "-1", "--format=%B").strip().splitlines() == [
-        "Tag Ada Lovelace +renewal", "", "Reviewed-by: Carol <carol@team.example>",
-    ]
+    lines = git(vault, "log", "-1", "--format=%B").strip().splitlines()
+    assert lines[2].startswith("Contacts-Change: ")  # the tool's trailer, which the hook saw
+    assert lines[:2] + lines[3:] == ["Tag Ada Lovelace +renewal", "", "", "Reviewed-by: Carol <carol@team.example>"]
     assert git(vault, "status", "--porcelain") == ""
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vault_tool.errors import GitError
+from vault_tool.format.ids import new_uid
 
 FALLBACK_NAME = "Contacts Vault"
 FALLBACK_EMAIL = "contacts@vault.invalid"
@@ -19,6 +20,23 @@ IDENTITY_HINT = (
     f"git has no identity here, so this commit is by '{FALLBACK_NAME} <{FALLBACK_EMAIL}>'; set yours with "
     "git config --global user.name 'Your Name' && git config --global user.email you@example.com"
 )
+
+
+# Every commit the tool makes ends with this trailer (a new ULID each time): how `contacts undo`
+# knows the tool's own commits from a person's, whatever their messages say (DESIGN.md §4).
+CHANGE_TRAILER = "Contacts-Change"
+
+
+def change_message(summary: str, body: str = "") -> str:
+    """A commit message of the tool's: the summary line, ``body`` as a paragraph if given, the trailer."""
+    parts = [summary, body.strip(), f"{CHANGE_TRAILER}: {new_uid()}"]
+    return "\n\n".join(part for part in parts if part)
+
+
+def is_change_message(message: str) -> bool:
+    """Whether ``message`` holds the tool's trailer on a line of its own after the summary line
+    (a commit-msg hook may have added a paragraph after it)."""
+    return any(line.startswith(f"{CHANGE_TRAILER}: ") for line in message.splitlines()[1:])
 
 
 def identity_hint(result: CommitResult, marker: Path) -> str | None:
