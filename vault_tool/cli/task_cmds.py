@@ -6,31 +6,54 @@ import sys
 import click
 
 from vault_tool.cli.common import contact_argument, open_vault, report
+from vault_tool.cli.completion import complete_contact
+from vault_tool.cli.field_cmds import bulk_options, change_many, one_or_many
 
 
 @click.command()
-@contact_argument
-@click.argument("text")
+@click.argument("contact", required=False, metavar="CONTACT", shell_complete=complete_contact)
+@click.argument("text", required=False, metavar="TEXT")
 @click.option("--due", metavar="DATE", help="Due date: YYYY-MM-DD, today, tomorrow, +3d, +2w, next monday …")
+@bulk_options
 @click.pass_context
-def task(ctx: click.Context, contact: str, text: str, due: str | None) -> None:
+def task(ctx: click.Context, contact: str | None, text: str | None, due: str | None, query: str | None, yes: bool,
+         dry_run: bool) -> None:
     """Add an open task for a contact: `- [ ] TEXT due:DATE` in its notes.
 
     The task goes after the contact's other tasks (or at the end of its
     notes); nothing else in the file changes.
+
+    With --query QUERY instead of CONTACT (`contacts task --query QUERY
+    TEXT`), every contact the query matches gets the task, in one commit.
+    More than 20 contacts ask first (--yes does not; with no terminal it is
+    an error); --dry-run lists them and writes nothing.
 
     \b
     Examples:
       contacts task ada "Send the proposal" --due friday
       contacts task ada "Book the demo room" --due +3d
       contacts task zoe "Ask about the budget"
+      contacts task --query @hot-leads "Send the Q1 price list" --due +1w
     """
-    from vault_tool.followups.edits import add_task
+    from vault_tool.followups.edits import task_edit
     from vault_tool.format.dates import parse_date
+    from vault_tool.store.mutations import apply_edit
 
     vault = open_vault(ctx)
+    if query is not None and contact is not None:
+        if text is not None:
+            raise click.UsageError("give either CONTACT or --query QUERY, not both")
+        contact, text = None, contact
+    one_or_many(contact, query, yes, dry_run)
+    if text is None:
+        raise click.UsageError("give the task's TEXT")
     day = parse_date(due, vault.today()) if due is not None else None
-    report(vault, add_task(vault, contact, text, day))
+    edit = task_edit(text, day)
+    if query is not None:
+        change_many(vault, query, edit, yes, dry_run)
+        return
+    assert contact is not None
+    report(vault, apply_edit(vault, contact, edit))
 
 
 @click.command()

@@ -10,7 +10,15 @@ from vault_tool.errors import InvalidValueError, NotFoundError
 from vault_tool.format.body import Interaction, Task, parse_task, task_title
 from vault_tool.format.contact import Contact
 from vault_tool.format.handles import fold
-from vault_tool.store.mutations import Change, check_interaction, mutate, with_interaction
+from vault_tool.store.mutations import (
+    Change,
+    Edit,
+    apply_edit,
+    check_interaction,
+    counted,
+    mutate,
+    with_interaction,
+)
 
 if TYPE_CHECKING:
     from vault_tool.store.vault import Vault
@@ -98,13 +106,19 @@ def insert_task(contact: Contact, line: str) -> bytes:
 
 def add_task(vault: Vault, query: str, text: str, due: dt.date | None = None) -> Change:
     """Add an open task `- [ ] TEXT due:DATE` after the contact's other tasks in the notes."""
+    return apply_edit(vault, query, task_edit(text, due))
+
+
+def task_edit(text: str, due: dt.date | None = None) -> Edit:
+    """What `task` does to a contact (the text checked here, once): see :func:`add_task`."""
     line = task_line(text, due)
+    title = task_title(text)
 
     def make(contact: Contact) -> tuple[bytes | None, str]:
         final = task_line(text, due, _uses_obsidian_signs(contact)) if due else line
-        return insert_task(contact, final), f"Add task for {contact.name}: {task_title(text)}"
+        return insert_task(contact, final), f"Add task for {contact.name}: {title}"
 
-    return mutate(vault, query, make)
+    return Edit(make, lambda n: f"Add task for {counted(n)}: {title}")
 
 
 def _listing(tasks: list[Task]) -> str:

@@ -97,6 +97,37 @@ def mutate(vault: Vault, query: str, make: Callable[[Contact], tuple[bytes | Non
     return _mutate(vault, query, make)
 
 
+@dataclass(frozen=True)
+class Edit:
+    """A change to make to each contact it is given: by one command to one contact, or to many (bulk.py).
+
+    ``make``: the contact's file with the change (None: nothing to change) and the message for it alone;
+    ``summary``: the message for ``n`` contacts changed at once; ``warn``: what is written but doubtful.
+    """
+
+    make: Callable[[Contact], tuple[bytes | None, str]]
+    summary: Callable[[int], str]
+    warn: Callable[[Contact], list[str]] = lambda _contact: []
+
+
+def counted(n: int) -> str:
+    """`1 contact`, `12 contacts`: what a message about many contacts names."""
+    return f"{n} contact{'' if n == 1 else 's'}"
+
+
+def apply_edit(vault: Vault, query: str, edit: Edit) -> Change:
+    """``edit`` made to the one contact ``query`` names (see :func:`mutate`), with its warnings."""
+    warnings: list[str] = []
+
+    def make(contact: Contact) -> tuple[bytes | None, str]:
+        warnings[:] = edit.warn(contact)
+        return edit.make(contact)
+
+    change = _mutate(vault, query, make)
+    change.warnings = warnings
+    return change
+
+
 def add(vault: Vault, name: str, fields: dict[str, list[str]], note: str = "") -> Change:
     """Write a new contact file; ``fields`` maps field names to the words given for them."""
     name = _check_text("the name", name)
@@ -129,20 +160,22 @@ def _new_phones(vault: Vault, contact: Contact, key: str, value: Any) -> list[st
 
 def set_field(vault: Vault, query: str, field: str, values: list[str]) -> Change:
     """Set one field (a list field to exactly ``values``)."""
+    return apply_edit(vault, query, set_edit(vault, field, values))
+
+
+def set_edit(vault: Vault, field: str, values: list[str]) -> Edit:
+    """What `set` does to a contact: ``field`` set to ``values`` (checked and typed once, here)."""
     value = coerce(field, _check_lines(field, values), vault.config)
-    warnings: list[str] = []
+    shown = _describe(value) if not isinstance(value, (list, dict)) else None
+    to = f" to {shown}" if shown else ""
 
     def make(contact: Contact) -> tuple[bytes | None, str]:
-        warnings[:] = _new_phones(vault, contact, field, value)
         if _same(contact.meta.get(field), value):
             return None, f"{contact.name}: {field} is already {_describe(value)}"
-        shown = _describe(value) if not isinstance(value, (list, dict)) else None
-        message = f"Set {field} of {contact.name}" + (f" to {shown}" if shown else "")
-        return _edit_front_matter(contact, {field: value}), message
+        return _edit_front_matter(contact, {field: value}), f"Set {field} of {contact.name}{to}"
 
-    change = _mutate(vault, query, make)
-    change.warnings = warnings
-    return change
+    return Edit(make, lambda n: f"Set {field} of {counted(n)}{to}",
+                lambda contact: _new_phones(vault, contact, field, value))
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -151,39 +184,49 @@ def _same(old: Any, new: Any) -> bool:
 
 
 def unset(vault: Vault, query: str, field: str) -> Change:
+    return apply_edit(vault, query, unset_edit(field))
+
+
+def unset_edit(field: str, strict: bool = True) -> Edit:
+    """What `unset` does to a contact; one without ``field`` is an error if ``strict``, else unchanged."""
     if field == "name":
         raise InvalidValueError("a contact needs a name: use 'contacts set CONTACT name NEW' or 'contacts mv'")
 
     def make(contact: Contact) -> tuple[bytes | None, str]:
         if field not in contact.meta:
-            raise NotFoundError(f"{contact.name} has no field '{field}'")
+            if strict:
+                raise NotFoundError(f"{contact.name} has no field '{field}'")
+            return None, f"{contact.name} has no field '{field}'"
         return _edit_front_matter(contact, {field: yamledit.REMOVE}), f"Unset {field} of {contact.name}"
 
-    return _mutate(vault, query, make)
+    return Edit(make, lambda n: f"Unset {field} of {counted(n)}")
 
 
 def change_list(vault: Vault, query: str, field: str, add: list[str], remove: list[str]) -> Change:
     """Add and remove items of a list field (emails, phones, tags)."""
+    return apply_edit(vault, query, list_edit(vault, field, add, remove))
+
+
+def list_edit(vault: Vault, field: str, add: list[str], remove: list[str], strict: bool = True) -> Edit:
+    """What `set --add/--remove` and `tag` do to a contact; removing an item it does not have is an
+    error if ``strict``, else there is nothing of it to remove."""
     if field not in LIST_FIELDS:
         raise InvalidValueError(f"{field} is not a list field ({', '.join(LIST_FIELDS)})")
     adding = list_items(field, _check_lines(field, add), vault.config)
     removing = [r.strip() for r in remove]
-    warnings: list[str] = []
 
     def make(contact: Contact) -> tuple[bytes | None, str]:
-        warnings[:] = _new_phones(vault, contact, field, adding) if adding else []
         current = contact.list_field(field)
         missing = [r for r in removing if r not in current]
-        if missing:
+        if missing and strict:
             raise NotFoundError(f"{contact.name} has no {field[:-1]} {', '.join(missing)}")
         new = [v for v in current if v not in removing] + [a for a in adding if a not in current]
         if new == current:
             return None, f"{contact.name}: {field} unchanged"
         return _edit_front_matter(contact, {field: new}), _list_message(contact.name, field, adding, removing)
 
-    change = _mutate(vault, query, make)
-    change.warnings = warnings
-    return change
+    return Edit(make, lambda n: _list_message(counted(n), field, adding, removing),
+                lambda contact: _new_phones(vault, contact, field, adding) if adding else [])
 
 
 def _list_message(name: str, field: str, added: list[str], removed: list[str]) -> str:
@@ -224,6 +267,11 @@ def log(vault: Vault, query: str, item: Interaction) -> Change:
     One dated today is marked as logged (LOGGED_MARK), so that it is never read as an appointment;
     a date after today is refused: an appointment is `followups.edits.schedule`'s.
     """
+    return apply_edit(vault, query, log_edit(vault, item))
+
+
+def log_edit(vault: Vault, item: Interaction) -> Edit:
+    """What `log` does to a contact: ``item`` (checked here) appended as a section."""
     today = vault.today()
     if item.date > today:
         raise InvalidValueError(
@@ -236,7 +284,7 @@ def log(vault: Vault, query: str, item: Interaction) -> Change:
     def make(contact: Contact) -> tuple[bytes | None, str]:
         return with_interaction(contact, item), f"Log {item.kind} with {contact.name}"
 
-    return _mutate(vault, query, make)
+    return Edit(make, lambda n: f"Log {item.kind} with {counted(n)}")
 
 
 def remove(vault: Vault, query: str) -> Change:
@@ -250,7 +298,8 @@ def remove(vault: Vault, query: str) -> Change:
 
 
 def rename(vault: Vault, query: str, new_name: str) -> Change:
-    """Set a new name and move the file to the handle made from it."""
+    """Set a new name and move the file to the handle made from it; the relations of other contacts that name
+    its handle, and their `company` values that name it (an organisation, by handle or name), follow it."""
     new_name = _check_text("the name", new_name)
     if not new_name:
         raise InvalidValueError("give the new name")
@@ -271,6 +320,12 @@ def rename(vault: Vault, query: str, new_name: str) -> Change:
             tx.edit(old, renamed)
         else:
             tx.move(old, new, renamed)
+        from vault_tool.store.references import Renamed, rewrite_references
+
+        names = {contact.name: new_name} if contact.kind == "organization" and contact.name != new_name else {}
+        moved = {contact.handle: handle} if handle != contact.handle else {}
+        if moved or names:  # relations and `company` values elsewhere that name it follow it, in this commit
+            rewrite_references(vault, tx, Renamed(moved, names, {old, new}))
     return finished(vault, tx, Change(handle, new, tx.message))
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import posixpath
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -37,7 +38,7 @@ from vault_tool.fileio import atomic_write, atomic_write_many, locked
 from vault_tool.format.contact import CONFLICT_HELP, conflict_line
 from vault_tool.store import git as gitcli
 from vault_tool.store.fastimport import commit_entries
-from vault_tool.store.git import CommitResult
+from vault_tool.store.git import CommitResult, change_message
 
 if TYPE_CHECKING:
     from vault_tool.store.vault import Vault
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 Edit = Callable[[bytes], "bytes | None"]  # a file's new bytes, or None: nothing to change
 IDENTITY_MARKER = "identity-hint-shown"  # in .vault/: the git identity hint was shown once
 LOCK_NAME = "lock"  # in .vault/
+_TREE_FROM = 50  # paths from which their versions at HEAD are found by one `ls-tree` (see _Git._head_ids)
 _IN_PROGRESS = {
     "MERGE_HEAD": ("a merge", "finish it (fix the files, git add them, git merge --continue) or git merge --abort"),
     "rebase-merge": ("a rebase", "finish it (git rebase --continue) or git rebase --abort"),
@@ -93,6 +95,7 @@ class Transaction:
     def __init__(self, vault: Vault, message: str, git: _Git | None) -> None:
         self.vault = vault
         self.message = message
+        self.body = ""  # a paragraph under the message's summary line (`contacts undo` names the commit it reverts)
         self._git = git
         self._planned: dict[Path, _Planned] = {}
         self.result = Committed(None)
@@ -110,13 +113,15 @@ class Transaction:
         index, head = known if known is not None else self._git.blobs([path])[path]
         return _Versions(work, index, head)
 
-    def edit(self, path: Path, change: Edit, work: bytes | None = None, absent: bytes | None = None) -> bool:
+    def edit(self, path: Path, change: Edit, work: bytes | None = None, absent: bytes | None = None,
+             known: tuple[bytes | None, bytes | None] | None = None) -> bool:
         """Apply ``change`` to ``path`` as the user has it and as committed; False if it changes nothing.
 
         ``work``: the change's result on the user's version, when the caller has computed it already.
         ``absent``: what ``change`` is applied to where git has no version of the file (None: refuse).
+        ``known``: the path in git's index and at HEAD, looked up already (:meth:`edit_many`).
         """
-        before = self._versions(path)
+        before = self._versions(path, known)
         if before.work is None:
             raise VaultError(f"{path}: no such file")
         new_work = change(before.work) if work is None else work
@@ -131,6 +136,13 @@ class Transaction:
         index = committed if staged == head else self._apply(path, change, staged, "staged")
         self._plan(path, before, new_work, committed, index)
         return True
+
+    def edit_many(self, edits: dict[Path, tuple[Edit, bytes | None]]) -> list[Path]:
+        """:meth:`edit` for many files (each path's change, and its result on the user's version if known),
+        with one look at git for all of them; the paths it changed."""
+        known = self._git.blobs(list(edits)) if self._git is not None else {}
+        return [path for path, (change, work) in edits.items()
+                if self.edit(path, change, work, known=known.get(path))]
 
     def _apply(self, path: Path, change: Edit, data: bytes | None, which: str) -> bytes:
         rel = self._git.rel(path) if self._git else str(path)
@@ -168,9 +180,15 @@ class Transaction:
 
     def delete(self, path: Path) -> None:
         """Remove ``path``: refused if it holds changes the user has not committed."""
-        before = self._versions(path)
-        self._refuse_uncommitted(path, before, "be removed")
-        self._plan(path, before, None, None, None)
+        self.delete_many([path])
+
+    def delete_many(self, paths: list[Path]) -> None:
+        """:meth:`delete` for many files, with one look at git for all of them."""
+        known = self._git.blobs(paths) if self._git is not None else {}
+        for path in paths:
+            before = self._versions(path, known.get(path))
+            self._refuse_uncommitted(path, before, "be removed")
+            self._plan(path, before, None, None, None)
 
     def move(self, old: Path, new: Path, change: Edit) -> None:
         """Move ``old`` to ``new`` (a free name) with ``change`` applied, as committed and as the user has it."""
@@ -223,7 +241,8 @@ class Transaction:
                 return Committed(None)
             with signals_deferred():
                 try:
-                    committed = self._git.commit(planned, one_line(self.message), self.bulk)
+                    message = change_message(one_line(self.message), self.body)  # the one place the trailer is added
+                    committed = self._git.commit(planned, message, self.bulk)
                 except BaseException:
                     _restore(written)
                     raise
@@ -376,8 +395,9 @@ class _Git:
     def blobs(self, paths: list[Path]) -> dict[Path, tuple[bytes | None, bytes | None]]:
         """Each path in git's index and at HEAD; UnsafeStateError if the index holds a conflict for one."""
         rels = {path: self.rel(path) for path in paths}
-        found = gitcli.cat_files(self.top, [f"{stage}{rel}" for rel in rels.values()
-                                            for stage in (":", "HEAD:", ":1:", ":2:")])
+        heads = self._head_specs(list(rels.values()))
+        found = gitcli.cat_files(self.top, [f"{stage}{rel}" for rel in rels.values() for stage in (":", ":1:", ":2:")]
+                                 + [spec for spec in heads.values() if spec is not None])
         versions = {}
         for path, rel in rels.items():
             if found[f":1:{rel}"] is not None or found[f":2:{rel}"] is not None:
@@ -385,8 +405,26 @@ class _Git:
                     f"{path}: git has an unresolved conflict for this file; resolve it and git add it, then run "
                     f"the command again (contacts check shows where)"
                 )
-            versions[path] = (found[f":{rel}"], found[f"HEAD:{rel}"])
+            spec = heads[rel]
+            versions[path] = (found[f":{rel}"], found[spec] if spec is not None else None)
         return versions
+
+    def _head_specs(self, rels: list[str]) -> dict[str, str | None]:
+        """What `cat-file` is asked for each path at HEAD: `HEAD:path`, or for many paths the object id that
+        one `ls-tree` of their folders gives (None: not at HEAD), since a `HEAD:path` lookup reads the
+        folder's whole tree again for every path (seconds for thousands)."""
+        if len(rels) <= _TREE_FROM:
+            return {rel: f"HEAD:{rel}" for rel in rels}
+        folders = sorted({posixpath.dirname(rel) or "." for rel in rels})
+        listed = gitcli.run_status(self.top, ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", "HEAD",
+                                              "--", *folders])
+        ids: dict[str, str | None] = dict.fromkeys(rels)
+        for entry in listed.split(b"\0"):
+            meta, _, name = entry.decode("utf-8", "surrogateescape").partition("\t")
+            fields = meta.split(" ")
+            if name in ids and len(fields) == 3 and fields[1] == "blob":
+                ids[name] = fields[2]
+        return ids
 
     def commit(self, planned: list[_Planned], message: str, bulk: bool = False) -> Committed:
         """Commit what ``planned`` holds for the commit (the user's index is :meth:`update_index`'s).
