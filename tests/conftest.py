@@ -99,9 +99,9 @@ def empty_vault(tmp_path: Path, invoke) -> Path:
 
 @pytest.fixture
 def example_copy(tmp_path: Path) -> Path:
-    """A plain copy of example-vault/ (not a git repository)."""
+    """A plain copy of example-vault/ (not a git repository, without the index a run in the project left)."""
     target = tmp_path / "example"
-    shutil.copytree(EXAMPLE, target)
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(".vault"))
     return target
 
 

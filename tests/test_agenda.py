@@ -101,7 +101,7 @@ def test_tasks_as_json_carry_what_a_script_needs(example_copy: Path, contacts) -
     assert row == {
         "due": "2026-10-01", "when": "53 days overdue", "overdue": True, "contact": "François Dupont",
         "handle": "francois-dupont", "owner": "bob", "path": "contacts/francois-dupont.md", "n": 1,
-        "task": "Check in after their reorg", "text": "Check in after their reorg due:2026-10-01", "line": 19,
+        "task": "Check in after their reorg", "text": "Check in after their reorg due:2026-10-01", "line": 20,
     }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,6 +11,11 @@ from vault_tool.cli.common import check_field, contact_argument, open_vault, rep
 from vault_tool.cli.completion import complete_field_pair, complete_owner, complete_stage, complete_tag
 from vault_tool.output import visible
 from vault_tool.store import mutations
+
+if TYPE_CHECKING:
+    from vault_tool.format.contact import Contact
+    from vault_tool.reports.graph import Around
+    from vault_tool.store.vault import Vault
 
 
 def _field_pairs(pairs: tuple[str, ...]) -> dict[str, list[str]]:
@@ -84,10 +90,12 @@ def add(
 @click.option("--limit", type=click.IntRange(min=1), help="Show only the newest N interactions.")
 @click.pass_context
 def show(ctx: click.Context, contact: str, fmt: str, limit: int | None) -> None:
-    """Show a contact: fields, its score, notes, open tasks, interactions newest first.
+    """Show a contact: fields, relations, its score, notes, open tasks, interactions newest first.
 
     CONTACT is a handle, a name, an email, or a part of a name that matches one contact.
-    The score, when vault.yaml has `scoring:` rules, is explained rule by rule.
+    Relations are listed both ways (those other contacts write too: `manages Ada
+    Lovelace`); an organisation lists its people (whose `company` names it) with
+    their titles. The score, when vault.yaml has `scoring:` rules, is explained rule by rule.
 
     \b
     Examples:
@@ -105,8 +113,14 @@ def show(ctx: click.Context, contact: str, fmt: str, limit: int | None) -> None:
     except VaultError as exc:  # a wrong scoring rule must not hide the contact
         click.echo(f"warning: {visible(str(exc))}", err=True)
         scored = None
+    around = _around(vault, found) if fmt != "markdown" else None
     if fmt == "json":
         data = found.to_dict()
+        if around is not None:
+            data["related"] = [{"type": r.type, "handle": r.handle, "name": r.node.name if r.node else None}
+                               for r in around.relations]
+            if found.kind == "organization":
+                data["people"] = [{"handle": p.handle, "name": p.name, "title": p.title or None} for p in around.people]
         if limit:
             data["interactions"] = sorted(data["interactions"], key=lambda i: (i["date"], i["time"] or ""))[-limit:]
         if scored is not None:
@@ -116,7 +130,20 @@ def show(ctx: click.Context, contact: str, fmt: str, limit: int | None) -> None:
         assert found.source is not None
         click.echo(found.source.text, nl=False)
     else:
-        click.echo(show_text(found, vault.today(), limit, scored))
+        click.echo(show_text(found, vault.today(), limit, scored, around))
+
+
+def _around(vault: Vault, found: Contact) -> Around | None:
+    """The contact's relations both ways and an organisation's people, from the index; None (with a warning)
+    if the index cannot say."""
+    from vault_tool.errors import VaultError
+    from vault_tool.reports.graph import around
+
+    try:
+        return around(vault, found)
+    except VaultError as exc:
+        click.echo(f"warning: relations: {visible(str(exc))}", err=True)
+        return None
 
 
 def _edit_until_valid(ctx: click.Context, query: str) -> None:

@@ -45,8 +45,12 @@ COMMANDS = {
     "segment": "segment_cmds:segment",
     "import": "interop_cmds:import_",
     "export": "interop_cmds:export",
+    "link": "relation_cmds:link",
+    "unlink": "relation_cmds:unlink",
+    "graph": "relation_cmds:graph",
     "dupes": "dupes_cmds:dupes",
     "merge": "dupes_cmds:merge",
+    "undo": "undo_cmd:undo",
 }
 
 

@@ -9,6 +9,7 @@ from vault_tool.format.contact import Contact
 from vault_tool.output import visible
 
 if TYPE_CHECKING:
+    from vault_tool.reports.graph import Around
     from vault_tool.search.scoring import Score
 
 _FIELD_ORDER = (
@@ -44,14 +45,36 @@ def score_lines(score: Score) -> list[str]:
     return [f"Score {score.total}"] + [f"  {p:>+{width}d}  {visible(reason)}" for p, reason in score.lines]
 
 
-def show_text(contact: Contact, today: dt.date, limit: int | None = None, score: Score | None = None) -> str:
-    """Fields, the score explained (when there is one), notes, open tasks and interactions
-    (newest first, ``limit`` of them)."""
+def relation_lines(contact: Contact, around: Around | None) -> list[str]:
+    """`Relations: reports to Charles Babbage; manages Ada Lovelace` (both ways, with ``around``; else as the file
+    writes them, by handle), and an organisation's people with their titles."""
+    from vault_tool.format.relations import label, written
+
+    if around is None:
+        shown = [f"{label(r.type)} {r.target}" for r in written(contact.handle, contact.meta)]
+    else:
+        shown = [f"{label(r.type)} {r.name}" + ("" if r.node else " (no such contact)") for r in around.relations]
+    lines = ["", visible("Relations: " + "; ".join(shown))] if shown else []
+    if around is not None and around.people:
+        lines += ["", f"People ({len(around.people)})"]
+        lines += [visible(f"  {p.name}" + (f", {p.title}" if p.title else "")) for p in around.people]
+    return lines
+
+
+def show_text(
+    contact: Contact, today: dt.date, limit: int | None = None, score: Score | None = None,
+    around: Around | None = None,
+) -> str:
+    """Fields, relations both ways and an organisation's people (``around``), the score explained (when there
+    is one), notes, open tasks and interactions (newest first, ``limit`` of them)."""
+    from vault_tool.format.relations import KEY as RELATIONS
+
     lines = [visible(f"{contact.name}  ({contact.handle})")]
-    keys = [k for k in _FIELD_ORDER if k in contact.meta] + list(contact.custom)
+    keys = [k for k in _FIELD_ORDER if k in contact.meta] + [k for k in contact.custom if k != RELATIONS]
     labels = [visible(str(k)) + ":" for k in keys]
     width = max((len(label) for label in labels), default=0)
     lines += [f"  {label:<{width}} {_value(contact.meta[k])}" for k, label in zip(keys, labels)]
+    lines += relation_lines(contact, around)
     if score is not None:
         lines += [""] + score_lines(score)
     open_tasks = [t for t in contact.tasks if not t.done]

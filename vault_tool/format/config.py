@@ -10,6 +10,7 @@ from typing import Any
 
 from vault_tool.errors import ParseError
 from vault_tool.format.layout import CONFIG_NAME, RACY_NS
+from vault_tool.format.relations import DEFAULT_RELATIONS, type_problem
 
 CACHE_NAME = os.path.join(".vault", "config.json")
 FIELD_TYPES = ("text", "choice", "url", "email", "phone", "date", "integer", "number", "boolean")
@@ -38,6 +39,16 @@ git:
   auto_commit: true
 # Region for phone numbers written without a country code.
 default_region: GB
+# How contacts relate (relations: {reports_to: charles-babbage} in a contact): each type -> its inverse.
+# A relation is written on one side only; the other side is derived.
+relations:
+  reports_to: manages
+  spouse: spouse
+  introduced_by: introduced
+  assistant_of: has_assistant
+  colleague: colleague
+  friend: friend
+  parent_of: child_of
 """
 
 
@@ -62,6 +73,7 @@ class VaultConfig:
     scoring: list[Any] = field(default_factory=list)  # lead-scoring rules, read by scoring.rules_from_config
     funnel: list[str] = field(default_factory=list)  # the stages `report` shows as a funnel (default: all)
     checks: dict[str, bool] = field(default_factory=dict)  # checks turned on or off (CHECK_SWITCHES)
+    relations: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_RELATIONS))  # type -> its inverse
     raw: dict[str, Any] = field(default_factory=dict)
 
     def check_enabled(self, name: str) -> bool:
@@ -116,6 +128,26 @@ def _switches(path: Path, data: dict[str, Any]) -> dict[str, bool]:
     return switches
 
 
+def _relations(path: Path, data: dict[str, Any]) -> dict[str, str]:
+    """`relations:`, each relation type -> its inverse; the defaults when vault.yaml says nothing."""
+    raw = data.get("relations")
+    if raw is None:
+        return dict(DEFAULT_RELATIONS)
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        raise ParseError(path, "'relations' must map each relation type to its inverse, "
+                               "e.g. relations: {reports_to: manages, spouse: spouse}")
+    types = {str(k): str(v) for k, v in raw.items()}
+    from vault_tool.format.fieldtable import INDEX_FIELDS
+    from vault_tool.format.relations import inverses
+
+    problem = type_problem(types) or next(
+        (f"relation type '{name}' is named like a search field: call it something else"
+         for name in inverses(types) if name in INDEX_FIELDS), None)
+    if problem:
+        raise ParseError(path, f"relations: {problem}")
+    return types
+
+
 def _rule_list(path: Path, data: dict[str, Any]) -> list[Any]:
     raw = data.get("scoring") or []
     if not isinstance(raw, list):
@@ -153,6 +185,7 @@ def config_from_data(path: Path, data: dict[str, Any]) -> VaultConfig:
         scoring=_rule_list(path, data),
         funnel=_strings(path, data, "funnel", DEFAULT_STAGES[:3]) if data.get("funnel") is not None else [],
         checks=_switches(path, data),
+        relations=_relations(path, data),
         raw=data,
     )
 

@@ -51,6 +51,9 @@ FIELDS = (
     IndexField("phone", "terms", "gathered", True, "digits of any number, however written (in the contact's country)"),
     IndexField("city", "short", "gathered", True, "from the address"),
     IndexField("country", "short", "gathered", True, "from the address, by name or ISO code"),
+    IndexField("handle", "terms", "computed", True, "the file name without .md: handle:ada-lovelace"),
+    IndexField("related", "terms", "computed", True,
+               "a relation to a contact either way; each relation type is a field too: reports_to:charles"),
     IndexField("text", "words", "computed", True, "what bare words search: names, emails, notes, interactions"),
     IndexField("last_contact", "day", "computed", True, "the last interaction on or before today"),
     IndexField("created", "day", "computed", True, "the day the file was first committed"),
@@ -74,7 +77,7 @@ COMPUTED_FIELDS = tuple(f.name for f in FIELDS if f.computed)
 QUERY_FIELDS = tuple(f.name for f in FIELDS if f.query)
 DATE_FIELDS = tuple(f.name for f in FIELDS if f.date)
 DAY_MAX = 99991231  # the largest value of a "day" field; a column gives a missing value as 2**32 - 1
-VIEW_VERSION = 2  # bump when what documents hold changes without a change of this table
+VIEW_VERSION = 3  # bump when what documents hold changes without a change of this table
 SCHEMA_VERSION = f"{crc32(repr((FIELDS, VIEW_VERSION)).encode()):08x}"  # any change to the table changes it
 
 

@@ -15,9 +15,13 @@ from vault_tool.format import yamledit
 from vault_tool.format.body import Interaction, escape_text, normalise_text, render_interaction
 from vault_tool.format.contact import LIST_FIELDS, QUOTED_FIELDS, Contact, append_section, as_list
 from vault_tool.format.identity import email_key, phone_key
+from vault_tool.format.relations import KEY as RELATIONS
+from vault_tool.format.relations import merged as merged_relations
+from vault_tool.format.relations import targets
 
 if TYPE_CHECKING:
     from vault_tool.store.mutations import Change
+    from vault_tool.store.transaction import Transaction
     from vault_tool.store.vault import Vault
 
 PREFERENCES = ("keep", "other")
@@ -128,6 +132,8 @@ def combine(metas: list[tuple[str, dict[str, Any]]], region: str, choices: dict[
         values = [(h, meta[key]) for h, meta in metas if not _empty(meta.get(key))]
         if not values:
             result[key] = metas[0][1].get(key)
+        elif key == RELATIONS:
+            result[key] = _relations(metas)
         elif key in LIST_FIELDS or all(isinstance(v, list) for _, v in values):
             result[key] = _union(key, [as_list(v) for _, v in values], region)
         elif all(isinstance(v, dict) for _, v in values):
@@ -135,6 +141,18 @@ def combine(metas: list[tuple[str, dict[str, Any]]], region: str, choices: dict[
         else:
             result[key] = _scalar(key, values, choices, prefer, conflicts)
     return Combined(result, conflicts)
+
+
+def _relations(metas: list[tuple[str, dict[str, Any]]]) -> Any:
+    """The relations of the merged contacts, unioned (format/relations.py `merged`): a relation between two
+    of them would be one of the kept contact to itself, and goes. The kept contact's own value while that
+    says the same; REMOVE when nothing is left."""
+    own, others = metas[0][0], {handle for handle, _ in metas[1:]}
+    union = merged_relations([meta.get(RELATIONS) for _, meta in metas], own, others)
+    first = metas[0][1].get(RELATIONS)
+    if isinstance(first, dict) and {k: targets(v) for k, v in first.items()} == {k: targets(v) for k, v in union.items()}:
+        return first
+    return union or yamledit.REMOVE
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
@@ -255,8 +273,18 @@ def merge_contacts(vault: Vault, keep: str, others: list[str], prefer: str | Non
         tx.write(kept.path, merged_text(kept, combined.meta, [c.notes for c in merged], sections))
         for contact in merged:
             tx.delete(contact.path)  # type: ignore[arg-type]
+        _rewrite_references(vault, tx, kept, merged)
         tx.message = merge_message(kept, merged)
     return finished(vault, tx, Change(kept.handle, kept.path, tx.message))
+
+
+def _rewrite_references(vault: Vault, tx: Transaction, kept: Contact, merged: list[Contact]) -> None:
+    """Relations and `company` values in other files that name a merged contact name the kept one instead."""
+    from vault_tool.store.references import Renamed, rewrite_references
+
+    names = {c.name: kept.name for c in merged if kept.kind == c.kind == "organization" and c.name != kept.name}
+    skip = {c.path for c in [kept, *merged] if c.path is not None}
+    rewrite_references(vault, tx, Renamed({c.handle: kept.handle for c in merged}, names, skip))
 
 
 def merge_message(kept: Contact, merged: list[Contact]) -> str:

@@ -9,7 +9,7 @@ beside the contact, and so does any other inline binary value (SOUND, KEY, an X-
 property's base64), its head kept under ``vcard:`` with the file's name as value
 when the field does not say it all (`SOUND;TYPE=WAV: ada-sound.wav`). A field vCard has no property for (stage, owner, any
 custom field) is written as ``X-VAULT-FIELD;NAME=stage:customer`` and read
-back into its field. Whatever a field cannot hold is kept in the front matter
+back into its field (each relation type as one: ``NAME=relations.reports_to``). Whatever a field cannot hold is kept in the front matter
 under ``vcard:``, as ``HEAD: value`` in vCard's own encoding: properties
 without a field (N, NICKNAME, X-…), and the full line of a property whose
 field does not say everything about it (its TYPE labels, its group, a second
@@ -25,6 +25,7 @@ from typing import Any
 
 from vault_tool.format.contact import Contact, as_list
 from vault_tool.format.handles import fold, unique
+from vault_tool.format.relations import KEY as RELATIONS
 from vault_tool.interop.encoding import charset_hints, decode
 from vault_tool.interop.records import (
     FIELD_LIMIT,
@@ -339,6 +340,10 @@ def _read_vault_fields(record: Incoming, props: list[Prop], kept: list[Prop]) ->
             kept.append(prop)
             continue
         items = prop.items()
+        group, dot, kind = key.partition(".")
+        if dot and group == RELATIONS and kind and isinstance(record.meta.setdefault(RELATIONS, {}), dict):
+            record.meta[RELATIONS][kind] = items[0] if len(items) == 1 else items
+            continue
         record.meta[key] = items[0] if len(items) == 1 else items
 
 
@@ -489,6 +494,10 @@ def contact_props(contact: Contact, version: str, photos: list[Photo]) -> list[P
     written = {(p.params.get("NAME") or [""])[0] for p in stored.get(FIELD_PROP, [])}
     out += stored.get(FIELD_PROP, [])
     for key, value in meta.items():
+        if key == RELATIONS and isinstance(value, dict):  # `X-VAULT-FIELD;NAME=relations.reports_to:charles-babbage`
+            out += [p for kind, item in value.items() if f"{key}.{kind}" not in written
+                    and (p := _vault_field_prop(f"{key}.{kind}", item)) is not None]
+            continue
         extra = _vault_field_prop(key, value) if key not in _IN_PROPERTIES and key not in written else None
         if extra is not None:
             out.append(extra)

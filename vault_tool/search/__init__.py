@@ -3,7 +3,8 @@
 Holds the stat scan of the contact files (scan, forked), bringing the index up to date
 (freshness), what the index stores for a contact (documents, view), the Whoosh calls (index:
 the schema, writing, queries; columns: the read model's column reads), the
-query language (query), lead scores computed from stored facts (scoring), search itself (run),
+query language (query), its relation clauses (related), lead scores computed from stored facts
+(scoring), search itself (run),
 choosing contacts by query for other commands (selection), the matching line (snippets) and
 the vault's words for completion and field-name checks (vocabulary).
 

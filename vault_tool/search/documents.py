@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from vault_tool.errors import InvalidValueError
 from vault_tool.format.fieldtable import COMPUTED_FIELDS, INDEX_FIELDS, day_number
 from vault_tool.format.identity import block_keys, identity_keys
+from vault_tool.format.relations import KEY as RELATIONS_KEY
+from vault_tool.format.relations import edge_term, term, written
 
 if TYPE_CHECKING:
     from vault_tool.format.contact import Contact
@@ -55,6 +57,7 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
     doc.update(address_fields(meta.get("address"), meta.get("vcard")))
     doc["birthday"] = " ".join(birthday_terms(meta.get("birthday")))
     doc["text"] = full_text(contact)
+    doc.update(relation_fields(contact))
     _add_custom(doc, contact.custom, region)
     last = contact.last_contact(today)
     future = [i.date for i in contact.interactions if i.date > today]
@@ -101,6 +104,8 @@ def _add_follow_ups(
     from vault_tool.search.view import task_due, view_of
 
     view = view_of(contact, rel, created)
+    # The relations the file writes, [type, handle] each: the reverse side of `show` and the graph read them.
+    view["relations"] = [[r.type, r.target] for r in written(contact.handle, contact.meta)]
     doc["view"] = marshal.dumps(view)  # a column of its own (see index.views)
     doc["task_due"] = task_due(contact) or ""
     doc["problems"] = len(view["problems"]) or ""
@@ -118,6 +123,15 @@ def _add_follow_ups(
     doc["touch_due"] = day_number(last + cadence) if last else 1
 
 
+def relation_fields(contact: Contact) -> dict[str, str]:
+    """`handle`, and `related`: each handle the contact's file relates it to, alone and after its type
+    (`charles-babbage reports_to/charles-babbage`), as index terms (format/relations.py `term`)."""
+    found: list[str] = []
+    for relation in written(contact.handle, contact.meta):
+        found += [term(relation.target), edge_term(relation.type, relation.target)]
+    return {"handle": term(contact.handle), "related": " ".join(dict.fromkeys(found))}
+
+
 def _add_custom(doc: dict[str, Any], custom: dict[Any, Any], region: str) -> None:
     """Custom fields as fields of their own, except those named like an index field.
 
@@ -127,7 +141,7 @@ def _add_custom(doc: dict[str, Any], custom: dict[Any, Any], region: str) -> Non
     """
     for key, value in custom.items():
         name = str(key).lower()
-        if value is None or not re.fullmatch(r"\w+", name) or name in COMPUTED_FIELDS:
+        if value is None or not re.fullmatch(r"\w+", name) or name in COMPUTED_FIELDS or name == RELATIONS_KEY:
             continue
         if name in INDEX_FIELDS:
             doc[name] = _joined(name, [doc.get(name, ""), *_field_terms(name, _flatten(value), region)])

@@ -177,22 +177,29 @@ def expand_segments(
     return SEGMENT.sub(replace, text)
 
 
+# A relation clause (`reports_to:charles`, `related:ada`) as the contacts it names: (field, value) -> the
+# clause to search instead, None when ``field`` is no relation (see search/related.py).
+Relations = Callable[[str, str], "str | None"]
+
+
 def prepare(
     text: str, today: dt.date, fields: list[str], phone_digits: Callable[[str], str], source: str = "the query",
+    relations: Relations | None = None,
 ) -> str:
     """``text`` checked (`check_syntax`) and rewritten (`rewrite`); errors name ``source`` and the character."""
     check_syntax(text, source)
-    return rewrite(text, today, fields, phone_digits, source)
+    return rewrite(text, today, fields, phone_digits, source, relations)
 
 
 def rewrite(
     text: str, today: dt.date, fields: list[str], phone_digits: Callable[[str], str], source: str = "the query",
+    relations: Relations | None = None,
 ) -> str:
-    """Make dates and phone numbers explicit and check that every named field exists."""
+    """Make dates, phone numbers and relations explicit and check that every named field exists."""
 
     def replace(match: re.Match[str]) -> str:
         try:
-            return _clause(match, today, fields, phone_digits)
+            return _clause(match, today, fields, phone_digits, relations)
         except QueryError:
             raise
         except InvalidValueError as exc:
@@ -201,7 +208,10 @@ def rewrite(
     return CLAUSE.sub(replace, text)
 
 
-def _clause(match: re.Match[str], today: dt.date, fields: list[str], phone_digits: Callable[[str], str]) -> str:
+def _clause(
+    match: re.Match[str], today: dt.date, fields: list[str], phone_digits: Callable[[str], str],
+    relations: Relations | None = None,
+) -> str:
     """One clause of the query (see CLAUSE) made explicit."""
     phone, name, value = match.group(1), match.group(2), match.group(3)
     if phone is not None:
@@ -211,6 +221,9 @@ def _clause(match: re.Match[str], today: dt.date, fields: list[str], phone_digit
         return f"phone:{digits}*"
     if name is None:
         return match.group(0)
+    related = relations(name, value) if relations is not None else None
+    if related is not None:
+        return related
     if name in DATE_FIELDS:
         value = date_range(value, today)
         return f"(NOT {name}:[to])" if value == NONE else f"{name}:{value}"

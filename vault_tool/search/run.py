@@ -39,15 +39,17 @@ class Result:
 def compile_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
     """``text`` in the query language as a Whoosh query; an empty text matches every contact."""
     from vault_tool.search.documents import phone_query_digits
+    from vault_tool.search.related import RelationClauses
 
     if not text.strip():
         return ix_mod.everything()
     custom = ix_mod.custom_fields(ix)
-    known = [*QUERY_FIELDS, *custom, *vault.config.fields]
+    relations = RelationClauses(ix, custom, vault.config.relations)
+    known = [*QUERY_FIELDS, *custom, *vault.config.fields, *relations.names]
     region = vault.config.default_region
 
     def prepared(query: str, source: str) -> str:
-        return prepare(query, today, known, lambda value: phone_query_digits(value, region), source)
+        return prepare(query, today, known, lambda value: phone_query_digits(value, region), source, relations)
 
     rewritten = expand_segments(prepared(text, "the query"), vault.config.segments, prepare=prepared)
     try:

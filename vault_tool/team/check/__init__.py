@@ -1,4 +1,5 @@
 """contacts check: problems with path, line and message (run), the checks of one file (files), of
-the vault as a whole (vaultwide), unquoted values YAML reads as numbers or booleans (scalars) and the
+the vault as a whole (vaultwide), a contact's relations (relations), unquoted values YAML reads as
+numbers or booleans (scalars) and the
 minimal rewrites of check --fix (fix), paths git has not merged (unmerged).
 """

@@ -34,6 +34,7 @@ from vault_tool.team.check.records import (
     describe_type,
     iter_items,
 )
+from vault_tool.team.check.relations import check_relations
 
 TEXT_FIELDS = ("company", "title", "stage", "owner", "address", "uid", "kind", "keep_in_touch")
 FAR_PAST = dt.date(1900, 1, 1)
@@ -59,6 +60,7 @@ def _meta(record: FileRecord) -> dict[str, Any]:
 
 
 def _field_problems(record: FileRecord, context: CheckContext) -> Iterator[tuple[int, str]]:
+    """(line, message) of each error in the known fields but emails, phones and links (`_value_problems`)."""
     meta = _meta(record)
     for key in TEXT_FIELDS + ("name",):
         if isinstance(meta.get(key), (list, dict)):
@@ -71,18 +73,53 @@ def _field_problems(record: FileRecord, context: CheckContext) -> Iterator[tuple
         yield record.line_of("stage"), (
             f"stage '{stage}' is not one of vault.yaml's stages ({', '.join(context.config.stages)})"
         )
-    yield from _list_field_problems(record, context)
     yield from _date_field_problems(record, context)
+
+
+def _value_problems(record: FileRecord, context: CheckContext) -> Iterator[tuple[int, str, tuple[str, str]]]:
+    """(line, message, (field, value)) of each email, phone number and link that is none."""
+    yield from _list_field_problems(record, context)
     yield from _links_problems(record)
 
 
-def _list_field_problems(record: FileRecord, context: CheckContext) -> Iterator[tuple[int, str]]:
+def _as_imported(record: FileRecord) -> dict[str, set[str]]:
+    """The values of emails, phones and links that `vcard:` holds too: kept as written by an import.
+
+    An import keeps a value that is no email, phone number or URL as it was written, with a line
+    of its property (`TEL: +1-800-MYFAX`). While the field and the line agree, the value is the
+    imported one, and a problem with it is a warning: a value typed or changed by hand is an error.
+    """
+    from vault_tool.interop.importing import imported_value
+    from vault_tool.interop.vcard import VCARD_FIELD, from_mapping
+
+    fields = {"EMAIL": "emails", "TEL": "phones", "URL": "links"}
+    found: dict[str, set[str]] = {name: set() for name in fields.values()}
+    for prop in from_mapping(_meta(record).get(VCARD_FIELD)):
+        if prop.name in fields and prop.raw is None:
+            found[fields[prop.name]].add(imported_value(prop.text()))
+    return found
+
+
+def _value_problem_list(record: FileRecord, context: CheckContext) -> list[Problem]:
+    """Emails, phone numbers and links that are none: errors, or warnings for values kept as imported."""
+    found = list(_value_problems(record, context))
+    imported = _as_imported(record) if found and isinstance(_meta(record).get("vcard"), dict) else {}
+    problems = []
+    for line, message, (key, value) in found:
+        if value and value.strip() in imported.get(key, ()):
+            problems.append(Problem(record.path, line, WARNING, f"{message} (kept as imported: correct it)", "fields"))
+        else:
+            problems.append(Problem(record.path, line, ERROR, message, "fields"))
+    return problems
+
+
+def _list_field_problems(record: FileRecord, context: CheckContext) -> Iterator[tuple[int, str, tuple[str, str]]]:
     meta = _meta(record)
     region = None  # the contact's, found at its first phone number
     for key in ("emails", "phones", "tags"):
         value = meta.get(key)
         if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, (list, dict)) for v in value)):
-            yield record.line_of(key), f"{key} must be a list of text items"
+            yield record.line_of(key), f"{key} must be a list of text items", (key, "")
             continue
         for item in iter_items(value):
             if not isinstance(item, str):
@@ -95,7 +132,7 @@ def _list_field_problems(record: FileRecord, context: CheckContext) -> Iterator[
             else:
                 problem = None
             if problem:
-                yield record.line_of_item(key, item), problem
+                yield record.line_of_item(key, item), problem, (key, item)
 
 
 def _phone_doubts(record: FileRecord, context: CheckContext) -> list[Problem]:
@@ -148,16 +185,17 @@ def _date_field_problems(record: FileRecord, context: CheckContext) -> Iterator[
             yield record.line_of("keep_in_touch"), f"keep_in_touch: {exc}"
 
 
-def _links_problems(record: FileRecord) -> Iterator[tuple[int, str]]:
+def _links_problems(record: FileRecord) -> Iterator[tuple[int, str, tuple[str, str]]]:
     links = _meta(record).get("links")
     if links is None:
         return
     if not isinstance(links, dict):
-        yield record.line_of("links"), "links must map labels to URLs (links:\\n  github: https://…)"
+        yield record.line_of("links"), "links must map labels to URLs (links:\\n  github: https://…)", ("links", "")
         return
     for label, url in links.items():
         if not isinstance(url, str) or not URL.match(url):
-            yield record.line_of_item("links", f"{label}:"), f"link '{label}' is not a URL like https://example.com"
+            where = record.line_of_item("links", f"{label}:")
+            yield where, f"link '{label}' is not a URL like https://example.com", ("links", str(url or ""))
 
 
 def check_known_fields(record: FileRecord, context: CheckContext) -> list[Problem]:
@@ -165,6 +203,7 @@ def check_known_fields(record: FileRecord, context: CheckContext) -> list[Proble
     if record.contact is None:
         return []
     errors = [Problem(record.path, line, ERROR, message, "fields") for line, message in _field_problems(record, context)]
+    errors += _value_problem_list(record, context)
     return errors + _tag_problems(record, context) + _owner_problems(record, context) + _phone_doubts(record, context)
 
 
@@ -393,5 +432,5 @@ def check_tasks(record: FileRecord, context: CheckContext) -> list[Problem]:
 FILE_CHECKS: tuple[FileCheck, ...] = (
     check_parses, check_conflict_markers, check_known_fields, check_custom_fields, check_computed_keys,
     check_ambiguous_scalars,
-    check_phone_format, check_headings, check_interactions, check_tasks,
+    check_phone_format, check_headings, check_interactions, check_tasks, check_relations,
 )

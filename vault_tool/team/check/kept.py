@@ -30,7 +30,7 @@ from vault_tool.team.check.vaultwide import Facts, Value
 
 NAME = "check-results"
 SUMMARY = "check-summary"  # the last check's problems, and the stats of the files it saw
-VERSION = 2  # bump when a check changes what it finds: kept results are then thrown away
+VERSION = 4  # bump when a check changes what it finds: kept results are then thrown away
 Stat = tuple[int, int]
 Entry = tuple[Stat, list[tuple[Any, ...]], tuple[Any, ...], str]  # stat, problems, facts, valid until
 

@@ -8,13 +8,16 @@ and only these facts travel back.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import phonenumbers
 
 from vault_tool.format.handles import fold, slugify
+from vault_tool.format.identity import names_fit
 from vault_tool.format.layout import CONTACTS
+from vault_tool.format.relations import KEY as RELATIONS
 from vault_tool.team.check.records import (
     ERROR,
     WARNING,
@@ -23,6 +26,7 @@ from vault_tool.team.check.records import (
     Problem,
     iter_items,
 )
+from vault_tool.team.check.relations import relation_lines
 
 SHARED_FIELDS = ("emails", "phones", "uid")
 
@@ -86,6 +90,8 @@ def facts(record: FileRecord, context: CheckContext) -> Facts:
                 seen.add(normal)
                 values.append(Value(normal, str(item), record.line_of_item(name, str(item))))
         found.values[name] = values
+    # The handles the file's relations name, as values too (normal: the handle, written: the type).
+    found.values[RELATIONS] = [Value(target, kind, line) for kind, target, line in relation_lines(record)]
     return found
 
 
@@ -122,9 +128,24 @@ def _colleagues(a: Facts, b: Facts) -> bool:
     )
 
 
+def _two_people(a: Facts, b: Facts) -> bool:
+    """Two people a shared phone number does not make one: they share no email and each has some, or
+    they work at the same company (the office's line), or their names cannot be one person's."""
+    mine, theirs = ({v.normal for v in item.values.get("emails", ())} for item in (a, b))
+    if mine & theirs:
+        return False
+    if mine and theirs:
+        return True
+    if a.company.strip() and fold(a.company.strip()) == fold(b.company.strip()):
+        return True
+    return not names_fit(a.name, b.name)
+
+
 def _shared_values(
     items: list[Facts], context: CheckContext, field_name: str, what: str, hint: str, colleagues_may_share: bool = True,
+    apart: Callable[[Facts, Facts], bool] | None = None,
 ) -> list[Problem]:
+    """Each value on two contacts or more: an error, or a warning where ``apart`` says they are two people."""
     holders: dict[str, list[tuple[Facts, Value]]] = defaultdict(list)
     for item in items:
         for value in item.values.get(field_name, ()):
@@ -136,11 +157,15 @@ def _shared_values(
                 other for other, _ in group
                 if other is not item and not (colleagues_may_share and _colleagues(other, item))
             ]
-            if others:
-                names = ", ".join(_rel(other, context) for other in others)
-                problems.append(Problem(
-                    item.path, value.line, ERROR, f"the {what} {value.written} is also on {names}: {hint}", "duplicate",
-                ))
+            if not others:
+                continue
+            names = ", ".join(_rel(other, context) for other in others)
+            if apart is not None and all(apart(item, other) for other in others):
+                message = f"the {what} {value.written} is also on {names}: a shared line? (two people, not one)"
+                problems.append(Problem(item.path, value.line, WARNING, message, "duplicate"))
+            else:
+                message = f"the {what} {value.written} is also on {names}: {hint}"
+                problems.append(Problem(item.path, value.line, ERROR, message, "duplicate"))
     return problems
 
 
@@ -150,8 +175,12 @@ def check_shared_emails(items: list[Facts], context: CheckContext) -> list[Probl
 
 
 def check_shared_phones(items: list[Facts], context: CheckContext) -> list[Problem]:
-    """The same phone number (compared in E.164 form) on two contacts (not a person and their organisation)."""
-    return _shared_values(items, context, "phones", "phone number", "the same person twice?")
+    """The same phone number (compared in E.164 form) on two contacts (not a person and their organisation).
+
+    A warning where the contacts are two people (other emails, the same company: a switchboard, as an
+    import brings in), an error where nothing tells them apart.
+    """
+    return _shared_values(items, context, "phones", "phone number", "the same person twice?", apart=_two_people)
 
 
 def check_shared_uids(items: list[Facts], context: CheckContext) -> list[Problem]:
@@ -183,4 +212,17 @@ def check_company_exists(items: list[Facts], context: CheckContext) -> list[Prob
     ]
 
 
-VAULT_CHECKS = (check_same_handle, check_shared_emails, check_shared_phones, check_shared_uids, check_company_exists)
+def check_relation_targets(items: list[Facts], context: CheckContext) -> list[Problem]:
+    """A relation that names a handle no contact file has (format/relations.py)."""
+    handles = {item.handle for item in items}
+    return [
+        Problem(item.path, value.line, ERROR,
+                f"relation '{value.written}' names '{value.normal}', which is no contact's handle: correct it "
+                f"(contacts list shows the handles) or remove it (contacts unlink {item.handle} {value.written} "
+                f"{value.normal})", "relations")
+        for item in items for value in item.values.get(RELATIONS, ()) if value.normal not in handles
+    ]
+
+
+VAULT_CHECKS = (check_same_handle, check_shared_emails, check_shared_phones, check_shared_uids, check_company_exists,
+                check_relation_targets)
