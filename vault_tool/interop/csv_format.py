@@ -30,7 +30,7 @@ from vault_tool.format.contact import KNOWN_FIELDS
 from vault_tool.format.handles import unique
 from vault_tool.interop.csv_columns import VCARD_COLUMN, Target, custom_key, normalise, targets
 from vault_tool.interop.encoding import decode
-from vault_tool.interop.records import Incoming, Problem, ReadResult, add_unique, birthday_of, tag_of
+from vault_tool.interop.records import Incoming, Problem, ReadResult, add_kept, add_unique, birthday_of, tag_of
 from vault_tool.interop.vcard_syntax import Prop, escape
 from vault_tool.output import from_spreadsheet_cell
 
@@ -147,13 +147,7 @@ def _kept_mapping(lines: list[str]) -> dict[str, Any]:
         match = _KEPT_LINE.match(line)
         if not match:
             continue
-        head, value = match.group(1).strip(), match.group(2)
-        if head not in mapping:
-            mapping[head] = value
-        elif isinstance(mapping[head], list):
-            mapping[head].append(value)
-        else:
-            mapping[head] = [mapping[head], value]
+        add_kept(mapping, match.group(1).strip(), match.group(2))
     return mapping
 
 

@@ -31,14 +31,18 @@ class Photo:
 def keep_line(meta: dict[str, Any], head: str, value: str) -> None:
     """Add ``HEAD: value`` to the `vcard:` mapping of ``meta`` (a list when the head is there already)."""
     kept = meta.get("vcard")
-    kept = dict(kept) if isinstance(kept, dict) else {}
-    if head not in kept:
-        kept[head] = value
-    elif isinstance(kept[head], list):
-        kept[head] = [*kept[head], value]
+    meta["vcard"] = add_kept(dict(kept) if isinstance(kept, dict) else {}, head, value)
+
+
+def add_kept(mapping: dict[str, Any], head: str, value: str) -> dict[str, Any]:
+    """``mapping`` (a `vcard:` mapping) with ``HEAD: value`` added: a head that repeats holds a list."""
+    if head not in mapping:
+        mapping[head] = value
+    elif isinstance(mapping[head], list):
+        mapping[head] = [*mapping[head], value]
     else:
-        kept[head] = [kept[head], value]
-    meta["vcard"] = kept
+        mapping[head] = [mapping[head], value]
+    return mapping
 
 
 @dataclass

@@ -6,12 +6,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vault_tool.errors import InvalidValueError, NotFoundError, VaultError
+from vault_tool.errors import InvalidValueError, NotFoundError
 from vault_tool.format import yamledit
 from vault_tool.format.body import LOGGED_MARK, Interaction, render_interaction
 from vault_tool.format.contact import (
     LIST_FIELDS,
-    QUOTED_FIELDS,
     SINGLE_LINE_FIELDS,
     Contact,
     append_section,
@@ -22,6 +21,7 @@ from vault_tool.format.fields import check_phones, coerce, contact_phones, list_
 from vault_tool.format.handles import slugify, unique
 from vault_tool.format.ids import new_uid
 from vault_tool.store.git import CommitResult, identity_hint
+from vault_tool.store.references import edited as _edit_front_matter
 from vault_tool.store.transaction import IDENTITY_MARKER, Transaction, transaction
 
 if TYPE_CHECKING:
@@ -48,16 +48,6 @@ def finished(vault: Vault, tx: Transaction, change: Change) -> Change:
         change.commit = tx.result
         change.hint = identity_hint(tx.result, vault.state_dir / IDENTITY_MARKER)
     return change
-
-
-def _edit_front_matter(contact: Contact, changes: dict[str, Any]) -> bytes:
-    source = contact.source
-    assert source is not None and contact.path is not None
-    try:
-        front = yamledit.edit_mapping(source.front_matter, changes, source.newline, QUOTED_FIELDS)
-    except yamledit.EditError as exc:
-        raise VaultError(f"{contact.path}: cannot change {', '.join(changes)}: {exc}; edit the file by hand") from None
-    return source.encode(source.with_front_matter(front))
 
 
 def _check_text(label: str, value: str) -> str:
