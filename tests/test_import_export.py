@@ -281,7 +281,7 @@ def test_import_into_a_clean_vault_leaves_a_clean_worktree(vault: Path, invoke, 
 
 
 @needs_testdata
-def test_a_phones_photo_is_a_file_beside_the_contact_and_comes_back_on_export(
+def test_a_phones_photo_is_a_document_of_the_contact_and_comes_back_on_export(
     empty_vault: Path, invoke, tmp_path: Path
 ) -> None:
     source = VCARDS / "ezvcard" / "John_Doe_IPHONE.vcf"
@@ -289,10 +289,10 @@ def test_a_phones_photo_is_a_file_beside_the_contact_and_comes_back_on_export(
     ok(invoke("-C", empty_vault, "import", source))
 
     handle = "mr-john-richter-james-doe-sr"
-    photo = empty_vault / "contacts" / f"{handle}.jpg"
+    photo = empty_vault / "files" / handle / "photo.jpg"
     assert photo.read_bytes()[:3] == b"\xff\xd8\xff"
-    assert f"\nphoto: {handle}.jpg\n" in (empty_vault / "contacts" / f"{handle}.md").read_text()
-    assert sorted(head_files(empty_vault)) == [f"contacts/{handle}.jpg", f"contacts/{handle}.md"]
+    assert "\nphoto: photo.jpg\n" in (empty_vault / "contacts" / f"{handle}.md").read_text()
+    assert sorted(head_files(empty_vault)) == [f"contacts/{handle}.md", f"files/{handle}/photo.jpg"]
 
     ok(invoke("-C", empty_vault, "export", "-o", tmp_path / "out.vcf"))
 
@@ -520,7 +520,7 @@ def test_vault_to_vcard_to_vault_keeps_every_field_as_text(vault: Path, invoke, 
         for path in sorted((root / "contacts").glob("*.md")):
             contact = parse(path, path.read_bytes())
             meta = {k: as_list(v) if k in LIST_FIELDS else v if isinstance(v, dict) else str(v)
-                    for k, v in contact.meta.items() if k != "vcard"}
+                    for k, v in contact.meta.items() if k not in ("vcard", "files")}  # no vCard carries documents
             meta.setdefault("kind", "person")
             out[contact.meta["uid"]] = (meta, contact.notes)
         return out

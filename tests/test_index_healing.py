@@ -38,9 +38,9 @@ def handles(result) -> list[str]:
 
 
 def backdate(root: Path, seconds: int = 120) -> None:
-    """Make every contact file older than the "racy" window, so that a search trusts the stamp."""
+    """Make every contact file (and document) older than the "racy" window, so that a search trusts the stamp."""
     then = time.time() - seconds
-    for path in (root / "contacts").rglob("*.md"):
+    for path in [*(root / "contacts").rglob("*.md"), *(root / "files").rglob("*")]:
         os.utime(path, (then, then))
 
 

@@ -138,15 +138,13 @@ def test_a_big_key_and_sound_and_pictures_without_encoding_become_files_and_come
 
     imported(empty_vault, invoke, source)
 
-    folder = empty_vault / "contacts"
+    folder = empty_vault / "files" / "heiko-mustermann"
     meta = front(empty_vault, "heiko-mustermann")
-    assert (meta["photo"], meta["logo"], meta["sound"], meta["key"]) == (
-        "heiko-mustermann.jpg", "heiko-mustermann-logo.png", "heiko-mustermann-sound.wav",
-        "heiko-mustermann-key.pgp")
-    assert (folder / "heiko-mustermann-key.pgp").read_bytes() == PGP
-    assert (folder / "heiko-mustermann-sound.wav").read_bytes() == WAV
-    assert (folder / "heiko-mustermann.jpg").read_bytes() == JPEG
-    assert meta["vcard"] == {"KEY;TYPE=PGP": "heiko-mustermann-key.pgp", "SOUND;TYPE=WAV": "heiko-mustermann-sound.wav"}
+    assert (meta["photo"], meta["logo"], meta["sound"], meta["key"]) == ("photo.jpg", "logo.png", "sound.wav", "key.pgp")
+    assert (folder / "key.pgp").read_bytes() == PGP
+    assert (folder / "sound.wav").read_bytes() == WAV
+    assert (folder / "photo.jpg").read_bytes() == JPEG
+    assert meta["vcard"] == {"KEY;TYPE=PGP": "key.pgp", "SOUND;TYPE=WAV": "sound.wav"}
     text = exported(empty_vault, invoke)
     assert f"\r\nKEY;ENCODING=b;TYPE=PGP:{base64.b64encode(PGP).decode()}\r\n" in text
     assert f"\r\nSOUND;ENCODING=b;TYPE=WAV:{base64.b64encode(WAV).decode()}\r\n" in text
@@ -201,9 +199,9 @@ def test_a_photos_labels_and_crop_are_kept_and_its_type_comes_from_its_bytes(
     imported(empty_vault, invoke, source)
 
     meta = front(empty_vault, "good-looking")
-    assert meta["photo"] == ["good-looking.jpg", "good-looking-2.png"]  # PNG data labelled JPEG is a PNG
-    assert meta["vcard"] == {f"PHOTO;TYPE=WORK;X-ABCROP-RECTANGLE={crop}": "good-looking.jpg"}
-    assert (empty_vault / "contacts" / "good-looking-2.png").read_bytes() == PNG
+    assert meta["photo"] == ["photo.jpg", "photo.png"]  # PNG data labelled JPEG is a PNG
+    assert meta["vcard"] == {f"PHOTO;TYPE=WORK;X-ABCROP-RECTANGLE={crop}": "photo.jpg"}
+    assert (empty_vault / "files" / "good-looking" / "photo.png").read_bytes() == PNG
     text = exported(empty_vault, invoke)
     assert f"\r\nPHOTO;ENCODING=b;TYPE=WORK;X-ABCROP-RECTANGLE={crop}:{base64.b64encode(JPEG).decode()}\r\n" in text
     assert f"\r\nPHOTO;ENCODING=b;TYPE=PNG:{base64.b64encode(PNG).decode()}\r\n" in text

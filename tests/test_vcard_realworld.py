@@ -227,7 +227,8 @@ def _contact_refs(contact: Contact, folder: Path) -> tuple[list[Ref], list[str],
             texts.append(_norm_text("BDAY", str(value)))
 
     leaves({k: v for k, v in contact.meta.items() if k != "vcard"})
-    pictures = [p.read_bytes() for p in folder.iterdir() if p.suffix != ".md" and p.stem.startswith(contact.handle)]
+    documents = folder.parent / "files" / contact.handle  # format/documents.py: where its pictures are
+    pictures = [p.read_bytes() for p in documents.iterdir()] if documents.is_dir() else []
     return kept, texts, pictures
 
 

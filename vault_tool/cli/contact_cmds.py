@@ -90,7 +90,7 @@ def add(
 @click.option("--limit", type=click.IntRange(min=1), help="Show only the newest N interactions.")
 @click.pass_context
 def show(ctx: click.Context, contact: str, fmt: str, limit: int | None) -> None:
-    """Show a contact: fields, relations, its score, notes, open tasks, interactions newest first.
+    """Show a contact: fields, relations, documents, its score, notes, open tasks, interactions newest first.
 
     CONTACT is a handle, a name, an email, or a part of a name that matches one contact.
     Relations are listed both ways (those other contacts write too: `manages Ada
@@ -114,8 +114,14 @@ def show(ctx: click.Context, contact: str, fmt: str, limit: int | None) -> None:
         click.echo(f"warning: {visible(str(exc))}", err=True)
         scored = None
     around = _around(vault, found) if fmt != "markdown" else None
+    from vault_tool.format.documents import documents_of
+
+    docs = documents_of(vault.root, found.handle, found.meta, found.path)
     if fmt == "json":
         data = found.to_dict()
+        if docs:
+            data["documents"] = [{"name": d.name, "field": d.key, "size": d.size if d.path else None,
+                                  "path": d.path.relative_to(vault.root).as_posix() if d.path else None} for d in docs]
         if around is not None:
             data["related"] = [{"type": r.type, "handle": r.handle, "name": r.node.name if r.node else None}
                                for r in around.relations]
@@ -130,7 +136,7 @@ def show(ctx: click.Context, contact: str, fmt: str, limit: int | None) -> None:
         assert found.source is not None
         click.echo(found.source.text, nl=False)
     else:
-        click.echo(show_text(found, vault.today(), limit, scored, around))
+        click.echo(show_text(found, vault.today(), limit, scored, around, docs))
 
 
 def _around(vault: Vault, found: Contact) -> Around | None:
@@ -188,7 +194,7 @@ def edit(ctx: click.Context, contact: str) -> None:
 @click.option("--yes", "-y", is_flag=True, help="Do not ask.")
 @click.pass_context
 def rm(ctx: click.Context, contact: str, yes: bool) -> None:
-    """Remove a contact (its file; git keeps the history).
+    """Remove a contact (its file and its documents; git keeps the history).
 
     \b
     Example:
@@ -206,7 +212,7 @@ def rm(ctx: click.Context, contact: str, yes: bool) -> None:
 @click.argument("new_name")
 @click.pass_context
 def mv(ctx: click.Context, contact: str, new_name: str) -> None:
-    """Rename a contact: set its name and move its file to the new handle.
+    """Rename a contact: set its name and move its file (and its documents) to the new handle.
 
     \b
     Example:

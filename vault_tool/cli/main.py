@@ -51,6 +51,10 @@ COMMANDS = {
     "dupes": "dupes_cmds:dupes",
     "merge": "dupes_cmds:merge",
     "undo": "undo_cmd:undo",
+    "attach": "document_cmds:attach",
+    "detach": "document_cmds:detach",
+    "files": "document_cmds:files",
+    "mail": "mail_cmds:mail",
 }
 
 

@@ -9,6 +9,7 @@ from vault_tool.format.contact import Contact
 from vault_tool.output import visible
 
 if TYPE_CHECKING:
+    from vault_tool.format.documents import Document
     from vault_tool.reports.graph import Around
     from vault_tool.search.scoring import Score
 
@@ -61,20 +62,37 @@ def relation_lines(contact: Contact, around: Around | None) -> list[str]:
     return lines
 
 
+def document_lines(docs: list[Document]) -> list[str]:
+    """`Documents (2)` and a line each: `  contract.pdf  14.2 KB`, `  photo.jpg  3.1 KB  (photo)`, `(missing)`."""
+    from vault_tool.format.documents import KEY, shown_size
+
+    if not docs:
+        return []
+    width = max(len(visible(doc.name)) for doc in docs)
+    lines = ["", f"Documents ({len(docs)})"]
+    for doc in docs:
+        size = shown_size(doc.size) if doc.path is not None else "(missing)"
+        lines.append(f"  {visible(doc.name):<{width}}  {size}" + (f"  ({doc.key})" if doc.key != KEY else ""))
+    return lines
+
+
 def show_text(
     contact: Contact, today: dt.date, limit: int | None = None, score: Score | None = None,
-    around: Around | None = None,
+    around: Around | None = None, docs: list[Document] | None = None,
 ) -> str:
-    """Fields, relations both ways and an organisation's people (``around``), the score explained (when there
-    is one), notes, open tasks and interactions (newest first, ``limit`` of them)."""
+    """Fields, relations both ways and an organisation's people (``around``), its documents (``docs``), the score
+    explained (when there is one), notes, open tasks and interactions (newest first, ``limit`` of them)."""
+    from vault_tool.format.documents import KEY as FILES
     from vault_tool.format.relations import KEY as RELATIONS
 
     lines = [visible(f"{contact.name}  ({contact.handle})")]
-    keys = [k for k in _FIELD_ORDER if k in contact.meta] + [k for k in contact.custom if k != RELATIONS]
+    hidden = (RELATIONS, FILES) if docs is not None else (RELATIONS,)
+    keys = [k for k in _FIELD_ORDER if k in contact.meta] + [k for k in contact.custom if k not in hidden]
     labels = [visible(str(k)) + ":" for k in keys]
     width = max((len(label) for label in labels), default=0)
     lines += [f"  {label:<{width}} {_value(contact.meta[k])}" for k, label in zip(keys, labels)]
     lines += relation_lines(contact, around)
+    lines += document_lines(docs or [])
     if score is not None:
         lines += [""] + score_lines(score)
     open_tasks = [t for t in contact.tasks if not t.done]

@@ -5,7 +5,8 @@ Holds YAML loading where strings stay strings (yamlsafe) and minimal-diff edits 
 (contact); typed field values, dates, handles and uids (fields, dates, handles, ids); the known
 field names and slips of them (fieldnames); the region a contact's phone numbers are read in
 (regions); where things are in a vault (layout); vault.yaml and minimal edits of it (config,
-configedit); relations between contacts, their types and inverses (relations); and the field
+configedit); relations between contacts, their types and inverses (relations); a contact's
+documents, their folder and names (documents); and the field
 table (fieldtable) that the index, the query language and the checks
 derive from.
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ DEFAULT_STAGES = ["lead", "prospect", "customer", "churned"]
 DEFAULT_KINDS = ["call", "email", "meeting", "message", "note"]
 # The checks vault.yaml's `checks:` may turn off (`checks: {company_without_organisation: off}`).
 CHECK_SWITCHES = ("company_without_organisation",)
+DEFAULT_MAX_FILE_SIZE = 25 << 20  # bytes: the largest document `contacts attach` takes (max_file_size)
+_SIZE_UNITS = {"": 1, "b": 1, "kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30}
 _SWITCH_WORDS = {"on": True, "off": False, "true": True, "false": False, "yes": True, "no": False}
 
 DEFAULT_CONFIG_TEXT = """\
@@ -74,6 +77,9 @@ class VaultConfig:
     funnel: list[str] = field(default_factory=list)  # the stages `report` shows as a funnel (default: all)
     checks: dict[str, bool] = field(default_factory=dict)  # checks turned on or off (CHECK_SWITCHES)
     relations: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_RELATIONS))  # type -> its inverse
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes: the largest document a contact may be given
+    me: list[str] = field(default_factory=list)  # the user's own email addresses (`contacts mail log`)
+    timezone: str = ""  # an IANA zone name for times the tool converts (mail); "": the machine's zone
     raw: dict[str, Any] = field(default_factory=dict)
 
     def check_enabled(self, name: str) -> bool:
@@ -148,6 +154,48 @@ def _relations(path: Path, data: dict[str, Any]) -> dict[str, str]:
     return types
 
 
+def _size(path: Path, value: Any) -> int:
+    """`max_file_size`: a number of bytes, or one with a unit (`25MB`, `500 KB`, `1GB`; 1 KB = 1024 bytes)."""
+    if value is None:
+        return DEFAULT_MAX_FILE_SIZE
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?b?)\s*", str(value), re.IGNORECASE)
+    if isinstance(value, bool) or match is None or float(match.group(1)) <= 0:
+        raise ParseError(path, f"max_file_size must be a size such as 25MB, 500KB or 1GB, not '{value}'")
+    return int(float(match.group(1)) * _SIZE_UNITS[match.group(2).lower()])
+
+
+def size_text(size: int) -> str:
+    """A size limit as vault.yaml would write it: `25 MB`, `512 KB`, `1000 bytes`."""
+    for unit, factor in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= factor:
+            value = size / factor
+            return f"{value:g} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{size} bytes"
+
+
+def _addresses(path: Path, data: dict[str, Any]) -> list[str]:
+    """`me:`, the user's own email addresses: one, or a list."""
+    raw = data.get("me")
+    values = [] if raw is None else [raw] if isinstance(raw, str) else raw
+    if not isinstance(values, list) or not all(isinstance(v, str) and "@" in v for v in values):
+        raise ParseError(path, "'me' must be your email address or a list of them, e.g. me: [ada@example.com]")
+    return [v.strip() for v in values]
+
+
+def _timezone(path: Path, data: dict[str, Any]) -> str:
+    """`timezone:`, an IANA time zone name (`Europe/London`); "" for the machine's own."""
+    raw = data.get("timezone")
+    if raw is None or raw == "":
+        return ""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(str(raw))
+    except (LookupError, ValueError, OSError):
+        raise ParseError(path, f"timezone: unknown time zone '{raw}' (use a name such as Europe/London)") from None
+    return str(raw)
+
+
 def _rule_list(path: Path, data: dict[str, Any]) -> list[Any]:
     raw = data.get("scoring") or []
     if not isinstance(raw, list):
@@ -186,6 +234,9 @@ def config_from_data(path: Path, data: dict[str, Any]) -> VaultConfig:
         funnel=_strings(path, data, "funnel", DEFAULT_STAGES[:3]) if data.get("funnel") is not None else [],
         checks=_switches(path, data),
         relations=_relations(path, data),
+        max_file_size=_size(path, data.get("max_file_size")),
+        me=_addresses(path, data),
+        timezone=_timezone(path, data),
         raw=data,
     )
 

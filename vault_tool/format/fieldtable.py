@@ -54,7 +54,10 @@ FIELDS = (
     IndexField("handle", "terms", "computed", True, "the file name without .md: handle:ada-lovelace"),
     IndexField("related", "terms", "computed", True,
                "a relation to a contact either way; each relation type is a field too: reports_to:charles"),
-    IndexField("text", "words", "computed", True, "what bare words search: names, emails, notes, interactions"),
+    IndexField("file", "plain", "computed", True,
+               "a document's name or a word of it: file:contract (bare words search their text too)"),
+    IndexField("text", "words", "computed", True,
+               "what bare words search: names, emails, notes, interactions, documents"),
     IndexField("last_contact", "day", "computed", True, "the last interaction on or before today"),
     IndexField("created", "day", "computed", True, "the day the file was first committed"),
     IndexField("next_date", "day", "computed"),  # the first interaction after the day it was indexed
@@ -70,6 +73,7 @@ FIELDS = (
     IndexField("birthday_day", "day", "computed"),  # the birthday as MMDD
     IndexField("done_day", "day", "computed"),  # the last day a task was ticked off
     IndexField("dupe_keys", "column", "computed"),  # identity and block keys (format/identity.py)
+    IndexField("mail_ids", "terms", "computed"),  # `handle/message-id` of each mail logged (format/mailmark.py)
 )
 
 INDEX_FIELDS = tuple(f.name for f in FIELDS)

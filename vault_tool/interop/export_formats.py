@@ -75,15 +75,24 @@ FORMATS: dict[str, ExportFormat] = {
 
 
 def load_photos(contact: Contact) -> list[Photo]:
-    """The files a contact's `photo`, `logo`, `sound`, `key` and `attachments` fields name, read from beside its
-    file (missing ones left out)."""
+    """The files a contact's `photo`, `logo`, `sound`, `key` and `attachments` fields name, read from its
+    documents folder, or from beside its file in a vault from before the folder (format/documents.py);
+    missing ones, and symbolic links, left out."""
+    from vault_tool.errors import VaultError
+    from vault_tool.format.documents import FILE_FIELDS, locate, read_document, vault_root_of
     from vault_tool.interop.records import Photo
     from vault_tool.interop.vcard import photo_names
 
+    root = vault_root_of(contact.path) if contact.path else None
+    if root is None:
+        return []
     photos = []
-    folder = contact.path.parent if contact.path else None
     for key, name in photo_names(contact):
-        path = folder / name if folder and "/" not in name and not name.startswith(".") else None
-        if path is not None and path.is_file() and not path.is_symlink():  # a link is never followed
-            photos.append(Photo(path.read_bytes(), path.suffix.lstrip(".").lower(), key, name=name))
+        path = locate(root, contact.handle, key if key in FILE_FIELDS else "photo", name, contact.path)
+        if path is None:
+            continue
+        try:
+            photos.append(Photo(read_document(path, root), path.suffix.lstrip(".").lower(), key, name=name))
+        except VaultError:
+            continue  # unreadable: left out, as a missing one (`contacts check` names it)
     return photos

@@ -285,7 +285,7 @@ class _Plan:
         if not any(c.isalnum() for c in record.name):
             notes.append(f"its name '{record.name}' has no letters or digits: its file is {handle}.md")
         path = self.vault.contacts_dir / f"{handle}.md"
-        self._photos(record, handle, meta, path.parent)
+        self._photos(record, handle, meta)
         contact = Contact(handle, meta, notes=record.notes, interactions=record.interactions)
         self.pending[path] = render(contact, keep_order=record.keep_order).encode("utf-8")
         self.taken.add(handle)
@@ -293,15 +293,19 @@ class _Plan:
         self.index.add(handle, meta)
         return Outcome("added", record.name, where, handle, "", _noted(notes, doubtful), _shown(doubtful))
 
-    def _photos(self, record: Incoming, handle: str, meta: dict[str, Any], folder: Path) -> None:
+    def _photos(self, record: Incoming, handle: str, meta: dict[str, Any]) -> None:
+        """The record's pictures and other binary values as documents of the contact (format/documents.py):
+        `files/<handle>/photo.jpg`, `logo.png`, `sound.wav` …, named by the field (`photo: photo.jpg`)."""
+        from vault_tool.format.documents import folder_of, folder_files, unique_name
+
+        folder = folder_of(self.vault.root, handle)
+        taken = set(folder_files(self.vault.root, handle)) | {p.name for p in self.pending if p.parent == folder}
         by_field: dict[str, list[str]] = {}
         for photo in record.photos:
-            names = by_field.setdefault(photo.field, [])
-            stem = handle if not names else f"{handle}-{len(names) + 1}"
-            if photo.field != "photo":
-                stem = f"{stem}-{photo.field}"
-            name = f"{stem}.{photo.extension}"
-            names.append(name)
+            stem = "attachment" if photo.field == "attachments" else photo.field
+            name = unique_name(f"{stem}.{photo.extension}", taken)
+            taken.add(name)
+            by_field.setdefault(photo.field, []).append(name)
             self.pending[folder / name] = photo.data
             if photo.head:  # what the field cannot say (TYPE labels, a group, the property): kept with the name
                 keep_line(meta, photo.head, name)
@@ -327,7 +331,7 @@ class _Plan:
             theirs = conflict.values[1][1]
             notes.append(f"kept {conflict.field} '{conflict.values[0][1]}' (the file has '{theirs}')")
         if record.photos and not any(k in target.meta for k in ("photo", "logo")):
-            self._photos(record, target.handle, combined.meta, target.path.parent)
+            self._photos(record, target.handle, combined.meta)
         elif record.photos:
             notes.append(f"{target.handle} has a picture already: the file's picture is not imported")
         sections = [(item, render_interaction(item)) for item in record.interactions]

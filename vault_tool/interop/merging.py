@@ -265,17 +265,57 @@ def merge_contacts(vault: Vault, keep: str, others: list[str], prefer: str | Non
         if kept.handle in handles or len(set(handles)) != len(handles):
             raise InvalidValueError("name each contact once: KEEP and OTHER… must be different contacts")
         assert kept.path is not None and all(c.path is not None for c in merged)
-        metas = [(kept.handle, kept.meta)] + [(c.handle, c.meta) for c in merged]
+        metas, moved = _carried(vault, tx, kept, merged)  # the merged contacts' documents join the kept one's
         combined = combine(metas, vault.config.default_region, choices, prefer)
         if combined.conflicts:
             raise MergeConflictError(combined.conflicts)
+        _list_unlisted(combined.meta, moved)
         sections = [section for c in merged for section in interaction_sections(c)]
         tx.write(kept.path, merged_text(kept, combined.meta, [c.notes for c in merged], sections))
         for contact in merged:
             tx.delete(contact.path)  # type: ignore[arg-type]
         _rewrite_references(vault, tx, kept, merged)
         tx.message = merge_message(kept, merged)
+    from vault_tool.format.documents import prune
+
+    prune(vault.root, handles)
     return finished(vault, tx, Change(kept.handle, kept.path, tx.message))
+
+
+def _carried(vault: Vault, tx: Transaction, kept: Contact,
+             merged: list[Contact]) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+    """Move, in ``tx``, every document of the merged contacts into the kept one's folder (a name it has
+    already gets `-2`); their front matter as it then reads (`files:` a list each, to be unioned), and the
+    names of the documents moved."""
+    from vault_tool.format import documents
+    from vault_tool.store.references import carry_documents, document_files, renamed_documents
+
+    taken = {name for name, _ in document_files(vault, kept)}
+    taken |= {name for _, name in documents.listed(kept.meta)} | set(documents.folder_files(vault.root, kept.handle))
+    metas, moved = [(kept.handle, _files_as_list(kept.meta))], []
+    for contact in merged:
+        before = set(taken)
+        renamed = carry_documents(vault, tx, contact, kept.handle, taken)
+        moved += sorted(taken - before)
+        meta = {**contact.meta, **renamed_documents(contact.meta, renamed)}
+        metas.append((contact.handle, _files_as_list(meta)))
+    return metas, moved
+
+
+def _files_as_list(meta: dict[str, Any]) -> dict[str, Any]:
+    from vault_tool.format.documents import KEY
+
+    return {**meta, KEY: as_list(meta[KEY])} if KEY in meta and not isinstance(meta[KEY], list) else meta
+
+
+def _list_unlisted(meta: dict[str, Any], moved: list[str]) -> None:
+    """List under `files:` each moved document the merged front matter names nowhere (a photo not chosen)."""
+    from vault_tool.format.documents import KEY, listed
+
+    named = {name for _, name in listed(meta)}
+    missing = [name for name in moved if name not in named]
+    if missing:
+        meta[KEY] = [*as_list(meta.get(KEY)), *missing]
 
 
 def _rewrite_references(vault: Vault, tx: Transaction, kept: Contact, merged: list[Contact]) -> None:

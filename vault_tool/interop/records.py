@@ -15,7 +15,7 @@ PHOTO_LIMIT = 10 << 20  # bytes of one photo
 
 @dataclass
 class Photo:
-    """An embedded picture (or sound, key, any binary value): written beside the contact as ``<handle>.<extension>``.
+    """An embedded picture (or sound, key, any binary value): stored as a document of the contact (``files/<handle>/photo.jpg``).
 
     ``head`` is the property's head when the file's field does not say all of it (`PHOTO;TYPE=WORK`,
     `SOUND;TYPE=WAV`): the import keeps it under ``vcard:`` with the file's name as its value.

@@ -4,10 +4,10 @@ A property with a field of its own fills it: FN ``name``, EMAIL ``emails``,
 TEL ``phones``, ORG ``company``, TITLE ``title``, ADR ``address``, BDAY
 ``birthday``, URL ``links``, CATEGORIES ``tags``, UID ``uid``, NICKNAME the
 custom field ``nickname`` (as a CSV's Nickname column), NOTE the notes, KIND
-(or Apple's X-ABShowAs) ``kind``; inline PHOTO and LOGO become files
-beside the contact, and so does any other inline binary value (SOUND, KEY, an X-
-property's base64), its head kept under ``vcard:`` with the file's name as value
-when the field does not say it all (`SOUND;TYPE=WAV: ada-sound.wav`). A field vCard has no property for (stage, owner, any
+(or Apple's X-ABShowAs) ``kind``; inline PHOTO and LOGO become documents of
+the contact (`files/<handle>/photo.jpg`, format/documents.py), and so does any other inline
+binary value (SOUND, KEY, an X-property's base64), its head kept under ``vcard:`` with the
+file's name as value when the field does not say it all (`SOUND;TYPE=WAV: sound.wav`). A field vCard has no property for (stage, owner, any
 custom field) is written as ``X-VAULT-FIELD;NAME=stage:customer`` and read
 back into its field (each relation type as one: ``NAME=relations.reports_to``). Whatever a field cannot hold is kept in the front matter
 under ``vcard:``, as ``HEAD: value`` in vCard's own encoding: properties
@@ -24,6 +24,8 @@ from collections.abc import Callable
 from typing import Any
 
 from vault_tool.format.contact import Contact, as_list
+from vault_tool.format.documents import FILE_FIELDS as FILE_FIELDS  # fields that name a file of the contact
+from vault_tool.format.documents import KEY as DOCUMENTS  # `files:`: documents, which no vCard carries
 from vault_tool.format.handles import fold, unique
 from vault_tool.format.relations import KEY as RELATIONS
 from vault_tool.interop.encoding import charset_hints, decode
@@ -34,6 +36,7 @@ from vault_tool.interop.records import (
     Photo,
     Problem,
     ReadResult,
+    add_kept,
     add_unique,
     birthday_of,
     tag_of,
@@ -66,7 +69,6 @@ _MAGIC = ((b"\xff\xd8\xff", "jpg"), (b"\x89PNG", "png"), (b"GIF8", "gif"), (b"BM
           (b"MM\x00*", "tiff"), (b"OggS", "ogg"), (b"ID3", "mp3"), (b"%PDF", "pdf"), (b"-----BEGIN PGP", "pgp"))
 _RIFF = {b"WEBP": "webp", b"WAVE": "wav"}
 _BINARY_FIELDS = {"PHOTO": "photo", "LOGO": "logo", "SOUND": "sound", "KEY": "key"}
-FILE_FIELDS = ("photo", "logo", "sound", "key", "attachments")  # fields that name files beside the contact
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 _GENERIC_TYPES = frozenset({"pref", "internet", "x400", "voice"})
 ORG_MARKERS = ("KIND", "X-ABSHOWAS")
@@ -140,7 +142,7 @@ _EACH: dict[str, tuple[str, Callable[[Prop], str], Callable[[str], Prop]]] = {
 FIELD_PROP = "X-VAULT-FIELD"  # a field vCard has no property for: `X-VAULT-FIELD;NAME=stage:customer`
 _HANDLED = frozenset({*_SINGLE, *_EACH, "N", "NOTE", "CATEGORIES", "URL", FIELD_PROP})
 _IN_PROPERTIES = frozenset({"name", "kind", "emails", "phones", "company", "title", "tags", "address", "birthday",
-                            "links", "uid", "nickname", VCARD_FIELD, *FILE_FIELDS})
+                            "links", "uid", "nickname", VCARD_FIELD, *FILE_FIELDS, DOCUMENTS})
 _FROM_FIELDS = _HANDLED  # kept PHOTO and LOGO lines (pictures' URLs, heads of files) are written as kept
 
 
@@ -424,13 +426,7 @@ def to_mapping(props: list[Prop]) -> dict[str, str | list[str]]:
     """Properties as the `vcard:` mapping: head -> value, or a list of values when a head repeats."""
     mapping: dict[str, Any] = {}
     for prop in props:
-        head, value = prop.kept()
-        if head not in mapping:
-            mapping[head] = value
-        elif isinstance(mapping[head], list):
-            mapping[head].append(value)
-        else:
-            mapping[head] = [mapping[head], value]
+        add_kept(mapping, *prop.kept())
     return mapping
 
 

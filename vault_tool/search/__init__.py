@@ -1,7 +1,8 @@
 """Search: the Whoosh index, the one read model every reading command answers from.
 
 Holds the stat scan of the contact files (scan, forked), bringing the index up to date
-(freshness), what the index stores for a contact (documents, view), the Whoosh calls (index:
+(freshness), what the index stores for a contact (documents: its fields, and the names and text of
+the files attached to it, PDFs read with pypdf; view), the Whoosh calls (index:
 the schema, writing, queries; columns: the read model's column reads), the
 query language (query), its relation clauses (related), lead scores computed from stored facts
 (scoring), search itself (run),

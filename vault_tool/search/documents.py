@@ -9,11 +9,14 @@ import datetime as dt
 import functools
 import marshal
 import re
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vault_tool.errors import InvalidValueError
+from vault_tool.errors import InvalidValueError, VaultError
 from vault_tool.format.fieldtable import COMPUTED_FIELDS, INDEX_FIELDS, day_number
 from vault_tool.format.identity import block_keys, identity_keys
+from vault_tool.format.documents import KEY as DOCUMENTS_KEY
 from vault_tool.format.relations import KEY as RELATIONS_KEY
 from vault_tool.format.relations import edge_term, term, written
 
@@ -26,17 +29,109 @@ LIST_KEYWORDS = {"tags": "tag"}
 SCALAR_KEYWORDS = {"stage": "stage", "owner": "owner"}
 TEXT_FIELDS = {"name": "name", "company": "company", "title": "title"}
 CUSTOM_PREFIX = "x_"
+_OWN_KEYS = (RELATIONS_KEY, DOCUMENTS_KEY)  # keys with fields of their own (relation types, `file`): no custom field
 NUMBER_PREFIX = "n_"  # a custom field whose value is a number, for ranges: `employees:>300`
 MIN_PHONE_DIGITS = 3
 # ISO 3166 reserves these for the countries below; people write them.
 COUNTRY_ALIASES = {"uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "great britain": "GB", "el": "GR"}
 
 
-def document(contact: Contact, rel: str, region: str, today: dt.date, created: dt.date | None) -> dict[str, Any]:
+@dataclass
+class Attached:
+    """What the index reads of a contact's documents: their names, their text, and why one could not be read."""
+
+    names: list[str] = field(default_factory=list)
+    text: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+TEXT_LIMIT = 200_000  # characters of one document's text the index reads
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".csv", ".tsv", ".org", ".rst")
+
+
+def attached(root: Path, contact: Contact) -> Attached:
+    """The names and text of the documents ``contact`` lists (format/documents.py): PDFs (pypdf), plain text and
+    Markdown; other files by name only. A document that cannot be read is a warning, never a failure."""
+    from vault_tool.format.documents import documents_of
+
+    found = Attached()
+    texts = []
+    for doc in documents_of(root, contact.handle, contact.meta, contact.path):
+        found.names.append(doc.name)
+        if doc.path is None:
+            continue
+        try:
+            text = document_text(doc.path, root)
+        except VaultError as exc:
+            where = doc.path.relative_to(root).as_posix() if doc.path.is_relative_to(root) else str(doc.path)
+            found.warnings.append(f"{where}: its text cannot be read ({_reason(exc, doc.path)}): {contact.name} is "
+                                  "found by the document's name only")
+            continue
+        if text.strip():
+            texts.append(text)
+    found.text = "\n".join(texts)
+    return found
+
+
+def _reason(exc: VaultError, path: Path) -> str:
+    """The error without the path it starts with (the warning names the document already)."""
+    return str(exc).removeprefix(f"{path}: ")
+
+
+def document_text(path: Path, root: Path) -> str:
+    """The text of one document (at most TEXT_LIMIT characters): '' for a kind whose text is not read;
+    VaultError if it cannot be read."""
+    from vault_tool.format.documents import read_document
+
+    suffix = path.suffix.lower()
+    if suffix != ".pdf" and suffix not in TEXT_SUFFIXES:
+        return ""
+    data = read_document(path, root)
+    if suffix in TEXT_SUFFIXES:
+        return data[:TEXT_LIMIT * 4].decode("utf-8", "replace")[:TEXT_LIMIT]
+    return pdf_text(data)
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF's pages, in order, up to TEXT_LIMIT characters; VaultError if pypdf cannot read it."""
+    import io
+    import logging
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its notes on odd but readable files are not ours to show
+    parts: list[str] = []
+    length = 0
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise VaultError("the PDF is encrypted, so its text cannot be read")
+        for page in reader.pages:
+            text = page.extract_text() or ""
+            parts.append(text)
+            length += len(text)
+            if length >= TEXT_LIMIT:
+                break
+    except VaultError:
+        raise
+    except Exception as exc:  # noqa: BLE001 -- pypdf raises many kinds of error for a damaged file
+        raise VaultError(f"not a readable PDF ({type(exc).__name__}: {str(exc)[:80] or 'no detail'})") from None
+    return "\n".join(parts)[:TEXT_LIMIT]
+
+
+def name_words(name: str) -> str:
+    """A document's name and its words (`contract.pdf contract pdf`): `file:contract` finds it, and so does its
+    whole name."""
+    return " ".join(dict.fromkeys([name, *re.findall(r"[^\W_]+", name)]))
+
+
+def document(contact: Contact, rel: str, region: str, today: dt.date, created: dt.date | None,
+             documents: Attached | None = None) -> dict[str, Any]:
     """The index document of ``contact`` (file ``rel``, relative to the vault) as of ``today``.
 
     ``region`` is vault.yaml's default_region; phone numbers without a country code are read in the
-    contact's own region (format/regions.py), which that is only the last resort for.
+    contact's own region (format/regions.py), which that is only the last resort for. ``documents``: the
+    names and text of its documents, which `file:` and bare words search.
     """
     from vault_tool.format.contact import as_list
 
@@ -57,6 +152,9 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
     doc.update(address_fields(meta.get("address"), meta.get("vcard")))
     doc["birthday"] = " ".join(birthday_terms(meta.get("birthday")))
     doc["text"] = full_text(contact)
+    if documents is not None and documents.names:
+        doc["file"] = " ".join(name_words(name) for name in documents.names)
+        doc["text"] = "\n".join(part for part in (doc["text"], doc["file"], documents.text) if part)
     doc.update(relation_fields(contact))
     _add_custom(doc, contact.custom, region)
     last = contact.last_contact(today)
@@ -70,6 +168,7 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
     _add_follow_ups(doc, contact, rel, last, created)
     keys = [k for k, _ in identity_keys(meta, region)] + list(block_keys(meta))
     doc["dupe_keys"] = "\n".join(keys).encode("utf-8")
+    doc["mail_ids"] = " ".join(mail_terms(contact))
     doc["row"] = {  # what search prints; a missing value is None (JSON's null)
         "handle": contact.handle, "name": contact.name, "kind": contact.kind,
         "company": contact.text_field("company") or None, "emails": contact.emails, "phones": contact.phones,
@@ -123,6 +222,14 @@ def _add_follow_ups(
     doc["touch_due"] = day_number(last + cadence) if last else 1
 
 
+def mail_terms(contact: Contact) -> list[str]:
+    """`handle/message-id` for each email its interactions record (format/mailmark.py): what `mail log` has logged."""
+    from vault_tool.format.mailmark import marked_ids
+
+    found = [f"{contact.handle}/{mid}" for item in contact.interactions for mid in marked_ids(item.text)]
+    return list(dict.fromkeys(term for term in found if " " not in term))
+
+
 def relation_fields(contact: Contact) -> dict[str, str]:
     """`handle`, and `related`: each handle the contact's file relates it to, alone and after its type
     (`charles-babbage reports_to/charles-babbage`), as index terms (format/relations.py `term`)."""
@@ -141,7 +248,7 @@ def _add_custom(doc: dict[str, Any], custom: dict[Any, Any], region: str) -> Non
     """
     for key, value in custom.items():
         name = str(key).lower()
-        if value is None or not re.fullmatch(r"\w+", name) or name in COMPUTED_FIELDS or name == RELATIONS_KEY:
+        if value is None or not re.fullmatch(r"\w+", name) or name in COMPUTED_FIELDS or name in _OWN_KEYS:
             continue
         if name in INDEX_FIELDS:
             doc[name] = _joined(name, [doc.get(name, ""), *_field_terms(name, _flatten(value), region)])

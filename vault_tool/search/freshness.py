@@ -29,14 +29,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
+from zlib import crc32
 
 from vault_tool.errors import IndexBuildError, ParseError, VaultError
 from vault_tool.format.fieldtable import day_number
+from vault_tool.format.documents import stats as document_stats
 from vault_tool.format.layout import Stat
 from vault_tool.search import columns
 from vault_tool.search import index as ix_mod
 from vault_tool.search.forked import ForkedJobFailed, can_fork, run_all
-from vault_tool.search.scan import Scanned, scan_with_digest, trusted
+from vault_tool.search.scan import RACY, Scanned, scan_with_digest, trusted
 
 if TYPE_CHECKING:
     from whoosh.index import Index
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
 
 STAMP = "index-stamp.json"
 MANIFEST = "index-manifest"
+DOCUMENTS = "index-documents"  # each document's (size, mtime) as last indexed (format/documents.py `stats`)
 INDEX = "index"
 Progress = Callable[[int, int], None]
 REBUILD_FROM = 1000  # files to re-read; beyond this and half the vault, building anew (in parallel) is faster
@@ -146,7 +149,8 @@ def refresh(
     stamp = _read_json(state / STAMP)
     key = _settings_key(vault)
     if (stamp.get("settings") == key and stamp.get("digest") == scanned.digest and stamp.get("today") == str(today)
-            and stamp.get("files") == ix_mod.file_stats(state / INDEX)):
+            and stamp.get("files") == ix_mod.file_stats(state / INDEX)
+            and stamp.get("documents") == _documents_digest(document_stats(vault.root))):
         try:
             result = Refresh(ix_mod.open_index(state / INDEX), problems=_problems(stamp), saved=stamp.get("saved"))
             result.seconds = time.perf_counter() - started
@@ -164,6 +168,24 @@ def refresh(
     result = _locked(vault, update, lambda why: _in_memory(vault, today, progress, why))
     result.seconds = time.perf_counter() - started
     return _noticed(vault, result)
+
+
+def _documents_digest(stats: dict[str, Stat]) -> str:
+    """One digest of every document's stat: unchanged, no contact's documents need reading again."""
+    return f"{crc32(marshal.dumps(sorted(stats.items()), 2)):08x}" if stats else ""
+
+
+def _documents_changed(state: Path, now: dict[str, Stat], scanned: Scanned) -> list[str]:
+    """The contact files (relative to contacts/) whose documents were added, replaced or removed since the
+    index last read them: a document replaced by hand is read again though its contact's file is unchanged."""
+    try:
+        before = marshal.loads((state / DOCUMENTS).read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        before = {}
+    if not isinstance(before, dict):
+        before = {}
+    handles = {key.partition("/")[0] for key in set(before) | set(now) if before.get(key) != now.get(key)}
+    return [rel for rel in scanned.stats if Path(rel).stem in handles] if handles else []
 
 
 def _noticed(vault: Vault, result: Refresh) -> Refresh:
@@ -226,7 +248,7 @@ def rebuild(vault: Vault, today: dt.date, progress: Progress | None = None) -> R
 
     result = _locked(vault, build, _cannot_build)
     result.seconds = time.perf_counter() - started
-    return result
+    return _noticed(vault, result)  # a document whose text cannot be read, among others
 
 
 def _cannot_build(why: str) -> NoReturn:
@@ -261,10 +283,10 @@ def _in_memory(vault: Vault, today: dt.date, progress: Progress | None, why: str
     index = ix_mod.create_in_memory()
     created = _created_dates(vault, None, rels)
     problems: dict[str, Problem] = {}
+    notices = [f"cannot update the search index ({why}); searched the contact files directly"]
     with ix_mod.Writer(index, fresh=True) as writer:
-        _index_files(vault, writer, rels, today, created, problems, progress)
-    notice = f"cannot update the search index ({why}); searched the contact files directly"
-    return Refresh(index, reread=len(rels), rebuilt=True, notices=[notice], problems=list(problems.values()))
+        _index_files(vault, writer, rels, today, created, problems, progress, notices)
+    return Refresh(index, reread=len(rels), rebuilt=True, notices=notices, problems=list(problems.values()))
 
 
 def _index_lock(vault: Vault) -> Any:
@@ -317,6 +339,8 @@ def _update_index(
             before.update(_stored_stats(stored))
     total = len(now) + sum(manifest[i][1] for i in same)
     changed = [rel for rel, stat in now.items() if before.get(rel) != stat]
+    documents = trusted(document_stats(vault.root))
+    changed += [rel for rel in _documents_changed(state, documents, scanned) if rel not in changed]
     if len(changed) >= REBUILD_FROM and len(changed) > total // 2:  # a build is the faster way
         return _build(vault, today, progress, key, scanned, f"{len(changed)} of {total} files are new to the "
                       "search index; building it anew")
@@ -327,14 +351,15 @@ def _update_index(
     changed = sorted(set(changed))
     problems = {p.path: p for p in _problems(stamp) if os.path.lexists(vault.root / p.path)}  # links too
     created = _created_dates(vault, index, changed, renames=bool(deleted))
+    notices: list[str] = []
     with ix_mod.Writer(index) as writer:
         for rel in deleted:
             writer.delete("contacts/" + rel)
             problems.pop("contacts/" + rel, None)
-        _index_files(vault, writer, changed, today, created, problems, progress)
-    saved = _save(state, key, scanned, today, list(problems.values()), {i: manifest[i] for i in same})
+        _index_files(vault, writer, changed, today, created, problems, progress, notices)
+    saved = _save(state, key, scanned, today, list(problems.values()), {i: manifest[i] for i in same}, documents)
     return Refresh(ix_mod.open_index(state / INDEX), reread=len(changed), removed=len(deleted),
-                   problems=list(problems.values()), saved=saved)
+                   problems=list(problems.values()), saved=saved, notices=notices)
 
 
 def _turned(index: Index, today: dt.date, then: str) -> list[str]:
@@ -359,36 +384,40 @@ def _build(
     created = _created_dates(vault, None, list(stats))
     rels = sorted(stats)
     problems: dict[str, Problem] = {}
+    documents = trusted(document_stats(vault.root))
+    notices = [notice] if notice else []
     count = ix_mod.Parts.how_many(len(rels)) if can_fork() else 1
     if count > 1:
-        problems = _build_in_parts(vault, index, [rels[i::count] for i in range(count)], today, created, progress)
+        problems = _build_in_parts(vault, index, [rels[i::count] for i in range(count)], today, created, progress,
+                                   notices)
     else:
         with ix_mod.Writer(index, fresh=True) as writer:
-            _index_files(vault, writer, rels, today, created, problems, progress)
+            _index_files(vault, writer, rels, today, created, problems, progress, notices)
     (state / STAMP).unlink(missing_ok=True)  # until the stamp is written, nobody may take the index as up to date
     ix_mod.replace(new, state / INDEX)
-    saved = _save(state, key, scanned, today, list(problems.values()))
+    saved = _save(state, key, scanned, today, list(problems.values()), documents=documents)
     return Refresh(ix_mod.open_index(state / INDEX), reread=len(stats), rebuilt=True,
-                   notices=[notice] if notice else [], problems=list(problems.values()), saved=saved)
+                   notices=notices, problems=list(problems.values()), saved=saved)
 
 
 def _build_in_parts(
     vault: Vault, index: Index, shares: list[list[str]], today: dt.date, created: dict[str, dt.date | None],
-    progress: Progress | None,
+    progress: Progress | None, notices: list[str],
 ) -> dict[str, Problem]:
-    """Index each share of the files in a forked process of its own; the files that did not parse."""
+    """Index each share of the files in a forked process of its own; the files that did not parse (and in
+    ``notices``, the documents that could not be read)."""
     total = sum(len(share) for share in shares)
 
-    def write_part(share: list[str], advance: Advance) -> tuple[Any, dict[str, Problem]]:
-        part, found = parts.part(), dict[str, Problem]()
+    def write_part(share: list[str], advance: Advance) -> tuple[Any, dict[str, Problem], list[str]]:
+        part, found, noted = parts.part(), dict[str, Problem](), list[str]()
         every = max(1, len(share) // 200)  # files between two reports to the parent
 
         def tick(done: int, _: int) -> None:
             if done % every == 0:
                 advance(every)
 
-        _index_files(vault, part, share, today, created, found, tick)
-        return part.finish(), found
+        _index_files(vault, part, share, today, created, found, tick, noted)
+        return part.finish(), found, noted
 
     with ix_mod.Parts(index, len(shares)) as parts:
         jobs = [functools.partial(write_part, share) for share in shares]
@@ -397,18 +426,20 @@ def _build_in_parts(
         except ForkedJobFailed as exc:
             raise IndexBuildError(f"building the search index failed ({exc}); "
                                   "the next search or `contacts reindex` builds it again") from None
-        written = cast(list[tuple[Any, dict[str, Problem]]], answers)  # what write_part returns
-        parts.commit([segment for segment, _ in written])
+        written = cast(list[tuple[Any, dict[str, Problem], list[str]]], answers)  # what write_part returns
+        parts.commit([segment for segment, _, _ in written])
     if progress is not None:
         progress(total, total)
-    return {path: problem for _, found in written for path, problem in found.items()}
+    notices += [note for _, _, noted in written for note in noted]
+    return {path: problem for _, found, _ in written for path, problem in found.items()}
 
 
 def _index_files(
     vault: Vault, writer: ix_mod.Writer | ix_mod.Part, rels: list[str], today: dt.date, created: dict[str, dt.date | None],
-    problems: dict[str, Problem], progress: Progress | None,
+    problems: dict[str, Problem], progress: Progress | None, notices: list[str] | None = None,
 ) -> None:
-    from vault_tool.search.documents import document
+    """Index the contact files ``rels`` with their documents; a document that cannot be read is a notice."""
+    from vault_tool.search.documents import attached, document
 
     region = vault.config.default_region
     for done, rel in enumerate(rels, 1):
@@ -421,7 +452,10 @@ def _index_files(
             problems[rel_vault] = Problem(rel_vault, exc.line, exc.message)
         else:
             problems.pop(rel_vault, None)
-            writer.put(document(contact, rel_vault, region, today, created.get(rel)))
+            documents = attached(vault.root, contact)
+            if notices is not None:
+                notices += documents.warnings
+            writer.put(document(contact, rel_vault, region, today, created.get(rel), documents))
         if progress is not None:
             progress(done, len(rels))
 
@@ -461,11 +495,11 @@ def _mtime_day(path: Path) -> dt.date | None:
 
 def _save(
     state: Path, key: str, scanned: Scanned, today: dt.date, problems: list[Problem],
-    kept: dict[int, StoredPart] | None = None,
+    kept: dict[int, StoredPart] | None = None, documents: dict[str, Stat] | None = None,
 ) -> int:
     """Write the manifest and the stamp for ``scanned`` and the index as it is now; the stamp's "saved".
 
-    ``kept``: manifest parts still true, by place.
+    ``kept``: manifest parts still true, by place; ``documents``: the documents' stats, as the index read them.
     """
     from vault_tool.fileio import atomic_write
 
@@ -478,12 +512,15 @@ def _save(
         stored.append((part.digest, len(safe), part.data) if safe is part.stats
                       else ("racy", len(safe), marshal.dumps(safe, 2)))
     atomic_write(state / MANIFEST, marshal.dumps(stored, 2), durable=False)
+    documents = documents or {}
+    atomic_write(state / DOCUMENTS, marshal.dumps(documents, 2), durable=False)
     saved = time.time_ns()  # no two stamps alike: an unchanged stamp means no update in between
     stamp = {
         "settings": key, "today": str(today),
         "digest": "racy" if any(part[0] == "racy" for part in stored) else scanned.digest,
         "problems": [[p.path, p.line, p.message] for p in problems],
         "files": ix_mod.file_stats(state / INDEX), "saved": saved,
+        "documents": "racy" if RACY in documents.values() else _documents_digest(documents),
     }
     atomic_write(state / STAMP, json.dumps(stamp, ensure_ascii=False).encode("utf-8"), durable=False)
     return saved

@@ -64,7 +64,23 @@ def _copy_examples(target: Path) -> int:
             with resources.as_file(item) as real:
                 shutil.copyfile(real, target / item.name)
             count += 1
+    _copy_example_documents(target.parent)
     return count
+
+
+def _copy_example_documents(root: Path) -> None:
+    """The example contacts' documents (format/documents.py: files/<handle>/<name>)."""
+    source = _example_vault() / "files"
+    if not source.is_dir():
+        return
+    for folder in source.iterdir():
+        if not folder.is_dir() or folder.name.startswith("."):
+            continue
+        (root / "files" / folder.name).mkdir(parents=True, exist_ok=True)
+        for item in folder.iterdir():
+            if item.is_file() and not item.name.startswith("."):
+                with resources.as_file(item) as real:
+                    shutil.copyfile(real, root / "files" / folder.name / item.name)
 
 
 def _with_region(config: bytes, region: str | None) -> bytes:
@@ -116,6 +132,8 @@ def init_vault(root: Path, example: bool = False, commit: bool = True, region: s
     if example:
         result.examples = _copy_examples(root / "contacts")
         result.files.append(root / "contacts")
+        if (root / "files").is_dir():
+            result.files.append(root / "files")
     if gitstore.repo_root(root) is None:
         gitstore.init(root)
         result.git_initialised = True

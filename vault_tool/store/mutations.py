@@ -17,6 +17,7 @@ from vault_tool.format.contact import (
     parse,
     render,
 )
+from vault_tool.format.documents import prune
 from vault_tool.format.fields import check_phones, coerce, contact_phones, list_items
 from vault_tool.format.handles import slugify, unique
 from vault_tool.format.ids import new_uid
@@ -284,6 +285,10 @@ def remove(vault: Vault, query: str) -> Change:
         assert contact.path is not None
         tx.message = f"Remove {contact.name}"
         tx.delete(contact.path)
+        from vault_tool.store.references import remove_documents
+
+        remove_documents(vault, tx, contact)  # its documents go with it, in this commit
+    prune(vault.root, [contact.handle])
     return finished(vault, tx, Change(contact.handle, contact.path, tx.message))
 
 
@@ -306,17 +311,33 @@ def rename(vault: Vault, query: str, new_name: str) -> Change:
         def renamed(blob: bytes) -> bytes:
             return _edit_front_matter(parse(old, blob, contact.handle), {"name": new_name})
 
+        from vault_tool.store.references import Renamed, carry_documents, rewrite_references
+
         if new == old:
             tx.edit(old, renamed)
         else:
             tx.move(old, new, renamed)
-        from vault_tool.store.references import Renamed, rewrite_references
+        if handle != contact.handle:  # its documents move to the new handle's folder, in this commit
+            _refuse_taken_folder(vault, handle)
+            carry_documents(vault, tx, contact, handle)
 
         names = {contact.name: new_name} if contact.kind == "organization" and contact.name != new_name else {}
         moved = {contact.handle: handle} if handle != contact.handle else {}
         if moved or names:  # relations and `company` values elsewhere that name it follow it, in this commit
             rewrite_references(vault, tx, Renamed(moved, names, {old, new}))
+    prune(vault.root, [contact.handle])
     return finished(vault, tx, Change(handle, new, tx.message))
+
+
+def _refuse_taken_folder(vault: Vault, handle: str) -> None:
+    """A new handle whose documents folder holds files already (left by no contact) is refused: whose are they?"""
+    from vault_tool.errors import VaultError
+    from vault_tool.format.documents import folder_files, folder_of
+
+    if folder_files(vault.root, handle):
+        folder = folder_of(vault.root, handle)
+        raise VaultError(f"{folder} holds files of no contact: move or remove them first (they would become "
+                         f"the documents of the renamed contact)")
 
 
 def commit_edit(vault: Vault, contact: Contact, before: bytes) -> Change:

@@ -104,3 +104,64 @@ def _referrer(renamed: Renamed) -> Callable[[Contact], dict[str, Any] | None]:
         return changes or None
 
     return make
+
+
+def document_files(vault: Vault, contact: Contact) -> list[tuple[str, Path]]:
+    """(name, file) of each document the contact has on disk: every regular file in its folder, and the files
+    its file fields name beside its file (a vault from before the folder). Links are never taken."""
+    from vault_tool.format import documents
+
+    root = vault.root
+    folder = documents.folder_of(root, contact.handle)
+    found = [(name, folder / name) for name in documents.folder_files(root, contact.handle)
+             if documents.regular_file(folder / name, root) is not None]
+    if contact.path is not None:
+        for key, name in documents.listed(contact.meta):
+            beside = contact.path.parent / name
+            if (key in documents.FILE_FIELDS and documents.name_problem(name) is None
+                    and all(n != name for n, _ in found) and documents.regular_file(beside, root) is not None):
+                found.append((name, beside))
+    return found
+
+
+def remove_documents(vault: Vault, tx: Transaction, contact: Contact) -> None:
+    """Remove, in ``tx``, every document of ``contact`` (`rm`)."""
+    tx.delete_many([path for _, path in document_files(vault, contact)])
+
+
+def carry_documents(vault: Vault, tx: Transaction, contact: Contact, handle: str,
+                    taken: set[str] | None = None) -> dict[str, str]:
+    """Move, in ``tx``, every document of ``contact`` into the folder of ``handle``; a name in ``taken`` (or in
+    that folder) gets `-2`. The names that changed (old -> new), for the front matter that lists them."""
+    from vault_tool.format import documents
+
+    target = documents.folder_of(vault.root, handle)
+    names = taken if taken is not None else set(documents.folder_files(vault.root, handle))  # grows as they move
+    renamed: dict[str, str] = {}
+    for name, path in document_files(vault, contact):
+        new_name = documents.unique_name(name, names)
+        names.add(new_name)
+        if target / new_name != path:
+            tx.move(path, target / new_name, lambda _blob: None)
+        if new_name != name:
+            renamed[name] = new_name
+    return renamed
+
+
+def renamed_documents(meta: dict[str, Any], renamed: dict[str, str]) -> dict[str, Any]:
+    """The changes that make ``meta``'s `files:` and file fields (and `vcard:` lines naming a file) use the new
+    names of ``renamed``."""
+    from vault_tool.format.documents import DOCUMENT_KEYS
+
+    def new(value: Any) -> Any:
+        if isinstance(value, list):
+            return [new(item) for item in value]
+        return renamed.get(value, value) if isinstance(value, str) else value
+
+    changes = {key: new(meta[key]) for key in (*DOCUMENT_KEYS, "vcard") if key in meta and new(meta[key]) != meta[key]}
+    kept = meta.get("vcard")
+    if isinstance(kept, dict):
+        lines = {head: new(value) for head, value in kept.items()}
+        if lines != kept:
+            changes["vcard"] = lines
+    return changes

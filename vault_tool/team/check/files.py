@@ -34,6 +34,7 @@ from vault_tool.team.check.records import (
     describe_type,
     iter_items,
 )
+from vault_tool.team.check.documents import check_documents
 from vault_tool.team.check.relations import check_relations
 
 TEXT_FIELDS = ("company", "title", "stage", "owner", "address", "uid", "kind", "keep_in_touch")
@@ -432,5 +433,5 @@ def check_tasks(record: FileRecord, context: CheckContext) -> list[Problem]:
 FILE_CHECKS: tuple[FileCheck, ...] = (
     check_parses, check_conflict_markers, check_known_fields, check_custom_fields, check_computed_keys,
     check_ambiguous_scalars,
-    check_phone_format, check_headings, check_interactions, check_tasks, check_relations,
+    check_phone_format, check_headings, check_interactions, check_tasks, check_relations, check_documents,
 )

@@ -30,7 +30,7 @@ from vault_tool.team.check.vaultwide import Facts, Value
 
 NAME = "check-results"
 SUMMARY = "check-summary"  # the last check's problems, and the stats of the files it saw
-VERSION = 4  # bump when a check changes what it finds: kept results are then thrown away
+VERSION = 5  # bump when a check changes what it finds: kept results are then thrown away
 Stat = tuple[int, int]
 Entry = tuple[Stat, list[tuple[Any, ...]], tuple[Any, ...], str]  # stat, problems, facts, valid until
 
@@ -47,12 +47,15 @@ class Kept:
 
 
 def settings_key(root: Path, phone_format: str | None) -> str:
-    """What every file's results depend on besides the file: vault.yaml, the checks, the phone format."""
+    """What every file's results depend on besides the file: vault.yaml, the checks, the phone format, and
+    the documents (their stats: one added, replaced or removed by hand is checked again)."""
     try:
         config = (root / CONFIG_NAME).read_bytes()
     except OSError:
         config = b""
-    return f"{VERSION}:{phone_format}:{hashlib.sha256(config).hexdigest()}"
+    from vault_tool.team.check.documents import documents_key
+
+    return f"{VERSION}:{phone_format}:{hashlib.sha256(config).hexdigest()}:{documents_key(root)}"
 
 
 def load(state: Path, key: str, today: dt.date) -> Kept:

@@ -31,6 +31,7 @@ from vault_tool.team.check.records import (
     load_config_for_check,
     read_record,
 )
+from vault_tool.team.check.documents import orphan_folders
 from vault_tool.team.check.unmerged import unmerged_problems
 from vault_tool.team.check.vaultwide import VAULT_CHECKS, Facts, facts
 
@@ -192,6 +193,7 @@ def run_checks(
         kept.save_summary(state, key, today, digest, checked, young)
         problems += checked
     problems += unmerged_problems(root)  # git's index, not the files: asked every time
+    problems += orphan_folders(root, {Path(rel).stem for rel in found})  # folders no contact file names: every time
     if only is not None:
         wanted = {Path(p).resolve() for p in only}
         problems = [p for p in problems if p.path.resolve() in wanted]
