@@ -245,6 +245,7 @@ class _Plan:
         for contact in loaded.contacts:
             self.index.add(contact.handle, contact.meta)
         self.pending: dict[Path, bytes] = {}
+        self.documents: dict[Path, set[str]] = {}  # a contact's folder -> the names its documents take
         self.paths: dict[str, Path] = {c.handle: c.path for c in loaded.contacts if c.path is not None}
         self.last_problem = ""
 
@@ -298,8 +299,10 @@ class _Plan:
         `files/<handle>/photo.jpg`, `logo.png`, `sound.wav` …, named by the field (`photo: photo.jpg`)."""
         from vault_tool.format.documents import folder_of, folder_files, unique_name
 
+        if not record.photos:
+            return
         folder = folder_of(self.vault.root, handle)
-        taken = set(folder_files(self.vault.root, handle)) | {p.name for p in self.pending if p.parent == folder}
+        taken = self.documents.setdefault(folder, set(folder_files(self.vault.root, handle)))
         by_field: dict[str, list[str]] = {}
         for photo in record.photos:
             stem = "attachment" if photo.field == "attachments" else photo.field
