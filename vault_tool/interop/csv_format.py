@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import json
 import re
 import sys
@@ -67,11 +66,25 @@ def delimiter(header_line: str) -> str:
 
 def _rows(text: str, delim: str, first: int = 1) -> Iterator[tuple[int, list[str]]]:
     """(line where the row starts, cells) for each row; ``first`` is the number of the text's first line."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    reader = csv.reader(_lines(text), delimiter=delim)
     start = first
     for row in reader:
         yield start, [from_spreadsheet_cell(cell) for cell in row]
         start = first + reader.line_num
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")  # what a file opened with newline="" splits lines at
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their line ends, one at a time: a 100 MB export is not copied into a
+    list of lines, nor into a StringIO (which holds four bytes a character once one is not Latin-1)."""
+    start = 0
+    for end in _LINE_END.finditer(text):
+        yield text[start:end.end()]
+        start = end.end()
+    if start < len(text):
+        yield text[start:]
 
 
 _PREAMBLE = re.compile(r'^\s*"?[\w ]{1,40}:"?[,;\t]*\s*$')
@@ -80,11 +93,11 @@ _PREAMBLE = re.compile(r'^\s*"?[\w ]{1,40}:"?[,;\t]*\s*$')
 def _preamble(text: str) -> int:
     """How many lines come before the header: a block that opens with a line such as `Notes:` and ends at the
     first blank line (LinkedIn's Connections.csv), else none."""
-    lines = text.split("\n")
-    if not lines or not _PREAMBLE.match(lines[0]):
+    lines = _lines(text)
+    if not _PREAMBLE.match(next(lines, "").rstrip("\r\n")):
         return 0
-    for number, line in enumerate(lines[1:], start=1):
-        if not line.strip(" \t\r,;"):
+    for number, line in enumerate(lines, start=1):
+        if not line.strip(" \t\r\n,;"):
             return number + 1
     return 0
 
@@ -94,16 +107,16 @@ def read(data: bytes, overrides: dict[str, str] | None = None) -> ReadResult:
     decoded = decode(data)
     text = decoded.text
     result = ReadResult(guessed_encoding=decoded.guessed_name)
-    if not text.strip():
+    if not text or text.isspace():  # no stripped copy of a large file
         result.problems.append(Problem(None, "the file is empty: nothing to import"))
         return result
     if "\x00" in text:
         result.problems.append(Problem(None, "the file holds binary data (NUL bytes), not CSV text: export it again"))
         return result
-    text = text.lstrip("\ufeff")
+    text = text.lstrip("\ufeff") if text.startswith("\ufeff") else text
     skip = _preamble(text)
     text = text.split("\n", skip)[-1] if skip else text
-    first_line = text.split("\n", 1)[0]
+    first_line = next(_lines(text), "").rstrip("\r\n")
     with _long_fields():
         rows = _rows(text, delimiter(first_line), skip + 1)
         _, header = next(rows)

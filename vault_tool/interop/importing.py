@@ -24,18 +24,30 @@ from typing import Any
 
 from vault_tool.errors import InvalidValueError, ParseError, VaultError
 from vault_tool.format.body import render_interaction
-from vault_tool.format.contact import SINGLE_LINE_FIELDS, Contact, as_list, parse, render
+from vault_tool.format.contact import (
+    SINGLE_LINE_FIELDS,
+    Contact,
+    as_list,
+    parse,
+    render,
+)
 from vault_tool.format.fields import URL, email_problem, phone_problem, tag_problem
 from vault_tool.format.handles import is_valid, slugify, unique
 from vault_tool.format.ids import new_uid
 from vault_tool.format.regions import contact_region
 from vault_tool.interop.duplicates import DuplicateIndex, Match
 from vault_tool.interop.merging import combine, merged_text
-from vault_tool.interop.records import Incoming, ReadResult, add_unique, check_sizes, keep_line
+from vault_tool.interop.records import (
+    Incoming,
+    ReadResult,
+    add_unique,
+    check_sizes,
+    keep_line,
+)
+from vault_tool.output import plural
 from vault_tool.store.mutations import Change, finished
 from vault_tool.store.transaction import transaction
 from vault_tool.store.vault import Vault
-from vault_tool.output import plural
 
 FORMATS = ("vcard", "csv", "json", "markdown")
 ON_DUPLICATE = ("skip", "merge", "new")
@@ -192,7 +204,9 @@ def import_files(
         report.vault_problems = plan.load_problems
         done = 0
         for path, records in batches:
-            for record in records:
+            records.reverse()  # taken from the end, so that each record is let go once it is placed:
+            while records:     # a file of 100,000 rows is never held twice over, as records and as files
+                record = records.pop()
                 outcome = plan.place(record, _where(path, record.line))
                 if outcome is not None:
                     report.outcomes.append(outcome)
@@ -297,7 +311,7 @@ class _Plan:
     def _photos(self, record: Incoming, handle: str, meta: dict[str, Any]) -> None:
         """The record's pictures and other binary values as documents of the contact (format/documents.py):
         `files/<handle>/photo.jpg`, `logo.png`, `sound.wav` …, named by the field (`photo: photo.jpg`)."""
-        from vault_tool.format.documents import folder_of, folder_files, unique_name
+        from vault_tool.format.documents import folder_files, folder_of, unique_name
 
         if not record.photos:
             return

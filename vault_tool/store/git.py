@@ -5,8 +5,11 @@ large reads, and importing GitPython alone costs a tenth of a second.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +80,31 @@ def run(top: Path, args: list[str], data: bytes | None = None, env: dict[str, st
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(f"{top}: git {args[0]} failed ({detail[-1] if detail else 'no detail'})")
     return done.stdout
+
+
+def run_feeding(top: Path, args: list[str], chunks: Iterable[bytes]) -> None:
+    """Run `git ARGS` in ``top`` with ``chunks`` written to its standard input one after another (a large
+    input is never held whole); a GitError naming git's last line of errors if it fails."""
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(["git", *args], cwd=top, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                    stderr=errors)
+        except OSError as exc:
+            raise GitError(f"{top}: cannot run git ({exc.strerror})") from None
+        assert proc.stdin is not None
+        try:
+            for chunk in chunks:
+                proc.stdin.write(chunk)
+        except BrokenPipeError:
+            pass  # git stopped reading: its exit status and errors say why
+        finally:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+            returncode = proc.wait()
+        if returncode != 0:
+            errors.seek(0)
+            detail = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"{top}: git {args[0]} failed ({detail[-1] if detail else 'no detail'})")
 
 
 def run_status(top: Path, args: list[str], data: bytes | None = None) -> bytes:
