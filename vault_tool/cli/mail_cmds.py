@@ -1,4 +1,5 @@
-"""`contacts mail`: mail in (and out): `mail log` logs the messages of mail files as interactions."""
+"""`contacts mail`: mail in and out: `mail log` logs the messages of mail files as interactions, `mail send`
+sends a template to many contacts (mail_send_cmd)."""
 from __future__ import annotations
 
 import importlib
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 # name -> "module:function" (a module of vault_tool.cli), loaded when the subcommand runs or for --help.
 MAIL_COMMANDS = {
     "log": "mail_cmds:log",
+    "send": "mail_send_cmd:send",
 }
 SHOWN_ADDRESSES = 5
 
@@ -36,10 +38,11 @@ class MailGroup(click.Group):
 
 @click.group(cls=MailGroup)
 def mail() -> None:
-    """Email in and out: log the mail you send and receive with your contacts.
+    """Email in and out: log the mail you send and receive, send a template to many contacts.
 
     \b
     Examples:
+      contacts mail send welcome tag:customer --dry-run
       contacts mail log ~/Mail/inbox.mbox
       contacts mail log ~/Maildir/INBOX --since 2026-01-01
       contacts mail log - < message.eml

@@ -340,3 +340,38 @@ def _message(result: MailLog) -> str:
     emails = f"{result.logged} email{'' if result.logged == 1 else 's'}"
     new = f", {len(result.created)} of them new" if result.created else ""
     return f"Log {emails} with {counted(len(result.contacts))}{new}"
+
+
+def email_interaction(when: dt.datetime, subject: str, lines: list[str], today: dt.date) -> Interaction:
+    """An `email` interaction as `mail log` writes it: the heading from ``when`` and ``subject``, ``lines``
+    (the Message-ID line first, then `From: …` or `To: …`) as its text."""
+    return Interaction(date=when.date(), kind=KIND, summary=_summary(subject), time=when.strftime("%H:%M"),
+                       text="\n".join(_clean(line) for line in lines), logged=when.date() == today)
+
+
+def sent_to(recipients: list[Address]) -> str:
+    """The `To: …` line of a message sent to ``recipients``."""
+    return "To: " + (", ".join(a.shown() for a in recipients) or "(only you)")
+
+
+def append_logged(vault: Vault, planned: dict[Known, list[Interaction]], message: str) -> MailLog:
+    """Append the email interactions ``planned`` (those a contact does not record yet) in one commit."""
+    result = MailLog(message=message)
+    with transaction(vault) as tx:
+        edits: dict[Path, tuple[Callable[[bytes], bytes | None], bytes | None]] = {}
+        for known, items in sorted(planned.items(), key=lambda pair: str(pair[0].path)):
+            try:
+                after = _appended(parse(known.path, read_file(known.path), known.handle), items)
+            except VaultError as exc:
+                result.problems.append(f"{exc} ({len(items)} email{'s' if len(items) > 1 else ''} not logged)")
+                continue
+            if after is not None:
+                edits[known.path] = (_again(known, items), after)
+                result.interactions += len(items)
+                result.contacts.add(known.handle)
+        tx.message, tx.bulk = message, len(edits) >= BULK_FROM
+        tx.edit_many(edits)
+    if tx.result.sha:
+        result.commit = tx.result
+        result.hint = identity_hint(tx.result, vault.state_dir / IDENTITY_MARKER)
+    return result

@@ -65,7 +65,20 @@ def _copy_examples(target: Path) -> int:
                 shutil.copyfile(real, target / item.name)
             count += 1
     _copy_example_documents(target.parent)
+    _copy_example_templates(target.parent)
     return count
+
+
+def _copy_example_templates(root: Path) -> None:
+    """The example vault's mail templates (templates/NAME.md, `contacts mail send`)."""
+    source = _example_vault() / "templates"
+    if not source.is_dir():
+        return
+    (root / "templates").mkdir(exist_ok=True)
+    for item in source.iterdir():
+        if item.is_file() and item.name.endswith(".md") and not item.name.startswith("."):
+            with resources.as_file(item) as real:
+                shutil.copyfile(real, root / "templates" / item.name)
 
 
 def _copy_example_documents(root: Path) -> None:
@@ -134,6 +147,8 @@ def init_vault(root: Path, example: bool = False, commit: bool = True, region: s
         result.files.append(root / "contacts")
         if (root / "files").is_dir():
             result.files.append(root / "files")
+        if (root / "templates").is_dir():
+            result.files.append(root / "templates")
     if gitstore.repo_root(root) is None:
         gitstore.init(root)
         result.git_initialised = True
