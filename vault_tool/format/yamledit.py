@@ -221,15 +221,18 @@ def _apply(text: str, key: str, value: Any, quote: bool, newline: str) -> str:
 
 
 def edit_mapping(
-    text: str, changes: dict[str, Any], newline: str = "\n", quoted: frozenset[str] = frozenset()
+    text: str, changes: dict[str, Any], newline: str = "\n", quoted: frozenset[str] = frozenset(),
+    before: dict[str, Any] | None = None,
 ) -> str:
     """Apply ``changes`` (key -> new value, or REMOVE) to the YAML mapping in ``text``.
 
     Keys in ``quoted`` have their string values always double-quoted (phones).
     Raises EditError if the result would not read back as exactly the old
-    mapping with ``changes`` applied.
+    mapping with ``changes`` applied. ``before``: what ``text`` reads as, when the caller has read
+    it already (a contact's front matter): a bulk edit of 10,000 files reads each one once less.
     """
-    before = yamlsafe.load(text) if text.strip() else {}
+    if before is None:
+        before = yamlsafe.load(text) if text.strip() else {}
     if text.strip() and not text.endswith("\n"):
         text += newline  # the last key's lines end like the others, so they can be replaced
     if text.strip():

@@ -27,7 +27,7 @@ def edited(contact: Contact, changes: dict[str, Any]) -> bytes:
     source = contact.source
     assert source is not None and contact.path is not None
     try:
-        front = yamledit.edit_mapping(source.front_matter, changes, source.newline, QUOTED_FIELDS)
+        front = yamledit.edit_mapping(source.front_matter, changes, source.newline, QUOTED_FIELDS, contact.meta)
     except yamledit.EditError as exc:
         raise VaultError(f"{contact.path}: cannot change {', '.join(changes)}: {exc}; edit the file by hand") from None
     return source.encode(source.with_front_matter(front))
