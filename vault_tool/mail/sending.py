@@ -151,9 +151,15 @@ def plan(vault: Vault, template: Template, query: str, from_address: str) -> Sen
     paths, left_out = matching(vault, query)
     if not paths:
         raise NotFoundError(f"no contact matches '{query}'")
-    result = Sending(template.name, skipped=list(left_out))
+    return plan_paths(template, sorted(paths), from_address, list(left_out))
+
+
+def plan_paths(template: Template, paths: list[Path], from_address: str,
+               skipped: list[ParseError] | None = None) -> Sending:
+    """The messages of ``template`` to the contacts in ``paths`` that can and should be written to."""
+    result = Sending(template.name, skipped=list(skipped or []))
     lacking: list[str] = []
-    for path in sorted(paths):
+    for path in paths:
         try:
             contact = parse(path, read_file(path))
         except VaultError as exc:
@@ -240,6 +246,15 @@ def write_out(result: Sending, out: Path) -> list[Path]:
     return written
 
 
+def deliver(vault: Vault, result: Sending, transport: Transport, per_minute: float | None = None,
+            sent_one: Callable[[Recipient], None] | None = None) -> dict[Known, list[Interaction]]:
+    """Send the messages ``result`` planned through ``transport``; the email interactions of those sent, to log.
+
+    A failure half-way is ``result.failure``; ``result.sent`` names the contacts sent to.
+    """
+    return _deliver(vault, result, transport, per_minute, sent_one)
+
+
 def _deliver(vault: Vault, result: Sending, transport: Transport, per_minute: float | None,
              sent_one: Callable[[Recipient], None] | None) -> dict[Known, list[Interaction]]:
     """Send the planned messages one by one (at most ``per_minute``); the interactions of those sent."""
@@ -255,7 +270,8 @@ def _deliver(vault: Vault, result: Sending, transport: Transport, per_minute: fl
             item.message.replace_header("Date", email.utils.format_datetime(when))
             transport.send(item.message, item.envelope)
             next_at = time.monotonic() + gap
-            planned[Known(current.handle, current.name, current.path)] = [_interaction(item, result, when, today)]
+            logged_at = when.replace(year=today.year, month=today.month, day=today.day)  # the vault's day (--today)
+            planned[Known(current.handle, current.name, current.path)] = [_interaction(item, result, logged_at, today)]
             result.sent.append(current)
             if sent_one is not None:
                 sent_one(current)
