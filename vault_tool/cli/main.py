@@ -55,6 +55,7 @@ COMMANDS = {
     "detach": "document_cmds:detach",
     "files": "document_cmds:files",
     "mail": "mail_cmds:mail",
+    "sequence": "sequence_cmds:sequence",
 }
 
 

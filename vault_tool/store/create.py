@@ -70,15 +70,17 @@ def _copy_examples(target: Path) -> int:
 
 
 def _copy_example_templates(root: Path) -> None:
-    """The example vault's mail templates (templates/NAME.md, `contacts mail send`)."""
-    source = _example_vault() / "templates"
-    if not source.is_dir():
-        return
-    (root / "templates").mkdir(exist_ok=True)
-    for item in source.iterdir():
-        if item.is_file() and item.name.endswith(".md") and not item.name.startswith("."):
-            with resources.as_file(item) as real:
-                shutil.copyfile(real, root / "templates" / item.name)
+    """The example vault's mail templates (templates/NAME.md, `contacts mail send`) and drip sequences
+    (sequences/NAME.yaml, `contacts sequence`)."""
+    for folder, suffix in (("templates", ".md"), ("sequences", ".yaml")):
+        source = _example_vault() / folder
+        if not source.is_dir():
+            continue
+        (root / folder).mkdir(exist_ok=True)
+        for item in source.iterdir():
+            if item.is_file() and item.name.endswith(suffix) and not item.name.startswith("."):
+                with resources.as_file(item) as real:
+                    shutil.copyfile(real, root / folder / item.name)
 
 
 def _copy_example_documents(root: Path) -> None:
@@ -147,8 +149,7 @@ def init_vault(root: Path, example: bool = False, commit: bool = True, region: s
         result.files.append(root / "contacts")
         if (root / "files").is_dir():
             result.files.append(root / "files")
-        if (root / "templates").is_dir():
-            result.files.append(root / "templates")
+        result.files += [root / folder for folder in ("templates", "sequences") if (root / folder).is_dir()]
     if gitstore.repo_root(root) is None:
         gitstore.init(root)
         result.git_initialised = True
