@@ -617,7 +617,9 @@ def all_paths(ix: index.Index, parsed: query.Query) -> set[str]:
 
     def paths() -> set[str]:
         with ix.searcher() as searcher:
-            return {hit["path"] for hit in searcher.search(parsed, limit=None)}
+            docs = searcher.docs_for_query(parsed)  # no scores, and the path from its column, not stored fields:
+            column = searcher.reader().column_reader("path")  # `*` over 10,000 contacts in a tenth of the time
+            return {column[doc] for doc in docs}
 
     return reading(paths)
 

@@ -41,7 +41,7 @@ def compile_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
     from vault_tool.search.documents import phone_query_digits
     from vault_tool.search.related import RelationClauses
 
-    if not text.strip():
+    if text.strip() in ("", "*"):  # `*` alone: every contact (not a wildcard over every word of the index)
         return ix_mod.everything()
     custom = ix_mod.custom_fields(ix)
     relations = RelationClauses(ix, custom, vault.config.relations)
