@@ -107,13 +107,13 @@ def listed(meta: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
-def regular_file(path: Path, root: Path) -> os.stat_result | None:
-    """``path``'s stat if it is a regular file reached through no symbolic link below ``root``; else None."""
+def _reached(path: Path, root: Path) -> os.stat_result | None:
+    """``path``'s stat if it is below ``root`` and reached through no symbolic link; else None."""
     try:
         parts = path.relative_to(root).parts
     except ValueError:
         return None
-    at = root
+    at, info = root, None
     for part in parts:
         at = at / part
         try:
@@ -122,7 +122,13 @@ def regular_file(path: Path, root: Path) -> os.stat_result | None:
             return None
         if stat.S_ISLNK(info.st_mode):
             return None
-    return info if stat.S_ISREG(info.st_mode) else None
+    return info
+
+
+def regular_file(path: Path, root: Path) -> os.stat_result | None:
+    """``path``'s stat if it is a regular file reached through no symbolic link below ``root``; else None."""
+    info = _reached(path, root)
+    return info if info is not None and stat.S_ISREG(info.st_mode) else None
 
 
 def locate(root: Path, handle: str, key: str, name: str, contact_path: Path | None) -> Path | None:
@@ -161,16 +167,8 @@ def folder_files(root: Path, handle: str) -> list[str]:
 
 def regular_folder(path: Path, root: Path) -> os.stat_result | None:
     """``path``'s stat if it is a folder reached through no symbolic link below ``root``."""
-    at = root
-    for part in path.relative_to(root).parts:
-        at = at / part
-        try:
-            info = os.lstat(at)
-        except OSError:
-            return None
-        if stat.S_ISLNK(info.st_mode):
-            return None
-    return info if stat.S_ISDIR(info.st_mode) else None
+    info = _reached(path, root)
+    return info if info is not None and stat.S_ISDIR(info.st_mode) else None
 
 
 def prune(root: Path, handles: list[str]) -> None:

@@ -297,15 +297,7 @@ def _write(vault: Vault, run: _Run) -> None:
     """Write every planned interaction and new contact, in one commit."""
     result = run.result
     with transaction(vault) as tx:
-        edits: dict[Path, tuple[Callable[[bytes], bytes | None], bytes | None]] = {}
-        for known, items in sorted(run.existing.items(), key=lambda pair: str(pair[0].path)):
-            try:
-                after = _appended(parse(known.path, read_file(known.path), known.handle), items)
-            except VaultError as exc:
-                result.problems.append(f"{exc} ({len(items)} email{'s' if len(items) > 1 else ''} not logged)")
-                continue
-            if after is not None:
-                edits[known.path] = (_again(known, items), after)
+        edits = _edits(run.existing, result.problems)
         files = _new_files(vault, run)
         result.message = _message(result)
         tx.message, tx.bulk = result.message, len(edits) + len(files) >= BULK_FROM
@@ -314,6 +306,23 @@ def _write(vault: Vault, run: _Run) -> None:
     if tx.result.sha:
         result.commit = tx.result
         result.hint = identity_hint(tx.result, vault.state_dir / IDENTITY_MARKER)
+
+
+def _edits(
+    planned: dict[Known, list[Interaction]], problems: list[str],
+) -> dict[Path, tuple[Callable[[bytes], bytes | None], bytes | None]]:
+    """The transaction's edits that append ``planned`` to each contact's file (those it records already are
+    left out); a file that does not parse is named in ``problems`` and its emails are not logged."""
+    edits: dict[Path, tuple[Callable[[bytes], bytes | None], bytes | None]] = {}
+    for known, items in sorted(planned.items(), key=lambda pair: str(pair[0].path)):
+        try:
+            after = _appended(parse(known.path, read_file(known.path), known.handle), items)
+        except VaultError as exc:
+            problems.append(f"{exc} ({len(items)} email{'s' if len(items) > 1 else ''} not logged)")
+            continue
+        if after is not None:
+            edits[known.path] = (_again(known, items), after)
+    return edits
 
 
 def _again(known: Known, items: list[Interaction]) -> Callable[[bytes], bytes | None]:
@@ -358,15 +367,9 @@ def append_logged(vault: Vault, planned: dict[Known, list[Interaction]], message
     """Append the email interactions ``planned`` (those a contact does not record yet) in one commit."""
     result = MailLog(message=message)
     with transaction(vault) as tx:
-        edits: dict[Path, tuple[Callable[[bytes], bytes | None], bytes | None]] = {}
-        for known, items in sorted(planned.items(), key=lambda pair: str(pair[0].path)):
-            try:
-                after = _appended(parse(known.path, read_file(known.path), known.handle), items)
-            except VaultError as exc:
-                result.problems.append(f"{exc} ({len(items)} email{'s' if len(items) > 1 else ''} not logged)")
-                continue
-            if after is not None:
-                edits[known.path] = (_again(known, items), after)
+        edits = _edits(planned, result.problems)
+        for known, items in planned.items():
+            if known.path in edits:
                 result.interactions += len(items)
                 result.contacts.add(known.handle)
         tx.message, tx.bulk = message, len(edits) >= BULK_FROM
