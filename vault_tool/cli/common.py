@@ -87,6 +87,21 @@ def report_commit(message: str, commit: CommitResult | None, hint: str | None = 
         click.echo(f"hint: {hint}", err=True)
 
 
+def ask_on_terminal(question: str, refusal: str) -> None:
+    """Ask ``question`` (yes or abort) on the terminal; with no terminal to ask on, stop with ``refusal``:
+    `this would … and there is no terminal to ask on: give --yes …`."""
+    if not sys.stdin.isatty():
+        raise click.ClickException(refusal)
+    click.confirm(question, abort=True, err=True)
+
+
+def show_sent(name: str, email: str) -> None:
+    """`sent to NAME <EMAIL>` on standard error, as each message goes out."""
+    from vault_tool.output import visible
+
+    click.echo(f"sent to {visible(name)} <{visible(email)}>", err=True)
+
+
 def warn_problems(problems: list[ParseError]) -> None:
     from vault_tool.output import visible
 

@@ -11,6 +11,7 @@ import click
 from vault_tool.cli.common import (
     NEW_FIELD_HELP,
     DashValuesCommand,
+    ask_on_terminal,
     check_field,
     open_vault,
     report,
@@ -80,13 +81,11 @@ def _confirm(result: BulkChange) -> None:
     count = len(result.changed)
     if count <= ASK_ABOVE:
         return
-    if not sys.stdin.isatty():
-        raise click.ClickException(
-            f"this would change {count} contacts (more than {ASK_ABOVE}) and there is no terminal to ask on: "
-            f"give --yes to go ahead, or --dry-run to list them"
-        )
-    warn_problems(result.skipped)
-    click.confirm(f"{result.message}?", abort=True, err=True)
+    refusal = (f"this would change {count} contacts (more than {ASK_ABOVE}) and there is no terminal to ask on: "
+               "give --yes to go ahead, or --dry-run to list them")
+    if sys.stdin.isatty():
+        warn_problems(result.skipped)
+    ask_on_terminal(f"{result.message}?", refusal)
     result.skipped = []  # shown already
 
 

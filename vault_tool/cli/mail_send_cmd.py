@@ -1,13 +1,12 @@
 """`contacts mail send`: a template from the vault's templates/ sent to every contact a search picks."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from vault_tool.cli.common import open_vault, report_commit, warn_problems
+from vault_tool.cli.common import ask_on_terminal, open_vault, report_commit, show_sent, warn_problems
 
 if TYPE_CHECKING:
     from vault_tool.mail.sending import Recipient, Sending
@@ -61,16 +60,13 @@ def _confirm(result: Sending) -> None:
 
     _left_out(result)
     count = len(result.ready)
-    if not sys.stdin.isatty():
-        raise click.ClickException(f"this would send {count} message{'s' if count > 1 else ''} and there is no "
-                                   "terminal to ask on: give --yes to send, or --dry-run to write them to files")
-    click.confirm(f"Send '{result.template}' to {counted(count)}?", abort=True, err=True)
+    ask_on_terminal(f"Send '{result.template}' to {counted(count)}?",
+                    f"this would send {count} message{'s' if count > 1 else ''} and there is no terminal to ask on: "
+                    "give --yes to send, or --dry-run to write them to files")
 
 
 def _sent(recipient: Recipient) -> None:
-    from vault_tool.output import visible
-
-    click.echo(f"sent to {visible(recipient.name)} <{visible(recipient.email)}>", err=True)
+    show_sent(recipient.name, recipient.email)
 
 
 def _left_out(result: Sending) -> None:

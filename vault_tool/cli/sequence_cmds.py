@@ -1,12 +1,11 @@
 """`contacts sequence`: drip sequences (sequences/NAME.yaml): enrol contacts, send the steps that are due."""
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 import click
 
-from vault_tool.cli.common import open_vault, report, report_commit, warn_problems
+from vault_tool.cli.common import ask_on_terminal, open_vault, report, report_commit, show_sent, warn_problems
 
 if TYPE_CHECKING:
     from vault_tool.mail.sending import Recipient
@@ -98,16 +97,13 @@ def _due_lines(result: SequenceRun, dry_run: bool) -> None:
 def _confirm(result: SequenceRun) -> None:
     _due_lines(result, False)
     count = len(result.due)
-    if not sys.stdin.isatty():
-        raise click.ClickException(f"this would send {count} message{'s' if count > 1 else ''} and there is no "
-                                   "terminal to ask on: give --yes to send, or --dry-run to see what is due")
-    click.confirm(f"Send {count} message{'s' if count > 1 else ''}?", abort=True, err=True)
+    messages = f"{count} message{'s' if count > 1 else ''}"
+    ask_on_terminal(f"Send {messages}?", f"this would send {messages} and there is no terminal to ask on: "
+                                         "give --yes to send, or --dry-run to see what is due")
 
 
 def _sent(recipient: Recipient) -> None:
-    from vault_tool.output import visible
-
-    click.echo(f"sent to {visible(recipient.name)} <{visible(recipient.email)}>", err=True)
+    show_sent(recipient.name, recipient.email)
 
 
 def _show(result: SequenceRun, dry_run: bool, asked: bool) -> None:

@@ -21,6 +21,7 @@ from vault_tool.format.documents import prune
 from vault_tool.format.fields import check_phones, coerce, contact_phones, list_items
 from vault_tool.format.handles import slugify, unique
 from vault_tool.format.ids import new_uid
+from vault_tool.output import plural
 from vault_tool.store.git import CommitResult, identity_hint
 from vault_tool.store.references import edited as _edit_front_matter
 from vault_tool.store.transaction import IDENTITY_MARKER, Transaction, transaction
@@ -103,7 +104,7 @@ class Edit:
 
 def counted(n: int) -> str:
     """`1 contact`, `12 contacts`: what a message about many contacts names."""
-    return f"{n} contact{'' if n == 1 else 's'}"
+    return plural(n, "contact")
 
 
 def apply_edit(vault: Vault, query: str, edit: Edit) -> Change:
@@ -347,7 +348,8 @@ def commit_edit(vault: Vault, contact: Contact, before: bytes) -> Change:
     """
     assert contact.path is not None
     if contact.path.read_bytes() == before:
-        return Change(contact.handle, contact.path, f"{contact.name}: nothing changed, nothing committed", changed=False)
+        unchanged = f"{contact.name}: nothing changed, nothing committed"
+        return Change(contact.handle, contact.path, unchanged, changed=False)
     with transaction(vault, f"Edit {contact.name}") as tx:
         tx.take(contact.path)
     return finished(vault, tx, Change(contact.handle, contact.path, tx.message))
