@@ -88,12 +88,16 @@ def _file(path: Path) -> Source:
 
 
 def _eml(path: Path) -> Item:
+    read = _read(path)
+    return read if isinstance(read, Unreadable) else _single(str(path), *read)
+
+
+def _read(path: Path) -> tuple[bytes, dt.datetime] | Unreadable:
+    """A message file's bytes and when it arrived (its modification time)."""
     try:
-        data = path.read_bytes()
-        arrived = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+        return path.read_bytes(), dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
     except OSError as exc:
-        return Unreadable(str(path), f"cannot be read ({exc.strerror})")
-    return _single(str(path), data, arrived)
+        return Unreadable(str(path), f"cannot be read ({exc.strerror or exc})")
 
 
 def _single(where: str, data: bytes, arrived: dt.datetime | None) -> Raw:
@@ -150,9 +154,5 @@ def _maildir(path: Path) -> Source:
 
 
 def _maildir_entry(entry: Path) -> Item:
-    try:
-        data = entry.read_bytes()
-        arrived = dt.datetime.fromtimestamp(entry.stat().st_mtime, dt.UTC)
-    except OSError as exc:
-        return Unreadable(str(entry), f"cannot be read ({exc.strerror or exc})")
-    return Raw(str(entry), data, arrived)
+    read = _read(entry)
+    return read if isinstance(read, Unreadable) else Raw(str(entry), *read)
