@@ -35,7 +35,7 @@ from vault_tool.mail.sending import (
     plan_paths,
     sender,
 )
-from vault_tool.mail.templates import load_template, template_path
+from vault_tool.mail.templates import load_template, record_names, record_path, template_path
 from vault_tool.mail.transport import MailSettings, connect, load_settings
 from vault_tool.store.git import CommitResult, identity_hint
 from vault_tool.store.mutations import Change, counted, mutate
@@ -49,7 +49,6 @@ if TYPE_CHECKING:
 FOLDER = "sequences"
 FIELD = "sequences"
 ANY_STAGE = "any"
-_NAME = re.compile(r"^[\w][\w.-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STOP_KEYS = ("reply", "stage", "tag", "do_not_email")
 
@@ -93,19 +92,12 @@ class Place:
 
 
 def sequence_path(vault: Vault, name: str) -> Path:
-    stem = name.removesuffix(".yaml")
-    if not _NAME.match(stem):
-        raise InvalidValueError(f"'{name}' is no sequence name: give the name of a file in {FOLDER}/ (onboarding)")
-    path = vault.root / FOLDER / f"{stem}.yaml"
-    if not path.is_file() or path.is_symlink():
-        raise NotFoundError(f"no sequence '{stem}' ({FOLDER}/{stem}.yaml) in the vault (sequences: "
-                            f"{', '.join(sequence_names(vault)) or 'none yet'})")
-    return path
+    """The file of sequence ``name`` (`onboarding` or `onboarding.yaml`): `sequences/onboarding.yaml`."""
+    return record_path(vault, FOLDER, ".yaml", "sequence", "onboarding", name)
 
 
 def sequence_names(vault: Vault) -> list[str]:
-    folder = vault.root / FOLDER
-    return sorted(p.stem for p in folder.glob("*.yaml") if not p.is_symlink()) if folder.is_dir() else []
+    return record_names(vault, FOLDER, ".yaml")
 
 
 def load_sequence(vault: Vault, name: str) -> Sequence:

@@ -47,15 +47,26 @@ class Template:
 
 def template_path(vault: Vault, name: str) -> Path:
     """The file of template ``name`` (`welcome` or `welcome.md`): `templates/welcome.md` in the vault."""
-    stem = name.removesuffix(".md")
+    return record_path(vault, FOLDER, ".md", "template", "welcome", name)
+
+
+def record_path(vault: Vault, folder: str, suffix: str, kind: str, example: str, name: str) -> Path:
+    """The file of the ``kind`` named ``name`` (with or without ``suffix``) in the vault's ``folder``; an error
+    for a name that is no file name, and for a file that is not there (naming those that are)."""
+    stem = name.removesuffix(suffix)
     if not _NAME.match(stem):
-        raise InvalidValueError(f"'{name}' is no template name: give the name of a file in {FOLDER}/ (welcome)")
-    path = vault.root / FOLDER / f"{stem}.md"
+        raise InvalidValueError(f"'{name}' is no {kind} name: give the name of a file in {folder}/ ({example})")
+    path = vault.root / folder / f"{stem}{suffix}"
     if not path.is_file() or path.is_symlink():
-        names = sorted(p.stem for p in (vault.root / FOLDER).glob("*.md")) if (vault.root / FOLDER).is_dir() else []
-        known = ", ".join(names) or "none yet"
-        raise NotFoundError(f"no template '{stem}' ({FOLDER}/{stem}.md) in the vault (templates: {known})")
+        known = ", ".join(record_names(vault, folder, suffix)) or "none yet"
+        raise NotFoundError(f"no {kind} '{stem}' ({folder}/{stem}{suffix}) in the vault ({kind}s: {known})")
     return path
+
+
+def record_names(vault: Vault, folder: str, suffix: str) -> list[str]:
+    """The names of the files ending in ``suffix`` in the vault's ``folder`` (symbolic links left out)."""
+    found = vault.root / folder
+    return sorted(p.stem for p in found.glob(f"*{suffix}") if not p.is_symlink()) if found.is_dir() else []
 
 
 def load_template(vault: Vault, name: str) -> Template:
