@@ -157,6 +157,26 @@ def test_an_index_broken_while_it_answers_is_rebuilt_by_the_library(vault: Path,
     assert len(result.notices) == 1
 
 
+def test_a_reader_whose_index_a_rebuild_replaced_refuses_instead_of_reading_empty_columns(vault: Path, invoke) -> None:
+    """Whoosh looks a column's file up by name when asked, so a reader opened before `reindex` put a
+    new index in place would read every path as "" and every date as missing: IndexBroken instead."""
+    from vault_tool.search.columns import all_facts
+    from vault_tool.store.vault import Vault
+
+    indexed(invoke, vault)
+    old = ix_mod.open_index(vault / ".vault" / "index")
+    with old.searcher() as searcher:
+        [(leaf, _)] = searcher.reader().leaf_readers()
+        assert ix_mod.has_column(leaf, "path") and ix_mod.column(leaf, "path")[0].endswith(".md")
+        opened = Vault.open(vault)
+        freshness.rebuild(opened, opened.today())
+        with pytest.raises(ix_mod.IndexBroken, match="replaced while it was read"):
+            ix_mod.has_column(leaf, "task_due")
+        with pytest.raises(ix_mod.IndexBroken):
+            ix_mod.column(leaf, "path")
+    assert len(all_facts(ix_mod.open_index(vault / ".vault" / "index"))) == len(list((vault / "contacts").rglob("*.md")))
+
+
 def test_the_stamp_records_the_index_files_and_an_unchanged_search_only_stats_them(vault: Path, invoke) -> None:
     indexed(invoke, vault)
     stamp = json.loads((vault / ".vault" / freshness.STAMP).read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from vault_tool.format.fieldtable import DAY_MAX
-from vault_tool.search.index import reading
+from vault_tool.search.index import column, has_column, reading
 
 if TYPE_CHECKING:
     from whoosh.index import Index
@@ -61,8 +61,8 @@ def views(
             for leaf, offset in searcher.reader().leaf_readers():
                 if not leaf.doc_count_all():
                     continue  # an empty index has a reader without columns
-                stored = leaf.column_reader("view")
-                facts_column = leaf.column_reader("facts") if facts else None
+                stored = column(leaf, "view")
+                facts_column = column(leaf, "facts") if facts else None
                 for doc in _meeting(leaf, any_of):
                     if wanted is None or offset + doc in wanted:
                         held = marshal.loads(facts_column[doc]) if facts_column is not None else {}
@@ -135,7 +135,7 @@ def _numbers(leaf: Any, name: str) -> Sequence[int]:
     end, or in a segment without it, has no value (DAY_MAX + 1).
     """
     count = leaf.doc_count_all()
-    if not leaf.has_column(name):
+    if not has_column(leaf, name):
         return [DAY_MAX + 1] * count
     raw = leaf.column_reader(name, translate=False)
     values = array(raw._typecode)
@@ -149,7 +149,7 @@ def _numbers(leaf: Any, name: str) -> Sequence[int]:
 
 def _column(leaf: Any, name: str) -> list[Any]:
     """Every document's value of column ``name`` in one segment (a segment where no document has one has none)."""
-    if not leaf.has_column(name):
+    if not has_column(leaf, name):
         missing = {"dupe_keys": b"", "path": "", "sort_name": ""}.get(name, DAY_MAX + 1)
         return [missing] * leaf.doc_count_all()
     return list(leaf.column_reader(name))

@@ -6,6 +6,7 @@ accents are folded by a filter that leaves ASCII tokens alone, and dates are int
 """
 from __future__ import annotations
 
+import bisect
 import errno
 import functools
 import itertools
@@ -198,6 +199,29 @@ def reading(work: Callable[[], T], cannot_write: tuple[int, ...] = ()) -> T:
         raise IndexBroken(f"{type(exc).__name__}: {exc}"[:200]) from None
     except Exception as exc:  # noqa: BLE001 - see above
         raise IndexBroken(f"{type(exc).__name__}: {exc}"[:200]) from None
+
+
+def has_column(leaf: Any, name: str) -> bool:
+    """Whether one segment of the index has column ``name`` (a segment where no document has a value has none).
+
+    Whoosh answers by asking the folder for the column's file, so a reader whose index a rebuild
+    put aside meanwhile (two renames, `replace`) finds none and would read every document's default
+    value: a silent wrong answer. Every document has a path, so a segment with documents but no
+    path column is one whose files are gone: IndexBroken, and the caller asks the new index.
+    Ask for the column first and the path second, so a rename between them is caught too.
+    """
+    if leaf.has_column(name):
+        return True
+    if leaf.doc_count_all() and not leaf.has_column("path"):
+        raise IndexBroken(f"the index was replaced while it was read (no {name!r} column)")
+    return False
+
+
+def column(leaf: Any, name: str, translate: bool = True) -> Any:
+    """The reader of column ``name``, which every document of the segment ``leaf`` has (see `has_column`)."""
+    if not has_column(leaf, name):
+        raise IndexBroken(f"the index has no {name!r} column")
+    return leaf.column_reader(name, translate=translate)
 
 
 class FoldFilter(Filter):
@@ -617,11 +641,14 @@ def all_paths(ix: index.Index, parsed: query.Query) -> set[str]:
 
     def paths() -> set[str]:
         with ix.searcher() as searcher:
-            docs = list(searcher.docs_for_query(parsed))  # no scores, and the path from its column, not stored
-            if not docs:  # fields (`*` over 10,000 contacts in a tenth of the time); an empty index has no column
-                return set()
-            column = searcher.reader().column_reader("path")
-            return {column[doc] for doc in docs}
+            docs = sorted(searcher.docs_for_query(parsed))  # no scores, and the path from its column, not
+            found: set[str] = set()  # stored fields (`*` over 10,000 contacts in a tenth of the time)
+            for leaf, offset in searcher.reader().leaf_readers():
+                mine = docs[bisect.bisect_left(docs, offset):bisect.bisect_left(docs, offset + leaf.doc_count_all())]
+                if mine:  # an empty segment (a new vault's index) has no column
+                    paths = column(leaf, "path")
+                    found.update(paths[doc - offset] for doc in mine)
+            return found
 
     return reading(paths)
 
