@@ -34,6 +34,7 @@ from zlib import crc32
 from vault_tool.errors import IndexBuildError, ParseError, VaultError
 from vault_tool.format.fieldtable import day_number
 from vault_tool.format.documents import stats as document_stats
+from vault_tool.format.layout import CONTACTS as CONTACTS_FOLDER
 from vault_tool.format.layout import Stat
 from vault_tool.search import columns
 from vault_tool.search import index as ix_mod
@@ -85,7 +86,43 @@ class Refresh:
         return [ParseError(root / p.path, p.message, p.line) for p in self.problems]
 
 
-def _settings_key(vault: Vault) -> str:
+IndexFiles = Callable[
+    ["Vault", "ix_mod.Writer | ix_mod.Part", list[str], dt.date, dict[str, "dt.date | None"], dict[str, Problem],
+     "Progress | None", "list[str] | None"], None]
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """One folder of records and the index that serves it: contacts/ in .vault/index, deals/ in .vault/deals-index.
+
+    Everything else about keeping an index in step with its files (the scan, the stamp and the
+    manifest, the lock, building beside the old index, healing) is the same for both, and done here.
+    """
+
+    folder: str  # the records' folder under the vault
+    record: str  # what each file holds: "contact", "deal"
+    index: str  # the index's folder under .vault/; its stamp and manifest are named after it
+    settings: Callable[[Vault], str]  # what the index was built with: when it changes, the index is built anew
+    create: Callable[[Path], Index]
+    create_in_memory: Callable[[], Index]
+    index_files: IndexFiles  # (vault, writer, files, today, created, problems, progress, notices)
+    documents: bool = False  # the records' documents (files/<handle>/) are read with them
+    turned: Callable[[Index, dt.date, str], list[str]] | None = None  # records whose dates turn with today
+
+    def stamp(self, state: Path) -> Path:
+        return state / f"{self.index}-stamp.json"
+
+    def manifest(self, state: Path) -> Path:
+        return state / f"{self.index}-manifest"
+
+    def documents_file(self, state: Path) -> Path:
+        return state / f"{self.index}-documents"
+
+    def prefix(self) -> str:
+        return self.folder + "/"
+
+
+def _contacts_settings(vault: Vault) -> str:
     return f"schema={ix_mod.SCHEMA_VERSION};region={vault.config.default_region}"
 
 
@@ -135,24 +172,30 @@ def _unchanged_parts(manifest: list[StoredPart], scanned: Scanned) -> set[int]:
 
 def refresh(
     vault: Vault, today: dt.date, progress: Progress | None = None, scanning: BackgroundScan | None = None,
+    shelf: Shelf | None = None,
 ) -> Refresh:
-    """Bring the index up to date with the files; rebuild it when it is missing or unreadable.
+    """Bring the index of ``shelf`` (the contacts') up to date with its files; rebuild it when it is missing
+    or unreadable.
 
     ``scanning``: a scan of the contacts folder started moments ago, if the caller started one
     (or the `contacts` program did, and handed it to ``vault``).
     """
     started = time.perf_counter()
+    shelf = shelf or CONTACTS
     state = vault.state_dir
+    folder = vault.root / shelf.folder
     progress = progress or vault.progress
-    scanning = scanning or vault.take_scan()
-    scanned = scanning.result() if scanning is not None else scan_with_digest(vault.contacts_dir)
-    stamp = _read_json(state / STAMP)
-    key = _settings_key(vault)
+    if shelf is CONTACTS:
+        scanning = scanning or vault.take_scan()
+    scanned = scanning.result() if scanning is not None else scan_with_digest(folder)
+    stamp = _read_json(shelf.stamp(state))
+    key = shelf.settings(vault)
     if (stamp.get("settings") == key and stamp.get("digest") == scanned.digest and stamp.get("today") == str(today)
-            and stamp.get("files") == ix_mod.file_stats(state / INDEX)
-            and stamp.get("documents") == _documents_digest(document_stats(vault.root))):
+            and stamp.get("files") == ix_mod.file_stats(state / shelf.index)
+            and stamp.get("documents") == _documents_digest(_document_stats(vault, shelf))):
         try:
-            result = Refresh(ix_mod.open_index(state / INDEX), problems=_problems(stamp), saved=stamp.get("saved"))
+            result = Refresh(ix_mod.open_index(state / shelf.index), problems=_problems(stamp),
+                             saved=stamp.get("saved"))
             result.seconds = time.perf_counter() - started
             return result  # nothing to notice
         except ix_mod.IndexBroken:
@@ -161,13 +204,18 @@ def refresh(
     def update() -> Refresh:
         # Another process that updated the index while we waited may have seen newer files than
         # our scan did: then scan again. Otherwise our scan is as good as a new one.
-        now = _read_json(state / STAMP)
-        seen = scanned if now == stamp else scan_with_digest(vault.contacts_dir)
-        return _update(vault, today, progress, key, seen, now)
+        now = _read_json(shelf.stamp(state))
+        seen = scanned if now == stamp else scan_with_digest(folder)
+        return _update(vault, shelf, today, progress, key, seen, now)
 
-    result = _locked(vault, update, lambda why: _in_memory(vault, today, progress, why))
+    result = _locked(vault, shelf, update, lambda why: _in_memory(vault, shelf, today, progress, why))
     result.seconds = time.perf_counter() - started
     return _noticed(vault, result)
+
+
+def _document_stats(vault: Vault, shelf: Shelf) -> dict[str, Stat]:
+    """The stat of every document of the records of ``shelf`` (none for a shelf whose records have none)."""
+    return document_stats(vault.root) if shelf.documents else {}
 
 
 def _documents_digest(stats: dict[str, Stat]) -> str:
@@ -175,11 +223,12 @@ def _documents_digest(stats: dict[str, Stat]) -> str:
     return f"{crc32(marshal.dumps(sorted(stats.items()), 2)):08x}" if stats else ""
 
 
-def _documents_changed(state: Path, now: dict[str, Stat], scanned: Scanned) -> list[str]:
+def _documents_changed(path: Path, now: dict[str, Stat], scanned: Scanned) -> list[str]:
     """The contact files (relative to contacts/) whose documents were added, replaced or removed since the
-    index last read them: a document replaced by hand is read again though its contact's file is unchanged."""
+    index last read them (``path``: their stats then): a document replaced by hand is read again though its
+    contact's file is unchanged."""
     try:
-        before = marshal.loads((state / DOCUMENTS).read_bytes())
+        before = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         before = {}
     if not isinstance(before, dict):
@@ -200,7 +249,7 @@ def _noticed(vault: Vault, result: Refresh) -> Refresh:
 
 def answer(
     vault: Vault, today: dt.date, ask: Callable[[Index], T], progress: Progress | None = None,
-    scanning: BackgroundScan | None = None, fresh: Refresh | None = None,
+    scanning: BackgroundScan | None = None, fresh: Refresh | None = None, shelf: Shelf | None = None,
 ) -> tuple[T, Refresh]:
     """What ``ask`` finds in the index brought up to date (``fresh``: by the caller already), and that index.
 
@@ -208,45 +257,50 @@ def answer(
     meanwhile, and it is brought up to date again, or it is damaged, and it is rebuilt with a
     notice; either way under the index's lock, where ``ask`` is then answered.
     """
-    fresh = fresh or refresh(vault, today, progress, scanning)
+    shelf = shelf or CONTACTS
+    fresh = fresh or refresh(vault, today, progress, scanning, shelf)
     try:
         return ask(fresh.index), fresh
     except ix_mod.IndexBroken as exc:
         broken = str(exc)
 
     def healed() -> tuple[T, Refresh]:
-        result = _noticed(vault, _heal(vault, today, progress or vault.progress, fresh.saved, broken))
+        result = _noticed(vault, _heal(vault, shelf, today, progress or vault.progress, fresh.saved, broken))
         try:
             return ask(result.index), result
         except ix_mod.IndexBroken as exc:
-            raise IndexBuildError(f"{vault.state_dir / INDEX}: the search index cannot be read even just after "
-                                  f"it was built ({exc}); check the disk") from None
+            raise IndexBuildError(f"{vault.state_dir / shelf.index}: the search index cannot be read even just "
+                                  f"after it was built ({exc}); check the disk") from None
 
     def in_memory(why: str) -> tuple[T, Refresh]:
-        result = _noticed(vault, _in_memory(vault, today, progress or vault.progress, why))
+        result = _noticed(vault, _in_memory(vault, shelf, today, progress or vault.progress, why))
         return ask(result.index), result
 
-    return _locked(vault, healed, in_memory)
+    return _locked(vault, shelf, healed, in_memory)
 
 
-def _heal(vault: Vault, today: dt.date, progress: Progress | None, saved: int | None, broken: str) -> Refresh:
+def _heal(
+    vault: Vault, shelf: Shelf, today: dt.date, progress: Progress | None, saved: int | None, broken: str,
+) -> Refresh:
     """Under the index's lock: the index again, after it failed to answer with the stamp ``saved``."""
-    stamp = _read_json(vault.state_dir / STAMP)
-    key = _settings_key(vault)
-    scanned = scan_with_digest(vault.contacts_dir)
+    stamp = _read_json(shelf.stamp(vault.state_dir))
+    key = shelf.settings(vault)
+    scanned = scan_with_digest(vault.root / shelf.folder)
     if stamp.get("saved") is not None and stamp.get("saved") != saved:  # another process wrote it meanwhile
-        return _update(vault, today, progress, key, scanned, stamp)
-    return _build(vault, today, progress, key, scanned, f"the search index could not be read ({broken}); rebuilt it")
+        return _update(vault, shelf, today, progress, key, scanned, stamp)
+    return _build(vault, shelf, today, progress, key, scanned,
+                  f"the search index could not be read ({broken}); rebuilt it")
 
 
-def rebuild(vault: Vault, today: dt.date, progress: Progress | None = None) -> Refresh:
-    """Build the index from scratch (`contacts reindex`)."""
+def rebuild(vault: Vault, today: dt.date, progress: Progress | None = None, shelf: Shelf | None = None) -> Refresh:
+    """Build the index of ``shelf`` (the contacts') from scratch (`contacts reindex`)."""
     started = time.perf_counter()
+    shelf = shelf or CONTACTS
 
     def build() -> Refresh:
-        return _build(vault, today, progress, _settings_key(vault), scan_with_digest(vault.contacts_dir))
+        return _build(vault, shelf, today, progress, shelf.settings(vault), scan_with_digest(vault.root / shelf.folder))
 
-    result = _locked(vault, build, _cannot_build)
+    result = _locked(vault, shelf, build, _cannot_build)
     result.seconds = time.perf_counter() - started
     return _noticed(vault, result)  # a document whose text cannot be read, among others
 
@@ -255,9 +309,9 @@ def _cannot_build(why: str) -> NoReturn:
     raise VaultError(f"cannot write the search index ({why}); searches still answer, from the contact files")
 
 
-def _locked(vault: Vault, work: Callable[[], T], otherwise: Callable[[str], T]) -> T:
+def _locked(vault: Vault, shelf: Shelf, work: Callable[[], T], otherwise: Callable[[str], T]) -> T:
     """``work()`` under the index's lock; ``otherwise(why)`` if .vault cannot be written."""
-    why = _unwritable(vault.state_dir)
+    why = _unwritable(vault.state_dir, shelf.index)
     if why is None:
         try:
             with _index_lock(vault):
@@ -267,25 +321,25 @@ def _locked(vault: Vault, work: Callable[[], T], otherwise: Callable[[str], T]) 
     return otherwise(why)
 
 
-def _unwritable(state: Path) -> str | None:
-    """Why the index in ``state`` cannot be written, as far as permissions tell; None if it can."""
+def _unwritable(state: Path, index: str) -> str | None:
+    """Why the index ``index`` in ``state`` cannot be written, as far as permissions tell; None if it can."""
     if not state.exists():
         return None if os.access(state.parent, os.W_OK) else f"{state.parent} is read-only"
-    for path in (state, state / "index.lock", state / INDEX):
+    for path in (state, state / "index.lock", state / index):
         if path.exists() and not os.access(path, os.W_OK):
             return f"{path} is read-only"
     return None
 
 
-def _in_memory(vault: Vault, today: dt.date, progress: Progress | None, why: str) -> Refresh:
+def _in_memory(vault: Vault, shelf: Shelf, today: dt.date, progress: Progress | None, why: str) -> Refresh:
     """An index of every file, in memory only: the answer is right, if slower, where .vault cannot be written."""
-    rels = sorted(scan_with_digest(vault.contacts_dir).stats)
-    index = ix_mod.create_in_memory()
-    created = _created_dates(vault, None, rels)
+    rels = sorted(scan_with_digest(vault.root / shelf.folder).stats)
+    index = shelf.create_in_memory()
+    created = _created_dates(vault, shelf, None, rels)
     problems: dict[str, Problem] = {}
-    notices = [f"cannot update the search index ({why}); searched the contact files directly"]
+    notices = [f"cannot update the search index ({why}); searched the {shelf.record} files directly"]
     with ix_mod.Writer(index, fresh=True) as writer:
-        _index_files(vault, writer, rels, today, created, problems, progress, notices)
+        shelf.index_files(vault, writer, rels, today, created, problems, progress, notices)
     return Refresh(index, reread=len(rels), rebuilt=True, notices=notices, problems=list(problems.values()))
 
 
@@ -305,31 +359,33 @@ def _problems(stamp: dict[str, Any]) -> list[Problem]:
 
 
 def _update(
-    vault: Vault, today: dt.date, progress: Progress | None, key: str, scanned: Scanned, stamp: dict[str, Any],
+    vault: Vault, shelf: Shelf, today: dt.date, progress: Progress | None, key: str, scanned: Scanned,
+    stamp: dict[str, Any],
 ) -> Refresh:
     """Re-read what changed since ``stamp`` (the stamp as read under the index lock)."""
     if stamp.get("settings") != key:
         notice = "the search index was made by another version or settings; rebuilding it" if stamp else ""
-        return _build(vault, today, progress, key, scanned, notice)
-    folder = vault.state_dir / INDEX
+        return _build(vault, shelf, today, progress, key, scanned, notice)
+    folder = vault.state_dir / shelf.index
     damage = ix_mod.changed_files(stamp.get("files"), folder)
     if damage:
         where = folder.relative_to(vault.root) if folder.is_relative_to(vault.root) else folder
-        return _build(vault, today, progress, key, scanned, f"the search index is damaged ({where}: {damage}); "
-                      "rebuilding it")
+        return _build(vault, shelf, today, progress, key, scanned,
+                      f"the search index is damaged ({where}: {damage}); rebuilding it")
     try:
-        return _update_index(vault, today, progress, key, scanned, stamp, ix_mod.open_index(folder))
+        return _update_index(vault, shelf, today, progress, key, scanned, stamp, ix_mod.open_index(folder))
     except ix_mod.IndexBroken as exc:
-        return _build(vault, today, progress, key, scanned, f"the search index could not be read ({exc}); rebuilding it")
+        return _build(vault, shelf, today, progress, key, scanned,
+                      f"the search index could not be read ({exc}); rebuilding it")
 
 
 def _update_index(
-    vault: Vault, today: dt.date, progress: Progress | None, key: str, scanned: Scanned, stamp: dict[str, Any],
-    index: Index,
+    vault: Vault, shelf: Shelf, today: dt.date, progress: Progress | None, key: str, scanned: Scanned,
+    stamp: dict[str, Any], index: Index,
 ) -> Refresh:
     """Re-read the files that changed into ``index``, which the stamp describes."""
     state = vault.state_dir
-    manifest = _read_manifest(state / MANIFEST)
+    manifest = _read_manifest(shelf.manifest(state))
     same = _unchanged_parts(manifest, scanned)
     now: dict[str, Stat] = {}  # the files of the parts that changed, as they are and as they were
     before: dict[str, Stat] = {}
@@ -339,26 +395,30 @@ def _update_index(
             before.update(_stored_stats(stored))
     total = len(now) + sum(manifest[i][1] for i in same)
     changed = [rel for rel, stat in now.items() if before.get(rel) != stat]
-    documents = trusted(document_stats(vault.root))
-    changed += [rel for rel in _documents_changed(state, documents, scanned) if rel not in changed]
+    documents = trusted(_document_stats(vault, shelf))
+    if shelf.documents:
+        changed += [rel for rel in _documents_changed(shelf.documents_file(state), documents, scanned)
+                    if rel not in changed]
     if len(changed) >= REBUILD_FROM and len(changed) > total // 2:  # a build is the faster way
-        return _build(vault, today, progress, key, scanned, f"{len(changed)} of {total} files are new to the "
-                      "search index; building it anew")
+        return _build(vault, shelf, today, progress, key, scanned, f"{len(changed)} of {total} files are new to "
+                      "the search index; building it anew")
     deleted = [rel for rel in before if rel not in now]
-    if stamp.get("today") != str(today):
-        changed += [rel[len("contacts/"):] for rel in _turned(index, today, str(stamp.get("today") or ""))
+    prefix = shelf.prefix()
+    if stamp.get("today") != str(today) and shelf.turned is not None:
+        changed += [rel[len(prefix):] for rel in shelf.turned(index, today, str(stamp.get("today") or ""))
                     if (vault.root / rel).is_file()]
     changed = sorted(set(changed))
     problems = {p.path: p for p in _problems(stamp) if os.path.lexists(vault.root / p.path)}  # links too
-    created = _created_dates(vault, index, changed, renames=bool(deleted))
+    created = _created_dates(vault, shelf, index, changed, renames=bool(deleted))
     notices: list[str] = []
     with ix_mod.Writer(index) as writer:
         for rel in deleted:
-            writer.delete("contacts/" + rel)
-            problems.pop("contacts/" + rel, None)
-        _index_files(vault, writer, changed, today, created, problems, progress, notices)
-    saved = _save(state, key, scanned, today, list(problems.values()), {i: manifest[i] for i in same}, documents)
-    return Refresh(ix_mod.open_index(state / INDEX), reread=len(changed), removed=len(deleted),
+            writer.delete(prefix + rel)
+            problems.pop(prefix + rel, None)
+        shelf.index_files(vault, writer, changed, today, created, problems, progress, notices)
+    saved = _save(state, shelf, key, scanned, today, list(problems.values()), {i: manifest[i] for i in same},
+                  documents)
+    return Refresh(ix_mod.open_index(state / shelf.index), reread=len(changed), removed=len(deleted),
                    problems=list(problems.values()), saved=saved, notices=notices)
 
 
@@ -375,34 +435,35 @@ def _turned(index: Index, today: dt.date, then: str) -> list[str]:
 
 
 def _build(
-    vault: Vault, today: dt.date, progress: Progress | None, key: str, scanned: Scanned, notice: str = ""
+    vault: Vault, shelf: Shelf, today: dt.date, progress: Progress | None, key: str, scanned: Scanned,
+    notice: str = "",
 ) -> Refresh:
     state = vault.state_dir
     stats = scanned.stats
-    new = state / (INDEX + ".new")  # the old index answers searches until the new one takes its place
-    index = ix_mod.create(new)
-    created = _created_dates(vault, None, list(stats))
+    new = state / (shelf.index + ".new")  # the old index answers searches until the new one takes its place
+    index = shelf.create(new)
+    created = _created_dates(vault, shelf, None, list(stats))
     rels = sorted(stats)
     problems: dict[str, Problem] = {}
-    documents = trusted(document_stats(vault.root))
+    documents = trusted(_document_stats(vault, shelf))
     notices = [notice] if notice else []
     count = ix_mod.Parts.how_many(len(rels)) if can_fork() else 1
     if count > 1:
-        problems = _build_in_parts(vault, index, [rels[i::count] for i in range(count)], today, created, progress,
-                                   notices)
+        problems = _build_in_parts(vault, shelf, index, [rels[i::count] for i in range(count)], today, created,
+                                   progress, notices)
     else:
         with ix_mod.Writer(index, fresh=True) as writer:
-            _index_files(vault, writer, rels, today, created, problems, progress, notices)
-    (state / STAMP).unlink(missing_ok=True)  # until the stamp is written, nobody may take the index as up to date
-    ix_mod.replace(new, state / INDEX)
-    saved = _save(state, key, scanned, today, list(problems.values()), documents=documents)
-    return Refresh(ix_mod.open_index(state / INDEX), reread=len(stats), rebuilt=True,
+            shelf.index_files(vault, writer, rels, today, created, problems, progress, notices)
+    shelf.stamp(state).unlink(missing_ok=True)  # until the stamp is written, nobody may take the index as up to date
+    ix_mod.replace(new, state / shelf.index)
+    saved = _save(state, shelf, key, scanned, today, list(problems.values()), documents=documents)
+    return Refresh(ix_mod.open_index(state / shelf.index), reread=len(stats), rebuilt=True,
                    notices=notices, problems=list(problems.values()), saved=saved)
 
 
 def _build_in_parts(
-    vault: Vault, index: Index, shares: list[list[str]], today: dt.date, created: dict[str, dt.date | None],
-    progress: Progress | None, notices: list[str],
+    vault: Vault, shelf: Shelf, index: Index, shares: list[list[str]], today: dt.date,
+    created: dict[str, dt.date | None], progress: Progress | None, notices: list[str],
 ) -> dict[str, Problem]:
     """Index each share of the files in a forked process of its own; the files that did not parse (and in
     ``notices``, the documents that could not be read)."""
@@ -416,7 +477,7 @@ def _build_in_parts(
             if done % every == 0:
                 advance(every)
 
-        _index_files(vault, part, share, today, created, found, tick, noted)
+        shelf.index_files(vault, part, share, today, created, found, tick, noted)
         return part.finish(), found, noted
 
     with ix_mod.Parts(index, len(shares)) as parts:
@@ -461,28 +522,29 @@ def _index_files(
 
 
 def _created_dates(
-    vault: Vault, index: Index | None, rels: list[str], renames: bool = True
+    vault: Vault, shelf: Shelf, index: Index | None, rels: list[str], renames: bool = True
 ) -> dict[str, dt.date | None]:
     """When each file was first committed: kept from the index for known files, from git for new ones.
 
     Git is asked about just the new files unless files were also deleted (a rename, whose date
     is its first name's, needs the whole folder's log).
     """
-    known = ix_mod.stored_rows(index, ["contacts/" + r for r in rels]) if index is not None and rels else {}
+    prefix, folder = shelf.prefix(), vault.root / shelf.folder
+    known = ix_mod.stored_rows(index, [prefix + r for r in rels]) if index is not None and rels else {}
     dates: dict[str, dt.date | None] = {}
     for rel in rels:
-        row = known.get("contacts/" + rel)
+        row = known.get(prefix + rel)
         if row and row.get("created"):
             dates[rel] = dt.date.fromisoformat(row["created"])
     new = [rel for rel in rels if rel not in dates]
     if new:
         from vault_tool.store import commits as gitstore
 
-        paths = None if renames or len(new) > 50 else [vault.contacts_dir / rel for rel in new]
-        committed = gitstore.created_dates(vault.contacts_dir, paths) if gitstore.repo_root(vault.root) else {}
+        paths = None if renames or len(new) > 50 else [folder / rel for rel in new]
+        committed = gitstore.created_dates(folder, paths) if gitstore.repo_root(vault.root) else {}
         for rel in new:
             day = committed.get(Path(rel).stem)
-            dates[rel] = dt.date.fromisoformat(day) if day else _mtime_day(vault.contacts_dir / rel)
+            dates[rel] = dt.date.fromisoformat(day) if day else _mtime_day(folder / rel)
     return dates
 
 
@@ -494,7 +556,7 @@ def _mtime_day(path: Path) -> dt.date | None:
 
 
 def _save(
-    state: Path, key: str, scanned: Scanned, today: dt.date, problems: list[Problem],
+    state: Path, shelf: Shelf, key: str, scanned: Scanned, today: dt.date, problems: list[Problem],
     kept: dict[int, StoredPart] | None = None, documents: dict[str, Stat] | None = None,
 ) -> int:
     """Write the manifest and the stamp for ``scanned`` and the index as it is now; the stamp's "saved".
@@ -511,16 +573,21 @@ def _save(
         safe = trusted(part.stats)
         stored.append((part.digest, len(safe), part.data) if safe is part.stats
                       else ("racy", len(safe), marshal.dumps(safe, 2)))
-    atomic_write(state / MANIFEST, marshal.dumps(stored, 2), durable=False)
+    atomic_write(shelf.manifest(state), marshal.dumps(stored, 2), durable=False)
     documents = documents or {}
-    atomic_write(state / DOCUMENTS, marshal.dumps(documents, 2), durable=False)
+    if shelf.documents:
+        atomic_write(shelf.documents_file(state), marshal.dumps(documents, 2), durable=False)
     saved = time.time_ns()  # no two stamps alike: an unchanged stamp means no update in between
     stamp = {
         "settings": key, "today": str(today),
         "digest": "racy" if any(part[0] == "racy" for part in stored) else scanned.digest,
         "problems": [[p.path, p.line, p.message] for p in problems],
-        "files": ix_mod.file_stats(state / INDEX), "saved": saved,
+        "files": ix_mod.file_stats(state / shelf.index), "saved": saved,
         "documents": "racy" if RACY in documents.values() else _documents_digest(documents),
     }
-    atomic_write(state / STAMP, json.dumps(stamp, ensure_ascii=False).encode("utf-8"), durable=False)
+    atomic_write(shelf.stamp(state), json.dumps(stamp, ensure_ascii=False).encode("utf-8"), durable=False)
     return saved
+
+
+CONTACTS = Shelf(CONTACTS_FOLDER, "contact", INDEX, _contacts_settings, ix_mod.create, ix_mod.create_in_memory,
+                 _index_files, documents=True, turned=_turned)

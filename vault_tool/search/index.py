@@ -295,7 +295,8 @@ def _analyzers() -> dict[str, Any]:
     }
 
 
-def schema() -> fields.Schema:
+def schema(table: tuple[fieldtable.IndexField, ...] = FIELDS) -> fields.Schema:
+    """The Whoosh schema of the index of ``table`` (the contacts' FIELDS, or the deals')."""
     an = _analyzers()
     text = Words(analyzer=an["words"], phrase=True)
     short = Words(analyzer=an["words"], phrase=True, field_boost=2.0)
@@ -313,8 +314,10 @@ def schema() -> fields.Schema:
         "id": fields.ID(sortable=True), "stored": fields.STORED(),
     }
     result = fields.Schema()
-    for field_ in FIELDS:
-        if field_.name == "path":
+    for field_ in table:
+        if field_.kind == "decimal":
+            result.add(NUMBER_PREFIX + field_.name, fields.NUMERIC(float, shift_step=0))
+        elif field_.name == "path":
             result.add("path", fields.ID(unique=True, stored=True, sortable=True))
         elif field_.kind == "column":
             result.add(field_.name, fields.COLUMN(columns.VarBytesColumn()))
@@ -334,18 +337,18 @@ DATE_FIELDS = fieldtable.DATE_FIELDS
 _NOT_CONTENT = "WRITELOCK"  # Whoosh's lock file: there whether or not a writer runs
 
 
-def create(folder: Path) -> index.Index:
-    """A new, empty index in ``folder``, in place of whatever was there."""
+def create(folder: Path, table: tuple[fieldtable.IndexField, ...] = FIELDS) -> index.Index:
+    """A new, empty index of ``table`` in ``folder``, in place of whatever was there."""
     remove(folder)
     folder.mkdir(parents=True)
-    return index.create_in(str(folder), schema())
+    return index.create_in(str(folder), schema(table))
 
 
-def create_in_memory() -> index.Index:
+def create_in_memory(table: tuple[fieldtable.IndexField, ...] = FIELDS) -> index.Index:
     """A new, empty index that lives in this process only (when the one on disk cannot be written)."""
     from whoosh.filedb.filestore import RamStorage
 
-    return RamStorage().create_index(schema())
+    return RamStorage().create_index(schema(table))
 
 
 def remove(path: Path, ignore_errors: bool = False) -> None:
@@ -413,7 +416,7 @@ def open_index(folder: Path) -> index.Index:
 
     def opened() -> index.Index:
         ix = index.open_dir(str(folder))
-        if "row" not in ix.schema or "facts" not in ix.schema:
+        if "row" not in ix.schema or "view" not in ix.schema:
             raise IndexBroken("written by another version")
         return ix
 

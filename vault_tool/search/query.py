@@ -184,22 +184,25 @@ Relations = Callable[[str, str], "str | None"]
 
 def prepare(
     text: str, today: dt.date, fields: list[str], phone_digits: Callable[[str], str], source: str = "the query",
-    relations: Relations | None = None,
+    relations: Relations | None = None, dates: tuple[str, ...] = DATE_FIELDS,
 ) -> str:
     """``text`` checked (`check_syntax`) and rewritten (`rewrite`); errors name ``source`` and the character."""
     check_syntax(text, source)
-    return rewrite(text, today, fields, phone_digits, source, relations)
+    return rewrite(text, today, fields, phone_digits, source, relations, dates)
 
 
 def rewrite(
     text: str, today: dt.date, fields: list[str], phone_digits: Callable[[str], str], source: str = "the query",
-    relations: Relations | None = None,
+    relations: Relations | None = None, dates: tuple[str, ...] = DATE_FIELDS,
 ) -> str:
-    """Make dates, phone numbers and relations explicit and check that every named field exists."""
+    """Make dates, phone numbers and relations explicit and check that every named field exists.
+
+    ``dates``: the fields that hold dates (the contacts', or the deals' `DEAL_DATE_FIELDS`).
+    """
 
     def replace(match: re.Match[str]) -> str:
         try:
-            return _clause(match, today, fields, phone_digits, relations)
+            return _clause(match, today, fields, phone_digits, relations, dates)
         except QueryError:
             raise
         except InvalidValueError as exc:
@@ -210,7 +213,7 @@ def rewrite(
 
 def _clause(
     match: re.Match[str], today: dt.date, fields: list[str], phone_digits: Callable[[str], str],
-    relations: Relations | None = None,
+    relations: Relations | None = None, dates: tuple[str, ...] = DATE_FIELDS,
 ) -> str:
     """One clause of the query (see CLAUSE) made explicit."""
     phone, name, value = match.group(1), match.group(2), match.group(3)
@@ -224,7 +227,7 @@ def _clause(
     related = relations(name, value) if relations is not None else None
     if related is not None:
         return related
-    if name in DATE_FIELDS:
+    if name in dates:
         value = date_range(value, today)
         return f"(NOT {name}:[to])" if value == NONE else f"{name}:{value}"
     if name == "phone":
