@@ -32,11 +32,11 @@ class NotFoundError(VaultError):
 class AmbiguousError(VaultError):
     """Several contacts match; the message lists them."""
 
-    def __init__(self, query: str, handles: list[str]) -> None:
+    def __init__(self, query: str, handles: list[str], what: str = "contacts") -> None:
         self.query = query
         self.handles = handles
         shown = ", ".join(handles[:10]) + (" …" if len(handles) > 10 else "")
-        super().__init__(f"'{query}' matches {len(handles)} contacts: {shown}; use a handle")
+        super().__init__(f"'{query}' matches {len(handles)} {what}: {shown}; use a handle")
 
 
 class InvalidValueError(VaultError):

@@ -141,6 +141,11 @@ def _clip(text: str, width: int, measure: Widths) -> str:
     return out + "…" + " " * (width - used - 1)
 
 
+def fit(text: str, width: int) -> str:
+    """``text`` padded or cut (with `…`) to exactly ``width`` columns of a terminal."""
+    return _clip(text, width, Widths())
+
+
 def _line(cells: Sequence[str], widths: Sequence[int], measure: Widths) -> str:
     return "  ".join(_clip(c, w, measure) for c, w in zip(cells, widths)).rstrip()
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -153,18 +155,24 @@ def _around(vault: Vault, found: Contact) -> Around | None:
 
 
 def _edit_until_valid(ctx: click.Context, query: str) -> None:
-    """Open the editor; re-open it while the file does not parse, unless the user keeps it."""
-    from vault_tool.errors import ParseError
-
+    """Open the editor on a contact's file (see `edit_until_valid`)."""
     vault = open_vault(ctx)
     # A handle opens its file even when it does not parse: the editor is how a person fixes it.
     path = vault.path_for(query) or vault.get(query).path
     assert path is not None
+    edit_until_valid(vault, path, vault.read)
+
+
+def edit_until_valid(vault: Vault, path: Path, read: Callable[[Path], Contact]) -> None:
+    """Open the editor on ``path``; re-open it while the file does not parse (``read``), unless the user keeps
+    it; commit what was saved."""
+    from vault_tool.errors import ParseError
+
     before = path.read_bytes()
     while True:
         click.edit(filename=str(path))
         try:
-            edited = vault.read(path)
+            edited = read(path)
             break
         except ParseError as exc:
             click.echo(f"Error: {visible(str(exc))}", err=True)

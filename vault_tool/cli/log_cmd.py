@@ -64,7 +64,7 @@ def log(
     if query is not None and contact is not None:
         words, contact = (contact, *words), None
     one_or_many(contact, query, yes, dry_run)
-    kind, summary = _kind_and_summary(vault.config.interaction_kinds, words)
+    kind, summary = kind_and_summary(vault.config.interaction_kinds, words)
     if message is None and not dry_run:
         refuse_unsafe(vault)  # before the editor opens: a rebase or a detached HEAD would refuse the log anyway
     found = vault.get(contact) if contact is not None else None
@@ -83,7 +83,7 @@ def log(
     report(vault, mutations.apply_edit(vault, found.handle, edit))
 
 
-def _kind_and_summary(kinds: list[str], words: tuple[str, ...]) -> tuple[str, str]:
+def kind_and_summary(kinds: list[str], words: tuple[str, ...]) -> tuple[str, str]:
     """KIND (a note when the first word is none) and SUMMARY from the words after CONTACT."""
     if words and words[0] in kinds:
         return words[0], " ".join(words[1:])

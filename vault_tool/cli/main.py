@@ -56,6 +56,8 @@ COMMANDS = {
     "files": "document_cmds:files",
     "mail": "mail_cmds:mail",
     "sequence": "sequence_cmds:sequence",
+    "deal": "deal_cmds:deal",
+    "deals": "deal_cmds:deals",
 }
 
 

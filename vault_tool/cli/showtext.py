@@ -78,10 +78,11 @@ def document_lines(docs: list[Document]) -> list[str]:
 
 def show_text(
     contact: Contact, today: dt.date, limit: int | None = None, score: Score | None = None,
-    around: Around | None = None, docs: list[Document] | None = None,
+    around: Around | None = None, docs: list[Document] | None = None, extra: list[str] | None = None,
 ) -> str:
-    """Fields, relations both ways and an organisation's people (``around``), its documents (``docs``), the score
-    explained (when there is one), notes, open tasks and interactions (newest first, ``limit`` of them)."""
+    """Fields, relations both ways and an organisation's people (``around``), its documents (``docs``), ``extra``
+    lines, the score explained (when there is one), notes, open tasks and interactions (newest first, ``limit``
+    of them)."""
     from vault_tool.format.documents import KEY as FILES
     from vault_tool.format.relations import KEY as RELATIONS
 
@@ -93,6 +94,7 @@ def show_text(
     lines += [f"  {label:<{width}} {_value(contact.meta[k])}" for k, label in zip(keys, labels)]
     lines += relation_lines(contact, around)
     lines += document_lines(docs or [])
+    lines += extra or []
     if score is not None:
         lines += [""] + score_lines(score)
     open_tasks = [t for t in contact.tasks if not t.done]

@@ -6,11 +6,13 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from vault_tool.errors import ParseError
 from vault_tool.format.layout import CONFIG_NAME, RACY_NS
+from vault_tool.format.deal import DEFAULT_CURRENCY, DEFAULT_PIPELINE, DealStage, currency_from, pipeline_from, rates_from
 from vault_tool.format.relations import DEFAULT_RELATIONS, type_problem
 
 CACHE_NAME = os.path.join(".vault", "config.json")
@@ -52,6 +54,15 @@ relations:
   colleague: colleague
   friend: friend
   parent_of: child_of
+# The deal pipeline, in order: each stage's win probability, and the stages that close a deal.
+pipeline:
+  - {stage: qualified, probability: 10}
+  - {stage: proposal, probability: 30}
+  - {stage: negotiation, probability: 60}
+  - {stage: won, probability: 100, outcome: won}
+  - {stage: lost, probability: 0, outcome: lost}
+# The currency of a deal that names none (ISO 4217). `rates: {USD: 0.92}` converts others into it.
+currency: EUR
 """
 
 
@@ -80,6 +91,9 @@ class VaultConfig:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes: the largest document a contact may be given
     me: list[str] = field(default_factory=list)  # the user's own email addresses (`contacts mail log`)
     timezone: str = ""  # an IANA zone name for times the tool converts (mail); "": the machine's zone
+    pipeline: list[DealStage] = field(default_factory=lambda: list(DEFAULT_PIPELINE))  # the deal stages, in order
+    currency: str = DEFAULT_CURRENCY  # of a deal that names none
+    rates: dict[str, Decimal] = field(default_factory=dict)  # what one unit of another currency is in `currency`
     raw: dict[str, Any] = field(default_factory=dict)
 
     def check_enabled(self, name: str) -> bool:
@@ -237,6 +251,9 @@ def config_from_data(path: Path, data: dict[str, Any]) -> VaultConfig:
         max_file_size=_size(path, data.get("max_file_size")),
         me=_addresses(path, data),
         timezone=_timezone(path, data),
+        pipeline=pipeline_from(path, data.get("pipeline")),
+        currency=(currency := currency_from(path, data.get("currency"))),
+        rates=rates_from(path, data.get("rates"), currency),
         raw=data,
     )
 

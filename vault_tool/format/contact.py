@@ -178,24 +178,24 @@ def split(path: Path, text: str, bom: bool) -> SourceText:
     raise ParseError(path, "the front matter is not closed: add a '---' line after it", 1)
 
 
-def _load_front_matter(path: Path, source: SourceText) -> dict[str, Any]:
+def _load_front_matter(path: Path, source: SourceText, record: str = "contact", decimals: bool = False) -> dict[str, Any]:
     # YAML only when a file is read: the reading commands rebuild contacts from the index without it
     import yaml
 
     from vault_tool.format import yamlsafe
 
     try:
-        meta = yamlsafe.load(source.front_matter, anchors=False)
+        meta = yamlsafe.load(source.front_matter, anchors=False, decimals=decimals)
     except yaml.YAMLError as exc:
         line = yamlsafe.error_line(exc)
-        raise ParseError(path, yamlsafe.load_problem(exc, "a contact"), line + 1 if line else 2) from None
+        raise ParseError(path, yamlsafe.load_problem(exc, f"a {record}"), line + 1 if line else 2) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise ParseError(path, "the front matter is not a mapping of keys to values", 2)
     name = meta.get("name")
     if name is None or (isinstance(name, str) and not name.strip()):
-        raise ParseError(path, "'name' is missing: every contact needs a name", 2)
+        raise ParseError(path, f"'name' is missing: every {record} needs a name", 2)
     if not isinstance(name, (str, int, float)):
         raise ParseError(path, "'name' must be text", 2)
     return meta
@@ -207,12 +207,13 @@ def conflict_line(data: bytes) -> int | None:
     return data.count(b"\n", 0, found.start()) + 1 if found else None
 
 
-def parse(path: Path, data: bytes, handle: str | None = None) -> Contact:
-    """Read a contact from the bytes of its file."""
+def parse(path: Path, data: bytes, handle: str | None = None, record: str = "contact", decimals: bool = False,
+          ) -> Contact:
+    """Read a contact from the bytes of its file (a deal: ``record`` "deal", numbers with a dot as Decimals)."""
     text, bom = decode(path, data)
     source = split(path, text, bom)
     try:
-        meta = _load_front_matter(path, source)
+        meta = _load_front_matter(path, source, record, decimals)
     except ParseError:
         line = conflict_line(data)
         if line is None:

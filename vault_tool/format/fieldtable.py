@@ -16,8 +16,9 @@ from zlib import crc32
 #   words: analysed text, phrases; short: words that weigh twice (names); plain: words, no phrases;
 #   list: comma-separated values (tags); terms: space-separated exact terms (emails, phone tails);
 #   day: a date as YYYYMMDD (ranges, sorting, a column); number: an integer, never filled;
-#   id: one exact value with a column; stored: kept with the hit; column: bytes read by document.
-KINDS = ("words", "short", "plain", "list", "terms", "day", "number", "id", "stored", "column")
+#   id: one exact value with a column; stored: kept with the hit; column: bytes read by document;
+#   decimal: a number a query compares (`amount:>10000`), kept as the field n_<name>.
+KINDS = ("words", "short", "plain", "list", "terms", "day", "number", "id", "stored", "column", "decimal")
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,40 @@ VIEW_VERSION = 3  # bump when what documents hold changes without a change of th
 SCHEMA_VERSION = f"{crc32(repr((FIELDS, VIEW_VERSION)).encode()):08x}"  # any change to the table changes it
 
 
+# The deals' index (.vault/deals-index): the same kinds, the same query language (`contacts deals`).
+DEAL_FIELDS = (
+    IndexField("name", "short", "key", True, "the deal's name"),
+    IndexField("company", "short", "key", True, "the organisation it is with, by handle or name"),
+    IndexField("contact", "list", "gathered", True, "the handle of one of its contacts (the contacts: list)"),
+    IndexField("stage", "list", "key", True, "the stage (vault.yaml's pipeline)"),
+    IndexField("status", "list", "computed", True, "open, won or lost (by its stage)"),
+    IndexField("owner", "list", "key", True, "who works the deal"),
+    IndexField("tag", "list", "gathered", True, "a tag (the tags: list)"),
+    IndexField("currency", "list", "key", True, "its ISO 4217 code (vault.yaml's currency when it names none)"),
+    IndexField("amount", "decimal", "key", True, "amount:>10000, amount:[5000 to 20000]"),
+    IndexField("probability", "decimal", "computed", True, "the win probability in percent (its own, else its stage's)"),
+    IndexField("close", "day", "key", True, "the expected close date: close:<+30days, close:<today"),
+    IndexField("closed", "day", "key", True, "the day it was won or lost"),
+    IndexField("created", "day", "computed", True, "its created: date, else the day it was first committed"),
+    IndexField("handle", "terms", "computed", True, "the file name without .md"),
+    IndexField("text", "words", "computed", True, "what bare words search: name, company, notes, interactions"),
+    IndexField("sort_name", "id", "computed"),
+    IndexField("path", "id", "computed"),
+    IndexField("row", "stored", "computed"),  # the created date, read back when the deal is indexed again
+    IndexField("view", "column", "computed"),  # what `deals`, the board and the report read (search/deals.py)
+)
+DEAL_QUERY_FIELDS = tuple(f.name for f in DEAL_FIELDS if f.query)
+DEAL_DATE_FIELDS = tuple(f.name for f in DEAL_FIELDS if f.date)
+DEAL_VIEW_VERSION = 1  # bump when a deal's view changes without a change of this table
+DEAL_SCHEMA_VERSION = f"{crc32(repr((DEAL_FIELDS, DEAL_VIEW_VERSION)).encode()):08x}"
+
+
 def day_number(day: dt.date) -> int:
     """A date as a "day" field holds it: the integer YYYYMMDD, so ranges and sorting are numeric."""
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def query_help() -> str:
-    """The fields a query may name, a line each, for `contacts search --help`."""
-    width = max(len(f.name) for f in FIELDS if f.query) + 2
-    return "\n".join(f"  {f.name + ':':<{width}} {f.help}".rstrip() for f in FIELDS if f.query)
+def query_help(table: tuple[IndexField, ...] = FIELDS) -> str:
+    """The fields a query may name, a line each, for `contacts search --help` (`contacts deals --help`)."""
+    width = max(len(f.name) for f in table if f.query) + 2
+    return "\n".join(f"  {f.name + ':':<{width}} {f.help}".rstrip() for f in table if f.query)

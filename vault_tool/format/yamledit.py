@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import yaml
@@ -231,8 +232,9 @@ def edit_mapping(
     mapping with ``changes`` applied. ``before``: what ``text`` reads as, when the caller has read
     it already (a contact's front matter): a bulk edit of 10,000 files reads each one once less.
     """
+    decimals = any(isinstance(value, Decimal) for value in (*changes.values(), *(before or {}).values()))  # money
     if before is None:
-        before = yamlsafe.load(text) if text.strip() else {}
+        before = yamlsafe.load(text, decimals=decimals) if text.strip() else {}
     if text.strip() and not text.endswith("\n"):
         text += newline  # the last key's lines end like the others, so they can be replaced
     if text.strip():
@@ -251,7 +253,7 @@ def edit_mapping(
         else:
             expected[key] = value
     try:
-        after = yamlsafe.load(result) if result.strip() else {}
+        after = yamlsafe.load(result, decimals=decimals) if result.strip() else {}
     except yaml.YAMLError as exc:
         raise EditError(f"the edit would break the YAML ({yamlsafe.error_text(exc)})") from exc
     if (after or {}) != expected:

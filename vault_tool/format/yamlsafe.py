@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 import yaml
@@ -91,15 +92,23 @@ for _cls in (StrictLoader, StrictPyLoader):
     _cls.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
-def load(text: str, anchors: bool = True) -> Any:
+class DecimalLoader(StrictLoader):
+    """StrictLoader whose numbers with a dot are Decimals, exactly as written (a deal's `amount: 12000.10`)."""
+
+
+DecimalLoader.add_constructor("tag:yaml.org,2002:float", lambda loader, node: Decimal(node.value))
+
+
+def load(text: str, anchors: bool = True, decimals: bool = False) -> Any:
     """Load one YAML document with the strict resolvers.
 
     ``anchors=False`` is for the files people write (a contact, vault.yaml): an anchor or an alias
-    in them is an AnchorError, found before anything is built.
+    in them is an AnchorError, found before anything is built. ``decimals``: numbers with a dot
+    are Decimals (amounts of money), not floats.
     """
     if not anchors and ("&" in text or "*" in text):  # only then can there be one: the usual text loads at once
         refuse_anchors(text)
-    return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=DecimalLoader if decimals else StrictLoader)  # noqa: S506 - SafeLoader subclasses
 
 
 def refuse_anchors(text: str) -> None:
@@ -171,6 +180,8 @@ def scalar(value: Any, force_quotes: bool = False) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        return f"{value:f}"  # `12000.10` as written, never `1.2E+4`: it reads back as the same Decimal
     text = str(value)
     if force_quotes or _LINE_BREAKS.search(text):
         return double_quoted(text)

@@ -66,15 +66,32 @@ def _check_lines(field: str, values: list[str]) -> list[str]:
     return values
 
 
-def _mutate(vault: Vault, query: str, make: Callable[[Contact], tuple[bytes | None, str]]) -> Change:
-    """Re-read the contact under the lock, apply what ``make`` returns, commit only that change."""
+@dataclass(frozen=True)
+class Records:
+    """What a change is made to: contacts, or deals (deals/changes.py), which are written as contacts are.
+
+    ``find``: the one record a query names, read under the lock; ``read``: a version of its file
+    (as committed, as staged) read again, so that the change can be made to it too.
+    """
+
+    find: Callable[[Vault, str], Contact]
+    read: Callable[[Path, bytes, str], Contact]
+
+
+CONTACTS = Records(lambda vault, query: vault.get(query), lambda path, data, handle: parse(path, data, handle))
+
+
+def _mutate(
+    vault: Vault, query: str, make: Callable[[Contact], tuple[bytes | None, str]], records: Records = CONTACTS,
+) -> Change:
+    """Re-read the record under the lock, apply what ``make`` returns, commit only that change."""
     with transaction(vault) as tx:
-        contact = vault.get(query)
+        contact = records.find(vault, query)
         path = contact.path
         assert path is not None
         data, tx.message = make(contact)
         if data is not None:
-            tx.edit(path, lambda blob: make(parse(path, blob, contact.handle))[0], work=data)
+            tx.edit(path, lambda blob: make(records.read(path, blob, contact.handle))[0], work=data)
     return finished(vault, tx, Change(contact.handle, path, tx.message))
 
 
@@ -107,15 +124,15 @@ def counted(n: int) -> str:
     return plural(n, "contact")
 
 
-def apply_edit(vault: Vault, query: str, edit: Edit) -> Change:
-    """``edit`` made to the one contact ``query`` names (see :func:`mutate`), with its warnings."""
+def apply_edit(vault: Vault, query: str, edit: Edit, records: Records = CONTACTS) -> Change:
+    """``edit`` made to the one contact (deal) ``query`` names (see :func:`mutate`), with its warnings."""
     warnings: list[str] = []
 
     def make(contact: Contact) -> tuple[bytes | None, str]:
         warnings[:] = edit.warn(contact)
         return edit.make(contact)
 
-    change = _mutate(vault, query, make)
+    change = _mutate(vault, query, make, records)
     change.warnings = warnings
     return change
 
@@ -158,6 +175,12 @@ def set_field(vault: Vault, query: str, field: str, values: list[str]) -> Change
 def set_edit(vault: Vault, field: str, values: list[str]) -> Edit:
     """What `set` does to a contact: ``field`` set to ``values`` (checked and typed once, here)."""
     value = coerce(field, _check_lines(field, values), vault.config)
+    edit = value_edit(field, value)
+    return Edit(edit.make, edit.summary, lambda contact: _new_phones(vault, contact, field, value))
+
+
+def value_edit(field: str, value: Any) -> Edit:
+    """``field`` set to ``value``, already checked and typed (a contact's by `set_edit`, a deal's by deals/)."""
     shown = _describe(value) if not isinstance(value, (list, dict)) else None
     to = f" to {shown}" if shown else ""
 
@@ -166,8 +189,7 @@ def set_edit(vault: Vault, field: str, values: list[str]) -> Edit:
             return None, f"{contact.name}: {field} is already {_describe(value)}"
         return _edit_front_matter(contact, {field: value}), f"Set {field} of {contact.name}{to}"
 
-    return Edit(make, lambda n: f"Set {field} of {counted(n)}{to}",
-                lambda contact: _new_phones(vault, contact, field, value))
+    return Edit(make, lambda n: f"Set {field} of {counted(n)}{to}")
 
 
 def _same(old: Any, new: Any) -> bool:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from vault_tool.errors import AmbiguousError, NotFoundError, NoVaultError, ParseError
 from vault_tool.format.config import VaultConfig, load_config
+from vault_tool.format.deal import DEALS
 from vault_tool.format.handles import fold, is_valid
 from vault_tool.format.layout import (
     CONFIG_NAME,
@@ -129,6 +130,10 @@ class Vault:
         return self.root / CONTACTS
 
     @property
+    def deals_dir(self) -> Path:
+        return self.root / DEALS
+
+    @property
     def state_dir(self) -> Path:
         return self.root / ".vault"
 
@@ -142,6 +147,10 @@ class Vault:
     def listing(self) -> tuple[list[Path], list[Path]]:
         """Every contact file and every symbolic link (not followed) in contacts/, each sorted by path."""
         return listing(self.contacts_dir)
+
+    def deal_files(self) -> list[Path]:
+        """Every deal file, sorted by path (chosen as contact files are: format/layout.py)."""
+        return listing(self.deals_dir)[0]
 
     def taken_handles(self) -> set[str]:
         """Every stem in contacts/, links included: a new file never takes a link's name."""
