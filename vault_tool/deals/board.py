@@ -26,15 +26,20 @@ MIN_COLUMN = 18  # characters: a board column narrower than this is not worth re
 
 
 def sorted_deals(deals: list[DealView], sort: str, config: VaultConfig) -> list[DealView]:
-    """``deals`` by name; by amount or weighted amount (largest first); by close date (soonest first,
-    none last); by stage (in the pipeline's order)."""
+    """``deals`` by name; by amount or weighted amount (largest first, converted with vault.yaml's rates where
+    it gives them); by close date (soonest first, none last); by stage (in the pipeline's order)."""
     if sort not in SORTS:
         raise InvalidValueError(f"cannot sort deals by '{sort}' (by: {', '.join(SORTS)})")
     order = {stage.name: i for i, stage in enumerate(config.pipeline)}
+
+    def worth(amount: Decimal | None, currency: str) -> Decimal:
+        """-``amount`` in the vault's currency where a rate says what it is worth (largest first)."""
+        return -(amount * config.rates.get(currency, Decimal(1)) if amount is not None else Decimal(-1))
+
     keys: dict[str, Any] = {
         "name": lambda d: 0,
-        "amount": lambda d: -(d.amount if d.amount is not None else Decimal(-1)),
-        "weighted": lambda d: -(d.weighted if d.weighted is not None else Decimal(-1)),
+        "amount": lambda d: worth(d.amount, d.currency),
+        "weighted": lambda d: worth(d.weighted, d.currency),
         "close": lambda d: (d.close is None, d.close or dt.date.max),
         "stage": lambda d: order.get(d.stage, len(order)),
     }

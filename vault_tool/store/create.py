@@ -10,6 +10,7 @@ from pathlib import Path
 from vault_tool.errors import InvalidValueError, VaultError
 from vault_tool.fileio import atomic_write
 from vault_tool.format.config import DEFAULT_CONFIG_TEXT
+from vault_tool.format.deal import DEALS
 from vault_tool.format.layout import CONFIG_NAME
 from vault_tool.format.regions import region_code
 
@@ -70,9 +71,9 @@ def _copy_examples(target: Path) -> int:
 
 
 def _copy_example_templates(root: Path) -> None:
-    """The example vault's mail templates (templates/NAME.md, `contacts mail send`) and drip sequences
-    (sequences/NAME.yaml, `contacts sequence`)."""
-    for folder, suffix in (("templates", ".md"), ("sequences", ".yaml")):
+    """The example vault's mail templates (templates/NAME.md, `contacts mail send`), drip sequences
+    (sequences/NAME.yaml, `contacts sequence`) and deals (deals/HANDLE.md)."""
+    for folder, suffix in (("templates", ".md"), ("sequences", ".yaml"), (DEALS, ".md")):
         source = _example_vault() / folder
         if not source.is_dir():
             continue
