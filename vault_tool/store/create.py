@@ -150,7 +150,7 @@ def init_vault(root: Path, example: bool = False, commit: bool = True, region: s
         result.files.append(root / "contacts")
         if (root / "files").is_dir():
             result.files.append(root / "files")
-        result.files += [root / folder for folder in ("templates", "sequences") if (root / folder).is_dir()]
+        result.files += [root / folder for folder in ("templates", "sequences", DEALS) if (root / folder).is_dir()]
     if gitstore.repo_root(root) is None:
         gitstore.init(root)
         result.git_initialised = True
