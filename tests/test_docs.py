@@ -32,8 +32,9 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 READ_ONLY = {
     "list", "show", "search", "agenda", "tasks", "stale", "remind", "report", "segments", "dupes",
-    "check", "export", "history", "owners",
+    "check", "export", "history", "owners", "deals",
 }
+READ_ONLY_SUBCOMMANDS = {"deal": {"show", "board"}}  # the subcommands of a group that read and write nothing
 WRITING_OPTIONS = {"-o", "--output", "--fix", "--codeowners"}
 PROMPT = re.compile(r"^(?:\(\w+\))?\$ (.*)$")
 SET_TODAY = re.compile(r"^export CONTACTS_TODAY=(\d{4}-\d{2}-\d{2})\b")
@@ -130,7 +131,9 @@ def checked_args(command: str) -> tuple[tuple[str, ...], int | None] | None:
     if words[-3:-1] == ["|", "head"] and re.fullmatch(r"-\d+", words[-1]):
         words, head = words[:-3], int(words[-1][1:])
     args = words[1:]
-    if len(words) < 4 or words[3] not in READ_ONLY or WRITING_OPTIONS & set(args):
+    reading = len(words) > 3 and (words[3] in READ_ONLY or (
+        len(words) > 4 and words[4] in READ_ONLY_SUBCOMMANDS.get(words[3], set())))
+    if not reading or WRITING_OPTIONS & set(args):
         return None
     if any(word and set(word) <= set("();<>|&") for word in args):
         return None
