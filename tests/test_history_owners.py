@@ -138,9 +138,9 @@ def test_owners_lists_owners_and_their_handles(vault: Path, invoke) -> None:
     result = invoke("-C", vault, "owners")
     ok(result)
     assert result.stdout == (
-        "alice        @alice-k                     7 contacts\n"
-        "bob          @bobby-tables                8 contacts\n"
-        "chen         @chen-wei                    10 contacts\n"
+        "alice        @alice-k                     7 contacts, 4 deals\n"
+        "bob          @bobby-tables                8 contacts, 3 deals\n"
+        "chen         @chen-wei                    10 contacts, 5 deals\n"
     )
 
 
@@ -148,7 +148,7 @@ def test_codeowners_is_written_and_committed(vault: Path, invoke, monkeypatch) -
     monkeypatch.chdir(vault)
     result = invoke("owners", "--codeowners")
     ok(result)
-    assert result.stderr == "Wrote 25 owner rules to .github/CODEOWNERS (commit %s)\n" % git(
+    assert result.stderr == "Wrote 37 owner rules to .github/CODEOWNERS (commit %s)\n" % git(
         vault, "rev-parse", "--short", "HEAD").strip()
     lines = (vault / ".github/CODEOWNERS").read_text().splitlines()
     assert lines[0] == BEGIN and lines[-1] == END
@@ -159,7 +159,7 @@ def test_codeowners_is_written_and_committed(vault: Path, invoke, monkeypatch) -
 
     again = invoke("owners", "--codeowners")
     ok(again)
-    assert again.stderr == ".github/CODEOWNERS is up to date (25 contacts)\n"
+    assert again.stderr == ".github/CODEOWNERS is up to date (25 contacts, 12 deals)\n"
 
 
 def test_codeowners_keeps_the_teams_own_rules(vault: Path, invoke) -> None:

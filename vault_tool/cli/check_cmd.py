@@ -91,7 +91,7 @@ def _print_report(report: CheckReport, fmt: str, root: Path, fixed: FixResult | 
               "commit it, then check again.")
 @click.pass_context
 def check(ctx: click.Context, files: tuple[Path, ...], fmt: str, strict: bool, fix: bool) -> None:
-    """Validate every contact file and the vault as a whole; exit 1 on any error.
+    """Validate every contact and deal file and the vault as a whole; exit 1 on any error.
 
     Checks that each file parses and has a name; that known fields have
     their types (emails; phones, read in the contact's country, else
@@ -105,7 +105,12 @@ def check(ctx: click.Context, files: tuple[Path, ...], fmt: str, strict: bool, f
     warning; vault.yaml's `checks: {company_without_organisation: off}`
     turns it off); that no
     unquoted value reads as a number or boolean where text is meant (a
-    warning). With FILES, only problems in those files are reported.
+    warning). Deal files (deals/*.md) are checked too, each on its own: a
+    stage of vault.yaml's pipeline, an ISO 4217 currency, an amount of 0 or
+    more, a probability from 0 to 100, ISO dates, a closed date that goes
+    with a won or lost stage (a warning), contacts that exist, and a
+    company written like a handle that names an organisation (a warning).
+    With FILES, only problems in those files are reported.
 
     \b
     Examples:
@@ -113,6 +118,7 @@ def check(ctx: click.Context, files: tuple[Path, ...], fmt: str, strict: bool, f
       contacts check --strict --format github      # in CI
       contacts check --fix                         # quote ambiguous values, then check again
       contacts check contacts/ada-lovelace.md --format json
+      contacts check deals/acme-renewal.md
     """
     from vault_tool.store.vault import discover
     from vault_tool.team.check.run import run_checks

@@ -1,18 +1,25 @@
-"""`contacts history`: who changed what in a contact, and when."""
+"""`contacts history`: who changed what in a contact (or a deal), and when."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from vault_tool.cli.common import check_field, contact_argument, open_vault
 from vault_tool.cli.completion import complete_field
 
+if TYPE_CHECKING:
+    from vault_tool.store.vault import Vault
+    from vault_tool.team.history import History
+
 
 def _value(value: Any) -> str:
     if value is None:
         return "(none)"
+    if isinstance(value, Decimal):
+        return f"{value:f}"
     if isinstance(value, list):
         return ", ".join(map(str, value)) or "(empty)"
     if isinstance(value, dict):
@@ -20,34 +27,56 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+def _check_field(vault: Vault, found: History, field_name: str) -> None:
+    """No commit changed ``field_name``: refuse it if it is a slip ("did you mean …?") of a known or used one."""
+    if found.record == "contact":
+        check_field(vault, field_name, hint="")
+        return
+    from vault_tool.errors import InvalidValueError
+    from vault_tool.format.deal import DEAL_KEYS
+    from vault_tool.format.fieldnames import field_name_problem
+
+    problem = field_name_problem(field_name, DEAL_KEYS, found.fields)
+    if problem:
+        raise InvalidValueError(problem)
+
+
 @click.command()
 @contact_argument
 @click.option("--field", "field_name", metavar="FIELD", shell_complete=complete_field,
               help="Only the commits that changed FIELD.")
+@click.option("--deal", "deal", is_flag=True, help="CONTACT names a deal (its handle or name), not a contact.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), help="Only the newest N commits.")
 @click.pass_context
-def history(ctx: click.Context, contact: str, field_name: str | None, fmt: str, limit: int | None) -> None:
-    """Show a contact's changes over time from git, newest first (following renames).
+def history(ctx: click.Context, contact: str, field_name: str | None, deal: bool, fmt: str, limit: int | None) -> None:
+    """Show a contact's or a deal's changes over time from git, newest first (following renames).
 
     Each commit: date, author, subject, the fields it changed from what to
     what, and the interactions it added (+) or removed (-). CONTACT may also
-    be the handle of a removed contact. A --field no commit changed that is
-    one or two letters off a known or used field is refused with "did you
-    mean …?".
+    be the handle of a removed contact. When no contact matches, CONTACT
+    names a deal (deals/*.md: its handle or name, or the handle of a
+    removed one); --deal looks among the deals only, for a deal whose name
+    a contact's matches too (`contacts history brandt` is the company's
+    history). A --field no commit changed that is one or two letters off a
+    known or used field (of deals: amount, stage, close …) is refused with
+    "did you mean …?".
 
     \b
     Examples:
       contacts history ada
       contacts history ada --field phones       # who changed her phone number, when
       contacts history ada --format json --limit 5
+      contacts history "Brandt plant rollout" --field amount
+      contacts history --deal brandt-maschinenbau-training --field stage
     """
-    from vault_tool.team.history import history as contact_history
+    from vault_tool.team.history import history_of
 
     vault = open_vault(ctx)
-    entries = contact_history(vault, contact, field_name)[:limit]
+    found = history_of(vault, contact, field_name, deal)
+    entries = found.entries[:limit]
     if field_name and not entries:
-        check_field(vault, field_name, hint="")  # no commit changed it: a slip says what was meant
+        _check_field(vault, found, field_name)  # no commit changed it: a slip says what was meant
     if fmt == "json":
         click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
         return

@@ -15,6 +15,20 @@ if TYPE_CHECKING:
     from vault_tool.team.owners import Owners
 
 
+def _owned(contacts: int, deals: int) -> str:
+    """`7 contacts`, `7 contacts, 4 deals`, `2 deals`."""
+    parts = [plural(contacts, "contact")] * bool(contacts or not deals) + [plural(deals, "deal")] * bool(deals)
+    return ", ".join(parts)
+
+
+def _list(found: Owners, vault: Vault) -> None:
+    for name in sorted(set(found.counts) | set(found.deal_counts)):
+        handle = vault.config.owners.get(name, "(not in vault.yaml owners)")
+        click.echo(f"{name:<12} {handle:<28} {_owned(found.counts[name], found.deal_counts[name])}")
+    if found.unowned or found.unowned_deals:
+        click.echo(f"{'(no owner)':<12} {'':<28} {_owned(found.unowned, found.unowned_deals)}")
+
+
 def _warn_unknown(found: Owners, vault: Vault) -> None:
     for path, owner in found.unknown:
         where = os.path.relpath(path, Path.cwd())
@@ -28,13 +42,15 @@ def _warn_unknown(found: Owners, vault: Vault) -> None:
 @click.option("--check", "check_only", is_flag=True, help="With --codeowners: change nothing, exit 1 if it is out of date.")
 @click.pass_context
 def owners(ctx: click.Context, write: bool, output: Path | None, check_only: bool) -> None:
-    """List contact owners, or write CODEOWNERS so each owner reviews changes to their contacts.
+    """List contact and deal owners, or write CODEOWNERS so each owner reviews changes to their contacts and deals.
 
-    Owners are the `owner:` fields; vault.yaml's `owners:` maps them to
-    git-host handles (alice: "@alice-k"). The rules go between two marker
-    lines in CODEOWNERS; the rest of the file is left as it is. With branch
-    protection requiring code-owner review, a pull request that changes a
-    contact then asks its owner.
+    Owners are the `owner:` fields of contacts and of deals (deals/*.md);
+    vault.yaml's `owners:` maps them to git-host handles (alice:
+    "@alice-k"). The rules go between two marker lines in CODEOWNERS, one
+    per owned contact file, then one per owned deal file; the rest of the
+    file is left as it is. With branch protection requiring code-owner
+    review, a pull request that changes a contact or a deal then asks its
+    owner.
 
     \b
     Examples:
@@ -51,11 +67,7 @@ def owners(ctx: click.Context, write: bool, output: Path | None, check_only: boo
             raise click.UsageError("--check and --output go with --codeowners")
         found = find_owners(vault)
         warn_problems(found.problems)
-        for name, count in sorted(found.counts.items()):
-            handle = vault.config.owners.get(name, "(not in vault.yaml owners)")
-            click.echo(f"{name:<12} {handle:<28} {plural(count, 'contact')}")
-        if found.unowned:
-            click.echo(f"{'(no owner)':<12} {'':<28} {plural(found.unowned, 'contact')}")
+        _list(found, vault)
         return
     result = write_codeowners(vault, output, check_only)
     warn_problems(result.owners.problems)
@@ -65,7 +77,9 @@ def owners(ctx: click.Context, write: bool, output: Path | None, check_only: boo
         click.echo(f"{where} is {'out of date: run contacts owners --codeowners' if result.changed else 'up to date'}",
                    err=True)
         ctx.exit(1 if result.changed else 0)
+    rules = result.owners
     if not result.changed:
-        click.echo(f"{where} is up to date ({len(result.owners.rules)} contacts)", err=True)
+        deals = f", {plural(len(rules.deal_rules), 'deal')}" if rules.deal_rules else ""
+        click.echo(f"{where} is up to date ({plural(len(rules.rules), 'contact')}{deals})", err=True)
         return
-    report_commit(f"Wrote {len(result.owners.rules)} owner rules to {where}", result.commit, result.hint)
+    report_commit(f"Wrote {plural(rules.all_rules, 'owner rule')} to {where}", result.commit, result.hint)

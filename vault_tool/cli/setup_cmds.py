@@ -38,6 +38,10 @@ def init(ctx: click.Context, directory: Path, example: bool, region: str | None)
     result = init_vault(base / directory, example=example, commit=settings.commit, region=region)
     if not result.created:
         driver = ": registered the vault merge driver in this clone" if result.merge_driver else ": local set-up done"
+        if result.files:  # a vault from before deals: .gitattributes routes deal files to the driver too
+            click.echo(f"{result.root} is already a vault{driver}; .gitattributes now routes deal files to the "
+                       "merge driver too: commit it (git commit .gitattributes)")
+            return
         click.echo(f"{result.root} is already a vault{driver}, nothing else changed")
         return
     extra = f" with {result.examples} example contacts" if result.examples else ""

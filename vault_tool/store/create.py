@@ -16,6 +16,8 @@ from vault_tool.format.regions import region_code
 
 GITIGNORE_LINE = ".vault/"
 GITATTRIBUTES_LINE = "contacts/**/*.md merge=vault"
+DEALS_GITATTRIBUTES_LINE = f"{DEALS}/**/*.md merge=vault"  # deal files merge as contacts do
+GITATTRIBUTES_LINES = (GITATTRIBUTES_LINE, DEALS_GITATTRIBUTES_LINE)
 
 
 @dataclass
@@ -47,6 +49,17 @@ def _ensure_line(path: Path, line: str) -> bool:
         text += "\n"
     atomic_write(path, (text + line + "\n").encode("utf-8"))
     return True
+
+
+def _route_deals(root: Path) -> bool:
+    """A vault from before deals: add the deals' line to the .gitattributes that routes contacts to the
+    merge driver (left for the user to commit); True if it changed."""
+    path = root / ".gitattributes"
+    try:
+        routes_contacts = GITATTRIBUTES_LINE in path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return routes_contacts and _ensure_line(path, DEALS_GITATTRIBUTES_LINE)
 
 
 def _example_vault() -> Traversable:
@@ -133,7 +146,9 @@ def init_vault(root: Path, example: bool = False, commit: bool = True, region: s
     enclosing = next((f for f in (root, *root.parents) if (f / CONFIG_NAME).is_file()), None)
     if enclosing is not None:
         _same_region(enclosing, region)
-        return InitResult(enclosing, created=False, merge_driver=_register_merge_driver(enclosing))
+        found = InitResult(enclosing, created=False, merge_driver=_register_merge_driver(enclosing))
+        found.files = [enclosing / ".gitattributes"] if _route_deals(enclosing) else []  # changed, not committed
+        return found
     try:
         (root / "contacts").mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -143,7 +158,8 @@ def init_vault(root: Path, example: bool = False, commit: bool = True, region: s
     config = (_example_vault() / CONFIG_NAME).read_bytes() if example else DEFAULT_CONFIG_TEXT.encode("utf-8")
     atomic_write(root / CONFIG_NAME, _with_region(config, region))
     _ensure_line(root / ".gitignore", GITIGNORE_LINE)
-    _ensure_line(root / ".gitattributes", GITATTRIBUTES_LINE)
+    for line in GITATTRIBUTES_LINES:
+        _ensure_line(root / ".gitattributes", line)
     result.files = [root / CONFIG_NAME, root / ".gitignore", root / ".gitattributes"]
     if example:
         result.examples = _copy_examples(root / "contacts")

@@ -22,6 +22,10 @@ fields, notes and sections, up to the order of lines both sides added at one
 place (during a rebase git passes the upstream as ours). Everything works on
 bytes in and bytes out; a file that is not a contact is merged by git's own
 `git merge-file`.
+
+A deal file (deals/<handle>.md, format/deal.py) is merged the same way: it is read as `contacts
+deal` reads it (numbers with a dot as Decimals, so two amounts a float would round to one value
+stay two), and its `contacts:` merges as a list.
 """
 from __future__ import annotations
 
@@ -40,8 +44,39 @@ from vault_tool.errors import GitError, ParseError
 from vault_tool.format import contact as contact_mod
 from vault_tool.format import yamledit, yamlsafe
 from vault_tool.format.contact import LIST_FIELDS, QUOTED_FIELDS, SourceText, as_list
+from vault_tool.format.deal import DEALS
+from vault_tool.format.layout import CONFIG_NAME, CONTACTS
 
 MISSING: Any = object()  # a field absent on one side
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a file holds, for merging: a contact, or a deal."""
+
+    record: str = "contact"
+    lists: tuple[str, ...] = LIST_FIELDS  # keys merged as lists even where one side writes one value
+    decimals: bool = False  # numbers with a dot read as Decimals (a deal's amounts)
+
+
+CONTACT = Shape()
+DEAL = Shape("deal", (*LIST_FIELDS, "contacts"), True)
+
+
+def shape_of(path: Path, workdir: Path | None = None) -> Shape:
+    """A deal for a file under a vault's deals/ folder, else a contact.
+
+    ``path`` is relative to ``workdir`` (git runs the driver at the repository's top, %P relative
+    to it): the vault is the nearest folder above the file with a vault.yaml. Without one, the
+    first folder of ``path`` named contacts or deals decides.
+    """
+    parts = path.parts[:-1]
+    if workdir is not None:
+        for end in range(len(parts) - 1, -1, -1):
+            if (workdir.joinpath(*parts[:end]) / CONFIG_NAME).is_file():
+                return DEAL if parts[end] == DEALS else CONTACT
+    first = next((part for part in parts if part in (CONTACTS, DEALS)), CONTACTS)
+    return DEAL if first == DEALS else CONTACT
 
 
 @dataclass
@@ -132,11 +167,11 @@ def _split_section(span: str) -> tuple[str, str]:
     return span[:end], span[end:]
 
 
-def split_parts(path: Path, data: bytes) -> Parts:
-    """A contact file as front matter, notes and sections; an empty file (no base) is an empty contact."""
+def split_parts(path: Path, data: bytes, shape: Shape = CONTACT) -> Parts:
+    """A contact (or deal) file as front matter, notes and sections; an empty file (no base) is an empty one."""
     if not data.strip():
         return Parts(None, {}, "")
-    parsed = contact_mod.parse(path, data)
+    parsed = contact_mod.parse(path, data, record=shape.record, decimals=shape.decimals)
     source = parsed.source
     assert source is not None
     body = source.body
@@ -159,18 +194,18 @@ class _Conflict(Exception):
     """Both sides set a value to different things."""
 
 
-def _three_way(base: Any, ours: Any, theirs: Any, key: str) -> Any:
+def _three_way(base: Any, ours: Any, theirs: Any, key: str, lists: tuple[str, ...] = LIST_FIELDS) -> Any:
     if ours == theirs:
         return ours
     if ours == base:
         return theirs
     if theirs == base:
         return ours
-    listed = key in LIST_FIELDS or (isinstance(ours, list) and isinstance(theirs, list))
+    listed = key in lists or (isinstance(ours, list) and isinstance(theirs, list))
     if listed and all(side is MISSING or isinstance(side, (list, str)) for side in (ours, theirs)):
         return merge_lists(base, ours, theirs)
     if isinstance(ours, dict) and isinstance(theirs, dict) and (base is MISSING or isinstance(base, dict)):
-        return _merge_dicts(base if base is not MISSING else {}, ours, theirs)
+        return _merge_dicts(base if base is not MISSING else {}, ours, theirs, lists)
     raise _Conflict(key)
 
 
@@ -187,10 +222,12 @@ def merge_lists(base: Any, ours: Any, theirs: Any) -> list[Any]:
     return merged + [v for v in added if v not in merged]
 
 
-def _merge_dicts(base: dict[Any, Any], ours: dict[Any, Any], theirs: dict[Any, Any]) -> dict[Any, Any]:
+def _merge_dicts(
+    base: dict[Any, Any], ours: dict[Any, Any], theirs: dict[Any, Any], lists: tuple[str, ...] = LIST_FIELDS,
+) -> dict[Any, Any]:
     merged: dict[Any, Any] = {}
     for key in list(ours) + [k for k in theirs if k not in ours]:
-        value = _three_way(base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING), str(key))
+        value = _three_way(base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING), str(key), lists)
         if value is not MISSING:
             merged[key] = value
     return merged
@@ -228,7 +265,9 @@ def _insert_at(key: str, theirs_keys: list[str], ours_spans: dict[str, tuple[int
     return end
 
 
-def merge_front_matter(base: Parts, ours: Parts, theirs: Parts, labels: Labels) -> tuple[str, int]:
+def merge_front_matter(
+    base: Parts, ours: Parts, theirs: Parts, labels: Labels, shape: Shape = CONTACT,
+) -> tuple[str, int]:
     """The merged front matter text (ours' text with theirs' changes made in it) and its conflict count."""
     front, newline = _with_newline(ours.front, ours.newline), ours.newline
     ours_spans, theirs_spans = _spans(front), _spans(theirs.front)
@@ -241,7 +280,7 @@ def merge_front_matter(base: Parts, ours: Parts, theirs: Parts, labels: Labels) 
         name = str(key)  # the text's key (a YAML key may load as a number)
         start, end = ours_spans.get(name) or (_insert_at(name, theirs_keys, ours_spans, len(front)),) * 2
         try:
-            value = _three_way(b, o, t, key)
+            value = _three_way(b, o, t, key, shape.lists)
         except _Conflict:
             conflicts += 1
             theirs_text = theirs.front[slice(*theirs_spans[name])] if name in theirs_spans else ""
@@ -259,7 +298,7 @@ def merge_front_matter(base: Parts, ours: Parts, theirs: Parts, labels: Labels) 
             edits.append((start, end, order, _key_text(front, key, value, newline)))
     for start, end, _, text in sorted(edits, reverse=True):
         front = front[:start] + text + front[end:]
-    if not conflicts and (yamlsafe.load(front) or {}) != expected:
+    if not conflicts and (yamlsafe.load(front, decimals=shape.decimals) or {}) != expected:
         changed = [k for k in set(expected) | set(ours.meta) if expected.get(k, MISSING) != ours.meta.get(k, MISSING)]
         changes = {k: expected.get(k, yamledit.REMOVE) for k in changed}
         front = yamledit.edit_mapping(_with_newline(ours.front, newline), changes, newline, QUOTED_FIELDS)
@@ -531,20 +570,25 @@ def _join_body(notes: str, sections: str, newline: str, separate: bool) -> str:
 # The whole file
 
 
-def merge_contact(base: bytes, ours: bytes, theirs: bytes, labels: Labels = Labels(), path: Path = Path("contact.md")) -> MergeResult:
-    """Merge three versions of a contact file; a file that does not parse is merged as plain text."""
+def merge_contact(
+    base: bytes, ours: bytes, theirs: bytes, labels: Labels = Labels(), path: Path = Path("contact.md"),
+    shape: Shape | None = None,
+) -> MergeResult:
+    """Merge three versions of a contact file (or a deal file: ``shape``, by default told by ``path``);
+    a file that does not parse is merged as plain text."""
     if ours == theirs or theirs == base:
         return MergeResult(ours, 0)
     if ours == base:
         return MergeResult(theirs, 0)
+    shape = shape or shape_of(path)
     try:
-        parts = [split_parts(path, data) for data in (base, ours, theirs)]
+        parts = [split_parts(path, data, shape) for data in (base, ours, theirs)]
     except ParseError:
         return merge_whole(base, ours, theirs, labels)
     b, o, t = parts
     if o.source is None or t.source is None:
         return merge_whole(base, ours, theirs, labels)
-    front, front_conflicts = merge_front_matter(b, o, t, labels)
+    front, front_conflicts = merge_front_matter(b, o, t, labels, shape)
     notes, notes_conflicts = merge_lines(b.notes, o.notes, t.notes, labels)
     sections, section_conflicts = merge_sections(b.sections, o.sections, t.sections, labels)
     newline = o.newline
@@ -572,7 +616,8 @@ def merge_files(base: Path, ours: Path, theirs: Path, labels: Labels = Labels(),
     old, mine, other = (p.read_bytes() for p in (base, ours, theirs))
     name = Path(path or ours.name)
     try:
-        result = merge_contact(old, mine, other, labels=labels, path=name)
+        shape = shape_of(name, Path.cwd()) if path else CONTACT
+        result = merge_contact(old, mine, other, labels=labels, path=name, shape=shape)
     except Exception:  # noqa: BLE001 - the safety net: never leave a side out of the file
         try:
             result = merge_whole(old, mine, other, labels=labels)

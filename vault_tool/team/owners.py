@@ -1,8 +1,9 @@
-"""Contact owners and a CODEOWNERS file that makes each owner review changes to their contacts.
+"""Contact owners and a CODEOWNERS file that makes each owner review changes to their contacts and deals.
 
-vault.yaml's `owners:` maps the names used in `owner:` fields to git-host
+vault.yaml's `owners:` maps the names used in `owner:` fields (of contacts and of deals) to git-host
 handles. The rules are written between two marker lines in the repository's
-CODEOWNERS file, so the rest of that file (a team's own rules) stays as it is.
+CODEOWNERS file, so the rest of that file (a team's own rules) stays as it is. The deals' rules
+follow the contacts', each group aligned on its own: the first deal changes no contact's line.
 """
 from __future__ import annotations
 
@@ -32,6 +33,13 @@ class Owners:
     unknown: list[tuple[Path, str]] = field(default_factory=list)  # owner names vault.yaml does not map
     unowned: int = 0
     problems: list[ParseError] = field(default_factory=list)
+    deal_rules: list[tuple[str, str]] = field(default_factory=list)  # the rules of deal files
+    deal_counts: Counter[str] = field(default_factory=Counter)  # owner name -> deals
+    unowned_deals: int = 0
+
+    @property
+    def all_rules(self) -> int:
+        return len(self.rules) + len(self.deal_rules)
 
 
 @dataclass
@@ -62,11 +70,11 @@ def _top(vault: Vault) -> Path:
 
 
 def owners(vault: Vault) -> Owners:
-    """Who owns which contact, and the CODEOWNERS rule for each owned contact file."""
+    """Who owns which contact and deal, and the CODEOWNERS rule for each owned contact and deal file."""
     loaded = vault.load()
     top = _top(vault)
     handles = vault.config.owners
-    result = Owners(problems=loaded.problems)
+    result = Owners(problems=list(loaded.problems))
     for contact in loaded.contacts:
         owner = contact.text_field("owner").strip()
         if not owner:
@@ -78,7 +86,31 @@ def owners(vault: Vault) -> Owners:
             continue
         result.rules.append((pattern(contact.path, top), host_handle(handles[owner])))  # type: ignore[arg-type]
     result.rules.sort()
+    _deal_owners(vault, top, result)
     return result
+
+
+def _deal_owners(vault: Vault, top: Path, result: Owners) -> None:
+    """The deals' owners and rules; a deal file that does not parse is a problem (and has no rule)."""
+    from vault_tool.format.deal import parse_deal
+    from vault_tool.store.vault import read_file
+
+    handles = vault.config.owners
+    for path in vault.deal_files():
+        try:
+            owner = parse_deal(path, read_file(path)).owner
+        except ParseError as exc:
+            result.problems.append(exc)
+            continue
+        if not owner:
+            result.unowned_deals += 1
+            continue
+        result.deal_counts[owner] += 1
+        if owner not in handles:
+            result.unknown.append((path, owner))
+            continue
+        result.deal_rules.append((pattern(path, top), host_handle(handles[owner])))
+    result.deal_rules.sort()
 
 
 def codeowners_path(vault: Vault, given: Path | None = None) -> Path:
@@ -89,10 +121,14 @@ def codeowners_path(vault: Vault, given: Path | None = None) -> Path:
     return next((top / p for p in LOCATIONS if (top / p).is_file()), top / LOCATIONS[0])
 
 
-def render_block(rules: list[tuple[str, str]], newline: str = "\n") -> str:
-    width = max((len(p) for p, _ in rules), default=0)
-    lines = [BEGIN] + [f"{p:<{width}} {h}" for p, h in rules] + [END]
-    return newline.join(lines) + newline
+def render_block(rules: list[tuple[str, str]], newline: str = "\n", deal_rules: list[tuple[str, str]] | None = None,
+                 ) -> str:
+    """The marked block: the contacts' rules, then the deals', each group aligned on its own."""
+    lines = [BEGIN]
+    for group in (rules, deal_rules or []):
+        width = max((len(p) for p, _ in group), default=0)
+        lines += [f"{p:<{width}} {h}" for p, h in group]
+    return newline.join(lines + [END]) + newline
 
 
 def with_block(text: str, block: str) -> str:
@@ -118,13 +154,13 @@ def write_codeowners(vault: Vault, path: Path | None = None, check_only: bool = 
         except (OSError, UnicodeDecodeError) as exc:
             raise VaultError(f"{target}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
         newline = "\r\n" if "\r\n" in old else "\n"
-        new = with_block(old, render_block(found.rules, newline))
+        block = render_block(found.rules, newline, found.deal_rules)
+        new = with_block(old, block)
         result = CodeownersResult(target, new != old, found)
         if not result.changed or check_only:
             return result
         if old:
-            tx.edit(target, lambda data: with_block(data.decode("utf-8"), render_block(found.rules, newline)).encode(),
-                    absent=b"")
+            tx.edit(target, lambda data: with_block(data.decode("utf-8"), block).encode(), absent=b"")
         else:
             tx.write(target, new.encode("utf-8"))
     if tx.result.sha:

@@ -138,10 +138,11 @@ def _ref_exists(repo: git.Repo, ref: str) -> bool:
         return False
 
 
-def incoming_changes(repo: git.Repo, spec: str, contacts_rel: str) -> list[Incoming]:
-    """Contact files the commits in ``spec`` added, changed or removed, with their authors (oldest first)."""
+def incoming_changes(repo: git.Repo, spec: str, *folders: str) -> list[Incoming]:
+    """Contact (and deal) files the commits in ``spec`` added, changed or removed in ``folders``, with their
+    authors (oldest first)."""
     out = repo.git(c="core.quotePath=false").log(
-        "--reverse", "-M", "--format=%x00%an", "--name-status", spec, "--", contacts_rel
+        "--reverse", "-M", "--format=%x00%an", "--name-status", spec, "--", *folders
     )
     changes: dict[str, Incoming] = {}
     for chunk in out.split("\x00")[1:]:
@@ -270,7 +271,8 @@ def _pull(vault: Vault, repo: git.Repo, upstream: _Upstream, result: SyncResult)
     if _ref_exists(repo, upstream.ref):
         result.pulled = _count(repo, f"HEAD..{upstream.ref}")
         if result.pulled:
-            result.incoming = incoming_changes(repo, f"HEAD..{upstream.ref}", _rel(repo, vault.contacts_dir))
+            folders = (_rel(repo, vault.contacts_dir), _rel(repo, vault.deals_dir))
+            result.incoming = incoming_changes(repo, f"HEAD..{upstream.ref}", *folders)
             _rebase(repo, upstream.ref, gitstore.identity_env(repo))
             _name_contacts(vault, repo, result.incoming)
         result.pushed = _count(repo, f"{upstream.ref}..HEAD")

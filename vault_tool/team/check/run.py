@@ -31,6 +31,7 @@ from vault_tool.team.check.records import (
     load_config_for_check,
     read_record,
 )
+from vault_tool.team.check.deals import deal_problems
 from vault_tool.team.check.documents import orphan_folders
 from vault_tool.team.check.unmerged import unmerged_problems
 from vault_tool.team.check.vaultwide import VAULT_CHECKS, Facts, facts
@@ -164,7 +165,7 @@ def run_checks(
     root: Path, today: dt.date, strict: bool = False, only: Collection[Path] | None = None,
     parallel_from: int = PARALLEL_FROM,
 ) -> CheckReport:
-    """Check vault.yaml, every contact file and the vault as a whole.
+    """Check vault.yaml, every contact file, every deal file (deals.py) and the vault as a whole.
 
     ``strict`` makes every warning an error. ``only`` limits the report to problems in those files
     (the whole vault is still read, so duplicates of other files are found). A file unchanged since
@@ -194,6 +195,7 @@ def run_checks(
         problems += checked
     problems += unmerged_problems(root)  # git's index, not the files: asked every time
     problems += orphan_folders(root, {Path(rel).stem for rel in found})  # folders no contact file names: every time
+    problems += deal_problems(context, {rel.rsplit("/", 1)[-1][:-3]: rel for rel in found})  # deals: every time
     if only is not None:
         wanted = {Path(p).resolve() for p in only}
         problems = [p for p in problems if p.path.resolve() in wanted]
