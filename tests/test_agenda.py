@@ -219,6 +219,9 @@ Keep in touch (6)
 
 Birthdays (1)
   2026-12-01  in 8 days  Søren Kierkegaard-Nielsen
+
+Overdue deals (1)
+  2026-11-15  8 days overdue  Brandt plant rollout  negotiation  48,000 EUR
 """
 
 

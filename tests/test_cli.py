@@ -221,13 +221,13 @@ def test_show_text(vault: Path, invoke) -> None:
     assert "Notes" in lines
     assert "Open tasks" in lines
     assert any(ln.startswith("  [ ] Send the Bernoulli notes due:2026-12-01") for ln in lines)  # maybe (overdue)
-    assert "Interactions (4)" in lines
+    assert "Interactions (5, 1 on a deal)" in lines
 
 
 def test_show_limit_keeps_the_newest_interactions(vault: Path, invoke) -> None:
     result = invoke("-C", vault, "show", "ada", "--limit", "1")
     ok(result)
-    assert "Interactions (4), newest 1" in result.stdout
+    assert "Interactions (5, 1 on a deal), newest 1" in result.stdout
     assert "Demo at their office" in result.stdout  # 2026-12-09, the newest
     assert "Renewal" not in result.stdout
 

@@ -241,3 +241,18 @@ def test_a_deals_own_probability_overrides_its_stage_but_not_a_closed_one() -> N
         return win_probability(parsed, list(DEFAULT_PIPELINE))
 
     assert (deal("proposal"), deal("proposal", "45"), deal("won", "45"), deal("unknown")) == (30, 45, 100, 0)
+
+
+def test_amount_ranges_are_exact_at_their_bounds_and_skip_deals_without_one(deal_vault: Path, invoke) -> None:
+    (deal_vault / "deals/no-amount.md").write_text("---\nname: No amount yet\nstage: qualified\n---\n")
+
+    def handles(query: str) -> list[str]:
+        return sorted(row["handle"] for row in deals_json(invoke, deal_vault, query))
+
+    both = ["acme-renewal-2027", "analytical-engines-renewal-2027"]
+    assert handles("amount:12000.10") == both
+    assert handles("amount:>12000.10 amount:<12000.11") == []
+    assert handles("amount:>=12000.10 amount:<=12000.10") == both
+    assert handles("amount:[12000.09 to 12000.11]") == both
+    assert "no-amount" not in handles("amount:<100000") and handles("NOT amount:>0") == ["no-amount"]
+    assert handles("probability:>=60 status:open") == ["brandt-maschinenbau-plant-rollout", "potomac-capital-analytics"]

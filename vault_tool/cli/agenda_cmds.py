@@ -1,10 +1,11 @@
 """`contacts tasks`, `agenda`, `remind`, `stale`: what needs attention, read from the files."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,6 +14,8 @@ from vault_tool.cli.completion import complete_owner
 
 if TYPE_CHECKING:
     from vault_tool.errors import ParseError
+    from vault_tool.followups.agenda import Agenda
+    from vault_tool.search.deals import DealView
 
 _ROW_FORMATS = ["table", "json", "jsonl", "csv"]
 
@@ -69,11 +72,11 @@ def tasks(ctx: click.Context, query: str | None, overdue: bool, due_before: str 
 @click.option("--days", type=click.IntRange(min=0), default=14, show_default=True,
               help="How far ahead to look: today through today + DAYS.")
 @click.option("--owner", multiple=True, shell_complete=complete_owner,
-              help="Only contacts this person owns (repeat for any of several).")
+              help="Only contacts (and deals) this person owns (repeat for any of several).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def agenda(ctx: click.Context, days: int, owner: tuple[str, ...], fmt: str) -> None:
-    """Show what needs attention: tasks, appointments, keep-in-touch, birthdays.
+    """Show what needs attention: tasks, appointments, keep-in-touch, birthdays, deals.
 
     \b
     - overdue tasks, and tasks due in the next DAYS days;
@@ -81,7 +84,8 @@ def agenda(ctx: click.Context, days: int, owner: tuple[str, ...], fmt: str) -> N
     - contacts due for contact: their last interaction plus their
       keep_in_touch cadence (or vault.yaml's default) is today or earlier,
       and nothing is scheduled with them;
-    - birthdays in that time, with or without a year (`--12-01`).
+    - birthdays in that time, with or without a year (`--12-01`);
+    - open deals whose close date has passed, and those closing in that time.
 
     \b
     Examples:
@@ -96,16 +100,52 @@ def agenda(ctx: click.Context, days: int, owner: tuple[str, ...], fmt: str) -> N
     result = build(vault, days=days, owner=owner)
     _warn(result.skipped, result.problems)
     if fmt == "json":
-        click.echo(json.dumps(agenda_data(result, vault.root), ensure_ascii=False, indent=2))
+        data = agenda_data(result, vault.root)
+        data["overdue_deals"] = [_deal_row(deal, result.today) for deal in result.overdue_deals]
+        data["deals_closing"] = [_deal_row(deal, result.today) for deal in result.closing_deals]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        click.echo(agenda_text(result))
+        click.echo("\n".join([agenda_text(result), *_deal_sections(result)]))
+
+
+def _deal_when(deal: DealView, today: dt.date) -> str:
+    """`8 days overdue`, `in 25 days`, `today`: its close date from ``today``."""
+    from vault_tool.followups.text import relative
+    from vault_tool.output import plural
+
+    assert deal.close is not None
+    return f"{plural((today - deal.close).days, 'day')} overdue" if deal.overdue(today) else relative(deal.close, today)
+
+
+def _deal_row(deal: DealView, today: dt.date) -> dict[str, Any]:
+    """A deal on the agenda as JSON-ready data: the deal (as `deals --format json`), when it closes, overdue."""
+    return {**deal.to_dict(), "when": _deal_when(deal, today), "overdue": deal.overdue(today)}
+
+
+def _deal_sections(result: Agenda) -> list[str]:
+    """The agenda's deals as text: `Overdue deals (1)` and `Deals closing (2)`, a line each (close date, when,
+    name, stage, amount), aligned; none when there are none."""
+    from vault_tool.deals.money import money
+    from vault_tool.output import Widths, visible
+
+    lines = []
+    for title, deals in (("Overdue deals", result.overdue_deals), ("Deals closing", result.closing_deals)):
+        rows = [[deal.close.isoformat() if deal.close else "", _deal_when(deal, result.today), visible(deal.name),
+                 visible(deal.stage), money(deal.amount, deal.currency) if deal.amount is not None else ""]
+                for deal in deals]
+        measure = Widths()
+        widths = measure.columns(rows)
+        lines += ["", f"{title} ({len(rows)})"] if rows else []
+        lines += ["  " + "  ".join(measure.pad(cell, width) if column < 4 else " " * (width - measure(cell)) + cell
+                                   for column, (cell, width) in enumerate(zip(row, widths))).rstrip() for row in rows]
+    return lines
 
 
 @click.command()
 @click.option("--days", type=click.IntRange(min=0), default=1, show_default=True,
               help="How far ahead to look: today through today + DAYS.")
 @click.option("--owner", multiple=True, shell_complete=complete_owner,
-              help="Only contacts this person owns (repeat for any of several).")
+              help="Only contacts (and deals) this person owns (repeat for any of several).")
 @click.option("--exit-code", "exit_code", is_flag=True,
               help="Exit with status 1 when something is due (like `git diff --exit-code`).")
 @click.pass_context
@@ -113,7 +153,8 @@ def remind(ctx: click.Context, days: int, owner: tuple[str, ...], exit_code: boo
     """Print what is due, a line each; print nothing when nothing is.
 
     The agenda, short: overdue tasks, tasks and appointments due today or
-    tomorrow (--days), contacts due for contact, birthdays. Made for cron,
+    tomorrow (--days), contacts due for contact, birthdays, open deals whose
+    close date has passed or comes in that time. Made for cron,
     which mails a job's output only when there is some, and for a desktop
     notifier. Exit status 0, also when something is due, unless
     --exit-code is given.
@@ -132,11 +173,29 @@ def remind(ctx: click.Context, days: int, owner: tuple[str, ...], exit_code: boo
     vault = open_vault(ctx)
     result = build(vault, days=days, owner=owner)
     _warn(result.skipped, result.problems)
-    lines = reminder_lines(result)
+    lines = reminder_lines(result) + _deal_reminders(result)
     if lines:
         click.echo("\n".join(lines))
     if lines and exit_code:
         ctx.exit(1)
+
+
+def _deal_reminders(result: Agenda) -> list[str]:
+    """A line per deal on the agenda: `Deal overdue since 2026-11-15: Brandt plant rollout (negotiation, 48,000 EUR)`,
+    `Deal closes tomorrow: …`."""
+    from vault_tool.deals.money import money
+    from vault_tool.followups.text import relative
+    from vault_tool.output import visible
+
+    def about(deal: DealView) -> str:
+        amount = f", {money(deal.amount, deal.currency)}" if deal.amount is not None else ""
+        return f"{deal.name} ({deal.stage}{amount})"
+
+    lines = [f"Deal overdue since {deal.close.isoformat()}: {about(deal)}"
+             for deal in result.overdue_deals if deal.close]
+    lines += [f"Deal closes {relative(deal.close, result.today)}: {about(deal)}"
+              for deal in result.closing_deals if deal.close]
+    return [visible(line) for line in lines]
 
 
 @click.command()

@@ -1,11 +1,12 @@
 """`contacts add`, `show`, `edit`, `rm`, `mv`."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,8 +16,12 @@ from vault_tool.output import visible
 from vault_tool.store import mutations
 
 if TYPE_CHECKING:
+    from vault_tool.format.body import Interaction
     from vault_tool.format.contact import Contact
+    from vault_tool.format.documents import Document
     from vault_tool.reports.graph import Around
+    from vault_tool.search.deals import DealView
+    from vault_tool.search.scoring import Score
     from vault_tool.store.vault import Vault
 
 
@@ -92,12 +97,16 @@ def add(
 @click.option("--limit", type=click.IntRange(min=1), help="Show only the newest N interactions.")
 @click.pass_context
 def show(ctx: click.Context, contact: str, fmt: str, limit: int | None) -> None:
-    """Show a contact: fields, relations, documents, its score, notes, open tasks, interactions newest first.
+    """Show a contact: fields, relations, documents, deals, its score, notes, open tasks, interactions newest first.
 
     CONTACT is a handle, a name, an email, or a part of a name that matches one contact.
     Relations are listed both ways (those other contacts write too: `manages Ada
     Lovelace`); an organisation lists its people (whose `company` names it) with
-    their titles. The score, when vault.yaml has `scoring:` rules, is explained rule by rule.
+    their titles. Deals are those whose `contacts:` name it (an organisation: also
+    those whose `company` is its handle or name), with stage, amount, close date
+    (overdue marked) and last interaction; their interactions are listed among
+    its own, marked with the deal. The score, when vault.yaml has `scoring:`
+    rules, is explained rule by rule.
 
     \b
     Examples:
@@ -105,30 +114,22 @@ def show(ctx: click.Context, contact: str, fmt: str, limit: int | None) -> None:
       contacts show ada@analytical.example --format json
     """
     from vault_tool.cli.showtext import show_text
-    from vault_tool.errors import VaultError
-    from vault_tool.search.scoring import contact_score
+    from vault_tool.format.documents import documents_of
 
     vault = open_vault(ctx)
     found = vault.get(contact)
-    try:
-        scored = contact_score(found, vault.config, vault.today())
-    except VaultError as exc:  # a wrong scoring rule must not hide the contact
-        click.echo(f"warning: {visible(str(exc))}", err=True)
-        scored = None
+    today = vault.today()
+    deals = _deals(vault, found) if fmt != "markdown" else None
+    deal_items = _deal_interactions(vault, deals or [])
+    scored = _score(vault, found, deals)
     around = _around(vault, found) if fmt != "markdown" else None
-    from vault_tool.format.documents import documents_of
-
     docs = documents_of(vault.root, found.handle, found.meta, found.path)
     if fmt == "json":
-        data = found.to_dict()
-        if docs:
-            data["documents"] = [{"name": d.name, "field": d.key, "size": d.size if d.path else None,
-                                  "path": d.path.relative_to(vault.root).as_posix() if d.path else None} for d in docs]
-        if around is not None:
-            data["related"] = [{"type": r.type, "handle": r.handle, "name": r.node.name if r.node else None}
-                               for r in around.relations]
-            if found.kind == "organization":
-                data["people"] = [{"handle": p.handle, "name": p.name, "title": p.title or None} for p in around.people]
+        data = _show_data(vault, found, around, docs)
+        if deals is not None:
+            data["deals"] = [deal.to_dict() | {"overdue": deal.overdue(today),
+                                               "last_interaction": _iso(deal.last(today))} for deal in deals]
+            data["deal_interactions"] = _deal_items_data(deal_items, limit)
         if limit:
             data["interactions"] = sorted(data["interactions"], key=lambda i: (i["date"], i["time"] or ""))[-limit:]
         if scored is not None:
@@ -138,7 +139,87 @@ def show(ctx: click.Context, contact: str, fmt: str, limit: int | None) -> None:
         assert found.source is not None
         click.echo(found.source.text, nl=False)
     else:
-        click.echo(show_text(found, vault.today(), limit, scored, around, docs))
+        items = [(deal.name, item) for deal, item in deal_items]
+        click.echo(show_text(found, today, limit, scored, around, docs, deals=deals, deal_items=items))
+
+
+def _show_data(vault: Vault, found: Contact, around: Around | None, docs: list[Document]) -> dict[str, Any]:
+    """`show --format json`: the contact, its documents, its relations both ways and an organisation's people."""
+    data = found.to_dict()
+    if docs:
+        data["documents"] = [{"name": d.name, "field": d.key, "size": d.size if d.path else None,
+                              "path": d.path.relative_to(vault.root).as_posix() if d.path else None} for d in docs]
+    if around is not None:
+        data["related"] = [{"type": r.type, "handle": r.handle, "name": r.node.name if r.node else None}
+                           for r in around.relations]
+        if found.kind == "organization":
+            data["people"] = [{"handle": p.handle, "name": p.name, "title": p.title or None} for p in around.people]
+    return data
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _score(vault: Vault, found: Contact, deals: list[DealView] | None) -> Score | None:
+    """The contact's score (its ``deals`` for the deal rules); None, with a warning, for a wrong scoring rule:
+    it must not hide the contact."""
+    from vault_tool.errors import VaultError
+    from vault_tool.search.scoring import DealFact, contact_score
+
+    try:
+        return contact_score(found, vault.config, vault.today(), [DealFact.of(deal) for deal in deals or []])
+    except VaultError as exc:
+        click.echo(f"warning: {visible(str(exc))}", err=True)
+        return None
+
+
+def _deals(vault: Vault, found: Contact) -> list[DealView] | None:
+    """The deals that name the contact (an organisation: also as their company, by handle or name), open ones
+    first by close date, then the closed ones, the latest first; None (with a warning) if the index cannot say."""
+    from vault_tool.errors import VaultError
+    from vault_tool.search.deals import deals_of
+
+    names = (found.name,) if found.kind == "organization" else ()
+    try:
+        deals = deals_of(vault, found.handle, names)
+    except VaultError as exc:
+        click.echo(f"warning: deals: {visible(str(exc))}", err=True)
+        return None
+    if found.kind != "organization":
+        deals = [deal for deal in deals if found.handle in deal.contacts]
+    opened = sorted((d for d in deals if d.status == "open"), key=lambda d: (d.close or dt.date.max, d.name))
+    closed = sorted((d for d in deals if d.status != "open"), key=lambda d: (d.closed or dt.date.min, d.name))
+    return opened + closed[::-1]
+
+
+def _deal_interactions(vault: Vault, deals: list[DealView]) -> list[tuple[DealView, Interaction]]:
+    """The interactions of ``deals``, read from their files (those the index picked, no other); a file that no
+    longer reads is a warning."""
+    from vault_tool.errors import ParseError
+    from vault_tool.format.deal import parse_deal
+    from vault_tool.store.vault import read_file
+
+    found = []
+    for deal in deals:
+        if not deal.dates:
+            continue
+        path = vault.root / deal.path
+        try:
+            record = parse_deal(path, read_file(path), deal.handle).record
+        except (ParseError, OSError) as exc:
+            click.echo(f"warning: {visible(str(exc))}", err=True)
+            continue
+        found += [(deal, item) for item in record.interactions]
+    return found
+
+
+def _deal_items_data(items: list[tuple[DealView, Interaction]], limit: int | None) -> list[dict[str, Any]]:
+    """The deals' interactions as JSON-ready data, oldest first (the newest ``limit``), each with its deal."""
+    rows = [{"deal": deal.handle, "deal_name": deal.name, "date": item.date.isoformat(), "time": item.time,
+             "kind": item.kind, "summary": item.summary or None, "text": item.text}
+            for deal, item in sorted(items, key=lambda pair: pair[1].when)]
+    return rows[-limit:] if limit else rows
 
 
 def _around(vault: Vault, found: Contact) -> Around | None:
@@ -204,14 +285,22 @@ def edit(ctx: click.Context, contact: str) -> None:
 def rm(ctx: click.Context, contact: str, yes: bool) -> None:
     """Remove a contact (its file and its documents; git keeps the history).
 
+    Asks first, unless --yes is given. A contact with open deals (deals whose
+    `contacts:` name it; an organisation: also those whose `company` does) is
+    named with them in the question. The deals stay as they are.
+
     \b
     Example:
       contacts rm "Charles Babbage" --yes
     """
+    from vault_tool.output import plural
+
     vault = open_vault(ctx)
     found = vault.get(contact)
     if not yes:
-        click.confirm(f"Remove {found.name} ({found.handle})?", abort=True, err=True)
+        opened = [deal.name for deal in _deals(vault, found) or [] if deal.status == "open"]
+        deals = f" It has {plural(len(opened), 'open deal')}: {', '.join(opened)}." if opened else ""
+        click.confirm(visible(f"Remove {found.name} ({found.handle})?{deals}"), abort=True, err=True)
     report(vault, mutations.remove(vault, found.handle))
 
 

@@ -9,8 +9,10 @@ from vault_tool.format.contact import Contact
 from vault_tool.output import visible
 
 if TYPE_CHECKING:
+    from vault_tool.format.body import Interaction
     from vault_tool.format.documents import Document
     from vault_tool.reports.graph import Around
+    from vault_tool.search.deals import DealView
     from vault_tool.search.scoring import Score
 
 _FIELD_ORDER = (
@@ -76,13 +78,73 @@ def document_lines(docs: list[Document]) -> list[str]:
     return lines
 
 
+def deal_when(deal: DealView, today: dt.date) -> str:
+    """`close 2026-11-15 (overdue)` for an open deal, `closed 2026-09-24` for a won or lost one."""
+    if deal.status != "open":
+        return f"closed {deal.closed.isoformat()}" if deal.closed else ""
+    if deal.close is None:
+        return "no close date"
+    return f"close {deal.close.isoformat()}" + (" (overdue)" if deal.overdue(today) else "")
+
+
+def deal_lines(deals: list[DealView], today: dt.date) -> list[str]:
+    """`Deals (2)` and a line each: name, stage, amount, close date (overdue marked) or the day it closed, and its
+    last interaction: `  Brandt plant rollout  negotiation  48,000 EUR  close 2026-11-15 (overdue)  last 2026-11-04`."""
+    from vault_tool.deals.money import money
+    from vault_tool.output import Widths
+
+    if not deals:
+        return []
+    rows = []
+    for deal in deals:
+        last = deal.last(today)
+        amount = money(deal.amount, deal.currency) if deal.amount is not None else ""
+        rows.append([visible(deal.name), visible(deal.stage), amount, deal_when(deal, today),
+                     f"last {last.isoformat()}" if last else ""])
+    measure = Widths()
+    widths = measure.columns(rows)
+
+    def cell(column: int, text: str) -> str:
+        pad = " " * (widths[column] - measure(text))
+        return pad + text if column == 2 else text + pad
+
+    return ["", f"Deals ({len(deals)})"] + ["  " + "  ".join(cell(i, c) for i, c in enumerate(row)).rstrip()
+                                           for row in rows]
+
+
+def interaction_lines(
+    contact: Contact, today: dt.date, limit: int | None, listed: set[str],
+    deal_items: list[tuple[str, Interaction]] | None = None,
+) -> list[str]:
+    """`Interactions (N)`, newest first (``limit`` of them), with the interactions of the contact's deals
+    (``deal_items``: the deal's name and the interaction) among them, each marked `(deal: NAME)`."""
+    own = [(item, "") for item in contact.interactions]
+    on_deals = [(item, name) for name, item in deal_items or []]
+    # later in the file: newer; at the same time, the contact's own first
+    items = sorted(own + on_deals, key=lambda pair: (pair[0].when, not pair[1], pair[0].line), reverse=True)
+    if not items:
+        return []
+    shown = items[:limit] if limit else items
+    on = f", {len(on_deals)} on {'a deal' if len(on_deals) == 1 else 'deals'}" if on_deals else ""
+    lines = ["", f"Interactions ({len(items)}{on})" + (f", newest {len(shown)}" if len(shown) < len(items) else "")]
+    for item, deal in shown:
+        upcoming = "  (upcoming)" if item.is_appointment(today) else ""
+        label = f"  (deal: {visible(deal)})" if deal else ""
+        lines.append("  " + visible(render_heading(item).removeprefix("## ")) + label + upcoming)
+        text = _without_open_tasks(item.text, listed) if not deal else normalise_text(item.text)
+        if text:
+            lines += _indent(text, "      ")
+    return lines
+
+
 def show_text(
     contact: Contact, today: dt.date, limit: int | None = None, score: Score | None = None,
     around: Around | None = None, docs: list[Document] | None = None, extra: list[str] | None = None,
+    deals: list[DealView] | None = None, deal_items: list[tuple[str, Interaction]] | None = None,
 ) -> str:
-    """Fields, relations both ways and an organisation's people (``around``), its documents (``docs``), ``extra``
-    lines, the score explained (when there is one), notes, open tasks and interactions (newest first, ``limit``
-    of them)."""
+    """Fields, relations both ways and an organisation's people (``around``), its documents (``docs``), its
+    ``deals``, ``extra`` lines, the score explained (when there is one), notes, open tasks and interactions
+    (newest first, ``limit`` of them; those of its deals, ``deal_items``, among them)."""
     from vault_tool.format.documents import KEY as FILES
     from vault_tool.format.relations import KEY as RELATIONS
 
@@ -94,6 +156,7 @@ def show_text(
     lines += [f"  {label:<{width}} {_value(contact.meta[k])}" for k, label in zip(keys, labels)]
     lines += relation_lines(contact, around)
     lines += document_lines(docs or [])
+    lines += deal_lines(deals or [], today)
     lines += extra or []
     if score is not None:
         lines += [""] + score_lines(score)
@@ -107,14 +170,5 @@ def show_text(
         for task in open_tasks:
             late = " (overdue)" if task.due and task.due < today else ""
             lines.append(f"  [ ] {visible(task.text)}{late}")
-    items = sorted(contact.interactions, key=lambda i: (i.when, i.line), reverse=True)  # later in the file: newer
-    if items:
-        shown = items[:limit] if limit else items
-        lines += ["", f"Interactions ({len(items)})" + (f", newest {len(shown)}" if len(shown) < len(items) else "")]
-        for item in shown:
-            upcoming = "  (upcoming)" if item.is_appointment(today) else ""
-            lines.append("  " + visible(render_heading(item).removeprefix("## ")) + upcoming)
-            text = _without_open_tasks(item.text, listed)
-            if text:
-                lines += _indent(text, "      ")
+    lines += interaction_lines(contact, today, limit, listed, deal_items)
     return "\n".join(lines)

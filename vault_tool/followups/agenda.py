@@ -1,10 +1,11 @@
-"""What needs attention: open tasks, appointments, keep-in-touch cadences and birthdays.
+"""What needs attention: open tasks, appointments, keep-in-touch cadences, birthdays, and deals closing.
 
 Everything here is derived from the files: a task is a task-list item, an
 appointment an interaction dated today or later, the "last contact" the newest
 interaction on or before today. Nothing is stored but the files themselves, so
 logging an interaction is what resets a contact's keep-in-touch clock.
-Every function takes ``today`` explicitly.
+Every function takes ``today`` explicitly. The deals on the agenda (open ones whose expected close
+date falls in its time, or has passed) come from the deals' index (search/deals.py).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from vault_tool.format.schedule import Birthday, birthday_of, item_problems
 from vault_tool.search.view import Between, StoredContact
 
 if TYPE_CHECKING:
+    from vault_tool.search.deals import DealView
     from vault_tool.store.vault import Vault
 
 DEFAULT_DAYS = 14
@@ -95,9 +97,12 @@ class Agenda:
     birthdays: list[BirthdayItem] = field(default_factory=list)
     problems: list[ParseError] = field(default_factory=list)  # values read around (see item_problems)
     skipped: list[ParseError] = field(default_factory=list)  # files that did not parse
+    overdue_deals: list[DealView] = field(default_factory=list)  # open, their close date passed
+    closing_deals: list[DealView] = field(default_factory=list)  # open, closing from today through until
 
     def is_empty(self) -> bool:
-        return not (self.overdue or self.due or self.appointments or self.keep_in_touch or self.birthdays)
+        return not (self.overdue or self.due or self.appointments or self.keep_in_touch or self.birthdays
+                    or self.overdue_deals or self.closing_deals)
 
 
 @dataclass
@@ -297,8 +302,23 @@ def agenda(
     day = today or vault.today()
     found = views(vault, day, _agenda_candidates(day, day + dt.timedelta(days=days), cadence))
     result = build_agenda(found.contacts(), day, days, cadence, owner, problems=found.problems(owner))
-    result.skipped = found.skipped
+    result.overdue_deals, result.closing_deals, left_out = deals_due(vault, day, result.until, owner)
+    result.skipped = found.skipped + left_out
     return result
+
+
+def deals_due(
+    vault: Vault, today: dt.date, until: dt.date, owner: str | Iterable[str] | None = None,
+) -> tuple[list[DealView], list[DealView], list[ParseError]]:
+    """The open deals of ``owner`` (all when None) whose expected close date has passed, and those that close
+    from ``today`` through ``until``, soonest first; from the deals' index, with the deal files it left out."""
+    from vault_tool.search.deals import find_deals
+
+    owners = {owner} if isinstance(owner, str) else set(owner or ())
+    found = find_deals(vault, f"status:open close:<={until.isoformat()}", today)
+    deals = sorted((deal for deal in found.deals if deal.close is not None and (not owners or deal.owner in owners)),
+                   key=lambda deal: (deal.close or today, fold(deal.name), deal.handle))
+    return [d for d in deals if d.overdue(today)], [d for d in deals if not d.overdue(today)], found.left_out
 
 
 def _agenda_candidates(today: dt.date, until: dt.date, cadence: str) -> list[Between]:

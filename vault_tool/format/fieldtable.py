@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from zlib import crc32
 
 # How a field is indexed (search/index.py maps each to a Whoosh field type):
 #   words: analysed text, phrases; short: words that weigh twice (names); plain: words, no phrases;
 #   list: comma-separated values (tags); terms: space-separated exact terms (emails, phone tails);
-#   day: a date as YYYYMMDD (ranges, sorting, a column); number: an integer, never filled;
+#   day: a date as YYYYMMDD (ranges, sorting, a column); number: an integer, never filled (a query's
+#   clause answered otherwise: `score:` from the facts, `deal_stage:` from the deals' index);
 #   id: one exact value with a column; stored: kept with the hit; column: bytes read by document;
 #   decimal: a number a query compares (`amount:>10000`), kept as the field n_<name>.
 KINDS = ("words", "short", "plain", "list", "terms", "day", "number", "id", "stored", "column", "decimal")
@@ -63,6 +65,10 @@ FIELDS = (
     IndexField("created", "day", "computed", True, "the day the file was first committed"),
     IndexField("next_date", "day", "computed"),  # the first interaction after the day it was indexed
     IndexField("score", "number", "computed"),  # `score:` is answered by search from the facts
+    # Answered from the deals' index (search/run.py DealClauses), never filled: a document holds no deal.
+    IndexField("deal_stage", "number", "computed", True,
+               "a deal names it (an organisation: as its company) at this stage: deal_stage:negotiation"),
+    IndexField("has_open_deal", "number", "computed", True, "has_open_deal:yes (or no): an open deal names it"),
     IndexField("sort_name", "id", "computed"),
     IndexField("path", "id", "computed"),
     IndexField("row", "stored", "computed"),  # what a search prints
@@ -110,8 +116,24 @@ DEAL_FIELDS = (
 )
 DEAL_QUERY_FIELDS = tuple(f.name for f in DEAL_FIELDS if f.query)
 DEAL_DATE_FIELDS = tuple(f.name for f in DEAL_FIELDS if f.date)
-DEAL_VIEW_VERSION = 1  # bump when a deal's view changes without a change of this table
+DEAL_VIEW_VERSION = 2  # bump when a deal's view changes without a change of this table
 DEAL_SCHEMA_VERSION = f"{crc32(repr((DEAL_FIELDS, DEAL_VIEW_VERSION)).encode()):08x}"
+
+
+CUSTOM_PREFIX = "x_"  # a custom field's words: `industry:computing`
+NUMBER_PREFIX = "n_"  # a custom field whose value is a number, for ranges: `employees:>300`
+HUNDREDTHS_PREFIX = "h_"  # the column of a decimal field (a deal's amount) in hundredths, for its ranges
+
+
+def as_number(value: Any) -> float | None:
+    """A custom field's value as a number, if it is one (`1200`, `4.5`, `"1 200"` is not)."""
+    if isinstance(value, bool) or isinstance(value, (list, dict)):
+        return None
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
 
 
 def day_number(day: dt.date) -> int:

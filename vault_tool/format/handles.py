@@ -49,6 +49,11 @@ def transliterate(text: str) -> str:
     return "".join(out)
 
 
+def sortable_name(name: str) -> str:
+    """A name as names are sorted: accents and case folded."""
+    return fold(name).strip()
+
+
 def unique(base: str, taken: Container[str]) -> str:
     """``base``, or ``base-2``, ``base-3`` … whichever is not taken."""
     if base not in taken:

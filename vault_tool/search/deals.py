@@ -16,12 +16,29 @@ from typing import TYPE_CHECKING, Any
 
 from vault_tool.errors import InvalidValueError, ParseError
 from vault_tool.format.contact import as_list
-from vault_tool.format.deal import DEALS, LOST, WON, Deal, parse_deal, stage_named, win_probability
-from vault_tool.format.fieldtable import DEAL_DATE_FIELDS, DEAL_FIELDS, DEAL_QUERY_FIELDS, DEAL_SCHEMA_VERSION
-from vault_tool.format.fieldtable import day_number
+from vault_tool.format.deal import (
+    DEALS,
+    LOST,
+    WON,
+    Deal,
+    parse_deal,
+    stage_named,
+    win_probability,
+)
+from vault_tool.format.fieldtable import (
+    CUSTOM_PREFIX,
+    DEAL_DATE_FIELDS,
+    DEAL_FIELDS,
+    DEAL_QUERY_FIELDS,
+    DEAL_SCHEMA_VERSION,
+    HUNDREDTHS_PREFIX,
+    NUMBER_PREFIX,
+    as_number,
+    day_number,
+)
+from vault_tool.format.handles import sortable_name
 from vault_tool.search import columns, freshness
 from vault_tool.search import index as ix_mod
-from vault_tool.search.documents import NUMBER_PREFIX, sortable_name
 from vault_tool.search.query import prepare
 
 if TYPE_CHECKING:
@@ -32,6 +49,7 @@ if TYPE_CHECKING:
     from vault_tool.store.vault import Vault
 
 DEAL_INDEX = "deals-index"
+DECIMAL_FIELDS = tuple(f.name for f in DEAL_FIELDS if f.kind == "decimal")
 
 
 @dataclass(frozen=True)
@@ -115,12 +133,13 @@ def deal_document(deal: Deal, rel: str, config: VaultConfig, created: dt.date | 
         "path": rel, "handle": deal.handle, "name": deal.name, "company": deal.company, "stage": deal.stage,
         "status": status, "owner": deal.owner, "currency": view["currency"], "contact": ",".join(deal.contacts),
         "tag": ",".join(deal.tags), "sort_name": sortable_name(deal.name),
-        NUMBER_PREFIX + "probability": float(probability),
+        NUMBER_PREFIX + "probability": float(probability), HUNDREDTHS_PREFIX + "probability": probability * 100,
         "text": _text_of(deal), "row": {"handle": deal.handle, "created": view["created"]},
         "view": marshal.dumps(view, 4),
     }
     if deal.amount is not None:
-        doc[NUMBER_PREFIX + "amount"] = float(deal.amount)  # compared only (amount:>10000); sums use the view
+        doc[NUMBER_PREFIX + "amount"] = float(deal.amount)  # parsed as a range; answered from the column
+        doc[HUNDREDTHS_PREFIX + "amount"] = ix_mod.hundredths(deal.amount)  # (index.column_ranges); sums: the view
     for key in DEAL_DATE_FIELDS:
         day = created if key == "created" else deal.date(key)
         doc[key] = day_number(day) if day else ""
@@ -138,7 +157,6 @@ def _text_of(deal: Deal) -> str:
 def _add_custom(doc: dict[str, Any], meta: dict[str, Any]) -> None:
     """A deal's own keys beyond the deal keys, searchable as a contact's custom fields are."""
     from vault_tool.format.deal import DEAL_KEYS
-    from vault_tool.search.documents import CUSTOM_PREFIX, as_number
 
     for key, value in meta.items():
         name = str(key).lower()
@@ -191,9 +209,10 @@ def compile_deal_query(vault: Vault, ix: Index, text: str, today: dt.date) -> An
         return ix_mod.everything()
     custom = ix_mod.custom_fields(ix)
     known = [*DEAL_QUERY_FIELDS, *custom]
-    rewritten = prepare(text, today, known, lambda value: value, "the query", dates=DEAL_DATE_FIELDS)
+    rewritten = prepare(text, today, known, lambda value: value, "the query", dates=DEAL_DATE_FIELDS,
+                        numbers=DECIMAL_FIELDS)
     try:
-        return ix_mod.parse(ix, rewritten, custom)
+        return ix_mod.column_ranges(ix_mod.parse(ix, rewritten, custom), DECIMAL_FIELDS)
     except ix_mod.IndexBroken:
         raise
     except Exception as exc:  # noqa: BLE001 - Whoosh's parser raises assorted errors on odd input

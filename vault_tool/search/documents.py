@@ -14,9 +14,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vault_tool.errors import InvalidValueError, VaultError
-from vault_tool.format.fieldtable import COMPUTED_FIELDS, INDEX_FIELDS, day_number
-from vault_tool.format.identity import block_keys, identity_keys
 from vault_tool.format.documents import KEY as DOCUMENTS_KEY
+from vault_tool.format.fieldtable import (
+    COMPUTED_FIELDS,
+    CUSTOM_PREFIX,
+    INDEX_FIELDS,
+    NUMBER_PREFIX,
+    as_number,
+    day_number,
+)
+from vault_tool.format.handles import sortable_name
+from vault_tool.format.identity import block_keys, identity_keys
 from vault_tool.format.relations import KEY as RELATIONS_KEY
 from vault_tool.format.relations import edge_term, term, written
 
@@ -28,9 +36,7 @@ if TYPE_CHECKING:
 LIST_KEYWORDS = {"tags": "tag"}
 SCALAR_KEYWORDS = {"stage": "stage", "owner": "owner"}
 TEXT_FIELDS = {"name": "name", "company": "company", "title": "title"}
-CUSTOM_PREFIX = "x_"
 _OWN_KEYS = (RELATIONS_KEY, DOCUMENTS_KEY)  # keys with fields of their own (relation types, `file`): no custom field
-NUMBER_PREFIX = "n_"  # a custom field whose value is a number, for ranges: `employees:>300`
 MIN_PHONE_DIGITS = 3
 # ISO 3166 reserves these for the countries below; people write them.
 COUNTRY_ALIASES = {"uk": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "great britain": "GB", "el": "GR"}
@@ -276,23 +282,6 @@ def _joined(name: str, values: list[str]) -> str:
     """Values of one index field as its analyzer reads them: comma-separated for keywords, else spaces."""
     present = [value for value in values if value]
     return ("," if name in ("tag", "stage", "owner", "kind") else " ").join(present)
-
-
-def as_number(value: Any) -> float | None:
-    """A custom field's value as a number, if it is one (`1200`, `4.5`, `"1 200"` is not)."""
-    if isinstance(value, bool) or isinstance(value, (list, dict)):
-        return None
-    try:
-        number = float(str(value).strip())
-    except ValueError:
-        return None
-    return number if number == number and abs(number) != float("inf") else None
-
-
-def sortable_name(name: str) -> str:
-    from vault_tool.format.handles import fold
-
-    return fold(name).strip()
 
 
 def full_text(contact: Contact) -> str:

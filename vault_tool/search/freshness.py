@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 from zlib import crc32
 
 from vault_tool.errors import IndexBuildError, ParseError, VaultError
-from vault_tool.format.fieldtable import day_number
 from vault_tool.format.documents import stats as document_stats
+from vault_tool.format.fieldtable import day_number
 from vault_tool.format.layout import CONTACTS as CONTACTS_FOLDER
 from vault_tool.format.layout import Stat
 from vault_tool.search import columns

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import os
 
-from vault_tool.format.layout import CONTACTS, ENV_VAR, enclosing_vault, is_vault, named_folder
+from vault_tool.format.layout import (
+    CONTACTS,
+    ENV_VAR,
+    enclosing_vault,
+    is_vault,
+    named_folder,
+)
 
 TYPE_CHECKING = False  # as typing's, without importing typing
 if TYPE_CHECKING:

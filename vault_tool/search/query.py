@@ -184,25 +184,27 @@ Relations = Callable[[str, str], "str | None"]
 
 def prepare(
     text: str, today: dt.date, fields: list[str], phone_digits: Callable[[str], str], source: str = "the query",
-    relations: Relations | None = None, dates: tuple[str, ...] = DATE_FIELDS,
+    relations: Relations | None = None, dates: tuple[str, ...] = DATE_FIELDS, numbers: tuple[str, ...] = ("score",),
 ) -> str:
     """``text`` checked (`check_syntax`) and rewritten (`rewrite`); errors name ``source`` and the character."""
     check_syntax(text, source)
-    return rewrite(text, today, fields, phone_digits, source, relations, dates)
+    return rewrite(text, today, fields, phone_digits, source, relations, dates, numbers)
 
 
 def rewrite(
     text: str, today: dt.date, fields: list[str], phone_digits: Callable[[str], str], source: str = "the query",
-    relations: Relations | None = None, dates: tuple[str, ...] = DATE_FIELDS,
+    relations: Relations | None = None, dates: tuple[str, ...] = DATE_FIELDS, numbers: tuple[str, ...] = ("score",),
 ) -> str:
     """Make dates, phone numbers and relations explicit and check that every named field exists.
 
-    ``dates``: the fields that hold dates (the contacts', or the deals' `DEAL_DATE_FIELDS`).
+    ``dates``: the fields that hold dates (the contacts', or the deals' `DEAL_DATE_FIELDS`); ``numbers``:
+    those that hold only numbers, where `amount:500` is a range of one value (a custom field's
+    `employees:500` is also a word).
     """
 
     def replace(match: re.Match[str]) -> str:
         try:
-            return _clause(match, today, fields, phone_digits, relations, dates)
+            return _clause(match, today, fields, phone_digits, relations, dates, numbers)
         except QueryError:
             raise
         except InvalidValueError as exc:
@@ -213,7 +215,7 @@ def rewrite(
 
 def _clause(
     match: re.Match[str], today: dt.date, fields: list[str], phone_digits: Callable[[str], str],
-    relations: Relations | None = None, dates: tuple[str, ...] = DATE_FIELDS,
+    relations: Relations | None = None, dates: tuple[str, ...] = DATE_FIELDS, numbers: tuple[str, ...] = ("score",),
 ) -> str:
     """One clause of the query (see CLAUSE) made explicit."""
     phone, name, value = match.group(1), match.group(2), match.group(3)
@@ -234,7 +236,7 @@ def _clause(
         raise InvalidValueError(f"phone:{value} has no digits to look for: use phone:7946 or phone:\"+44 20 …\"")
     if name != "score" and name not in fields:
         raise InvalidValueError(f"no field '{name}' to search (fields: {', '.join(sorted(set(fields)))})")
-    if name == "score" or NUMERIC_VALUE.fullmatch(value) or value.startswith(("<", ">")):
+    if name in numbers or NUMERIC_VALUE.fullmatch(value) or value.startswith(("<", ">")):
         target = name if name == "score" else f"n_{name.lower()}"
         return f"{target}:{number_range(value, name)}"  # `employees:>abc` is an error, not a word
     return match.group(0)

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from vault_tool.errors import InvalidValueError, ParseError
-from vault_tool.format.fieldtable import QUERY_FIELDS
+from vault_tool.format.fieldtable import CUSTOM_PREFIX, QUERY_FIELDS
 from vault_tool.search import columns, freshness
 from vault_tool.search import index as ix_mod
-from vault_tool.search.documents import CUSTOM_PREFIX
 from vault_tool.search.query import expand_segments, prepare, typed_words
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
     from vault_tool.search.freshness import Problem, Progress
     from vault_tool.search.scan import BackgroundScan
+    from vault_tool.search.scoring import DealFact, DealLinks
     from vault_tool.store.vault import Vault
 
 SORTS = ("relevance", "name", "last", "created", "score")
@@ -45,11 +47,15 @@ def compile_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
         return ix_mod.everything()
     custom = ix_mod.custom_fields(ix)
     relations = RelationClauses(ix, custom, vault.config.relations)
+    deals = DealClauses(vault, ix, custom, today)
     known = [*QUERY_FIELDS, *custom, *vault.config.fields, *relations.names]
     region = vault.config.default_region
 
+    def clause(name: str, value: str) -> str | None:
+        return deals(name, value) if name in DEAL_CLAUSES else relations(name, value)
+
     def prepared(query: str, source: str) -> str:
-        return prepare(query, today, known, lambda value: phone_query_digits(value, region), source, relations)
+        return prepare(query, today, known, lambda value: phone_query_digits(value, region), source, clause)
 
     rewritten = expand_segments(prepared(text, "the query"), vault.config.segments, prepare=prepared)
     try:
@@ -62,6 +68,76 @@ def compile_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
     if "score:" in rewritten:
         parsed = ix_mod.replace_score_ranges(parsed, lambda low, high: _scored_between(vault, ix, today, low, high))
     return parsed
+
+
+DEAL_CLAUSES = ("deal_stage", "has_open_deal")
+_ANSWERS = {"yes": True, "true": True, "no": False, "false": False}
+
+
+class DealClauses:
+    """`deal_stage:negotiation` and `has_open_deal:yes` (or `no`) as the contacts the deals name, read from the
+    deals' index and written as `handle:` terms: a contact's document never holds its deals (it depends on its
+    own file alone). A deal names the contacts of its `contacts:`, and an organisation as its `company` (by
+    handle or by name); for query.prepare's ``relations``."""
+
+    def __init__(self, vault: Vault, ix: Index, custom: list[str], today: dt.date) -> None:
+        self._vault, self._ix, self._custom, self._today = vault, ix, custom, today
+
+    def __call__(self, name: str, value: str) -> str | None:
+        if name not in DEAL_CLAUSES:
+            return None
+        text = (value[1:-1] if len(value) > 1 and value[0] == value[-1] == '"' else value).strip()
+        if not text or text[0] in "[{<>":
+            one = "deal_stage:proposal OR deal_stage:negotiation" if name == "deal_stage" else "has_open_deal:yes"
+            raise InvalidValueError(f"{name}: takes one value per clause: {one}")
+        if name == "deal_stage":
+            stage = self._stage(text)
+            return _handles_clause(self._named(lambda deal: deal.stage == stage))
+        answer = _ANSWERS.get(text.lower())
+        if answer is None:
+            raise InvalidValueError(f"has_open_deal: wants yes or no (has_open_deal:yes, has_open_deal:no), "
+                                    f"not '{text}'")
+        found = _handles_clause(self._named(lambda deal: deal.status == "open"))
+        return found if answer else f"(NOT {found})"
+
+    def _stage(self, text: str) -> str:
+        stages = [stage.name for stage in self._vault.config.pipeline]
+        found = next((stage for stage in stages if stage.casefold() == text.casefold()), None)
+        if found is None:
+            raise InvalidValueError(f"deal_stage: wants a stage of vault.yaml's pipeline ({', '.join(stages)}), "
+                                    f"not '{text}'")
+        return found
+
+    @functools.cached_property
+    def _links(self) -> DealLinks:
+        return deal_links(self._vault, self._today)
+
+    @functools.cached_property
+    def _organisations(self) -> list[tuple[str, str]]:
+        """(handle, name) of every organisation in the contacts' index."""
+        def keep(view: Any, _: dict[str, Any]) -> tuple[str, str] | None:
+            meta = view["meta"]
+            return (view["handle"], str(meta.get("name", ""))) if meta.get("kind") == "organization" else None
+
+        parsed = ix_mod.parse(self._ix, "kind:organization", self._custom)
+        return [found for found in columns.views(self._ix, None, parsed, False, keep) if found is not None]
+
+    def _named(self, wanted: Callable[[DealFact], bool]) -> list[str]:
+        """The handles of the contacts named by a deal that is ``wanted``."""
+        links = self._links
+        found = {handle for handle, deals in links.people.items() if any(map(wanted, deals))}
+        if any(wanted(deal) for deals in links.companies.values() for deal in deals):
+            found |= {handle for handle, name in self._organisations
+                      if any(map(wanted, links.deals_of(handle, "organization", name)))}
+        return sorted(found)
+
+
+def _handles_clause(handles: list[str]) -> str:
+    """A clause that matches the contacts ``handles`` (none: no contact)."""
+    from vault_tool.format.relations import term
+    from vault_tool.search.related import NOTHING
+
+    return "(" + " OR ".join(f"handle:{term(handle)}" for handle in handles) + ")" if handles else NOTHING
 
 
 def _check_phrases(ix: Index, parsed: Any, text: str) -> None:
@@ -85,10 +161,30 @@ def _rules(vault: Vault) -> list[Any]:
     return rules_from_config(vault.config)
 
 
-def _score_of(facts: dict[str, Any], rules: list[Any], today: dt.date) -> int:
+def deal_links(vault: Vault, today: dt.date | None = None) -> DealLinks:
+    """Which deals name which contacts, read from the deals' index."""
+    from vault_tool.search.deals import find_deals
+    from vault_tool.search.scoring import DealLinks
+
+    return DealLinks.of(find_deals(vault, "", today).deals)
+
+
+def _links(vault: Vault, rules: list[Any], today: dt.date) -> DealLinks | None:
+    """The deals' links to contacts when a rule looks at deals (read from the deals' index), else None."""
+    from vault_tool.search.scoring import uses_deals
+
+    return deal_links(vault, today) if uses_deals(rules) else None
+
+
+def _score_of(facts: dict[str, Any], rules: list[Any], today: dt.date, links: DealLinks | None = None,
+              handle: str = "") -> int:
+    """The score of the contact ``handle`` whose index facts are ``facts`` (its deals from ``links``)."""
     from vault_tool.search.scoring import Facts, score
 
-    return score(Facts.from_data(facts), rules, today).total
+    found = Facts.from_data(facts)
+    if links is not None:
+        found.deals = links.facts_deals(handle, found)
+    return score(found, rules, today).total
 
 
 def _scored_between(vault: Vault, ix: Index, today: dt.date, low: int | None, high: int | None) -> set[str]:
@@ -96,9 +192,10 @@ def _scored_between(vault: Vault, ix: Index, today: dt.date, low: int | None, hi
     rules = _rules(vault)
     if not rules:
         raise InvalidValueError("score: needs scoring rules in vault.yaml (scoring:); there are none")
+    links = _links(vault, rules, today)
     found = set()
     for path, facts in columns.all_facts(ix):
-        points = _score_of(facts, rules, today)
+        points = _score_of(facts, rules, today, links, PurePosixPath(path).stem)
         if (low is None or points >= low) and (high is None or points <= high):
             found.add(path)
     return found
@@ -153,13 +250,14 @@ def search(
 def _rows(vault: Vault, hits: list[ix_mod.Hit], today: dt.date) -> list[dict[str, Any]]:
     """The printable rows of ``hits``, with the lead score when vault.yaml has scoring rules."""
     rules = _rules(vault) if vault.config.scoring else []
+    links = _links(vault, rules, today) if hits else None
     rows = []
     for hit in hits:
         row = dict(hit.row)
         row["email"] = row["emails"][0] if row.get("emails") else None
         row["relevance"] = round(hit.relevance, 3)
         if rules:
-            row["score"] = _score_of(hit.facts, rules, today)
+            row["score"] = _score_of(hit.facts, rules, today, links, row["handle"])
         rows.append(row)
     return rows
 

@@ -16,15 +16,22 @@ score when a query asks for it.
       - {silent: 90d, points: -20}                     # no interaction in the last 90 days
       - {appointment: 14d, points: 10}                 # an appointment in the next 14 days
       - {overdue_task: true, points: -10}              # an open task past its due date
+      - {deal_stage: negotiation, points: 20}          # a deal naming it is at this stage (a word or a list)
+      - {open_deal: true, points: 10}                  # a deal naming it is open
       - {tag: vip, points: 20, label: Key account}     # label: how `show` names the rule
+
+The deal rules look at the deals that name the contact in their `contacts:` (an organisation: also
+those whose `company` is its handle or its name). A contact's facts in the index never hold them
+(its document depends on its own file alone): they are added when a score is computed, from the
+deals' index (`DealLinks`).
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from vault_tool.errors import InvalidValueError, VaultError
 from vault_tool.format.dates import parse_duration
@@ -35,14 +42,47 @@ if TYPE_CHECKING:
 
 CONDITIONS = (
     "tag", "stage", "owner", "kind", "field", "interactions", "silent", "appointment", "overdue_task",
+    "deal_stage", "open_deal",
 )
+DEAL_CONDITIONS = frozenset({"deal_stage", "open_deal"})
 _OPTIONS = {"field": {"value", "min", "max"}, "interactions": {"at_least"}}
 _WINDOWS = ("interactions", "silent", "appointment")
 
 
+class DealLike(Protocol):
+    """What the deal rules read of a deal (search/deals.py's DealView is one)."""
+
+    @property
+    def handle(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def stage(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def contacts(self) -> tuple[str, ...]: ...
+    @property
+    def company(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class DealFact:
+    """A deal that names a contact, as the deal rules see it."""
+
+    handle: str
+    name: str
+    stage: str
+    status: str  # "open", "won" or "lost"
+
+    @classmethod
+    def of(cls, view: DealLike) -> DealFact:
+        return cls(view.handle, view.name, view.stage, view.status)
+
+
 @dataclass
 class Facts:
-    """What a score is computed from; JSON-serialisable, so an index can store it."""
+    """What a score is computed from; JSON-serialisable, so an index can store it (all but ``deals``)."""
 
     tags: list[str] = field(default_factory=list)
     stage: str = ""
@@ -51,10 +91,11 @@ class Facts:
     fields: dict[str, str] = field(default_factory=dict)  # every scalar front-matter field, as text
     interactions: list[str] = field(default_factory=list)  # ISO dates, past and future, sorted
     open_task_dues: list[str] = field(default_factory=list)  # ISO due dates of open tasks, sorted
+    deals: list[DealFact] = field(default_factory=list)  # added at scoring time (DealLinks), never stored
 
     def to_data(self) -> dict[str, Any]:
         # vars(), not dataclasses.asdict: the values are already plain, and asdict deep-copies them all
-        return dict(vars(self))
+        return {key: value for key, value in vars(self).items() if key != "deals"}
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Facts:
@@ -124,7 +165,7 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def _parse_rule(number: int, raw: Any, stages: list[str]) -> Rule:
+def _parse_rule(number: int, raw: Any, stages: list[str], pipeline: list[str]) -> Rule:
     if not isinstance(raw, dict):
         raise _rule_error(number, raw, "a rule is a mapping like {tag: vip, points: 20}")
     points = raw.get("points")
@@ -143,10 +184,12 @@ def _parse_rule(number: int, raw: Any, stages: list[str]) -> Rule:
     if label is not None and not isinstance(label, str):
         raise _rule_error(number, raw, "'label' must be text")
     rule = _CONDITION_PARSERS[condition](number, raw)
-    if condition == "stage":
-        wrong = [s for s in rule.target if s not in stages]
+    if condition in ("stage", "deal_stage"):
+        known = stages if condition == "stage" else pipeline
+        wrong = [s for s in rule.target if s not in known]
         if wrong:
-            raise _rule_error(number, raw, f"'{wrong[0]}' is not one of the stages ({', '.join(stages)})")
+            what = "stages" if condition == "stage" else "deal stages of the pipeline"
+            raise _rule_error(number, raw, f"'{wrong[0]}' is not one of the {what} ({', '.join(known)})")
     return Rule(points, condition, rule.target, rule.values, rule.minimum, rule.maximum, label or "")
 
 
@@ -194,22 +237,28 @@ def _window_rule(condition: str) -> Callable[[int, dict[Any, Any]], Rule]:
     return parse
 
 
-def _overdue_rule(number: int, raw: dict[Any, Any]) -> Rule:
-    if raw["overdue_task"] is not True:
-        raise _rule_error(number, raw, "write overdue_task: true")
-    return Rule(0, "overdue_task")
+def _true_rule(condition: str) -> Callable[[int, dict[Any, Any]], Rule]:
+    def parse(number: int, raw: dict[Any, Any]) -> Rule:
+        if raw[condition] is not True:
+            raise _rule_error(number, raw, f"write {condition}: true")
+        return Rule(0, condition)
+
+    return parse
 
 
 _CONDITION_PARSERS: dict[str, Callable[[int, dict[Any, Any]], Rule]] = {
     "tag": _names_rule("tag"), "stage": _names_rule("stage"), "owner": _names_rule("owner"),
     "kind": _names_rule("kind"), "field": _field_rule, "interactions": _window_rule("interactions"),
-    "silent": _window_rule("silent"), "appointment": _window_rule("appointment"), "overdue_task": _overdue_rule,
+    "silent": _window_rule("silent"), "appointment": _window_rule("appointment"),
+    "overdue_task": _true_rule("overdue_task"), "deal_stage": _names_rule("deal_stage"),
+    "open_deal": _true_rule("open_deal"),
 }
 
 
 def rules_from_config(config: VaultConfig) -> list[Rule]:
     """The rules in vault.yaml's `scoring:` list; a VaultError naming the rule if one is wrong."""
-    return [_parse_rule(i, raw, config.stages) for i, raw in enumerate(config.scoring, start=1)]
+    pipeline = [stage.name for stage in config.pipeline]
+    return [_parse_rule(i, raw, config.stages, pipeline) for i, raw in enumerate(config.scoring, start=1)]
 
 
 # Scoring
@@ -293,10 +342,25 @@ def _overdue(rule: Rule, facts: Facts, today: dt.date) -> str | None:
     return f"{_plural(len(late), 'overdue task')} (due {late[0]})" if late else None
 
 
+def _deal_stage(rule: Rule, facts: Facts, today: dt.date) -> str | None:
+    wanted = {stage.casefold() for stage in rule.target}
+    found = [deal for deal in facts.deals if deal.stage.casefold() in wanted]
+    if not found:
+        return None
+    stages = ", ".join(dict.fromkeys(deal.stage for deal in found))
+    return f"deal stage {stages} ({', '.join(deal.name for deal in found)})"
+
+
+def _open_deal(rule: Rule, facts: Facts, today: dt.date) -> str | None:
+    found = [deal for deal in facts.deals if deal.status == "open"]
+    return f"{_plural(len(found), 'open deal')} ({', '.join(deal.name for deal in found)})" if found else None
+
+
 _MATCHERS: dict[str, Callable[[Rule, Facts, dt.date], str | None]] = {
     "tag": lambda rule, facts, today: _in_list(rule, facts), "stage": _one_of("stage"),
     "owner": _one_of("owner"), "kind": _one_of("kind"), "field": _field, "interactions": _interactions,
     "silent": _silent, "appointment": _appointment, "overdue_task": _overdue,
+    "deal_stage": _deal_stage, "open_deal": _open_deal,
 }
 
 
@@ -312,7 +376,56 @@ def score(facts: Facts, rules: list[Rule], today: dt.date) -> Score:
     return result
 
 
-def contact_score(contact: Contact, config: VaultConfig, today: dt.date) -> Score | None:
-    """``contact``'s score under vault.yaml's rules, or None when there are no rules."""
+def contact_score(
+    contact: Contact, config: VaultConfig, today: dt.date, deals: list[DealFact] | None = None,
+) -> Score | None:
+    """``contact``'s score under vault.yaml's rules, or None when there are no rules; ``deals``: those that name
+    it (see DealLinks), for the deal rules."""
     rules = rules_from_config(config)
-    return score(facts_of(contact), rules, today) if rules else None
+    if not rules:
+        return None
+    facts = facts_of(contact)
+    facts.deals = list(deals or [])
+    return score(facts, rules, today)
+
+
+def uses_deals(rules: list[Rule]) -> bool:
+    """Whether a rule looks at deals (then the deals' index is read to score)."""
+    return any(rule.condition in DEAL_CONDITIONS for rule in rules)
+
+
+@dataclass
+class DealLinks:
+    """Which deals name which contacts, from the deals' index: by a handle in their `contacts:`, and by their
+    `company` (an organisation's handle, or its name folded)."""
+
+    people: dict[str, list[DealFact]] = field(default_factory=dict)
+    companies: dict[str, list[DealFact]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, views: Iterable[DealLike]) -> DealLinks:
+        from vault_tool.format.handles import fold
+
+        links = cls()
+        for view in views:
+            fact = DealFact.of(view)
+            for handle in dict.fromkeys(view.contacts):
+                links.people.setdefault(handle, []).append(fact)
+            for key in dict.fromkeys((view.company, fold(view.company))) if view.company else ():
+                links.companies.setdefault(key, []).append(fact)
+        return links
+
+    def deals_of(self, handle: str, kind: str = "person", name: str = "") -> list[DealFact]:
+        """The deals that name the contact ``handle`` (an organisation, of ``kind``: also as their company, by
+        its handle or ``name``), each once."""
+        from vault_tool.format.handles import fold
+
+        found = list(self.people.get(handle, []))
+        if kind == "organization":
+            found += self.companies.get(handle, []) + (self.companies.get(fold(name), []) if name.strip() else [])
+        return list(dict.fromkeys(found))
+
+    def facts_deals(self, handle: str, facts: Facts) -> list[DealFact]:
+        """``deals_of`` the contact whose index facts are ``facts``."""
+        return self.deals_of(handle, facts.kind, facts.fields.get("name", ""))
+

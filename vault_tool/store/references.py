@@ -2,7 +2,8 @@
 
 `mv` gives a contact a new handle and `merge` removes the merged ones: every relation naming the old
 handle (format/relations.py), and every `company` that names an organisation by its handle (or by
-its old name), is rewritten in the same commit.
+its old name), is rewritten in the same commit; so is every deal (deals/) whose `contacts:` name the
+old handle, or whose `company` names the organisation.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from vault_tool.errors import ParseError, VaultError
 from vault_tool.format import yamledit
-from vault_tool.format.contact import QUOTED_FIELDS, Contact, parse
+from vault_tool.format.contact import QUOTED_FIELDS, Contact, as_list, parse
 from vault_tool.format.handles import fold
 from vault_tool.format.relations import KEY, retargeted
 
@@ -38,13 +39,17 @@ def relations_value(value: dict[str, Any] | None) -> Any:
     return yamledit.REMOVE if value == {} else value
 
 
-def reedit(contact: Contact, make: Callable[[Contact], dict[str, Any] | None]) -> Callable[[bytes], bytes | None]:
-    """The edit of ``contact``'s file that ``make`` gives for the file's version it is applied to."""
+def reedit(
+    contact: Contact, make: Callable[[Contact], dict[str, Any] | None],
+    read: Callable[[Path, bytes], Contact] | None = None,
+) -> Callable[[bytes], bytes | None]:
+    """The edit of ``contact``'s file that ``make`` gives for the file's version it is applied to (read by
+    ``read``: a contact file's parse when None)."""
     path = contact.path
     assert path is not None
 
     def edit(blob: bytes) -> bytes | None:
-        version = parse(path, blob, contact.handle)
+        version = read(path, blob) if read is not None else parse(path, blob, contact.handle)
         changes = make(version)
         return None if changes is None else edited(version, changes)
 
@@ -62,13 +67,31 @@ class Renamed:
 
 def rewrite_references(vault: Vault, tx: Transaction, renamed: Renamed) -> list[Path]:
     """Edit, in ``tx``, every other contact whose relations name a handle of ``renamed`` or whose `company`
-    names one (by handle, or an organisation by its name); the files edited.
+    names one (by handle, or an organisation by its name), and every deal whose `contacts:` or `company`
+    does; the files edited.
 
     Only files that hold one of those words are parsed.
     """
+    from vault_tool.format.deal import parse_deal
+
+    def deal(path: Path, data: bytes) -> Contact:
+        return parse_deal(path, data, path.stem).record
+
+    def contact(path: Path, data: bytes) -> Contact:
+        return parse(path, data, path.stem)
+
+    found = _rewrite(tx, renamed, vault.files(), contact, _referrer(renamed))
+    return found + _rewrite(tx, renamed, vault.deal_files(), deal, _deal_referrer(renamed))
+
+
+def _rewrite(
+    tx: Transaction, renamed: Renamed, paths: list[Path], read: Callable[[Path, bytes], Contact],
+    make: Callable[[Contact], dict[str, Any] | None],
+) -> list[Path]:
+    """Edit, in ``tx``, each of ``paths`` (read by ``read``) that ``make`` has changes for; the files edited."""
     needles = [text.lower().encode("utf-8") for text in (*renamed.handles, *renamed.names) if text.strip()]
     changed = []
-    for path in vault.files():
+    for path in paths:
         if path in renamed.skip:
             continue
         try:
@@ -78,11 +101,10 @@ def rewrite_references(vault: Vault, tx: Transaction, renamed: Renamed) -> list[
         if not any(needle in data.lower() for needle in needles):
             continue
         try:
-            contact = parse(path, data, path.stem)
+            record = read(path, data)
         except ParseError:
             continue  # a file that does not parse is never rewritten; `check` names it
-        make = _referrer(renamed)
-        if make(contact) is not None and tx.edit(path, reedit(contact, make)):
+        if make(record) is not None and tx.edit(path, reedit(record, make, read)):
             changed.append(path)
     return changed
 
@@ -95,12 +117,32 @@ def _referrer(renamed: Renamed) -> Callable[[Contact], dict[str, Any] | None]:
             relations = retargeted(relations, old, new, contact.handle) or relations
         if relations != contact.meta.get(KEY):
             changes[KEY] = relations_value(relations)
-        company = contact.meta.get("company")
-        if isinstance(company, str):
-            names = {fold(old.strip()): new for old, new in renamed.names.items()}
-            new_company = renamed.handles.get(company.strip()) or names.get(fold(company.strip()))
-            if new_company is not None and new_company != company:
-                changes["company"] = new_company
+        changes.update(_company_change(renamed, contact.meta))
+        return changes or None
+
+    return make
+
+
+def _company_change(renamed: Renamed, meta: dict[str, Any]) -> dict[str, Any]:
+    """`company` set to the new handle (or name) of the organisation it names by an old one; {} if it does not."""
+    company = meta.get("company")
+    if not isinstance(company, str):
+        return {}
+    names = {fold(old.strip()): new for old, new in renamed.names.items()}
+    new_company = renamed.handles.get(company.strip()) or names.get(fold(company.strip()))
+    return {"company": new_company} if new_company is not None and new_company != company else {}
+
+
+def _deal_referrer(renamed: Renamed) -> Callable[[Contact], dict[str, Any] | None]:
+    """The changes to a deal's front matter: its `contacts:` with each old handle replaced (once each), its
+    `company` as a contact's."""
+    def make(record: Contact) -> dict[str, Any] | None:
+        changes = _company_change(renamed, record.meta)
+        written = record.meta.get("contacts")
+        handles = as_list(written)
+        if any(handle in renamed.handles for handle in handles):
+            new = list(dict.fromkeys(renamed.handles.get(handle, handle) for handle in handles))
+            changes["contacts"] = new[0] if isinstance(written, str) and len(new) == 1 else new
         return changes or None
 
     return make
