@@ -1,4 +1,4 @@
-"""`contacts merge-driver`: the `vault` merge driver git runs for contact files."""
+"""`contacts merge-driver`: the `vault` merge driver git runs for contact and deal files."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,10 +18,10 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.argument("path", default="", required=False)
 @click.pass_context
 def merge_driver(ctx: click.Context, base: Path, ours: Path, theirs: Path, marker_size: int, path: str) -> None:
-    """Git's merge driver for contact files: git runs it, you do not need to.
+    """Git's merge driver for contact and deal files: git runs it, you do not need to.
 
     `contacts init` registers it in the repository (merge.vault.driver) and
-    .gitattributes routes contact files to it. It merges BASE, OURS and
+    .gitattributes routes contact and deal files to it. It merges BASE, OURS and
     THEIRS (front matter field by field; notes and tasks by lines, keeping
     lines both sides added; interactions one by one, following an edit of
     the heading or the text), writes the result over OURS, and exits 1 when
