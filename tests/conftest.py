@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import difflib
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -115,3 +117,19 @@ def line_changes(old: bytes, new: bytes) -> tuple[list[bytes], list[bytes]]:
             removed += a[i1:i2]
             added += b[j1:j2]
     return removed, added
+
+
+def on_a_terminal(vault: Path, answer: str, *args: str) -> tuple[int, str]:
+    """Run the installed `contacts -C VAULT ARGS…` with a terminal as its standard input, typing ``answer``;
+    its exit status and output."""
+    import pty
+
+    program = Path(sys.executable).parent / "contacts"
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([str(program), "-C", str(vault), *args], stdin=follower,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    os.close(follower)
+    os.write(leader, answer.encode() + b"\n")
+    output, _ = process.communicate(timeout=120)
+    os.close(leader)
+    return process.returncode, output

@@ -6,15 +6,12 @@ more than 20 contacts ask first; --dry-run writes nothing; a failure leaves noth
 """
 from __future__ import annotations
 
-import os
-import pty
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, commit_count, git, head_files, head_message, no_traceback, ok
+from conftest import ROOT, commit_count, git, head_files, head_message, no_traceback, ok, on_a_terminal
 
 sys.path.insert(0, str(ROOT / "bench"))
 from gen_vault import generate
@@ -192,35 +189,22 @@ def test_more_than_twenty_without_a_terminal_or_yes_is_refused(vault: Path, invo
     assert head_message(vault) == "Tag 25 contacts +everyone"
 
 
-def _on_a_terminal(vault: Path, answer: str, *args: str) -> tuple[int, str]:
-    """Run `contacts` with a terminal as its standard input, typing ``answer``; its exit status and output."""
-    program = Path(sys.executable).parent / "contacts"
-    leader, follower = pty.openpty()
-    process = subprocess.Popen([str(program), "-C", str(vault), "--today", TODAY, *args], stdin=follower,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    os.close(follower)
-    os.write(leader, answer.encode() + b"\n")
-    output, _ = process.communicate(timeout=120)
-    os.close(leader)
-    return process.returncode, output
-
-
 def test_more_than_twenty_on_a_terminal_asks_first(vault: Path) -> None:
     before = files(vault)
     commits = commit_count(vault)
 
-    status, output = _on_a_terminal(vault, "n", "tag", "--query", "*", "+everyone")
+    status, output = on_a_terminal(vault, "n", "--today", TODAY, "tag", "--query", "*", "+everyone")
 
     assert status == 1
     assert "Tag 25 contacts +everyone? [y/N]" in output
     assert files(vault) == before and commit_count(vault) == commits
-    status, output = _on_a_terminal(vault, "y", "tag", "--query", "*", "+everyone")
+    status, output = on_a_terminal(vault, "y", "--today", TODAY, "tag", "--query", "*", "+everyone")
     assert status == 0, output
     assert head_message(vault) == "Tag 25 contacts +everyone"
 
 
 def test_twenty_or_fewer_do_not_ask(vault: Path) -> None:
-    status, output = _on_a_terminal(vault, "", "tag", "--query", "stage:customer", "+gdpr-2026")
+    status, output = on_a_terminal(vault, "", "--today", TODAY, "tag", "--query", "stage:customer", "+gdpr-2026")
 
     assert status == 0, output
     assert "[y/N]" not in output

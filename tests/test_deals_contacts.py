@@ -7,13 +7,9 @@ Real vaults in git repositories under tmp_path, real Whoosh indexes; "today" is 
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import commit_count, git, head_files, head_message, ok
+from conftest import commit_count, git, head_files, head_message, ok, on_a_terminal
 
 TODAY = "2026-11-23"
 PLANT = "deals/brandt-maschinenbau-plant-rollout.md"
@@ -238,26 +234,13 @@ def test_rm_of_an_organisation_counts_the_deals_of_its_company(vault: Path, invo
     assert head_message(vault) == "Remove Priya Raman"
 
 
-def _on_a_terminal(vault: Path, answer: str, *args: str) -> tuple[int, str]:
-    """Run `contacts` with a terminal as its standard input, typing ``answer``; its exit status and output."""
-    program = Path(sys.executable).parent / "contacts"
-    leader, follower = pty.openpty()
-    process = subprocess.Popen([str(program), "-C", str(vault), "--today", TODAY, *args], stdin=follower,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    os.close(follower)
-    os.write(leader, answer.encode() + b"\n")
-    output, _ = process.communicate(timeout=120)
-    os.close(leader)
-    return process.returncode, output
-
-
 def test_rm_on_a_terminal_asks_naming_the_open_deals(vault: Path) -> None:
-    status, output = _on_a_terminal(vault, "n", "rm", "dieter")
+    status, output = on_a_terminal(vault, "n", "--today", TODAY, "rm", "dieter")
 
     assert status == 1
     assert "Remove Dieter Brandt (dieter-brandt)? It has 1 open deal: Brandt plant rollout. [y/N]" in output
     assert (vault / "contacts" / "dieter-brandt.md").exists()
-    status, output = _on_a_terminal(vault, "y", "rm", "dieter")
+    status, output = on_a_terminal(vault, "y", "--today", TODAY, "rm", "dieter")
     assert status == 0, output
     assert head_message(vault) == "Remove Dieter Brandt"
 

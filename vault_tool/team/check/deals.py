@@ -54,7 +54,7 @@ from vault_tool.team.check.records import (
     Problem,
     describe_type,
     iter_items,
-    key_lines,
+    read_record,
 )
 
 TEXT_KEYS = ("company", "currency", "stage", "owner", "lost_reason", "uid")
@@ -67,27 +67,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def read_deal_record(path: Path) -> FileRecord:
     """Read one deal file for checking as `contacts deal` reads it; one that does not parse keeps its text, error."""
-    record = FileRecord(path)
-    try:
-        data = read_file(path)
-    except ParseError as exc:
-        record.error = exc
-        return record
-    try:
-        record.contact = contact_mod.parse(path, data, record="deal", decimals=True)
-    except ParseError as exc:
-        record.error = exc
-        try:
-            record.text, bom = contact_mod.decode(path, data)
-            source = contact_mod.split(path, record.text, bom)
-        except ParseError:
-            return record
-    else:
-        assert record.contact.source is not None
-        source = record.contact.source
-        record.text = source.text
-    record.key_lines = key_lines(source.front_matter, source.fm_line)
-    return record
+    return read_record(path, deal=True)
 
 
 def _meta(record: FileRecord) -> dict[str, Any]:

@@ -157,8 +157,9 @@ def key_lines(front_matter: str, first_line: int) -> dict[str, int]:
     return found
 
 
-def read_record(path: Path) -> FileRecord:
-    """Read one contact file for checking; a file that does not parse keeps its text and error."""
+def read_record(path: Path, deal: bool = False) -> FileRecord:
+    """Read one contact file (a deal file, as `contacts deal` reads it) for checking; a file that does not
+    parse keeps its text and error."""
     record = FileRecord(path)
     try:
         data = read_file(path)
@@ -166,7 +167,8 @@ def read_record(path: Path) -> FileRecord:
         record.error = exc
         return record
     try:
-        record.contact = contact_mod.parse(path, data)
+        record.contact = contact_mod.parse(path, data, record="deal", decimals=True) if deal else \
+            contact_mod.parse(path, data)
     except ParseError as exc:
         record.error = exc
         try:
