@@ -42,6 +42,15 @@ def test_contact_arguments_complete_handles(vault: Path) -> None:
     assert offered(vault, "contacts merge ada-lovelace ada") == ["ada-lovelace"]  # dupes_cmds' own arguments
 
 
+def test_deal_arguments_complete_deal_handles_and_stages(vault: Path) -> None:
+    assert offered(vault, "contacts deal show brandt") == [
+        "brandt-maschinenbau-plant-rollout", "brandt-maschinenbau-training"]
+    assert offered(vault, "contacts deal move liffey-learning-summer-school ") == [
+        "qualified", "proposal", "negotiation", "won", "lost"]
+    assert offered(vault, "contacts deal add X --stage neg") == ["negotiation"]
+    assert offered(vault, "contacts deal add X --contact zo") == ["zoe-muller"]
+
+
 def test_the_vault_named_on_the_command_line_or_in_the_environment(vault: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -1,4 +1,4 @@
-"""Shell completion (click's, for bash, zsh and fish): contact handles, tags, stages, owners, fields.
+"""Shell completion (click's, for bash, zsh and fish): contact and deal handles, tags, stages, owners, fields.
 
 Each completer reads the words from the index (`search/vocabulary.py`) of the vault the command
 line names so far (`-C DIR`, $CONTACTS_VAULT, or the one around the working directory). A
@@ -50,6 +50,8 @@ complete_tag = completer("tags")
 complete_stage = completer("stages")
 complete_owner = completer("owners")
 complete_field = completer("fields")
+complete_deal = completer("deals")
+complete_deal_stage = completer("deal_stages")
 
 
 def complete_signed_tag(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:

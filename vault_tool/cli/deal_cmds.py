@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 import click
 
 from vault_tool.cli.common import open_vault, report
-from vault_tool.cli.completion import complete_contact
+from vault_tool.cli.completion import complete_contact, complete_deal, complete_deal_stage, complete_owner, complete_tag
 from vault_tool.output import visible
 
 if TYPE_CHECKING:
     from vault_tool.search.deals import DealView
     from vault_tool.store.vault import Vault
 
-deal_argument = click.argument("deal", metavar="DEAL")
+deal_argument = click.argument("deal", metavar="DEAL", shell_complete=complete_deal)
 DEAL_HELP = "DEAL is a deal's handle (its file name), its name, or the start of a word of it."
 
 
@@ -46,10 +46,12 @@ def deal() -> None:
 @click.option("--company", metavar="ORG", help="The organisation: a handle or a name.")
 @click.option("--amount", metavar="AMOUNT", help="A decimal number: 12000, 12000.50.")
 @click.option("--currency", metavar="CODE", help="ISO 4217 (default: vault.yaml's currency).")
-@click.option("--stage", metavar="STAGE", help="A stage of the pipeline (default: its first).")
+@click.option("--stage", metavar="STAGE", shell_complete=complete_deal_stage,
+              help="A stage of the pipeline (default: its first).")
 @click.option("--close", metavar="DATE", help="Expected close date: YYYY-MM-DD, +30d, next friday …")
-@click.option("--owner", metavar="NAME", help="Who works the deal.")
-@click.option("--tag", "tags", multiple=True, metavar="TAG", help="A tag (repeat for several).")
+@click.option("--owner", metavar="NAME", shell_complete=complete_owner, help="Who works the deal.")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", shell_complete=complete_tag,
+              help="A tag (repeat for several).")
 @click.option("--probability", metavar="PERCENT", help="Its own win probability (else its stage's).")
 @click.option("-m", "--message", "note", default="", metavar="TEXT", help="Notes to start the file with.")
 @click.pass_context
@@ -206,7 +208,7 @@ def task(ctx: click.Context, deal: str, text: str, due: str | None) -> None:
 
 @deal.command("move")
 @deal_argument
-@click.argument("stage")
+@click.argument("stage", shell_complete=complete_deal_stage)
 @click.pass_context
 def move(ctx: click.Context, deal: str, stage: str) -> None:
     """Move a deal to STAGE of the pipeline (a won or lost stage closes it today; an open one reopens it).

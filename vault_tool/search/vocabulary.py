@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from vault_tool.store.vault import Vault
 
 # What a kind of word is read from: an index field's terms, and what vault.yaml adds to them.
-WORDS = ("handles", "tags", "stages", "owners", "fields")
+WORDS = ("handles", "tags", "stages", "owners", "fields", "deals", "deal_stages")
 _TERMS = {"tags": "tag", "stages": "stage", "owners": "owner"}
 
 
@@ -30,6 +30,13 @@ def words(vault: Vault, kind: str) -> list[str]:
     """
     if kind not in WORDS:
         raise InvalidValueError(f"words are one of {', '.join(WORDS)}, not '{kind}'")
+    if kind == "deal_stages":
+        return [stage.name for stage in vault.config.pipeline]  # in the pipeline's order
+    if kind == "deals":
+        from vault_tool.search.deals import SHELF
+
+        paths, _ = freshness.answer(vault, vault.today(), lambda ix: ix_mod.field_terms(ix, "path"), shelf=SHELF)
+        return sorted(path.rsplit("/", 1)[-1].removesuffix(".md") for path in paths)
 
     def ask(ix: Index) -> list[str]:
         if kind == "handles":
