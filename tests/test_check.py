@@ -44,7 +44,7 @@ def test_the_example_vault_has_two_warnings_and_passes(example_copy: Path, invok
         "contacts/wang-fang.md:5: warning: company 'Jade River Trading' names no organisation in the vault: "
         "add it (contacts add \"Jade River Trading\" --kind organization) or correct the name",
     ]
-    assert result.stderr.strip() == "25 contact files checked: 0 errors, 2 warnings"
+    assert result.stderr.strip() == "25 contact files and 12 deal files checked: 0 errors, 2 warnings"
 
 
 def test_strict_counts_warnings_as_errors(example_copy: Path, invoke, monkeypatch) -> None:
@@ -138,7 +138,7 @@ def test_every_problem_in_a_file_with_its_line(example_copy: Path, invoke, monke
     result = check(invoke, example_copy, "contacts/messy.md")
     assert result.exit_code == 1
     assert problem_lines(result) == [f"contacts/messy.md:{line}" for line in EXPECTED]
-    assert "26 contact files checked: 16 errors, 6 warnings" in result.stderr
+    assert "26 contact files and 12 deal files checked: 16 errors, 6 warnings" in result.stderr
 
 
 def test_known_and_typed_values_that_are_right_raise_nothing(example_copy: Path, invoke) -> None:
@@ -175,7 +175,7 @@ def test_a_file_that_does_not_parse_is_one_error_and_the_rest_is_checked(example
     errors = [line for line in problem_lines(result) if ": error: " in line]
     assert errors[0].startswith("contacts/broken.md:3: error: invalid YAML")
     assert errors[1:] == ["contacts/no-name.md:2: error: 'name' is missing: every contact needs a name"]
-    assert "27 contact files checked: 2 errors, 2 warnings" in result.stderr
+    assert "27 contact files and 12 deal files checked: 2 errors, 2 warnings" in result.stderr
 
 
 # Conflict markers

@@ -97,7 +97,7 @@ def test_check_reports_each_bad_value_of_a_deal_with_its_line(here: Path, invoke
         "deals/bad-values.md:12: warning: tag 'big deal' has a space or comma: use one word, e.g. 'big-deal'",
         "deals/bad-values.md:16: error: '2026-13-01' is not a date (month 01–12, a day that exists)",
     ]
-    assert result.stderr == "25 contact files checked: 8 errors, 5 warnings\n"  # the contacts' 2 warnings too
+    assert result.stderr == "25 contact files and 13 deal files checked: 8 errors, 5 warnings\n"  # the contacts' 2 warnings too
 
 
 def test_a_deal_that_does_not_parse_is_one_error_and_the_others_are_still_checked(here: Path, invoke) -> None:
@@ -210,7 +210,7 @@ def test_deal_problems_are_found_when_the_contacts_are_unchanged(here: Path, inv
     assert deal_lines(result.stdout) == [
         f"{ROLLOUT}:5: error: amount must be a number such as 12000 or 12000.50, not '48.000,00'",
     ]
-    assert result.stderr == "25 contact files checked: 1 error, 2 warnings\n"
+    assert result.stderr == "25 contact files and 12 deal files checked: 1 error, 2 warnings\n"
 
 
 def test_conflict_markers_in_a_deal_are_reported_for_themselves(here: Path, invoke) -> None:

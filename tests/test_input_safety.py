@@ -170,7 +170,7 @@ def test_check_reports_each_link_as_an_error(linked: Path, invoke, monkeypatch) 
     errors = [line for line in result.stdout.splitlines() if ": error: " in line]
     assert errors == [f"contacts/{name}:1: error: {LINKED}: keep the file or folder itself in contacts/ instead"
                       for name in ("dangling.md", "elsewhere", "evil.md", "twin.md")]
-    assert result.stderr.strip() == "25 contact files checked: 4 errors, 2 warnings"
+    assert result.stderr.strip() == "25 contact files and 12 deal files checked: 4 errors, 2 warnings"
 
 
 def test_a_link_to_a_contact_inside_the_vault_is_not_a_second_contact(vault: Path, invoke) -> None:

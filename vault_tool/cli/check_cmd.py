@@ -41,7 +41,7 @@ def _github_base(root: Path) -> Path:
 
 
 def _summary(report: CheckReport) -> str:
-    files = f"{plural(report.files, 'contact file')}"
+    files = plural(report.files, "contact file") + (f" and {plural(report.deals, 'deal file')}" if report.deals else "")
     if not report.problems:
         return f"{files} checked: no problems"
     errors = f"{plural(report.errors, 'error')}"

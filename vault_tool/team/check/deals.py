@@ -311,15 +311,16 @@ def _rel(item: DealFacts, root: Path) -> str:
     return item.record.path.relative_to(root).as_posix()
 
 
-def deal_problems(context: CheckContext, contact_files: dict[str, str]) -> list[Problem]:
-    """Every problem of the vault's deal files: each file's own, then against the contacts and each other.
+def deal_problems(context: CheckContext, contact_files: dict[str, str]) -> tuple[list[Problem], int]:
+    """Every problem of the vault's deal files (each file's own, then against the contacts and each other), and
+    how many deal files were checked.
 
     ``contact_files``: the contact files' paths relative to contacts/, by handle.
     """
     files, links = listing(context.root / DEALS)
     problems = [Problem(link, 1, ERROR, LINK, "link") for link in links]
     if not files:
-        return problems
+        return problems, 0
     contacts = ContactFiles(context.root, contact_files)
     kinds: dict[str, str | None] = {}
     items = []
@@ -329,4 +330,4 @@ def deal_problems(context: CheckContext, contact_files: dict[str, str]) -> list[
         item = deal_facts(record)
         problems += _contact_problems(item, contacts) + _company_problems(item, contacts, kinds)
         items.append(item)
-    return problems + _shared(items, context.root)
+    return problems + _shared(items, context.root), len(files)

@@ -115,7 +115,8 @@ class CheckContext:
 @dataclass
 class CheckReport:
     problems: list[Problem]
-    files: int
+    files: int  # contact files
+    deals: int = 0  # deal files
 
     @property
     def errors(self) -> int:

@@ -195,11 +195,12 @@ def run_checks(
         problems += checked
     problems += unmerged_problems(root)  # git's index, not the files: asked every time
     problems += orphan_folders(root, {Path(rel).stem for rel in found})  # folders no contact file names: every time
-    problems += deal_problems(context, {rel.rsplit("/", 1)[-1][:-3]: rel for rel in found})  # deals: every time
+    deals, deal_files = deal_problems(context, {rel.rsplit("/", 1)[-1][:-3]: rel for rel in found})  # every time
+    problems += deals
     if only is not None:
         wanted = {Path(p).resolve() for p in only}
         problems = [p for p in problems if p.path.resolve() in wanted]
     if strict:
         problems = [replace(p, severity=ERROR) for p in problems]
     problems.sort(key=lambda p: (p.path != root / CONFIG_NAME, str(p.path), p.line, p.severity, p.message))
-    return CheckReport(problems, len(found))
+    return CheckReport(problems, len(found), deal_files)
