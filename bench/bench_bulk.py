@@ -10,6 +10,9 @@ index up to date:
 * `set --query '*' owner owner-R --yes`: a new owner for every contact;
 * `tag --query tag:newsletter +news-R --yes`: a segment of the vault.
 
+R names the run and the round (`bulk-7-0`: the vault had 7 commits when the run began), so that a
+run on a vault an earlier run changed still adds new tags and owners, and every case changes files.
+
 Each is one commit of every changed file (the files in HEAD's commit are counted). After each,
 the next command brings the index up to date with the changed files: that is timed apart (a
 `contacts search` that matches nothing). Prints the median seconds of each.
@@ -57,6 +60,12 @@ def prepared(root: Path, n: int, env: dict[str, str]) -> None:
     run([contacts_command(), "reindex"], root, env)
 
 
+def commits(root: Path, env: dict[str, str]) -> int:
+    out = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=root, env=env, capture_output=True, text=True,
+                         check=True).stdout
+    return int(out)
+
+
 def files_in_head(root: Path, env: dict[str, str]) -> int:
     out = subprocess.run(["git", "show", "--name-only", "--format=", "HEAD"], cwd=root, env=env,
                          capture_output=True, text=True, check=True).stdout
@@ -72,12 +81,13 @@ def main() -> None:
     root = args.dir or Path(tempfile.mkdtemp(prefix="bench-bulk-"))
     env = {**os.environ, **IDENTITY, "CONTACTS_TODAY": DEFAULT_TODAY.isoformat()}
     prepared(root, args.n, env)
+    run_word = commits(root, env)
     times: dict[str, list[float]] = {label: [] for label, _ in CASES}
     updates: dict[str, list[float]] = {label: [] for label, _ in CASES}
     changed: dict[str, int] = {}
     for round_ in range(args.runs):
         for label, argv in CASES:
-            times[label].append(run([contacts_command(), *argv(round_)], root, env))
+            times[label].append(run([contacts_command(), *argv(f"{run_word}-{round_}")], root, env))
             changed[label] = files_in_head(root, env)
             updates[label].append(run([contacts_command(), "search", "zzzz-nothing"], root, env, check=False))
     count = len(list((root / "contacts").rglob("*.md")))

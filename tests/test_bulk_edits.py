@@ -7,6 +7,7 @@ more than 20 contacts ask first; --dry-run writes nothing; a failure leaves noth
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -384,3 +385,81 @@ def test_a_query_whose_every_file_is_skipped_is_an_error_that_names_one(vault: P
     assert result.stderr.startswith(f"Error: 'name:ada' picks 1 file, and none can be changed: {ada}:")
     assert "conflict markers" in result.stderr
     assert commit_count(vault) == commits
+
+
+def _committed_vault(root: Path, n: int, seed: int, *init: str) -> Path:
+    generate(root, n, seed=seed)
+    git(root.parent, "init", "-q", *init, str(root))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Generated")
+    return root
+
+
+def test_hundreds_of_files_are_read_and_edited_in_two_processes_as_a_few_in_one(tmp_path: Path, invoke) -> None:
+    # From store.bulk.FORK_FROM files the plan is made by two forked processes: the same report, the same bytes.
+    root = _committed_vault(tmp_path / "many", 260, seed=7)
+    names = sorted((root / "contacts").rglob("*.md"))
+    marked, edited = names[3], names[200]
+    marked.write_text(marked.read_text() + "\n<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> other\n")
+    git(root, "commit", "-q", "-am", "Conflict markers in one file")
+    edited.write_text(edited.read_text().replace("\nname: ", "\nnickname: Hand\nname: ", 1))
+    before = files(root)
+
+    result = contacts(invoke, root, "tag", "--query", "*", "+gdpr-2026", "--yes")
+
+    ok(result)
+    assert f"warning: {marked}:" in result.stderr and "conflict markers" in result.stderr
+    assert head_message(root) == "Tag 259 contacts +gdpr-2026"
+    assert len(head_files(root)) == 259
+    after = files(root)
+    assert after[marked.name] == before[marked.name]
+    assert all(after[name] != before[name] for name in after if name != marked.name)
+    assert "nickname: Hand" in edited.read_text() and "gdpr-2026" in edited.read_text()
+    rel = edited.relative_to(root).as_posix()
+    assert "nickname" not in git(root, "show", f"HEAD:{rel}") and "gdpr-2026" in git(root, "show", f"HEAD:{rel}")
+    assert git(root, "status", "--porcelain") == f" M {rel}\n"
+    assert git(root, "fsck", "--no-dangling") == ""
+
+
+def _conflict_in_index(root: Path, rel: str) -> None:
+    """Git's index holds `rel` as an unresolved conflict (stages 1 to 3), the file itself untouched."""
+    blob = git(root, "rev-parse", f"HEAD:{rel}").strip()
+    stages = "".join(f"100644 {blob} {stage}\t{rel}\n" for stage in (1, 2, 3))
+    subprocess.run(["git", "update-index", "--index-info"], cwd=root, check=True,
+                   input=f"0 {'0' * 40}\t{rel}\n{stages}", text=True)
+
+
+@pytest.mark.parametrize("n", [30, 80])  # the versions of a few files are read from git; of many, their ids first
+def test_a_file_git_holds_as_a_conflict_stops_the_whole_change_before_any_write(tmp_path: Path, invoke, n: int) -> None:
+    root = _committed_vault(tmp_path / "conflict", n, seed=11)
+    rel = min((root / "contacts").rglob("*.md")).relative_to(root).as_posix()
+    _conflict_in_index(root, rel)
+    before = files(root)
+    commits = commit_count(root)
+
+    result = contacts(invoke, root, "tag", "--query", "*", "+gdpr-2026", "--yes")
+
+    no_traceback(result)
+    assert result.exit_code == 1
+    assert f"{root / rel}: git has an unresolved conflict for this file" in result.stderr
+    assert files(root) == before
+    assert commit_count(root) == commits
+
+
+def test_a_repository_with_sha256_ids_gets_the_same_bulk_commit(tmp_path: Path, invoke) -> None:
+    # The files are compared with git's versions, and the commit names its blobs, by ids hashed here.
+    try:
+        root = _committed_vault(tmp_path / "sha256", 210, 13, "--object-format=sha256")
+    except subprocess.CalledProcessError:
+        pytest.skip("this git has no sha256 repositories")
+    edited = min((root / "contacts").rglob("*.md"))
+    edited.write_text(edited.read_text() + "A line of my own.\n")
+
+    ok(contacts(invoke, root, "tag", "--query", "*", "+gdpr-2026", "--yes"))
+
+    assert len(head_files(root)) == 210
+    rel = edited.relative_to(root).as_posix()
+    assert git(root, "status", "--porcelain") == f" M {rel}\n"
+    committed = git(root, "show", f"HEAD:{rel}")
+    assert "A line of my own" not in committed and "gdpr-2026" in committed
+    assert git(root, "fsck", "--no-dangling") == ""

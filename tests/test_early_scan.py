@@ -8,7 +8,7 @@ import pytest
 from test_cli import installed_contacts, run
 
 from vault_tool.search.launch import FLAGS, VALUE_OPTIONS, search_scan
-from vault_tool.search import forked
+from vault_tool import forked
 
 pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="no fork on this system")
 

@@ -14,7 +14,8 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vault_tool.search import forked, freshness
+from vault_tool import forked
+from vault_tool.search import freshness
 from vault_tool.search import index as ix_mod
 from vault_tool.search.documents import document
 from vault_tool.store.vault import Vault

@@ -11,7 +11,7 @@ from conftest import git, no_traceback, ok
 from vault_tool.errors import ParseError
 from vault_tool.format import contact as contact_mod
 from vault_tool.format import yamlsafe
-from vault_tool.search.forked import can_fork
+from vault_tool.forked import can_fork
 from vault_tool.search.scan import BackgroundScan, scan, scan_with_digest
 from vault_tool.store.vault import Vault, read_file
 

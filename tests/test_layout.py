@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "vault_tool"
-LEAVES = {"errors", "output", "fileio"}  # used by every area
+LEAVES = {"errors", "output", "fileio", "forked"}  # used by every area
 RANK = {"format": 1, "store": 2, "search": 3, "followups": 4, "deals": 4.5, "interop": 5, "reports": 5, "mail": 5,
         "team": 6, "cli": 7}
 

@@ -97,11 +97,10 @@ def _same_items(old_nodes: list[yaml.Node], old_values: list[Any], new: list[Any
     return kept
 
 
-def _flow_list(text: str, entry: _Entry | None, values: list[Any], quote: bool) -> str:
+def _flow_list(text: str, entry: _Entry | None, values: list[Any], quote: bool, old: Any) -> str:
     node = entry.value_node if entry else None
     if isinstance(node, yaml.SequenceNode) and node.flow_style:
-        old_values = yamlsafe.load(text[entry.start : entry.end]).get(entry.key) or []  # type: ignore[union-attr]
-        kept = _same_items(node.value, old_values, values)
+        kept = _same_items(node.value, old or [], values)
         parts = [
             text[k.start_mark.index : k.end_mark.index] if k is not None else yamlsafe.flow_list([v], quote)[1:-1]
             for k, v in zip(kept, values)
@@ -110,8 +109,8 @@ def _flow_list(text: str, entry: _Entry | None, values: list[Any], quote: bool) 
     return yamlsafe.flow_list(values, quote)
 
 
-def _block_list(text: str, entry: _Entry, values: list[Any], quote: bool, newline: str) -> str:
-    """The key's lines with its block list set to ``values``.
+def _block_list(text: str, entry: _Entry, values: list[Any], quote: bool, newline: str, old: Any) -> str:
+    """The key's lines with its block list set to ``values`` (``old``: the list as read).
 
     Each surviving item keeps its own lines; new items are appended after the last item.
     Comment and blank lines between items are never dropped with an item: they stay
@@ -121,8 +120,7 @@ def _block_list(text: str, entry: _Entry, values: list[Any], quote: bool, newlin
     starts = _line_starts(text)
     lines = text.split("\n")
     items = node.value
-    old_values = yamlsafe.load(text[entry.start : entry.end]).get(entry.key) or []
-    kept = _same_items(items, old_values, values)
+    kept = _same_items(items, old or [], values)
 
     def filler(n: int) -> bool:
         stripped = lines[n].strip()
@@ -171,14 +169,15 @@ def _block_list(text: str, entry: _Entry, values: list[Any], quote: bool, newlin
     return "".join(out)
 
 
-def _render(text: str, entry: _Entry | None, key: str, value: Any, quote: bool, newline: str) -> str:
+def _render(text: str, entry: _Entry | None, key: str, value: Any, quote: bool, newline: str, old: Any = None) -> str:
+    """The lines of ``key`` set to ``value`` (``old``: its value as read, whose list items a list keeps)."""
     key_text = text[entry.key_node.start_mark.index : entry.key_node.end_mark.index] if entry else yamlsafe.scalar(key)
     node = entry.value_node if entry else None
     if isinstance(value, list):
         if value and isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
-            return _block_list(text, entry, value, quote, newline)  # type: ignore[arg-type]
+            return _block_list(text, entry, value, quote, newline, old)  # type: ignore[arg-type]
         tail = _tail_comment(text, node) if node is not None else ""
-        return f"{key_text}: {_flow_list(text, entry, value, quote)}{tail}{newline}"
+        return f"{key_text}: {_flow_list(text, entry, value, quote, old)}{tail}{newline}"
     if isinstance(value, dict):
         lines = [f"{key_text}:{newline}"]
         lines += [f"  {yamlsafe.scalar(k)}: {_nested(v, quote)}{newline}" for k, v in value.items()]
@@ -209,11 +208,11 @@ def _scalar(value: Any, quote: bool) -> str:
     return yamlsafe.scalar(value, quote)
 
 
-def _apply(text: str, key: str, value: Any, quote: bool, newline: str) -> str:
+def _apply(text: str, key: str, value: Any, quote: bool, newline: str, old: Any) -> str:
     entry = next((e for e in _entries(text) if e.key == key), None)
     if value is REMOVE:
         return text if entry is None else text[: entry.start] + text[entry.end :]
-    rendered = _render(text, entry, key, value, quote, newline)
+    rendered = _render(text, entry, key, value, quote, newline, old)
     if entry is None:
         if text and not text.endswith("\n"):
             text += newline
@@ -239,8 +238,11 @@ def edit_mapping(
         text += newline  # the last key's lines end like the others, so they can be replaced
     if text.strip():
         result = text
+        # Each key's value as read, whose items a list keeps: not read again from the key's lines, which
+        # took 0.3 s of CPU in a bulk tag of 10,000 files.
+        read = before if isinstance(before, dict) else {}
         for key, value in changes.items():
-            result = _apply(result, key, value, key in quoted, newline)
+            result = _apply(result, key, value, key in quoted, newline, read.get(key))
     else:  # a new mapping: nothing to find or keep, so no key's text needs composing (fast for imports)
         result = "".join(
             _render("", None, key, value, key in quoted, newline)

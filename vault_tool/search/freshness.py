@@ -38,13 +38,13 @@ from vault_tool.format.layout import CONTACTS as CONTACTS_FOLDER
 from vault_tool.format.layout import Stat
 from vault_tool.search import columns
 from vault_tool.search import index as ix_mod
-from vault_tool.search.forked import ForkedJobFailed, can_fork, run_all
+from vault_tool.forked import ForkedJobFailed, can_fork, run_all
 from vault_tool.search.scan import RACY, Scanned, scan_with_digest, trusted
 
 if TYPE_CHECKING:
     from whoosh.index import Index
 
-    from vault_tool.search.forked import Advance
+    from vault_tool.forked import Advance
     from vault_tool.search.scan import BackgroundScan
     from vault_tool.store.vault import Vault
 

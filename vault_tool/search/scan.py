@@ -21,7 +21,7 @@ from zlib import crc32
 from vault_tool.format.layout import RACY_NS, Folder, Stat
 from vault_tool.format.layout import contact_folders as _listing
 from vault_tool.format.layout import stat_names as _stat
-from vault_tool.search.forked import Child, can_fork
+from vault_tool.forked import Child, can_fork
 
 TYPE_CHECKING = False  # as typing's, without importing typing
 if TYPE_CHECKING:  # the `contacts` program imports this module first thing: only cheap imports at run time

@@ -111,12 +111,15 @@ class Edit:
     """A change to make to each contact it is given: by one command to one contact, or to many (bulk.py).
 
     ``make``: the contact's file with the change (None: nothing to change) and the message for it alone;
-    ``summary``: the message for ``n`` contacts changed at once; ``warn``: what is written but doubtful.
+    ``summary``: the message for ``n`` contacts changed at once; ``warn``: what is written but doubtful;
+    ``body``: whether they read the contact's notes, interactions and tasks (False: its front matter
+    alone, and a bulk edit reads each file without parsing the rest, contact.parse).
     """
 
     make: Callable[[Contact], tuple[bytes | None, str]]
     summary: Callable[[int], str]
     warn: Callable[[Contact], list[str]] = lambda _contact: []
+    body: bool = True
 
 
 def counted(n: int) -> str:
@@ -176,7 +179,7 @@ def set_edit(vault: Vault, field: str, values: list[str]) -> Edit:
     """What `set` does to a contact: ``field`` set to ``values`` (checked and typed once, here)."""
     value = coerce(field, _check_lines(field, values), vault.config)
     edit = value_edit(field, value)
-    return Edit(edit.make, edit.summary, lambda contact: _new_phones(vault, contact, field, value))
+    return Edit(edit.make, edit.summary, lambda contact: _new_phones(vault, contact, field, value), body=edit.body)
 
 
 def value_edit(field: str, value: Any) -> Edit:
@@ -189,7 +192,7 @@ def value_edit(field: str, value: Any) -> Edit:
             return None, f"{contact.name}: {field} is already {_describe(value)}"
         return _edit_front_matter(contact, {field: value}), f"Set {field} of {contact.name}{to}"
 
-    return Edit(make, lambda n: f"Set {field} of {counted(n)}{to}")
+    return Edit(make, lambda n: f"Set {field} of {counted(n)}{to}", body=False)
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -213,7 +216,7 @@ def unset_edit(field: str, strict: bool = True) -> Edit:
             return None, f"{contact.name} has no field '{field}'"
         return _edit_front_matter(contact, {field: yamledit.REMOVE}), f"Unset {field} of {contact.name}"
 
-    return Edit(make, lambda n: f"Unset {field} of {counted(n)}")
+    return Edit(make, lambda n: f"Unset {field} of {counted(n)}", body=False)
 
 
 def change_list(vault: Vault, query: str, field: str, add: list[str], remove: list[str]) -> Change:
@@ -240,7 +243,7 @@ def list_edit(vault: Vault, field: str, add: list[str], remove: list[str], stric
         return _edit_front_matter(contact, {field: new}), _list_message(contact.name, field, adding, removing)
 
     return Edit(make, lambda n: _list_message(counted(n), field, adding, removing),
-                lambda contact: _new_phones(vault, contact, field, adding) if adding else [])
+                lambda contact: _new_phones(vault, contact, field, adding) if adding else [], body=False)
 
 
 def _list_message(name: str, field: str, added: list[str], removed: list[str]) -> str:

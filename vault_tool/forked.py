@@ -3,6 +3,8 @@
 A forked child starts with everything the parent has loaded and computed, so it needs no
 start-up and no arguments passed; it leaves with `os._exit`, running none of the parent's
 clean-up. Where there is no fork (Windows), callers do the work in their own process.
+A leaf module (like fileio): the search index's build and scan fork through it, and so does
+the plan of a bulk edit (store/bulk.py), which may not import search.
 """
 from __future__ import annotations
 
@@ -123,10 +125,15 @@ def _run_job(job: Callable[[Advance], object], out: BinaryIO) -> None:
 
 
 class _Frames:
-    """What one child has said so far, read from its stream of frames."""
+    """What one child has said so far, read from its stream of frames.
+
+    The stream is gathered in a bytearray, which grows in place: gathered in bytes, each read
+    copied all that came before it, and a result of megabytes (a bulk edit's 10,000 edited
+    files, 13 MB) was copied some two hundred times over (0.15 s).
+    """
 
     def __init__(self) -> None:
-        self._buffer = b""
+        self._buffer = bytearray()
         self.answered = False
         self.result: object = None
         self.failure = ""
@@ -141,12 +148,13 @@ class _Frames:
             kind, number = _FRAME.unpack_from(self._buffer)
             if kind == _DONE:
                 advanced += number
-                self._buffer = self._buffer[_FRAME.size:]
+                del self._buffer[:_FRAME.size]
                 continue
             end = _FRAME.size + number
             if len(self._buffer) < end:
                 break
-            body, self._buffer = self._buffer[_FRAME.size:end], self._buffer[end:]
+            body = bytes(self._buffer[_FRAME.size:end])
+            del self._buffer[:end]
             if kind == _RESULT:
                 self.result, self.answered = pickle.loads(body), True
             else:
