@@ -20,7 +20,6 @@ import argparse
 import datetime as dt
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_vault import DEFAULT_TODAY, generate
 from installed import contacts_command
+from report_bench import timed
 
 IDENTITY = "Bench <bench@example.com>"
 WALKS = (  # (weight, the stages a deal walks through, its current stage last)
@@ -96,18 +96,6 @@ def make_history(root: Path, deals: int, today: dt.date = DEFAULT_TODAY, seed: i
     subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=b"".join(stream), check=True)
     subprocess.run(["git", "reset", "-q", "--hard"], cwd=root, check=True)
     return len(events) + 1
-
-
-def timed(command: list[str], runs: int, before: object = None) -> float:
-    """Median wall time of ``command`` (output discarded); ``before`` runs, untimed, before each."""
-    times = []
-    for _ in range(runs):
-        if callable(before):
-            before()
-        start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def move_one(root: Path) -> object:
