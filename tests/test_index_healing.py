@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, commit_count, git
 
-from vault_tool.search import freshness
+from vault_tool.search import columns, freshness
 from vault_tool.search import index as ix_mod
 from vault_tool.format.fieldtable import COMPUTED_FIELDS, INDEX_FIELDS, QUERY_FIELDS
 
@@ -167,13 +167,13 @@ def test_a_reader_whose_index_a_rebuild_replaced_refuses_instead_of_reading_empt
     old = ix_mod.open_index(vault / ".vault" / "index")
     with old.searcher() as searcher:
         [(leaf, _)] = searcher.reader().leaf_readers()
-        assert ix_mod.has_column(leaf, "path") and ix_mod.column(leaf, "path")[0].endswith(".md")
+        assert columns.has_column(leaf, "path") and columns.column(leaf, "path")[0].endswith(".md")
         opened = Vault.open(vault)
         freshness.rebuild(opened, opened.today())
         with pytest.raises(ix_mod.IndexBroken, match="replaced while it was read"):
-            ix_mod.has_column(leaf, "task_due")
+            columns.has_column(leaf, "task_due")
         with pytest.raises(ix_mod.IndexBroken):
-            ix_mod.column(leaf, "path")
+            columns.column(leaf, "path")
     assert len(all_facts(ix_mod.open_index(vault / ".vault" / "index"))) == len(list((vault / "contacts").rglob("*.md")))
 
 

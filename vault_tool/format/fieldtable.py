@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 from zlib import crc32
 
@@ -123,6 +124,14 @@ DEAL_SCHEMA_VERSION = f"{crc32(repr((DEAL_FIELDS, DEAL_VIEW_VERSION)).encode()):
 CUSTOM_PREFIX = "x_"  # a custom field's words: `industry:computing`
 NUMBER_PREFIX = "n_"  # a custom field whose value is a number, for ranges: `employees:>300`
 HUNDREDTHS_PREFIX = "h_"  # the column of a decimal field (a deal's amount) in hundredths, for its ranges
+
+
+NO_NUMBER = -(2**63)  # a document without a value in a column of hundredths
+
+
+def hundredths(value: Decimal) -> int:
+    """A decimal field's value as its column holds it: a whole number of hundredths (12000.10 -> 1200010)."""
+    return int((value * 100).to_integral_value(ROUND_HALF_EVEN))
 
 
 def as_number(value: Any) -> float | None:

@@ -35,6 +35,7 @@ from vault_tool.format.fieldtable import (
     NUMBER_PREFIX,
     as_number,
     day_number,
+    hundredths,
 )
 from vault_tool.format.handles import sortable_name
 from vault_tool.search import columns, freshness
@@ -139,7 +140,7 @@ def deal_document(deal: Deal, rel: str, config: VaultConfig, created: dt.date | 
     }
     if deal.amount is not None:
         doc[NUMBER_PREFIX + "amount"] = float(deal.amount)  # parsed as a range; answered from the column
-        doc[HUNDREDTHS_PREFIX + "amount"] = ix_mod.hundredths(deal.amount)  # (index.column_ranges); sums: the view
+        doc[HUNDREDTHS_PREFIX + "amount"] = hundredths(deal.amount)  # (columns.column_ranges); sums: the view
     for key in DEAL_DATE_FIELDS:
         day = created if key == "created" else deal.date(key)
         doc[key] = day_number(day) if day else ""
@@ -212,7 +213,7 @@ def compile_deal_query(vault: Vault, ix: Index, text: str, today: dt.date) -> An
     rewritten = prepare(text, today, known, lambda value: value, "the query", dates=DEAL_DATE_FIELDS,
                         numbers=DECIMAL_FIELDS)
     try:
-        return ix_mod.column_ranges(ix_mod.parse(ix, rewritten, custom), DECIMAL_FIELDS)
+        return columns.column_ranges(ix_mod.parse(ix, rewritten, custom), DECIMAL_FIELDS)
     except ix_mod.IndexBroken:
         raise
     except Exception as exc:  # noqa: BLE001 - Whoosh's parser raises assorted errors on odd input

@@ -6,7 +6,6 @@ accents are folded by a filter that leaves ASCII tokens alone, and dates are int
 """
 from __future__ import annotations
 
-import bisect
 import errno
 import functools
 import itertools
@@ -15,9 +14,8 @@ import os
 import re
 import shutil
 import struct
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -27,6 +25,7 @@ from vault_tool.format.fieldtable import (
     FIELDS,
     HUNDREDTHS_PREFIX,
     INDEX_FIELDS,
+    NO_NUMBER,
     NUMBER_PREFIX,
 )
 
@@ -205,29 +204,6 @@ def reading(work: Callable[[], T], cannot_write: tuple[int, ...] = ()) -> T:
         raise IndexBroken(f"{type(exc).__name__}: {exc}"[:200]) from None
     except Exception as exc:  # noqa: BLE001 - see above
         raise IndexBroken(f"{type(exc).__name__}: {exc}"[:200]) from None
-
-
-def has_column(leaf: Any, name: str) -> bool:
-    """Whether one segment of the index has column ``name`` (a segment where no document has a value has none).
-
-    Whoosh answers by asking the folder for the column's file, so a reader whose index a rebuild
-    put aside meanwhile (two renames, `replace`) finds none and would read every document's default
-    value: a silent wrong answer. Every document has a path, so a segment with documents but no
-    path column is one whose files are gone: IndexBroken, and the caller asks the new index.
-    Ask for the column first and the path second, so a rename between them is caught too.
-    """
-    if leaf.has_column(name):
-        return True
-    if leaf.doc_count_all() and not leaf.has_column("path"):
-        raise IndexBroken(f"the index was replaced while it was read (no {name!r} column)")
-    return False
-
-
-def column(leaf: Any, name: str, translate: bool = True) -> Any:
-    """The reader of column ``name``, which every document of the segment ``leaf`` has (see `has_column`)."""
-    if not has_column(leaf, name):
-        raise IndexBroken(f"the index has no {name!r} column")
-    return leaf.column_reader(name, translate=translate)
 
 
 class FoldFilter(Filter):
@@ -644,80 +620,6 @@ def replace_score_ranges(parsed: query.Query, matching: Any) -> query.Query:
         return node.apply(visit)
 
     return visit(parsed)
-
-
-NO_NUMBER = -(2**63)  # a document without a value in a column of hundredths
-
-
-def hundredths(value: Decimal) -> int:
-    """A decimal field's value as its column holds it: a whole number of hundredths (12000.10 -> 1200010)."""
-    return int((value * 100).to_integral_value(ROUND_HALF_EVEN))
-
-
-def column_ranges(parsed: query.Query, names: Collection[str]) -> query.Query:
-    """``parsed`` with each range over a decimal field (``names``: a deal's amount) answered from its column.
-
-    Whoosh answers a numeric range by reading each distinct value inside it as a term: 10,000
-    amounts take 1.5 s. The column of hundredths is read once instead (milliseconds); bounds are
-    compared as Decimals, so `amount:>12000.10` is exact.
-    """
-
-    def visit(node: query.Query) -> query.Query:
-        name = node.fieldname.removeprefix(NUMBER_PREFIX) if isinstance(node, query.NumericRange) else ""
-        if name in names and node.fieldname == NUMBER_PREFIX + name:
-            return _HundredthsRange(HUNDREDTHS_PREFIX + name, _within(node))
-        return node.apply(visit)
-
-    return visit(parsed)
-
-
-def _within(node: query.NumericRange) -> Callable[[int], bool]:
-    low = None if node.start is None else Decimal(repr(node.start)) * 100
-    high = None if node.end is None else Decimal(repr(node.end)) * 100
-
-    def within(value: int) -> bool:
-        if value == NO_NUMBER:
-            return False
-        if low is not None and (value < low or (node.startexcl and value == low)):
-            return False
-        return high is None or not (value > high or (node.endexcl and value == high))
-
-    return within
-
-
-class _HundredthsRange(query.ColumnQuery):
-    """Whoosh's ColumnQuery with a size estimate and a matcher that can skip (without them an AND with it
-    fails), and for which a segment without the column is an index replaced while it was read (`has_column`)."""
-
-    def estimate_size(self, reader: Any) -> int:
-        return int(reader.doc_count())  # at most every document: an AND matches its other parts first
-
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        from whoosh.matching import ListMatcher, NullMatcher
-
-        reader = searcher.reader()
-        if not has_column(reader, self.fieldname):
-            return NullMatcher()
-        keep = self.condition
-        found = [doc for doc, value in enumerate(reader.column_reader(self.fieldname)) if keep(value)]
-        return ListMatcher(found) if found else NullMatcher()  # it can skip, as an AND needs
-
-
-def all_paths(ix: index.Index, parsed: query.Query) -> set[str]:
-    """The paths of every contact ``parsed`` matches."""
-
-    def paths() -> set[str]:
-        with ix.searcher() as searcher:
-            docs = sorted(searcher.docs_for_query(parsed))  # no scores, and the path from its column, not
-            found: set[str] = set()  # stored fields (`*` over 10,000 contacts in a tenth of the time)
-            for leaf, offset in searcher.reader().leaf_readers():
-                mine = docs[bisect.bisect_left(docs, offset):bisect.bisect_left(docs, offset + leaf.doc_count_all())]
-                if mine:  # an empty segment (a new vault's index) has no column
-                    paths = column(leaf, "path")
-                    found.update(paths[doc - offset] for doc in mine)
-            return found
-
-    return reading(paths)
 
 
 def everything() -> query.Query:

@@ -274,7 +274,7 @@ def matching(
     today = vault.today()
 
     def ask(ix: Index) -> set[str]:
-        return ix_mod.all_paths(ix, compile_query(vault, ix, text, today))
+        return columns.all_paths(ix, compile_query(vault, ix, text, today))
 
     found, refreshed = freshness.answer(vault, today, ask, fresh=fresh)
     return {vault.root / rel for rel in found}, refreshed.left_out(vault.root)
