@@ -180,14 +180,11 @@ def _deals(vault: Vault, found: Contact) -> list[DealView] | None:
     from vault_tool.errors import VaultError
     from vault_tool.search.deals import deals_of
 
-    names = (found.name,) if found.kind == "organization" else ()
     try:
-        deals = deals_of(vault, found.handle, names)
+        deals = deals_of(vault, found.handle, found.kind, found.name)
     except VaultError as exc:
         click.echo(f"warning: deals: {visible(str(exc))}", err=True)
         return None
-    if found.kind != "organization":
-        deals = [deal for deal in deals if found.handle in deal.contacts]
     opened = sorted((d for d in deals if d.status == "open"), key=lambda d: (d.close or dt.date.max, d.name))
     closed = sorted((d for d in deals if d.status != "open"), key=lambda d: (d.closed or dt.date.min, d.name))
     return opened + closed[::-1]

@@ -241,11 +241,14 @@ def find_deals(vault: Vault, query: str = "", today: dt.date | None = None) -> F
     return Found(found, refreshed.left_out(vault.root))
 
 
-def deals_of(vault: Vault, handle: str, company_names: tuple[str, ...] = ()) -> list[DealView]:
-    """The deals that name ``handle`` among their contacts or as their company (or one of ``company_names``)."""
-    named = {handle, *company_names}
-    return [deal for deal in find_deals(vault).deals
-            if handle in deal.contacts or deal.company in named]
+def deals_of(vault: Vault, handle: str, kind: str = "person", name: str = "") -> list[DealView]:
+    """The deals that name the contact ``handle`` (an organisation, of ``kind``: also as their company, by its
+    handle or ``name``), in name order: as scoring and the `deal_stage:` clauses find them (scoring.DealLinks)."""
+    from vault_tool.search.scoring import DealLinks
+
+    views = find_deals(vault).deals
+    named = {fact.handle for fact in DealLinks.of(views).deals_of(handle, kind, name)}
+    return [deal for deal in views if deal.handle in named]
 
 
 def _view(data: dict[str, Any]) -> DealView:
