@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from vault_tool.store.vault import Vault
 
 deal_argument = click.argument("deal", metavar="DEAL", shell_complete=complete_deal)
-DEAL_HELP = "DEAL is a deal's handle (its file name), its name, or the start of a word of it."
 
 
 @click.group()
@@ -116,11 +115,10 @@ def show(ctx: click.Context, deal: str, fmt: str) -> None:
 def edit(ctx: click.Context, deal: str) -> None:
     """Open a deal's file in $VISUAL/$EDITOR, check it on close, commit it."""
     from vault_tool.cli.contact_cmds import edit_until_valid
-    from vault_tool.deals.changes import find_deal, read_deal
+    from vault_tool.deals.changes import deal_file, find_deal, read_deal
 
     vault = open_vault(ctx)
-    direct = vault.deals_dir / f"{deal}.md"
-    path = direct if "/" not in deal and direct.is_file() else find_deal(vault, deal).path
+    path = deal_file(vault, deal) or find_deal(vault, deal).path  # a handle opens a file that does not parse
     assert path is not None
     edit_until_valid(vault, path, lambda p: read_deal(p).record)
 

@@ -44,10 +44,16 @@ if TYPE_CHECKING:
 LIST_KEYS = ("contacts", "tags")
 
 
+def deal_file(vault: Vault, handle: str) -> Path | None:
+    """The file of the deal whose handle is ``handle``, found without reading it (it may not parse); else None."""
+    direct = vault.deals_dir / f"{handle}.md"
+    return direct if "/" not in handle and direct.is_file() else None
+
+
 def find_deal(vault: Vault, query: str) -> Deal:
     """The one deal ``query`` names: its handle, its name, or the start of a word of either."""
-    direct = vault.deals_dir / f"{query}.md"
-    if "/" not in query and direct.is_file():
+    direct = deal_file(vault, query)
+    if direct is not None:
         return read_deal(direct)
     wanted = fold(query.strip())
     if not wanted:
@@ -271,9 +277,3 @@ def rename_deal(vault: Vault, query: str, new_name: str) -> Change:
         else:
             tx.move(old, new, renamed)
     return finished(vault, tx, Change(handle, new, tx.message))
-
-
-def open_deals_of(vault: Vault, handle: str) -> list[str]:
-    """The names of the open deals that name the contact ``handle`` (what `rm` asks about)."""
-    return [view.name for view in find_deals(vault).deals
-            if view.status == "open" and (handle in view.contacts or view.company == handle)]
