@@ -29,9 +29,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_vault import DEFAULT_TODAY, generate
 from installed import contacts_command
-from report_bench import timed
+from report_bench import IDENTITY, _commit, timed
 
-IDENTITY = "Bench <bench@example.com>"
 WALKS = (  # (weight, the stages a deal walks through, its current stage last)
     (15, ["qualified"]), (8, ["qualified", "proposal"]), (4, ["proposal"]),
     (6, ["qualified", "proposal", "negotiation"]), (3, ["proposal", "negotiation"]),
@@ -63,15 +62,6 @@ def deal_versions(i: int, rng: random.Random, handles: list[str], today: dt.date
                 f"created: {created.isoformat()}\n{closed}---\nNotes on deal {i}.\n")
         versions.append((on, text.encode("utf-8")))
     return versions
-
-
-def _commit(out: list[bytes], day: dt.date, message: str, files: list[tuple[str, bytes]]) -> None:
-    when = int(dt.datetime.combine(day, dt.time(12), dt.timezone.utc).timestamp())
-    msg = message.encode()
-    out.append(f"commit refs/heads/main\nauthor {IDENTITY} {when} +0000\ncommitter {IDENTITY} {when} +0000\n"
-               f"data {len(msg)}\n".encode() + msg + b"\n")
-    for path, data in files:
-        out.append(f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n")
 
 
 def make_history(root: Path, deals: int, today: dt.date = DEFAULT_TODAY, seed: int = 1) -> int:
