@@ -256,3 +256,13 @@ def test_amount_ranges_are_exact_at_their_bounds_and_skip_deals_without_one(deal
     assert handles("amount:[12000.09 to 12000.11]") == both
     assert "no-amount" not in handles("amount:<100000") and handles("NOT amount:>0") == ["no-amount"]
     assert handles("probability:>=60 status:open") == ["brandt-maschinenbau-plant-rollout", "potomac-capital-analytics"]
+
+
+def test_json_says_null_for_what_a_deal_does_not_have(vault: Path, invoke) -> None:
+    ok(invoke("-C", vault, "--today", TODAY, "deal", "add", "Bare deal"))
+    bare = next(deal for deal in deals_json(invoke, vault) if deal["handle"] == "bare-deal")
+    for key in ("owner", "company", "lost_reason", "amount", "weighted", "amount_shown", "weighted_shown", "close"):
+        assert bare[key] is None, key
+    agenda = json.loads(invoke("-C", vault, "--today", TODAY, "agenda", "--format", "json").stdout)
+    deals = [deal for key, rows in agenda.items() if "deal" in key for deal in rows]
+    assert deals and all(deal["lost_reason"] is None for deal in deals)

@@ -111,7 +111,7 @@ def test_history_of_a_field_once_changed_is_shown_even_if_close_to_a_known_one(v
 def test_list_sort_slip(vault: Path, invoke) -> None:
     result = invoke("-C", vault, "list", "--sort", "nmae")
     assert result.exit_code == 2
-    assert "did you mean 'name'?" in result.stderr
+    assert "'nmae' is not one of 'name', " in result.stderr and "'score': did you mean 'name'?\n" in result.stderr
     result = invoke("-C", vault, "list", "--sort", "zzz")
     assert result.exit_code == 2 and "did you mean" not in result.stderr and "'zzz' is not one of" in result.stderr
     ok(invoke("-C", vault, "list", "--sort", "name"))

@@ -128,6 +128,16 @@ def test_a_broken_file_does_not_hide_the_contact_that_is_asked_for(vault: Path, 
     (vault / "contacts" / "kofi.md").write_text("---\nname: [Kofi\n---\n", encoding="utf-8")
     result = invoke("-C", vault, "show", "ada lovelace")
     assert result.exit_code == 0 and "Ada Lovelace" in result.stdout
+    assert result.stderr == ""
+
+
+def test_a_broken_file_that_matches_too_is_named_beside_the_contact_shown(vault: Path, invoke) -> None:
+    (vault / "contacts" / "kofi-annan.md").write_text("---\nname: Kofi Annan\ntags: [x\n---\n", encoding="utf-8")
+    (vault / "contacts" / "kofi-mensah.md").write_text("---\nname: Kofi Mensah\n---\n", encoding="utf-8")
+    result = invoke("-C", vault, "show", "kofi")
+    assert result.exit_code == 0 and result.stdout.startswith("Kofi Mensah")
+    assert result.stderr.startswith("warning: ") and "kofi-annan.md:" in result.stderr
+    assert "matches 'kofi' too but does not parse" in result.stderr
 
 
 # 6. Handles for names in other scripts

@@ -431,6 +431,9 @@ def test_reindex_prints_count_and_time(vault: Path, invoke) -> None:
     result = invoke("-C", vault, "reindex")
     ok(result)
     assert result.stdout.startswith("Indexed 25 contacts in ")
+    (vault / "contacts" / "broken.md").write_text("---\nname: [unclosed\n---\n")
+    result = invoke("-C", vault, "reindex")
+    assert result.exit_code == 0 and result.stdout.rstrip().endswith(" s (1 file did not parse)")
 
 
 # --- Processes at once --------------------------------------------------------------------------

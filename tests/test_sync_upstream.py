@@ -56,6 +56,18 @@ def test_no_upstream_but_the_remote_has_the_branch_already(tmp_path: Path, remot
     assert carol.ok("sync").stdout.endswith("Pushed 1 commit to origin/main\n")
 
 
+def test_a_new_branch_counts_only_the_commits_the_remote_lacks(tmp_path: Path, remote: Path, alice: Clone) -> None:
+    alice.git("checkout", "-q", "-b", "feature")
+    result = alice.ok("sync")
+    assert result.stdout == ("Created origin/feature (it has every commit of feature already) "
+                             "and set it as the upstream of feature (git push -u)\n")
+    assert alice.out("rev-parse", "--abbrev-ref", "feature@{upstream}") == "origin/feature\n"
+    alice.git("checkout", "-q", "-b", "second")
+    alice.ok("log", "ada", "call", "On the second branch")
+    assert alice.ok("sync").stdout == ("Pushed 1 commit to origin/second and set it as the upstream of second "
+                                       "(git push -u)\n")
+
+
 def test_several_remotes_and_no_upstream_explains_and_pushes_nothing(tmp_path: Path, remote: Path) -> None:
     solo = new_vault(tmp_path, "Solo")
     solo.git("remote", "add", "origin", str(remote))

@@ -139,7 +139,7 @@ class NearChoice(click.Choice[str]):
             suggestion = near_miss(str(value), [str(c) for c in self.choices])
             if suggestion is None:
                 raise
-            self.fail(f"{exc.message}: did you mean '{suggestion}'?", param, ctx)
+            self.fail(f"{exc.message.rstrip('.')}: did you mean '{suggestion}'?", param, ctx)
 
 
 class DashValuesCommand(click.Command):

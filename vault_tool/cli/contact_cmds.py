@@ -12,6 +12,7 @@ import click
 
 from vault_tool.cli.common import check_field, contact_argument, open_vault, report
 from vault_tool.cli.completion import complete_field_pair, complete_owner, complete_stage, complete_tag
+from vault_tool.errors import ParseError
 from vault_tool.output import visible
 from vault_tool.store import mutations
 
@@ -117,7 +118,11 @@ def show(ctx: click.Context, contact: str, fmt: str, limit: int | None) -> None:
     from vault_tool.format.documents import documents_of
 
     vault = open_vault(ctx)
-    found = vault.get(contact)
+    broken: list[ParseError] = []
+    found = vault.get(contact, also=broken)
+    for problem in broken:
+        click.echo(f"warning: {visible(str(problem))} (this file matches '{visible(contact)}' too but does not "
+                   "parse: fix it)", err=True)
     today = vault.today()
     deals = _deals(vault, found) if fmt != "markdown" else None
     deal_items = _deal_interactions(vault, deals or [])
@@ -193,7 +198,6 @@ def _deals(vault: Vault, found: Contact) -> list[DealView] | None:
 def _deal_interactions(vault: Vault, deals: list[DealView]) -> list[tuple[DealView, Interaction]]:
     """The interactions of ``deals``, read from their files (those the index picked, no other); a file that no
     longer reads is a warning."""
-    from vault_tool.errors import ParseError
     from vault_tool.format.deal import parse_deal
     from vault_tool.store.vault import read_file
 

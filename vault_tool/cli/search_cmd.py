@@ -201,12 +201,12 @@ def reindex(ctx: click.Context) -> None:
     Example:
       contacts reindex
     """
-    from vault_tool.output import visible
+    from vault_tool.output import plural, visible
     from vault_tool.search.run import reindex as rebuild
 
     vault = open_vault(ctx)
     result = rebuild(vault, vault.today(), Progress("Indexing", at_least=0) if sys.stderr.isatty() else None)
     for problem in result.problems:
         click.echo(f"warning: {visible(str(problem))} (left out of search until fixed)", err=True)
-    click.echo(f"Indexed {result.reread - len(result.problems)} contacts in {result.seconds:.1f} s"
-               + (f" ({len(result.problems)} files did not parse)" if result.problems else ""))
+    broken = f" ({plural(len(result.problems), 'file')} did not parse)" if result.problems else ""
+    click.echo(f"Indexed {plural(result.reread - len(result.problems), 'contact')} in {result.seconds:.1f} s{broken}")

@@ -46,6 +46,8 @@ def sync(ctx: click.Context, commit: bool) -> None:
     tracking = f" and set it as the upstream of {branch} (git push -u)" if result.upstream_set else ""
     if result.pushed:
         click.echo(f"Pushed {plural(result.pushed, 'commit')} to {result.upstream}{tracking}")
+    elif result.created:
+        click.echo(f"Created {result.upstream} (it has every commit of {branch} already){tracking}")
     elif result.upstream_set:
         click.echo(f"Set {result.upstream} as the upstream of {branch}")
     if not result.pulled and not result.pushed and not result.upstream_set:

@@ -49,8 +49,8 @@ def sorted_deals(deals: list[DealView], sort: str, config: VaultConfig) -> list[
 def row(deal: DealView, today: dt.date) -> dict[str, Any]:
     """A deal as a row of `contacts deals`: the table's cells, and every field for json and csv."""
     data = deal.to_dict()
-    data["amount_shown"] = money(deal.amount, deal.currency) if deal.amount is not None else ""
-    data["weighted_shown"] = money(deal.weighted, deal.currency) if deal.weighted is not None else ""
+    data["amount_shown"] = money(deal.amount, deal.currency) if deal.amount is not None else None
+    data["weighted_shown"] = money(deal.weighted, deal.currency) if deal.weighted is not None else None
     data["overdue"] = deal.overdue(today)
     return data
 

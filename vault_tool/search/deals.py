@@ -91,13 +91,13 @@ class DealView:
         return self.status == "open" and self.close is not None and self.close < today
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: amounts as text (exact), dates as ISO dates."""
+        """JSON-ready: amounts as text (exact), dates as ISO dates, a missing value None (JSON's null)."""
         return {
             "handle": self.handle, "name": self.name, "path": self.path, "stage": self.stage, "status": self.status,
             "amount": _text(self.amount), "currency": self.currency, "probability": self.probability,
             "weighted": _text(self.weighted), "close": _iso(self.close), "closed": _iso(self.closed),
-            "created": _iso(self.created), "owner": self.owner, "company": self.company,
-            "contacts": list(self.contacts), "tags": list(self.tags), "lost_reason": self.lost_reason,
+            "created": _iso(self.created), "owner": self.owner or None, "company": self.company or None,
+            "contacts": list(self.contacts), "tags": list(self.tags), "lost_reason": self.lost_reason or None,
         }
 
 

@@ -205,22 +205,29 @@ class Vault:
             raise ParseError(linked[0], LINK)
         return matches[0] if matches else None
 
-    def get(self, query: str) -> Contact:
+    def get(self, query: str, also: list[ParseError] | None = None) -> Contact:
         """The one contact ``query`` names: a handle, a name, an email, or the start of a word of one.
 
         When no contact matches but a file that does not parse would (by its handle, or the name
-        its `name:` line gives), that file's ParseError says what is wrong with it, where.
+        its `name:` line gives), that file's ParseError says what is wrong with it, where. ``also``
+        (when given) receives the files that do not parse but would match too, when one contact does.
         """
         path = self.path_for(query)
         if path is not None:
             return self.read(path)
         loaded = self.load()
+        missing: NotFoundError | None = None
         try:
-            return resolve(query, loaded.contacts)
-        except NotFoundError:
-            broken = [problem for problem in loaded.problems if _names(query, problem.path)]
-            if not broken:
-                raise
+            found = resolve(query, loaded.contacts)
+        except NotFoundError as exc:
+            missing = exc
+        broken = [problem for problem in loaded.problems if _names(query, problem.path)]
+        if missing is None:
+            if also is not None:
+                also += broken
+            return found
+        if not broken:
+            raise missing
         first = broken[0]
         more = f"; {len(broken) - 1} more such files match it" if len(broken) > 1 else ""
         raise ParseError(first.path, f"{first.message} (this file matches '{query}' but does not parse: "

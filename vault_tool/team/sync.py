@@ -54,6 +54,7 @@ class SyncResult:
     committed_message: str = ""
     hint: str | None = None
     upstream_set: bool = False  # the branch had no upstream: now it is ``upstream``
+    created: bool = False  # the remote had no branch of that name: the push made it
 
 
 def _fail(what: str, exc: GitCommandError) -> GitError:
@@ -126,8 +127,8 @@ def _commit_dirty(vault: Vault, repo: git.Repo, paths: list[str]) -> tuple[Commi
     return gitstore.commit(files, message, vault.root), message
 
 
-def _count(repo: git.Repo, spec: str) -> int:
-    return int(repo.git.rev_list("--count", spec))
+def _count(repo: git.Repo, *spec: str) -> int:
+    return int(repo.git.rev_list("--count", *spec))
 
 
 def _ref_exists(repo: git.Repo, ref: str) -> bool:
@@ -254,7 +255,7 @@ def sync(vault: Vault, commit: bool = False) -> SyncResult:
             result.hint = gitstore.identity_hint(result.committed, vault.state_dir / IDENTITY_MARKER)
         mergesetup.register(top)
         _pull(vault, repo, upstream, result)
-        if result.pushed:
+        if result.pushed or result.created:
             _push(repo, upstream)
         elif upstream.new:
             _track(repo, upstream)
@@ -276,5 +277,6 @@ def _pull(vault: Vault, repo: git.Repo, upstream: _Upstream, result: SyncResult)
             _rebase(repo, upstream.ref, gitstore.identity_env(repo))
             _name_contacts(vault, repo, result.incoming)
         result.pushed = _count(repo, f"{upstream.ref}..HEAD")
-    else:
-        result.pushed = _count(repo, "HEAD")
+    else:  # a new branch on the remote: the commits it has on none of its branches go out
+        result.pushed = _count(repo, "HEAD", "--not", f"--remotes={upstream.remote}")
+        result.created = True
