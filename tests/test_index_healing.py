@@ -358,6 +358,18 @@ def test_country_and_city_fields_feed_the_same_search_as_the_address(vault: Path
     assert "ingrid-halvorsen" in search_json(invoke, vault, "country:norway")
 
 
+def test_country_in_any_language_finds_it_however_a_contact_writes_it(vault: Path, invoke) -> None:
+    for handle, written in (("ada-lovelace", "Allemagne"), ("emily-carter", "Deutschland"),
+                            ("ingrid-halvorsen", "Alemania"), ("charles-babbage", "DE")):
+        add_keys(vault, handle, f"country: {written}\n")
+    wanted = {"ada-lovelace", "emily-carter", "ingrid-halvorsen", "charles-babbage"}
+    for query in ("country:germany", "country:Deutschland", "country:allemagne", "country:Alemania", "country:deu",
+                  'country:"Deutschland"'):
+        assert wanted <= set(search_json(invoke, vault, query)), query
+    assert not wanted & set(search_json(invoke, vault, "country:japan"))
+    assert "emily-carter" in search_json(invoke, vault, "country:deutsch*")  # no country: as written
+
+
 def test_keys_named_like_other_search_fields_do_not_hide_them(vault: Path, invoke) -> None:
     add_keys(vault, "emily-carter", "email: emily@elsewhere.example\nCompany: Quayside Ltd\ntag: harbour\n")
     assert search_json(invoke, vault, "email:ada@analytical.example") == ["ada-lovelace"]

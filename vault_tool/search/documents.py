@@ -441,6 +441,14 @@ def country_codes(name: str) -> tuple[str, ...]:
     return codes + ("uk",) if country.alpha_2 == "GB" else codes
 
 
+def country_clause(value: str) -> str | None:
+    """`country:Deutschland` as a clause that finds the country however a contact writes it: the word as
+    given, or the ISO code every spelling is indexed with (`country_terms`); None for a value that names
+    no country (left as written)."""
+    codes = country_codes(value.strip('"'))
+    return f"(country:{value} OR country:{codes[0]})" if codes else None
+
+
 def country_names(name: str) -> tuple[str, ...]:
     """The country's names (`Norway` for `NO`; `South Korea` and `Korea, Republic of`)."""
     country = _country(name)

@@ -40,7 +40,7 @@ class Result:
 
 def compile_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
     """``text`` in the query language as a Whoosh query; an empty text matches every contact."""
-    from vault_tool.search.documents import phone_query_digits
+    from vault_tool.search.documents import country_clause, phone_query_digits
     from vault_tool.search.related import RelationClauses
 
     if text.strip() in ("", "*"):  # `*` alone: every contact (not a wildcard over every word of the index)
@@ -52,6 +52,8 @@ def compile_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
     region = vault.config.default_region
 
     def clause(name: str, value: str) -> str | None:
+        if name == "country":
+            return country_clause(value)
         return deals(name, value) if name in DEAL_CLAUSES else relations(name, value)
 
     def prepared(query: str, source: str) -> str:
