@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from test_cli import installed_contacts, run
 
-from vault_tool.search.launch import FLAGS, VALUE_OPTIONS, search_scan
+from vault_tool.search.launch import FLAGS, VALUE_OPTIONS, reading_command, search_scan
 from vault_tool import forked
 
 pytestmark = pytest.mark.skipif(not forked.can_fork(), reason="no fork on this system")
@@ -88,3 +88,12 @@ def test_the_installed_program_answers_reading_commands_with_the_early_scan(vaul
         assert done.returncode == 0, done.stderr
         assert done.stdout == invoke("--today", "2026-11-23", "-C", vault, *command).stdout, command
     assert "Send the marzipan" in run(contacts, "--today", "2026-11-23", "tasks", cwd=vault).stdout
+
+
+def test_the_reading_command_is_told_apart_from_the_others() -> None:
+    """entry.main collects no garbage in a reading command (see its docstring): which one it is, and its vault."""
+    assert reading_command(["agenda"]) == ("agenda", None)
+    assert reading_command(["-C", "v", "--today", "2026-11-23", "dupes", "--format", "json"]) == ("dupes", "v")
+    assert reading_command(["--vault=w", "search", "ada"]) == ("search", "w")
+    for args in (["tag", "--query", "*", "+x"], ["import", "list"], ["--unknown", "list"], [], ["-C"]):
+        assert reading_command(args) == (None, None), args

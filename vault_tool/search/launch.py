@@ -32,17 +32,24 @@ READING = frozenset({"search", "list", "agenda", "remind", "tasks", "stale", "re
 
 def search_scan(args: list[str], environ: Mapping[str, str]) -> BackgroundScan | None:
     """The scan a reading command with these arguments will want, started now; None if it is not plainly one."""
+    command, vault = reading_command(args)
+    root = _root(vault, environ) if command else None
+    if root is None:
+        return None
+    from vault_tool.search.scan import BackgroundScan
+
+    return BackgroundScan(os.path.join(root, CONTACTS))
+
+
+def reading_command(args: list[str]) -> tuple[str | None, str | None]:
+    """The READING command these arguments plainly run (None if they run another, or are not plain), and the
+    vault they name (`-C`, `--vault`; None when none)."""
     vault = None
     at = 0
     while at < len(args):
         arg = args[at]
         if arg in READING:
-            root = _root(vault, environ)
-            if root is None:
-                return None
-            from vault_tool.search.scan import BackgroundScan
-
-            return BackgroundScan(os.path.join(root, CONTACTS))
+            return arg, vault
         name, has_value, value = arg.partition("=")
         if name in VALUE_OPTIONS and (has_value or at + 1 < len(args)):
             value = value if has_value else args[at + 1]
@@ -51,8 +58,8 @@ def search_scan(args: list[str], environ: Mapping[str, str]) -> BackgroundScan |
         elif arg in FLAGS:
             at += 1
         else:
-            return None
-    return None
+            return None, None
+    return None, None
 
 
 def _root(explicit: str | None, environ: Mapping[str, str]) -> str | None:
