@@ -14,6 +14,8 @@ _VALID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 def fold(text: str) -> str:
     """Lower case, accents removed: `Zoë Müller` -> `zoe muller` (for matching)."""
+    if text.isascii():  # nothing to decompose: the same answer, without a pass per character (sorting 100,000 names)
+        return text.translate(_SPECIAL).casefold()
     text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
