@@ -780,3 +780,19 @@ def test_appended_interaction_reads_back_last(person: Contact, item: Interaction
     )
     assert len(parsed.interactions) == len(person.interactions) + 1
     assert parsed.meta == person.meta
+
+
+@pytest.mark.parametrize("text, change", [
+    ("name: 'Ada\u2028b: 1'\nb: 2\n", {"b": "3"}),  # a line separator in a value: no key starts a line there
+    ("name: A\nbase: &b hello\ncopy: *b\n", {"base": "bye"}),
+    ("{name: A,\ntitle: B}\n", {"title": "C"}),
+])
+def test_only_the_new_lines_are_read_back_where_the_other_lines_cannot_change(text: str, change: dict) -> None:
+    """Where a key's lines may read differently beside others (an alias, a flow mapping, a key that does not
+    start a line), the whole mapping is read back; else an edit would break the YAML or change more."""
+    try:
+        result = yamledit.edit_mapping(text, change)
+    except yamledit.EditError:
+        return
+    expected = {**yamlsafe.load(text), **change}
+    assert yamlsafe.load(result) == expected
