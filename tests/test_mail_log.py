@@ -29,8 +29,12 @@ needs_mail = pytest.mark.skipif(not MAIL.is_dir(), reason="the real-world mail f
 
 
 def settings(root: Path, extra: str) -> None:
-    with (root / "vault.yaml").open("a", encoding="utf-8") as handle:
-        handle.write(extra)
+    """vault.yaml with the top-level keys of ``extra`` (one line each) set to its values."""
+    path = root / "vault.yaml"
+    keys = {line.partition(":")[0] + ":" for line in extra.splitlines()}
+    kept = [line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith(tuple(keys))]
+    path.write_text("".join(kept) + extra, encoding="utf-8")
 
 
 @pytest.fixture
@@ -85,6 +89,17 @@ def test_an_mbox_is_logged_with_each_contact_it_names(mail_vault: Path, contacts
         "Attachments: deck.pdf",
     ]
     assert "weekly-47" not in "".join(p.read_text(encoding="utf-8") for p in (mail_vault / "contacts").glob("*.md"))
+
+
+def test_the_example_vault_knows_its_owner_so_the_readme_example_runs_as_shown(tmp_path: Path, invoke,
+                                                                               contacts) -> None:
+    ok(invoke("init", tmp_path / "demo", "--example"))
+    result = contacts(tmp_path / "demo", EXAMPLE_MBOX)
+    ok(result)
+    assert result.stdout.splitlines() == [
+        "3 messages read: 2 logged with 3 contacts, 1 list or automatic message left out (--include-lists logs them)"]
+    emily = (tmp_path / "demo" / "contacts" / "emily-carter.md").read_text(encoding="utf-8")
+    assert "\nTo: Emily Carter <" in emily  # sent by you@example.com, the example's me:
 
 
 def test_a_second_run_adds_nothing(mail_vault: Path, contacts) -> None:
