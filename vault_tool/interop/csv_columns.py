@@ -7,7 +7,8 @@ groups (`E-mail 1 - Type`, `E-mail 1 - Value`) share a slot, and the type
 column gives the label of the value column in the same slot. A file with the
 vault's own columns (`handle`, `name`, `uid`, `notes` …: `export --format
 csv`) is read as the vault wrote it: its other columns are custom fields of
-exactly their names, and `vcard` holds the kept vCard lines.
+exactly their names, and `vcard` holds the kept vCard lines. A file with no header row (no column name
+this table knows) is read in Thunderbird's column order, THUNDERBIRD_COLUMNS.
 """
 from __future__ import annotations
 
@@ -73,6 +74,7 @@ _WEBSITES = {
 }
 _ADDRESS_PARTS = {
     "street": "street", "street 2": "street", "street 3": "street", "address": "street", "address 2": "street",
+    "address2": "street",  # Thunderbird's English `Home Address2`: the street's second line, as `Home Address 2`
     "address po box": "pobox", "po box": "pobox", "city": "city", "state": "region", "region": "region",
     "postal code": "postal", "zip": "postal", "zip code": "postal", "zipcode": "postal", "country": "country",
     "country/region": "country",
@@ -83,7 +85,8 @@ _GOOGLE_PARTS = {"formatted": "formatted", "street": "street", "city": "city", "
                  "region": "region", "postal code": "postal", "country": "country", "extended address": "extended"}
 # Column names other-language Thunderbird, Outlook and Windows Live Mail exports write (normalised), as the
 # English column of the same meaning. Several values: the first column so named is the first, the next the
-# second (French Thunderbird writes `Ville` for the home city, then again for the work city).
+# second (French Thunderbird writes `Ville` for the home city, then again for the work city; French Outlook
+# writes `Titre` for the name's prefix, then again for the job title).
 TRANSLATIONS: dict[str, tuple[str, ...]] = {
     # German (Thunderbird, Outlook, Windows Live Mail)
     "vorname": ("first name",), "nachname": ("last name",), "anzeigename": ("display name",),
@@ -122,6 +125,13 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "postleitzahl (geschäftlich)": ("business postal code",), "bundesland (geschäftlich)": ("business state",),
     "land/region (geschäftlich)": ("business country",), "webseite (geschäftlich)": ("business web page",),
     "telefon (geschäftlich)": ("business phone",), "fax (geschäftlich)": ("business fax",),
+    "straße geschäftlich 2": ("business street 2",), "straße geschäftlich 3": ("business street 3",),
+    "straße privat 2": ("home street 2",), "straße privat 3": ("home street 3",),
+    "weitere straße 2": ("other street 2",), "weitere straße 3": ("other street 3",),
+    "bundesland/kanton privat": ("home state",), "bundesland/kanton geschäftlich": ("business state",),
+    "weiteres/r bundesland/kanton": ("other state",), "weiteres/e land/region": ("other country",),
+    "postfach geschäftlich": ("business address po box",), "postfach privat": ("home address po box",),
+    "weiteres postfach": ("other address po box",), "telefon firma": ("company main phone",),
     # French
     "prénom": ("first name",), "nom de famille": ("last name",), "nom": ("last name",),
     "nom à afficher": ("display name",), "surnom": ("nickname",),
@@ -133,7 +143,8 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "code postal": ("home zipcode", "work zipcode"), "pays/région": ("home country", "work country"),
     "profession": ("job title",), "service": ("department",), "société": ("company",),
     "site web 1": ("web page 1",), "site web 2": ("web page 2",), "année de naissance": ("birth year",),
-    "mois": ("birth month",), "jour": ("birth day",), "deuxième prénom": ("middle name",), "titre": ("name prefix",),
+    "mois": ("birth month",), "jour": ("birth day",), "deuxième prénom": ("middle name",),
+    "titre": ("name prefix", "job title"),
     "suffixe": ("suffix",), "rue (bureau)": ("business street",), "ville (bureau)": ("business city",),
     "dép/région (bureau)": ("business state",), "code postal (bureau)": ("business postal code",),
     "pays/région (bureau)": ("business country",), "rue (domicile)": ("home street",),
@@ -143,6 +154,25 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "téléphone (domicile)": ("home phone",), "tél. mobile": ("mobile phone",),
     "adresse de messagerie": ("e-mail address",), "adresse de messagerie 2": ("e-mail 2 address",),
     "anniversaire": ("birthday",), "catégories": ("categories",), "page web": ("web page",),
+    "adresse de courrier": ("e-mail address",), "adresse de courrier 2": ("e-mail 2 address",),  # newer Outlook
+    "adresse de courrier 3": ("e-mail 3 address",), "adresse de messagerie 3": ("e-mail 3 address",),
+    "type de courrier": ("e-mail type",), "type de courrier 2": ("e-mail 2 type",),
+    "type de courrier 3": ("e-mail 3 type",), "type de messagerie": ("e-mail type",),
+    "type de messagerie 2": ("e-mail 2 type",), "type de messagerie 3": ("e-mail 3 type",),
+    "nom complet de l'adresse de courrier": ("e-mail display name",),
+    "nom complet de l'adresse de messagerie": ("e-mail display name",),
+    "rue (bureau) 2": ("business street 2",), "rue (bureau) 3": ("business street 3",),
+    "rue (domicile) 2": ("home street 2",), "rue (domicile) 3": ("home street 3",), "rue (autre)": ("other street",),
+    "rue (autre) 2": ("other street 2",), "rue (autre) 3": ("other street 3",), "ville (autre)": ("other city",),
+    "dép/région (autre)": ("other state",), "code postal (autre)": ("other postal code",),
+    "pays/région (autre)": ("other country",), "téléphone 2 (bureau)": ("business phone 2",),
+    "téléphone 2 (domicile)": ("home phone 2",), "télécopie (domicile)": ("home fax",),
+    "télécopie (autre)": ("other fax",), "téléphone (autre)": ("other phone",),
+    "téléphone société": ("company main phone",), "téléphone principal": ("primary phone",),
+    "téléphone (voiture)": ("car phone",), "récepteur de radiomessagerie": ("pager",),
+    "anniversaire de mariage ou fête": ("anniversary",), "b.p. professionnelle": ("business address po box",),
+    "boîte postale du domicile": ("home address po box",), "autre boîte postale": ("other address po box",),
+    "téléphone de l'assistant(e)": ("assistant's phone",), "rnis": ("isdn",), "téléphone tdd/tty": ("tty/tdd phone",),
     # Spanish
     "nombre": ("first name",), "apellidos": ("last name",), "apellido": ("last name",),
     "segundo nombre": ("middle name",), "nombre en pantalla": ("display name",), "apodo": ("nickname",),
@@ -161,6 +191,9 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "página web 1": ("web page 1",), "página web 2": ("web page 2",), "año de nacimiento": ("birth year",),
     "mes de nacimiento": ("birth month",), "día de nacimiento": ("birth day",), "cumpleaños": ("birthday",),
     "categorías": ("categories",), "notas": ("notes",), "sufijo": ("suffix",),
+    "dirección de correo electrónico 2": ("e-mail 2 address",),
+    "dirección del correo electrónico 3": ("e-mail 3 address",),
+    "tipo de correo electrónico 2": ("e-mail 2 type",), "tipo de correo electrónico 3": ("e-mail 3 type",),
     # Italian
     "nome": ("first name",), "cognome": ("last name",), "secondo nome": ("middle name",),
     "nome visualizzato": ("display name",), "soprannome": ("nickname",), "email principale": ("primary email",),
@@ -175,6 +208,9 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "organizzazione": ("organization",), "società": ("company",), "indirizzo e-mail": ("e-mail address",),
     "compleanno": ("birthday",), "categorie": ("categories",), "note": ("notes",), "titolo": ("name prefix",),
     "anno di nascita": ("birth year",), "mese di nascita": ("birth month",), "giorno di nascita": ("birth day",),
+    "indirizzo posta elettronica": ("e-mail address",), "indirizzo posta elettronica 2": ("e-mail 2 address",),
+    "indirizzo posta elettronica 3": ("e-mail 3 address",), "tipo posta elettronica": ("e-mail type",),
+    "tipo posta elettronica 2": ("e-mail 2 type",), "tipo posta elettronica 3": ("e-mail 3 type",),
     # Dutch
     "voornaam": ("first name",), "achternaam": ("last name",), "middelste naam": ("middle name",),
     "weergavenaam": ("display name",), "bijnaam": ("nickname",), "primair e-mailadres": ("primary email",),
@@ -202,6 +238,8 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "cep residencial": ("home postal code",), "país/região residencial": ("home country",),
     "aniversário": ("birthday",), "anotações": ("notes",),
     "página da web": ("web page",), "categorias": ("categories",),
+    "endereço de email 2": ("e-mail 2 address",), "endereço de email 3": ("e-mail 3 address",),
+    "tipo de email": ("e-mail type",), "tipo de email 2": ("e-mail 2 type",), "tipo de email 3": ("e-mail 3 type",),
     # Polish
     "imię": ("first name",), "nazwisko": ("last name",), "drugie imię": ("middle name",),
     "wyświetlana nazwa": ("display name",), "pseudonim": ("nickname",), "główny adres e-mail": ("primary email",),
@@ -212,7 +250,8 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "województwo": ("home state", "work state"), "kod pocztowy": ("home zipcode", "work zipcode"),
     "kraj": ("home country", "work country"), "stanowisko": ("job title",), "dział": ("department",),
     "organizacja": ("organization",), "urodziny": ("birthday",), "kategorie": ("categories",),
-    "notatki": ("notes",),
+    "notatki": ("notes",), "adres e-mail 2": ("e-mail 2 address",), "adres e-mail 3": ("e-mail 3 address",),
+    "typ poczty e-mail": ("e-mail type",), "rodzaj e-mail 2": ("e-mail 2 type",), "rodzaj e-mail 3": ("e-mail 3 type",),
     # Swedish
     "förnamn": ("first name",), "efternamn": ("last name",), "mellannamn": ("middle name",),
     "visningsnamn": ("display name",), "smeknamn": ("nickname",), "primär e-postadress": ("primary email",),
@@ -237,8 +276,19 @@ TRANSLATIONS: dict[str, tuple[str, ...]] = {
     "自宅 都道府県": ("home state",), "自宅 郵便番号": ("home postal code",), "自宅 国/地域": ("home country",),
     "役職": ("job title",), "部署": ("department",), "所属": ("organization",), "会社名": ("company",),
     "敬称": ("name prefix",), "誕生日": ("birthday",), "分類項目": ("categories",), "メモ": ("notes",),
+    "電子メール 3 アドレス": ("e-mail 3 address",), "電子メールの種類": ("e-mail type",),
+    "電子メール 2 の種類": ("e-mail 2 type",), "電子メール 3 の種類": ("e-mail 3 type",),
 }
 _LEFT_OUT = {"e-mail type", "e-mail 2 type", "e-mail 3 type"}  # Outlook's SMTP/EX transport, not a label
+# Thunderbird's columns in the order it writes and reads them (its address book's exportAttributes): the
+# columns of a file with no header row.
+THUNDERBIRD_COLUMNS = (
+    "First Name", "Last Name", "Display Name", "Nickname", "Primary Email", "Secondary Email", "Screen Name",
+    "Work Phone", "Home Phone", "Fax Number", "Pager Number", "Mobile Number", "Home Address", "Home Address 2",
+    "Home City", "Home State", "Home ZipCode", "Home Country", "Work Address", "Work Address 2", "Work City",
+    "Work State", "Work ZipCode", "Work Country", "Job Title", "Department", "Organization", "Web Page 1",
+    "Web Page 2", "Birth Year", "Birth Month", "Birth Day", "Custom 1", "Custom 2", "Custom 3", "Custom 4", "Notes",
+)
 _ADDRESS_LABELS = {"business": "work"}
 
 
@@ -312,6 +362,17 @@ def translated(names: list[str]) -> list[str]:
         seen[name] = count + 1
         out.append(english[min(count, len(english) - 1)] if english else name)
     return out
+
+
+def is_known(header: str) -> bool:
+    """Whether ``header`` names a column this table knows, in any of its languages (Thunderbird's own columns
+    too): a header row has one, a first row of data (Thunderbird's files without a header) none."""
+    name = normalise(header)
+    english = TRANSLATIONS.get(name, (name,))[0]
+    if english in {normalise(c) for c in THUNDERBIRD_COLUMNS}:
+        return True
+    target = _one(english, set())
+    return not (target.field == "custom" and not target.slot and target.label == custom_key(english))
 
 
 def targets(headers: list[str], overrides: dict[str, str]) -> list[Target]:

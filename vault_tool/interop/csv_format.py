@@ -3,7 +3,12 @@
 Reading: the encoding is found (UTF-8 with or without BOM, UTF-16 as Outlook
 writes it, a code page otherwise), then the delimiter (`,` `;` tab or `|`,
 whichever the header uses most), then what each column is (csv_columns.py).
-A row that cannot be a contact is reported with its line and skipped.
+A row that cannot be a contact is reported with its line and skipped. A file
+whose first row is data, not a header (no column name csv_columns knows, an
+email address among its cells: Thunderbird's files without a header), is read
+in Thunderbird's column order, each line split on the delimiter it uses (a tab
+if it has one: Thunderbird's own test file mixes `,` and tab lines), and its
+first record says so.
 
 The vault's own exports (csv_write.py) read back as the contacts they came
 from: a `vcard` column holds a contact's kept vCard lines (`HEAD: value`, a
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import itertools
 import json
 import re
 import sys
@@ -26,8 +32,17 @@ from collections.abc import Iterator
 from typing import Any
 
 from vault_tool.format.contact import KNOWN_FIELDS
+from vault_tool.format.fields import EMAIL
 from vault_tool.format.handles import unique
-from vault_tool.interop.csv_columns import VCARD_COLUMN, Target, custom_key, normalise, targets
+from vault_tool.interop.csv_columns import (
+    THUNDERBIRD_COLUMNS,
+    VCARD_COLUMN,
+    Target,
+    custom_key,
+    is_known,
+    normalise,
+    targets,
+)
 from vault_tool.interop.encoding import decode
 from vault_tool.interop.records import Incoming, Problem, ReadResult, add_kept, add_unique, birthday_of, tag_of
 from vault_tool.interop.vcard_syntax import Prop, escape
@@ -56,9 +71,13 @@ def _long_fields() -> Iterator[None]:
         csv.field_size_limit(old)
 
 
+def _unquoted(line: str) -> str:
+    return re.sub(r'"[^"]*"', "", line)
+
+
 def delimiter(header_line: str) -> str:
     """The delimiter the header line uses most (outside quotes); `,` when none."""
-    unquoted = re.sub(r'"[^"]*"', "", header_line)
+    unquoted = _unquoted(header_line)
     counts = {d: unquoted.count(d) for d in _DELIMITERS}
     best = max(_DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -71,6 +90,39 @@ def _rows(text: str, delim: str, first: int = 1) -> Iterator[tuple[int, list[str
     for row in reader:
         yield start, [from_spreadsheet_cell(cell) for cell in row]
         start = first + reader.line_num
+
+
+def _rows_by_line(text: str, delim: str, first: int = 1) -> Iterator[tuple[int, list[str]]]:
+    """Like _rows, but each row split on the delimiter its first line uses: a tab if it has one (outside
+    quotes), else ``delim``. A quoted cell may still span lines."""
+    lines = _lines(text)
+    start = first
+    for line in lines:
+        reader = csv.reader(itertools.chain([line], lines), delimiter="\t" if "\t" in _unquoted(line) else delim)
+        row = next(reader, [])
+        yield start, [from_spreadsheet_cell(cell) for cell in row]
+        start += reader.line_num
+
+
+def _header_and_rows(text: str, first: int) -> tuple[list[str], Iterator[tuple[int, list[str]]], bool]:
+    """The header, the rows after it, and whether the file has no header row: then the header is Thunderbird's
+    columns and the rows start with the first line."""
+    delim = delimiter(next(_lines(text), "").rstrip("\r\n"))
+    rows = _rows(text, delim, first)
+    _, header = next(rows)
+    if not _is_data(header):
+        return header, rows, False
+    return list(THUNDERBIRD_COLUMNS), _rows_by_line(text, delim, first), True
+
+
+def _is_data(cells: list[str]) -> bool:
+    """A first row that is no header: no cell names a column the tool knows, and one holds an email address."""
+    filled = [c.strip() for c in cells if c.strip()]
+    return any(EMAIL.match(c) for c in filled) and not any(is_known(c) for c in filled)
+
+
+_NO_HEADER = ("the file has no header row: its columns are read in Thunderbird's order (First Name, Last Name, "
+              "Display Name, Nickname, Primary Email, …; --map 'Custom 1=FIELD' names one)")
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")  # what a file opened with newline="" splits lines at
@@ -116,10 +168,8 @@ def read(data: bytes, overrides: dict[str, str] | None = None) -> ReadResult:
     text = text.lstrip("\ufeff") if text.startswith("\ufeff") else text
     skip = _preamble(text)
     text = text.split("\n", skip)[-1] if skip else text
-    first_line = next(_lines(text), "").rstrip("\r\n")
     with _long_fields():
-        rows = _rows(text, delimiter(first_line), skip + 1)
-        _, header = next(rows)
+        header, rows, headerless = _header_and_rows(text, skip + 1)
         wanted = {normalise(k): v for k, v in (overrides or {}).items()}
         missing = [k for k in wanted if k not in {normalise(h) for h in header}]
         if missing:
@@ -130,6 +180,8 @@ def read(data: bytes, overrides: dict[str, str] | None = None) -> ReadResult:
         columns = targets(header, wanted)
         for line, cells in rows:
             _row(result, line, header, columns, cells)
+    if headerless and result.records:
+        result.records[0].warnings.insert(0, _NO_HEADER)
     if not result.records and not result.problems:
         result.problems.append(Problem(None, "only a header row: nothing to import"))
     return result
