@@ -8,7 +8,7 @@ from typing import Any
 
 from vault_tool.format.body import Interaction
 
-FIELD_LIMIT = 4096  # characters: a longer value for a front-matter field is not a contact's data
+FIELD_LIMIT = 4096  # characters of a front-matter value (a vCard's longer value is a file: interop/vcard.py)
 NOTES_LIMIT = 1 << 20  # characters of notes
 PHOTO_LIMIT = 10 << 20  # bytes of one photo
 

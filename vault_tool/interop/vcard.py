@@ -13,9 +13,12 @@ back into its field (each relation type as one: ``NAME=relations.reports_to``). 
 under ``vcard:``, as ``HEAD: value`` in vCard's own encoding: properties
 without a field (N, NICKNAME, X-…), and the full line of a property whose
 field does not say everything about it (its TYPE labels, its group, a second
-address). Export puts the fields and the kept lines back together: a kept
-line is written while its value is still in its field, and a field value
-changed by hand is written from the field.
+address). A value longer than a front-matter field holds (FIELD_LIMIT) fills
+no field: like a binary value it is a file of the contact (`attachment.txt`,
+`key.txt`, holding the value as written), named by its head under ``vcard:``
+(`X-LONG: attachment.txt`); a long NOTE fills the notes. Export puts the fields
+and the kept lines back together: a kept line is written while its value is
+still in its field, and a field value changed by hand is written from the field.
 """
 from __future__ import annotations
 
@@ -48,6 +51,7 @@ from vault_tool.interop.vcard_syntax import (
     Prop,
     escape,
     lenient_prop,
+    one_line,
     parse_card,
     rejoin_split_characters,
     serialize,
@@ -69,6 +73,8 @@ _MAGIC = ((b"\xff\xd8\xff", "jpg"), (b"\x89PNG", "png"), (b"GIF8", "gif"), (b"BM
           (b"MM\x00*", "tiff"), (b"OggS", "ogg"), (b"ID3", "mp3"), (b"%PDF", "pdf"), (b"-----BEGIN PGP", "pgp"))
 _RIFF = {b"WEBP": "webp", b"WAVE": "wav"}
 _BINARY_FIELDS = {"PHOTO": "photo", "LOGO": "logo", "SOUND": "sound", "KEY": "key"}
+TEXT_EXTENSION = "txt"  # a file that holds a property's value as written (too long for the front matter), not data
+_TEXT_FIELDS = {"SOUND": "sound", "KEY": "key"}  # the field of such a file (a picture's field names pictures only)
 _APPLE_LABEL = re.compile(r"^_\$!<(.*)>!\$_$")
 _GENERIC_TYPES = frozenset({"pref", "internet", "x400", "voice"})
 ORG_MARKERS = ("KIND", "X-ABSHOWAS")
@@ -188,18 +194,29 @@ def _derived_name(by_name: dict[str, list[Prop]]) -> str:
     return ""
 
 
-def _fallback_name(card: Card) -> str:
+def _fallback_name(props: list[Prop]) -> str:
     """A name for a card with none of the properties a name comes from: an IM address, a label, an address."""
-    for prop in card.props:
+    for prop in props:
         if prop.name == "IMPP" or (prop.name.startswith("X-") and "@" in prop.value and prop.raw is None):
             value = prop.text().strip()
             return value.split(":", 1)[1] if value.lower().startswith(("xmpp:", "sip:", "im:")) else value
     for name in ("LABEL", "ADR"):
-        for prop in (p for p in card.props if p.name == name):
+        for prop in (p for p in props if p.name == name):
             lines = [ln.strip(" ,;") for ln in prop.text().replace(";", "\n").splitlines()]
             if any(lines):
                 return next(ln for ln in lines if ln)
     return "Unnamed contact"
+
+
+def _beyond_a_field(prop: Prop) -> bool:
+    """Whether a property's value (or its line, kept as read) is longer than a front-matter field holds."""
+    return len(prop.kept()[1]) > FIELD_LIMIT
+
+
+def _too_long(prop: Prop) -> bool:
+    """Whether a property fills no field for the length of its value: it is kept as a file of the contact
+    (`attachment.txt`). NOTE fills the notes, which hold more; an inline binary value is a file anyway."""
+    return _beyond_a_field(prop) and prop.name != "NOTE" and not prop.is_binary()
 
 
 def card_record(card: Card) -> Incoming:
@@ -207,24 +224,16 @@ def card_record(card: Card) -> Incoming:
     if not card.props:
         raise CardError(card.line, "an empty card (no property in it)")
     record = Incoming(meta={}, line=card.line, warnings=list(card.warnings))
+    props = [p for p in card.props if not _too_long(p)]
     by_name: dict[str, list[Prop]] = {}
-    for prop in card.props:
+    for prop in props:
         by_name.setdefault(prop.name, []).append(prop)
-    kept: list[Prop] = []
-    backing: list[Prop] = []  # the property that fills a one-value field, written first among its kind
-    for name, (field_name, read_value, make) in _SINGLE.items():
-        found = _pref_first([p for p in by_name.get(name, []) if read_value(p)])
-        if found:
-            record.meta[field_name] = read_value(found[0])
-            if len(found) > 1 or not _same(found[0], make(read_value(found[0]), card.version)):
-                kept.extend(found)
-                backing.append(found[0])
-        kept.extend(p for p in by_name.get(name, []) if not read_value(p) and (name in ("BDAY", "ADR", "ORG")
-                                                                               or p.raw is not None))
+    kept: list[Prop] = [p for p in card.props if _too_long(p)]
+    backing = _read_single(record, by_name, card.version, kept)
     if "name" not in record.meta:
         record.meta["name"] = _derived_name(by_name)
     if not record.meta["name"]:
-        record.meta["name"] = _fallback_name(card)
+        record.meta["name"] = _fallback_name(props)
         record.warnings.append(f"it has no name (no FN, N, ORG, NICKNAME, EMAIL or TEL): it is named "
                                f"'{record.meta['name']}'; give it a name in its file")
     _warn_of_dates(record, by_name.get("BDAY", []))
@@ -238,17 +247,47 @@ def card_record(card: Card) -> Incoming:
                 kept.append(prop)
         if values:
             record.meta[field_name] = values
-    _read_links(record, by_name.get("URL", []), _group_labels(card.props), kept)
+    _read_links(record, by_name.get("URL", []), _group_labels(props), kept)
     _read_tags(record, by_name.get("CATEGORIES", []), kept)
     _read_notes(record, by_name.get("NOTE", []), kept)
     _read_vault_fields(record, by_name.get(FIELD_PROP, []), kept)
-    binaries = {id(p) for p in card.props if p.is_binary()}
-    _read_binaries(record, [p for p in card.props if id(p) in binaries], kept)
-    kept.extend(p for p in card.props if p.name not in _HANDLED and id(p) not in binaries)
-    stored = _in_card_order(kept, backing)
+    binaries = {id(p) for p in props if p.is_binary()}
+    _read_binaries(record, [p for p in props if id(p) in binaries], kept)
+    kept.extend(p for p in props if p.name not in _HANDLED and id(p) not in binaries)
+    stored = _in_files(record, _in_card_order(kept, backing))
     if stored:
         record.meta[VCARD_FIELD] = to_mapping(stored)
     return record
+
+
+def _read_single(record: Incoming, by_name: dict[str, list[Prop]], version: str, kept: list[Prop]) -> list[Prop]:
+    """The fields one property fills (FN, ORG, TITLE, BDAY, ADR, UID, NICKNAME); the properties they come from
+    when those are kept (each is written first among its kind)."""
+    backing: list[Prop] = []
+    for name, (field_name, read_value, make) in _SINGLE.items():
+        found = _pref_first([p for p in by_name.get(name, []) if read_value(p)])
+        if found:
+            record.meta[field_name] = read_value(found[0])
+            if len(found) > 1 or not _same(found[0], make(read_value(found[0]), version)):
+                kept.extend(found)
+                backing.append(found[0])
+        if name in ("BDAY", "ADR", "ORG"):
+            kept.extend(p for p in by_name.get(name, []) if not read_value(p))
+    return backing
+
+
+def _in_files(record: Incoming, kept: list[Prop]) -> list[Prop]:
+    """The kept properties that fit the front matter; each whose value is longer than a field holds becomes a file
+    of the contact (`attachment.txt`, `key.txt`: its value as written) named by its head under vcard:."""
+    short: list[Prop] = []
+    for prop in kept:
+        if not _beyond_a_field(prop):
+            short.append(prop)
+            continue
+        head, value = prop.kept()
+        what = _TEXT_FIELDS.get(prop.name, "attachments")
+        record.photos.append(Photo((value + "\n").encode("utf-8"), TEXT_EXTENSION, what, head))
+    return short
 
 
 def _warn_of_dates(record: Incoming, props: list[Prop]) -> None:
@@ -321,6 +360,8 @@ def _tags_prop(tags: list[str]) -> Prop:
 
 
 def _read_notes(record: Incoming, props: list[Prop], kept: list[Prop]) -> None:
+    """The notes. A NOTE is kept too only when the NOTE an export makes of the notes is not the same line (several
+    NOTEs, a parameter, a last line break, a comma not escaped): then it gives the line back as it was."""
     texts = [p.text().replace("\r\n", "\n").replace("\r", "\n").strip() for p in props]
     record.notes = "\n\n".join(t for t in texts if t)
     if len(props) > 1 or (props and not _same(props[0], Prop("NOTE", escape(record.notes)))):
@@ -391,14 +432,11 @@ def _read_binaries(record: Incoming, props: list[Prop], kept: list[Prop]) -> Non
             continue
         try:
             data, media = prop.binary()
-        except ValueError as exc:
-            if len(prop.value) <= FIELD_LIMIT:  # small enough for the front matter: kept as it is
-                kept.append(prop)
-                record.warnings.append(f"its {shown} at line {prop.line} cannot be read ({exc}): "
-                                       "it is kept as it is under vcard:")
-            else:
-                record.warnings.append(f"its {shown} at line {prop.line} cannot be read ({exc}): "
-                                       f"the {shown} is dropped")
+        except ValueError as exc:  # kept as it is: under vcard:, or in a file when it is too long for it
+            kept.append(prop)
+            where = "in a file beside the contact" if _beyond_a_field(prop) else "under vcard:"
+            record.warnings.append(f"its {shown} at line {prop.line} cannot be read ({exc}): it is kept as it is "
+                                   f"{where}")
             continue
         hints = [media] if media else []
         hints += [t for v in prop.params.get("TYPE", []) + prop.params.get("MEDIATYPE", []) for t in v.split(",")]
@@ -451,18 +489,8 @@ def from_mapping(mapping: Any) -> list[Prop]:
 def contact_props(contact: Contact, version: str, photos: list[Photo]) -> list[Prop]:
     """The properties of a contact's vCard: its fields, its kept lines, its photos."""
     meta = contact.meta
-    stored: dict[str, list[Prop]] = {}
-    files = {photo.name: photo for photo in photos if photo.name}
     named = {name for _, name in photo_names(contact)}
-    linked: set[str] = set()
-    for prop in from_mapping(meta.get(VCARD_FIELD)):
-        value = prop.text().strip() if prop.raw is None else ""
-        if value in files:  # the head of a file's property: written with the file's data
-            linked.add(value)
-            prop = _binary_prop(prop, files[value], version)
-        elif value in named:
-            continue  # its file is gone
-        stored.setdefault(prop.name, []).append(prop)
+    stored, linked, overflow = _stored_props(meta.get(VCARD_FIELD), photos, named, version)
     kind = contact.kind
     out = _first(stored.get("FN", []), contact.name, *_SINGLE["FN"][1:], version)
     names = stored.get("N", [])
@@ -497,9 +525,36 @@ def contact_props(contact: Contact, version: str, photos: list[Photo]) -> list[P
         extra = _vault_field_prop(key, value) if key not in _IN_PROPERTIES and key not in written else None
         if extra is not None:
             out.append(extra)
+    out += overflow
     out += [p for name, props in stored.items()
             if name not in _FROM_FIELDS and name not in ORG_MARKERS for p in props]
     return [_for_version(p, version, _most_preferred(out)) for p in out]
+
+
+def _stored_props(mapping: Any, photos: list[Photo], named: set[str],
+                  version: str) -> tuple[dict[str, list[Prop]], set[str], list[Prop]]:
+    """The kept properties by name, with the files they name read in (`PHOTO;TYPE=WORK: photo.jpg` with its data,
+    `NOTE: attachment.txt` with its value); the names of those files; and the kept properties of a field too long
+    to fill it (`EMAIL: attachment.txt`), which are written as they are."""
+    stored: dict[str, list[Prop]] = {}
+    files = {photo.name: photo for photo in photos if photo.name}
+    linked: set[str] = set()
+    overflow: list[Prop] = []
+    for prop in from_mapping(mapping):
+        raw = prop.name == RAW  # a line kept as read names a file only when the line is too long to be kept
+        value = (prop.raw or "") if raw else prop.text().strip()
+        photo = files.get(value)
+        text = photo is not None and photo.extension == TEXT_EXTENSION
+        if photo is not None and (text or not raw):  # a file's property: written with the file's data
+            linked.add(value)
+            prop = _file_prop(prop, photo, version)
+            if text and prop.name in _FROM_FIELDS and prop.name != "NOTE":
+                overflow.append(prop)
+                continue
+        elif value in named and not raw:
+            continue  # its file is gone
+        stored.setdefault(prop.name, []).append(prop)
+    return stored, linked, overflow
 
 
 def to_vcard(contact: Contact, version: str = "3.0", photos: list[Photo] | None = None) -> str:
@@ -564,7 +619,18 @@ def _kind_props(stored: dict[str, list[Prop]], kind: str, version: str) -> list[
 
 def _photo_prop(photo: Photo, version: str) -> Prop:
     """A file's property as the export writes it when nothing about it is kept: PHOTO, LOGO, SOUND or KEY."""
-    return _binary_prop(Prop(photo.field.upper(), ""), photo, version)
+    return _file_prop(Prop(photo.field.upper(), ""), photo, version)
+
+
+def _file_prop(head: Prop, photo: Photo, version: str) -> Prop:
+    """``head``'s property with the file's content as its value: a `.txt` file's text as it is (a value too long for
+    the front matter, or a whole line kept as read), any other file's data inline (:func:`_binary_prop`)."""
+    if photo.extension != TEXT_EXTENSION:
+        return _binary_prop(head, photo, version)
+    value = one_line(photo.data.decode("utf-8", errors="replace"))
+    if head.name == RAW:
+        return Prop(RAW, value, line=head.line, raw=value)
+    return Prop(head.name, value, {k: list(v) for k, v in head.params.items()}, head.group, head.line)
 
 
 def _binary_prop(head: Prop, photo: Photo, version: str) -> Prop:

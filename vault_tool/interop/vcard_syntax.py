@@ -12,9 +12,10 @@ write back a 2.1 ``ENCODING=BASE64`` photo. So a card here is a list of
 a lossless round trip needs; they are decoded only where a field is made of them.
 
 Every card is read on its own, and a line that cannot be read never costs its
-card: a line with empty parameters (`ADR;HOME;PREF;:`) is read without them,
-any other (`FN` with no colon, `X-messaging/twitter-All:…`) is kept as it is
-(a Prop named RAW whose ``raw`` is the line), each with a warning naming its line.
+card: a line with empty parameters (`ADR;HOME;PREF;:`) is read without them, as
+the property it is (written back so: `ADR;TYPE=HOME,PREF:`), any other (`FN`
+with no colon, `X-messaging/twitter-All:…`) is kept as it is (a Prop named RAW
+whose ``raw`` is the line), each with a warning naming its line.
 A card that is never closed is read to the end of the file, with a warning.
 """
 from __future__ import annotations
@@ -146,6 +147,13 @@ def unescape(value: str) -> str:
         else:
             out.append("\n" if following in "nN" else following)
     return "".join(out)
+
+
+def one_line(text: str) -> str:
+    """A value read back from a file as one content line's value: a final line break dropped (the file is
+    written with one, and an editor adds one), any other written as `\\n` (a value holds no line break)."""
+    text = text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith(("\n", "\r")) else text
+    return _PHYSICAL_LINES.sub("\\\\n", text)
 
 
 def split(value: str, separator: str) -> list[str]:
@@ -295,8 +303,8 @@ def _shown(text: str) -> str:
 
 def lenient_prop(text: str, number: int = 0, version: str = "3.0", file_encoding: str = "utf-8",
                  warnings: list[str] | None = None) -> Prop:
-    """A content line as a Prop, whatever it holds: read without its empty parameters if it has some
-    (``raw`` keeps the line), else kept as it is (a RAW Prop). What was done is added to ``warnings``."""
+    """A content line as a Prop, whatever it holds: read without its empty parameters if it has some (the
+    property it is, written back clean), else kept as it is (a RAW Prop). What was done is added to ``warnings``."""
     colon = _value_start(text)
     head = text[:colon] if colon >= 0 else text
     cleaned = re.sub(r";+(?=;|$)", "", head) if '"' not in head else head
@@ -307,10 +315,9 @@ def lenient_prop(text: str, number: int = 0, version: str = "3.0", file_encoding
     except CardError:
         pass
     else:
-        prop.raw = text
         if warnings is not None:
             warnings.append(f"line {number}: {_shown(head + ':')} has an empty parameter: "
-                            "read without it, the line is kept as it is")
+                            f"read without it, as {_shown(prop.head + ':')}")
         return prop
     if warnings is not None:
         warnings.append(f"line {number}: {_shown(text)} is not a vCard line: it is kept as it is")
