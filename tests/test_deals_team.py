@@ -198,7 +198,7 @@ def test_a_contact_removed_by_hand_leaves_an_error_in_its_deals(here: Path, invo
 
 
 def test_deal_problems_are_found_when_the_contacts_are_unchanged(here: Path, invoke) -> None:
-    """The contacts' results are kept between checks (kept.py); the deals are read every time."""
+    """The contacts' results are kept between checks (kept.py); a deal file that changed is read again."""
     assert deal_lines(invoke("check").stdout) == []
     assert deal_lines(invoke("check").stdout) == []  # the contacts from the summary of the last check
     rollout = here / ROLLOUT
@@ -211,6 +211,41 @@ def test_deal_problems_are_found_when_the_contacts_are_unchanged(here: Path, inv
         f"{ROLLOUT}:5: error: amount must be a number such as 12000 or 12000.50, not '48.000,00'",
     ]
     assert result.stderr == "25 contact files and 12 deal files checked: 1 error, 2 warnings\n"
+
+
+def aged(root: Path) -> None:
+    """Every contact and deal file an hour old: old enough to trust its stat (kept.py)."""
+    hour_ago = os.path.getmtime(root / "vault.yaml") - 3600
+    for path in [*root.glob("contacts/*.md"), *root.glob("deals/*.md")]:
+        os.utime(path, (hour_ago, hour_ago))
+
+
+def test_an_unchanged_deals_check_reads_no_deal_file(here: Path, invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    aged(here)
+    first = invoke("check")
+    from vault_tool.team.check import deals
+
+    def unread(path: Path) -> None:
+        raise AssertionError(f"{path} was read")
+
+    monkeypatch.setattr(deals, "read_deal_record", unread)
+    again = invoke("check")
+    assert (again.exit_code, again.stdout, again.stderr) == (first.exit_code, first.stdout, first.stderr)
+    assert "12 deal files checked" in again.stderr
+
+
+def test_a_deals_check_is_made_again_when_what_it_read_changes(here: Path, invoke) -> None:
+    aged(here)
+    assert deal_lines(invoke("check").stdout) == []
+    company = here / "contacts" / "analytical-engines.md"
+    company.write_text(company.read_text().replace("kind: organization", "kind: person"))
+    result = invoke("check")
+    assert f"{RENEWAL}:4: warning: company 'analytical-engines' is the handle of a person" in result.stdout
+    company.write_text(company.read_text().replace("kind: person", "kind: organization"))
+    aged(here)
+    assert deal_lines(invoke("check").stdout) == []
+    git(here, "rm", "-q", "contacts/priya-raman.md")
+    assert "contact 'priya-raman' is no contact's handle" in invoke("check").stdout
 
 
 def test_conflict_markers_in_a_deal_are_reported_for_themselves(here: Path, invoke) -> None:

@@ -83,7 +83,12 @@ def save(state: Path, kept: Kept) -> None:
 
 def digest_of(stats: dict[str, Stat], links: list[str]) -> str:
     """One digest of every contact file's (path, size, mtime) and of the links, in the order listed."""
-    return hashlib.blake2b(marshal.dumps((stats, links), 2), digest_size=16).hexdigest()
+    return digest((stats, links))
+
+
+def digest(value: Any) -> str:
+    """One digest of a value marshal writes (the same for equal values built in the same order)."""
+    return hashlib.blake2b(marshal.dumps(value, 2), digest_size=16).hexdigest()
 
 
 Young = dict[str, tuple[Any, Any]]  # rel -> (problems, facts) of a file too young to trust its stat

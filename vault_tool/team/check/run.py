@@ -31,7 +31,7 @@ from vault_tool.team.check.records import (
     load_config_for_check,
     read_record,
 )
-from vault_tool.team.check.deals import deal_problems
+from vault_tool.team.check.deals import kept_deal_problems
 from vault_tool.team.check.documents import orphan_folders
 from vault_tool.team.check.unmerged import unmerged_problems
 from vault_tool.team.check.vaultwide import VAULT_CHECKS, Facts, facts
@@ -194,8 +194,9 @@ def run_checks(
         kept.save_summary(state, key, today, digest, checked, young)
         problems += checked
     problems += unmerged_problems(root)  # git's index, not the files: asked every time
-    problems += orphan_folders(root, {Path(rel).stem for rel in found})  # folders no contact file names: every time
-    deals, deal_files = deal_problems(context, {rel.rsplit("/", 1)[-1][:-3]: rel for rel in found})  # every time
+    handles = {rel.rsplit("/", 1)[-1][:-3]: rel for rel in found}  # each file's stem (no Path: 100,000 cost 0.5 s)
+    problems += orphan_folders(root, set(handles))  # folders no contact file names: every time
+    deals, deal_files = kept_deal_problems(context, handles, trusted(found))
     problems += deals
     if only is not None:
         wanted = {Path(p).resolve() for p in only}
