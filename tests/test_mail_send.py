@@ -369,3 +369,68 @@ def test_first_name_from_a_kept_vcard_n_and_none_for_an_organisation(vault: Path
                                             policy=email.policy.default)
     assert body(person, "plain").strip() == "Augusta / Lovelace / ada@king.example / augusta"
     assert body(organisation, "plain").strip() == "there / none / info@engines.example / engines"
+
+
+# Encrypted connections: STARTTLS and SSL to a real server with a certificate of a test authority
+
+@pytest.fixture
+def authority(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A certificate authority of the test's own (trustme), which the sending side trusts through
+    $SSL_CERT_FILE as it would a system's; and the server's certificate for 127.0.0.1."""
+    import trustme
+
+    ca = trustme.CA()
+    ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    return ca
+
+
+def tls_server(ca, monkeypatch: pytest.MonkeyPatch, security: str) -> tuple[Recorder, Controller]:
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    recorder, port = Recorder(), free_port()
+    if security == "ssl":
+        # the whole connection is TLS, which aiosmtpd's protocol does not see: it may offer AUTH at once
+        controller = Controller(recorder, hostname="127.0.0.1", port=port, ssl_context=context,
+                                authenticator=recorder.authenticate, auth_require_tls=False)
+    else:
+        controller = Controller(recorder, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True,
+                                authenticator=recorder.authenticate)
+    controller.start()
+    for name, value in {"CONTACTS_SMTP_HOST": "127.0.0.1", "CONTACTS_SMTP_PORT": str(port),
+                        "CONTACTS_SMTP_SECURITY": security, "CONTACTS_SMTP_USER": "bob",
+                        "CONTACTS_SMTP_PASSWORD": "s3cret"}.items():
+        monkeypatch.setenv(name, value)
+    return recorder, controller
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_starttls_and_ssl_send_and_log_in_over_an_encrypted_connection(
+        vault: Path, invoke, authority, monkeypatch: pytest.MonkeyPatch, security: str) -> None:
+    recorder, controller = tls_server(authority, monkeypatch, security)
+    try:
+        result = invoke("-C", vault, "mail", "send", "welcome", "tag:newsletter", "--yes")
+    finally:
+        controller.stop()
+    ok(result)
+    assert sorted(rcpts[0] for rcpts, _ in recorder.received) == SENDABLE
+    assert recorder.logins == [("bob", "s3cret")]  # the password went over the encrypted connection only
+    assert head_message(vault) == "Send 'welcome' to 5 contacts"
+
+
+def test_a_certificate_no_authority_vouches_for_is_refused_in_one_line(
+        vault: Path, invoke, authority, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import trustme
+
+    recorder, controller = tls_server(trustme.CA(), monkeypatch, "starttls")  # not the authority the sender trusts
+    before = commit_count(vault)
+    try:
+        result = invoke("-C", vault, "mail", "send", "welcome", "tag:newsletter", "--yes")
+    finally:
+        controller.stop()
+    no_traceback(result)
+    assert result.exit_code != 0 and recorder.received == [] and recorder.logins == []
+    assert "cannot send through 127.0.0.1:" in result.stderr and "CERTIFICATE_VERIFY_FAILED" in result.stderr
+    assert commit_count(vault) == before
