@@ -397,3 +397,17 @@ def test_me_must_be_addresses(mail_vault: Path, contacts) -> None:
     result = contacts(mail_vault, EXAMPLE_MBOX)
     no_traceback(result)
     assert result.exit_code != 0 and "'me' must be your email address" in result.output
+
+
+def test_a_new_correspondent_is_named_without_quotes_or_undecodable_bytes(mail_vault: Path, contacts,
+                                                                           tmp_path: Path) -> None:
+    quoted = tmp_path / "quoted.eml"
+    quoted.write_bytes(message("'Captain Foo' <foo@ship.example>", "you@example.com", "Ahoy", "Hello.", "<q@x>"))
+    raw = tmp_path / "raw.eml"  # a KOI8-R name, its charset declared nowhere
+    raw.write_bytes(b"From: \xe9\xd7\xc1\xce \xf0\xc5\xd4\xd2\xcf\xd7 <ivan@mir.example>\nTo: you@example.com\n"
+                    b"Subject: Privet\nDate: Mon, 16 Nov 2026 10:00:00 +0100\nMessage-ID: <r@x>\n\nHello.\n")
+    result = contacts(mail_vault, quoted, raw, "--create")
+    ok(result)
+    names = {parse(p, p.read_bytes()).meta["name"] for p in (mail_vault / "contacts").glob("*.md")
+             if "from-mail" in p.read_text(encoding="utf-8")}
+    assert names == {"Captain Foo", "ivan@mir.example"}

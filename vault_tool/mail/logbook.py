@@ -233,9 +233,19 @@ def _plan(run: _Run, target: Known | Address, item: Interaction) -> None:
         run.existing.setdefault(target, []).append(item)
         run.result.contacts.add(target.handle)
         return
-    new = run.new.setdefault(target.key, _New(target.name or target.address, target.address))
+    new = run.new.setdefault(target.key, _New(new_name(target), target.address))
     new.items.append(item)
     run.result.contacts.add(f"new:{target.key}")
+
+
+def new_name(address: Address) -> str:
+    """The name a new correspondent gets: the display name, without the quotes some mailers leave around it
+    (`'Captain Foo'`); the address when there is none, or when it did not decode (8-bit bytes in a charset the
+    header does not declare read as U+FFFD, which would make a name of question marks)."""
+    name = address.name.strip()
+    if len(name) > 1 and name[0] == name[-1] and name[0] in "'\"":
+        name = name[1:-1].strip()
+    return address.address if not name or "\ufffd" in name else name
 
 
 def _when(run: _Run, found: Head, raw: Raw) -> dt.datetime | None:
