@@ -47,11 +47,18 @@ def exported(vault: Path, invoke, version: str = "3.0") -> list[str]:
 
 
 def checked_and_imported_again(vault: Path, invoke, source: Path) -> None:
-    """`contacts check` right after the import exits 0, and a second import adds nothing."""
+    """`contacts check` right after the import exits 0, a second import adds nothing, and one that merges
+    writes no second copy of a file (the contact's files and `check` as they were)."""
     ok(invoke("-C", vault, "check"))
     again = invoke("-C", vault, "import", source)
     ok(again)
     assert "0 added, 0 merged, 1 skipped as duplicates" in again.output
+    files = sorted(p.relative_to(vault).as_posix() for p in (vault / "files").rglob("*") if p.is_file())
+    ok(invoke("-C", vault, "import", source, "--on-duplicate", "merge"))
+    assert sorted(p.relative_to(vault).as_posix() for p in (vault / "files").rglob("*") if p.is_file()) == files
+    checked = invoke("-C", vault, "check")
+    ok(checked)
+    assert "not listed" not in checked.output and "missing" not in checked.output
 
 
 def note_text(lines: int = 120) -> str:

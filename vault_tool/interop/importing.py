@@ -319,15 +319,32 @@ class _Plan:
         taken = self.documents.setdefault(folder, set(folder_files(self.vault.root, handle)))
         by_field: dict[str, list[str]] = {}
         for photo in record.photos:
-            stem = "attachment" if photo.field == "attachments" else photo.field
-            name = unique_name(f"{stem}.{photo.extension}", taken)
-            taken.add(name)
+            name = self._same_file(folder, taken, photo.data)  # imported before (a file merged in again)
+            if name is None:
+                stem = "attachment" if photo.field == "attachments" else photo.field
+                name = unique_name(f"{stem}.{photo.extension}", taken)
+                taken.add(name)
+                self.pending[folder / name] = photo.data
             by_field.setdefault(photo.field, []).append(name)
-            self.pending[folder / name] = photo.data
             if photo.head:  # what the field cannot say (TYPE labels, a group, the property): kept with the name
                 keep_line(meta, photo.head, name)
         for key, names in by_field.items():
-            meta[key] = names[0] if len(names) == 1 else names
+            listed = list(dict.fromkeys([*as_list(meta.get(key)), *names]))  # a merged contact's own come first
+            meta[key] = listed[0] if len(listed) == 1 else listed
+
+    def _same_file(self, folder: Path, taken: set[str], data: bytes) -> str | None:
+        """The name of a document of the contact that holds ``data`` already, if one does."""
+        for name in sorted(taken):
+            path = folder / name
+            held = self.pending.get(path)
+            if held is None:
+                try:
+                    held = path.read_bytes() if path.stat().st_size == len(data) else None
+                except OSError:
+                    held = None
+            if held == data:
+                return name
+        return None
 
     def _current(self, handle: str) -> Contact:
         path = self.paths[handle]
