@@ -31,11 +31,12 @@ class Content:
     attachments: list[str] = field(default_factory=list)
 
 
-def content(data: bytes) -> Content:
-    """The short text and the attachment names of the message in ``data`` (any failure of the email package
-    on a part leaves that part out)."""
-    msg = BytesParser(policy=email.policy.default).parsebytes(data)
-    assert isinstance(msg, email.message.EmailMessage)
+def content(data: bytes, msg: email.message.EmailMessage | None = None) -> Content:
+    """The short text and the attachment names of the message in ``data`` (``msg``: the whole message as
+    read already; any failure of the email package on a part leaves that part out)."""
+    if msg is None:
+        msg = BytesParser(policy=email.policy.default).parsebytes(data)
+        assert isinstance(msg, email.message.EmailMessage)
     body = _body(msg)
     text = _part_text(body) if body is not None else ""
     if body is not None and body.get_content_subtype() == "html":
