@@ -15,8 +15,7 @@ import pytest
 from conftest import ROOT, ok
 
 from vault_tool.format.contact import parse
-
-FIELD_LIMIT = 4096
+from vault_tool.interop.records import FIELD_LIMIT, NOTES_LIMIT
 
 
 def card(*lines: str, version: str = "3.0") -> bytes:
@@ -102,6 +101,23 @@ def test_a_long_note_the_notes_cannot_give_back_exactly_is_kept_in_a_file(
     assert (empty_vault / "files" / "nora-nine" / "attachment.txt").read_bytes() == (value + "\n").encode()
     for version in ("3.0", "4.0"):
         assert f"NOTE:{value}" in exported(empty_vault, invoke, version)
+    checked_and_imported_again(empty_vault, invoke, source)
+
+
+def test_a_note_longer_than_notes_may_be_is_a_file_and_the_card_is_imported(
+        empty_vault: Path, invoke, tmp_path: Path) -> None:
+    value = note_text(15000)  # about 1.2 MB, over the notes' limit
+    assert len(value) > NOTES_LIMIT
+    source = tmp_path / "huge.vcf"
+    source.write_bytes(card("FN:Hugh Huge", "EMAIL:hugh@example.com", folded(f"NOTE:{value}")))
+
+    output = imported(empty_vault, invoke, source)
+
+    assert "1 added" in output and "not imported" not in output
+    meta = front(empty_vault, "hugh-huge")
+    assert meta["vcard"] == {"NOTE": "attachment.txt"} and meta["attachments"] == "attachment.txt"
+    assert (empty_vault / "files" / "hugh-huge" / "attachment.txt").read_bytes() == (value + "\n").encode()
+    assert f"NOTE:{value}" in exported(empty_vault, invoke)
     checked_and_imported_again(empty_vault, invoke, source)
 
 

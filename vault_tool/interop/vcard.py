@@ -34,6 +34,7 @@ from vault_tool.format.relations import KEY as RELATIONS
 from vault_tool.interop.encoding import charset_hints, decode
 from vault_tool.interop.records import (
     FIELD_LIMIT,
+    NOTES_LIMIT,
     PHOTO_LIMIT,
     Incoming,
     Photo,
@@ -215,8 +216,11 @@ def _beyond_a_field(prop: Prop) -> bool:
 
 def _too_long(prop: Prop) -> bool:
     """Whether a property fills no field for the length of its value: it is kept as a file of the contact
-    (`attachment.txt`). NOTE fills the notes, which hold more; an inline binary value is a file anyway."""
-    return _beyond_a_field(prop) and prop.name != "NOTE" and not prop.is_binary()
+    (`attachment.txt`). NOTE fills the notes, which hold more (up to NOTES_LIMIT); an inline binary value is a
+    file anyway."""
+    if prop.name == "NOTE":
+        return len(prop.kept()[1]) > NOTES_LIMIT
+    return _beyond_a_field(prop) and not prop.is_binary()
 
 
 def card_record(card: Card) -> Incoming:
@@ -509,8 +513,9 @@ def contact_props(contact: Contact, version: str, photos: list[Photo]) -> list[P
     out += _tags(stored.get("CATEGORIES", []), contact.tags)
     notes = contact.notes.strip()
     kept_notes = stored.get("NOTE", [])
-    if "\n\n".join(p.text().replace("\r\n", "\n").strip() for p in kept_notes) == notes and kept_notes:
-        out += kept_notes
+    kept_text = "\n\n".join(p.text().replace("\r\n", "\n").strip() for p in kept_notes)
+    if kept_notes and (kept_text == notes or (not notes and len(kept_text) > NOTES_LIMIT)):
+        out += kept_notes  # as read (a NOTE longer than notes may be is in a file, the notes left empty)
     elif notes:
         out.append(Prop("NOTE", escape(notes)))
     out += [_photo_prop(photo, version) for photo in photos
