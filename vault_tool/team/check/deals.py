@@ -17,9 +17,7 @@ to trust its stat (kept.py) reads them all again. 10,000 deals took 2.5 s to che
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import marshal
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -28,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from vault_tool.errors import ParseError
-from vault_tool.fileio import atomic_write
 from vault_tool.format import contact as contact_mod
 from vault_tool.format.deal import (
     DATE_KEYS,
@@ -331,21 +328,19 @@ def kept_deal_problems(
     stats = trusted({path.relative_to(context.root).as_posix(): _stat(path) for path in files})
     depends = {"key": kept.settings_key(context.root, context.phone_format), "day": context.today.isoformat(),
                "deals": kept.digest_of(stats, [str(link) for link in links]), "handles": kept.digest(contact_files)}
+    data = kept.read_state(state / DEAL_SUMMARY)
     try:
-        data = marshal.loads((state / DEAL_SUMMARY).read_bytes())
-        if all(data[name] == value for name, value in depends.items()) and all(
+        if all(data.get(name) == value for name, value in depends.items()) and all(
                 contact_stats.get(rel) == tuple(stat) != RACY for rel, stat in data["read"].items()):
             return kept.decoded(data["problems"], context.root), int(data["count"])
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
+    except (KeyError, TypeError, ValueError):
         pass
     read: set[str] = set()
     problems, count = deal_problems(context, contact_files, read)
     if RACY not in stats.values():
-        data = {**depends, "read": {rel: contact_stats.get(rel, RACY) for rel in sorted(read)},
-                "problems": kept.encoded(problems, context.root), "count": count}
-        with contextlib.suppress(OSError):
-            state.mkdir(parents=True, exist_ok=True)
-            atomic_write(state / DEAL_SUMMARY, marshal.dumps(data))
+        kept.write_state(state / DEAL_SUMMARY, {
+            **depends, "read": {rel: contact_stats.get(rel, RACY) for rel in sorted(read)},
+            "problems": kept.encoded(problems, context.root), "count": count})
     return problems, count
 
 

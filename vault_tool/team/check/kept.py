@@ -58,27 +58,40 @@ def settings_key(root: Path, phone_format: str | None) -> str:
     return f"{VERSION}:{phone_format}:{hashlib.sha256(config).hexdigest()}:{documents_key(root)}"
 
 
+def read_state(path: Path) -> dict[str, Any]:
+    """What a check kept in ``path`` (marshal); empty when there is none, or it cannot be read."""
+    try:
+        data = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_state(path: Path, data: dict[str, Any]) -> None:
+    """Keep ``data`` in ``path`` for the next check; a state folder that cannot be written only makes it slower."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, marshal.dumps(data))
+    except OSError:
+        pass
+
+
 def load(state: Path, key: str, today: dt.date) -> Kept:
     """The kept results if they were made with ``key`` on or before ``today``; else none."""
+    data = read_state(state / NAME)
     try:
-        data = marshal.loads((state / NAME).read_bytes())
-        if data["key"] == key and data["day"] <= today.isoformat():
+        if data.get("key") == key and data["day"] <= today.isoformat():
             return Kept(key, today.isoformat(), dict(data["entries"]), vaultwide=data.get("vaultwide"))
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
+    except (KeyError, TypeError, ValueError):
         pass
     return Kept(key, today.isoformat(), changed=True)
 
 
 def save(state: Path, kept: Kept) -> None:
-    """Write the kept results; a state folder that cannot be written only makes the next check slower."""
-    if not kept.changed:
-        return
-    try:
-        state.mkdir(parents=True, exist_ok=True)
-        data = {"key": kept.key, "day": kept.day, "entries": kept.entries, "vaultwide": kept.vaultwide}
-        atomic_write(state / NAME, marshal.dumps(data))
-    except OSError:
-        pass
+    """Write the kept results (see write_state)."""
+    if kept.changed:
+        write_state(state / NAME, {"key": kept.key, "day": kept.day, "entries": kept.entries,
+                                   "vaultwide": kept.vaultwide})
 
 
 def digest_of(stats: dict[str, Stat], links: list[str]) -> str:
@@ -102,24 +115,19 @@ def load_summary(state: Path, key: str, today: dt.date, digest: str) -> tuple[li
     expired: the check of an unchanged vault reads this and the files' stats, not every file's
     kept results.
     """
+    data = read_state(state / SUMMARY)
     try:
-        data = marshal.loads((state / SUMMARY).read_bytes())
-        if (data["key"], data["day"], data["digest"]) == (key, today.isoformat(), digest):
+        if (data.get("key"), data.get("day"), data.get("digest")) == (key, today.isoformat(), digest):
             return decoded(data["problems"], state.parent), dict(data["young"])
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
+    except (KeyError, TypeError, ValueError):
         pass
     return None
 
 
 def save_summary(state: Path, key: str, today: dt.date, digest: str, problems: list[Problem], young: Young) -> None:
     """Keep the problems of a check, and the results of its young files, for ``load_summary``."""
-    data = {"key": key, "day": today.isoformat(), "digest": digest, "problems": encoded(problems, state.parent),
-            "young": young}
-    try:
-        state.mkdir(parents=True, exist_ok=True)
-        atomic_write(state / SUMMARY, marshal.dumps(data))
-    except OSError:
-        pass
+    write_state(state / SUMMARY, {"key": key, "day": today.isoformat(), "digest": digest,
+                                  "problems": encoded(problems, state.parent), "young": young})
 
 
 def same_results(entry: Entry, kept_young: tuple[Any, Any]) -> bool:
