@@ -20,6 +20,7 @@ from vault_tool.format.layout import (
     CONFIG_NAME,
     CONTACTS,
     ENV_VAR,
+    Stat,
     contact_folders,
     enclosing_vault,
     in_path_order,
@@ -251,13 +252,16 @@ def read_file(path: Path) -> bytes:
         raise ParseError(path, f"cannot read ({exc.strerror})") from None
 
 
-def listing(contacts_dir: Path) -> tuple[list[Path], list[Path]]:
-    """The contact files and the symbolic links (not followed) under ``contacts_dir``, each sorted by path.
+def listing(contacts_dir: Path, stats: dict[str, Stat] | None = None) -> tuple[list[Path], list[Path]]:
+    """The contact files and the symbolic links (not followed) under ``contacts_dir``, each sorted by path;
+    ``stats`` (when given) receives each file's (size, mtime) by its path relative to ``contacts_dir``.
 
     Which files are contacts is defined once, in format/layout.py, for the vault, the index and the checks.
     """
     links: list[str] = []
     files = stat_names(contact_folders(contacts_dir), False, links)
+    if stats is not None:
+        stats.update(files)
     return _paths(contacts_dir, files), _paths(contacts_dir, links)
 
 

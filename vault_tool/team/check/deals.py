@@ -324,8 +324,9 @@ def kept_deal_problems(
     ``contact_stats``: each contact file's stat by its path relative to contacts/, RACY when too young.
     """
     state = context.root / ".vault"
-    files, links = listing(context.root / DEALS)
-    stats = trusted({path.relative_to(context.root).as_posix(): _stat(path) for path in files})
+    found: dict[str, Stat] = {}
+    files, links = listing(context.root / DEALS, found)
+    stats = trusted(found)
     depends = {"key": kept.settings_key(context.root, context.phone_format), "day": context.today.isoformat(),
                "deals": kept.digest_of(stats, [str(link) for link in links]), "handles": kept.digest(contact_files)}
     data = kept.read_state(state / DEAL_SUMMARY)
@@ -336,7 +337,7 @@ def kept_deal_problems(
     except (KeyError, TypeError, ValueError):
         pass
     read: set[str] = set()
-    problems, count = deal_problems(context, contact_files, read)
+    problems, count = deal_problems(context, contact_files, (files, links), read)
     if RACY not in stats.values():
         kept.write_state(state / DEAL_SUMMARY, {
             **depends, "read": {rel: contact_stats.get(rel, RACY) for rel in sorted(read)},
@@ -344,24 +345,18 @@ def kept_deal_problems(
     return problems, count
 
 
-def _stat(path: Path) -> Stat:
-    try:
-        found = path.stat()
-    except OSError:
-        return RACY
-    return found.st_size, found.st_mtime_ns
-
-
 def deal_problems(
-    context: CheckContext, contact_files: dict[str, str], read: set[str] | None = None,
+    context: CheckContext, contact_files: dict[str, str], listed: tuple[list[Path], list[Path]],
+    read: set[str] | None = None,
 ) -> tuple[list[Problem], int]:
     """Every problem of the vault's deal files (each file's own, then against the contacts and each other), and
     how many deal files were checked.
 
-    ``contact_files``: the contact files' paths relative to contacts/, by handle. ``read`` (when given)
-    receives the paths of the contact files read for their kind.
+    ``contact_files``: the contact files' paths relative to contacts/, by handle; ``listed``: the deal files and
+    the links in deals/ (store.vault.listing). ``read`` (when given) receives the paths of the contact files
+    read for their kind.
     """
-    files, links = listing(context.root / DEALS)
+    files, links = listed
     problems = [Problem(link, 1, ERROR, LINK, "link") for link in links]
     if not files:
         return problems, 0
