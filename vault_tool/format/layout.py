@@ -48,6 +48,12 @@ def enclosing_vault(start: str) -> str | None:
         folder = parent
 
 
+def handle_of(rel: str) -> str:
+    """The handle of the contact file at ``rel`` (relative to the contacts folder, '/'-separated): its name
+    without `.md`, without a Path made (the checks take it of 100,000 files)."""
+    return rel.rsplit("/", 1)[-1][:-3]
+
+
 def in_path_order(rels: Iterable[str]) -> list[str]:
     """Relative paths sorted as pathlib sorts them: folder by folder (`a/b.md` before `a-b.md`).
 

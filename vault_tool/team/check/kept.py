@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from vault_tool.fileio import atomic_write
-from vault_tool.format.layout import CONFIG_NAME
+from vault_tool.format.layout import CONFIG_NAME, handle_of
 from vault_tool.team.check.files import FAR_FUTURE_YEARS
 from vault_tool.team.check.records import FileRecord, Problem
 from vault_tool.team.check.vaultwide import Facts, Value
@@ -168,8 +168,7 @@ def problems_of(path: Path, entry: Entry) -> list[Problem]:
 def facts_of(folder: Path, rel: str, entry: Entry) -> Facts:
     parsed, kind, name, company, company_line, values = entry[2]
     found = {key: [Value(*value) for value in items] for key, items in values.items() if items}
-    handle = rel.rsplit("/", 1)[-1][:-3]
-    return Facts(folder, rel, handle, parsed, kind, name, company, company_line, found)
+    return Facts(folder, rel, handle_of(rel), parsed, kind, name, company, company_line, found)
 
 
 def valid_until(record: FileRecord, today: dt.date) -> dt.date:

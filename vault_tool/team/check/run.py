@@ -18,7 +18,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vault_tool.format.config import VaultConfig
-from vault_tool.format.layout import CONFIG_NAME, CONTACTS, Stat, contact_folders, in_path_order, stat_names
+from vault_tool.format.layout import (
+    CONFIG_NAME,
+    CONTACTS,
+    Stat,
+    contact_folders,
+    handle_of,
+    in_path_order,
+    stat_names,
+)
 from vault_tool.search.scan import RACY, trusted
 from vault_tool.store.vault import LINK
 from vault_tool.team.check import kept
@@ -194,7 +202,7 @@ def run_checks(
         kept.save_summary(state, key, today, digest, checked, young)
         problems += checked
     problems += unmerged_problems(root)  # git's index, not the files: asked every time
-    handles = {rel.rsplit("/", 1)[-1][:-3]: rel for rel in found}  # each file's stem (no Path: 100,000 cost 0.5 s)
+    handles = {handle_of(rel): rel for rel in found}
     problems += orphan_folders(root, set(handles))  # folders no contact file names: every time
     deals, deal_files = kept_deal_problems(context, handles, trusted(found))
     problems += deals
