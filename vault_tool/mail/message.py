@@ -71,20 +71,19 @@ def address_key(address: str) -> str:
     return f"{local.split('+', 1)[0] or local}@{domain}"
 
 
-def parsed(data: bytes, headers_only: bool = False) -> email.message.EmailMessage:
+def parsed(data: bytes) -> email.message.EmailMessage:
     """The message in ``data`` as Python's email reads it (policy.default); NotAMessage if it cannot."""
     try:
-        msg = BytesParser(policy=email.policy.default).parsebytes(data, headersonly=headers_only)
+        msg = BytesParser(policy=email.policy.default).parsebytes(data)
     except Exception as exc:  # noqa: BLE001 - the email package's own failure on bytes it cannot take apart
         raise NotAMessage(f"not a message Python's email can read ({exc})") from None
     assert isinstance(msg, email.message.EmailMessage)
     return msg
 
 
-def head(data: bytes, msg: email.message.EmailMessage | None = None) -> Head:
-    """The headers of the message in ``data`` (``msg``: as `parsed` read it already); NotAMessage when it has
-    none of a message's headers."""
-    msg = parsed(data, headers_only=True) if msg is None else msg
+def head(data: bytes, msg: email.message.EmailMessage) -> Head:
+    """The headers of the message in ``data`` (``msg``: as `parsed` reads it); NotAMessage when it has none of
+    a message's headers."""
     names = {name.lower() for name in msg}
     if not names & set(_IDENTIFYING) or b"\x00" in data[:4096]:
         raise NotAMessage("not an email message (no From, To, Date or Subject header)")

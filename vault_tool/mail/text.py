@@ -7,10 +7,8 @@ decoded); quoted lines (`> `), the attribution line before them (`On … wrote:`
 from __future__ import annotations
 
 import email.message
-import email.policy
 import re
 from dataclasses import dataclass, field
-from email.parser import BytesParser
 from html.parser import HTMLParser
 
 LINES = 5
@@ -31,12 +29,9 @@ class Content:
     attachments: list[str] = field(default_factory=list)
 
 
-def content(data: bytes, msg: email.message.EmailMessage | None = None) -> Content:
-    """The short text and the attachment names of the message in ``data`` (``msg``: the whole message as
-    read already; any failure of the email package on a part leaves that part out)."""
-    if msg is None:
-        msg = BytesParser(policy=email.policy.default).parsebytes(data)
-        assert isinstance(msg, email.message.EmailMessage)
+def content(msg: email.message.EmailMessage) -> Content:
+    """The short text and the attachment names of the message ``msg`` (message.parsed; any failure of the email
+    package on a part leaves that part out)."""
     body = _body(msg)
     text = _part_text(body) if body is not None else ""
     if body is not None and body.get_content_subtype() == "html":
