@@ -213,7 +213,7 @@ def compile_deal_query(vault: Vault, ix: Index, text: str, today: dt.date) -> An
     rewritten = prepare(text, today, known, lambda value: value, "the query", dates=DEAL_DATE_FIELDS,
                         numbers=DECIMAL_FIELDS)
     try:
-        return columns.column_ranges(ix_mod.parse(ix, rewritten, custom), DECIMAL_FIELDS)
+        return columns.column_ranges(ix_mod.parse(ix, rewritten, custom), DECIMAL_FIELDS, DEAL_DATE_FIELDS)
     except ix_mod.IndexBroken:
         raise
     except Exception as exc:  # noqa: BLE001 - Whoosh's parser raises assorted errors on odd input

@@ -69,7 +69,7 @@ def compile_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
     _check_phrases(ix, parsed, text)
     if "score:" in rewritten:
         parsed = ix_mod.replace_score_ranges(parsed, lambda low, high: _scored_between(vault, ix, today, low, high))
-    return parsed
+    return columns.column_ranges(parsed, (), ix_mod.DATE_FIELDS)
 
 
 DEAL_CLAUSES = ("deal_stage", "has_open_deal")
