@@ -554,6 +554,16 @@ def field_terms(ix: index.Index, name: str) -> list[str]:
     return reading(terms)
 
 
+def has_term(ix: index.Index, name: str, text: str) -> bool:
+    """Whether some document (one replaced or removed since, too) has ``text`` as a term of field ``name``."""
+
+    def found() -> bool:
+        with ix.reader() as reader:
+            return (name, text) in reader
+
+    return reading(found)
+
+
 def parse(ix: index.Index, text: str, custom: list[str]) -> query.Query:
     """A Whoosh query from query text already rewritten by query.py (dates and phones made explicit).
 
@@ -576,14 +586,17 @@ class Hit:
 
 
 def run(
-    ix: index.Index, parsed: query.Query, limit: int | None, sort: str
+    ix: index.Index, parsed: query.Query, limit: int | None, sort: str, facts: bool = True,
 ) -> tuple[list[Hit], int, list[tuple[str, str]]]:
-    """Hits for ``parsed`` sorted by relevance, `name`, or a date field (newest first); the total; matched words."""
+    """Hits for ``parsed`` sorted by relevance, `name`, or a date field (newest first); the total; matched words.
+
+    ``facts``: read each hit's scoring facts too (else each has none).
+    """
 
     def answer() -> tuple[list[Hit], int, list[tuple[str, str]]]:
         with ix.searcher() as searcher:
             results = searcher.search(parsed, limit=limit, sortedby=_facet(sort))
-            held = searcher.reader().column_reader("facts") if len(results) else None
+            held = searcher.reader().column_reader("facts") if len(results) and facts else None
             hits = [Hit(hit["row"], hit.score if isinstance(hit.score, float) else 0.0,
                         marshal.loads(held[hit.docnum]) if held is not None else {}) for hit in results]
             words = sorted({

@@ -239,7 +239,7 @@ def search(
         parsed = typed_query(typed) if typed is not None else compile_query(vault, ix, text, today)
         if within.strip():
             parsed = ix_mod.all_of([parsed, compile_query(vault, ix, within, today)])
-        return ix_mod.run(ix, parsed, run_limit, _SORT_FIELDS.get(sort, sort))
+        return ix_mod.run(ix, parsed, run_limit, _SORT_FIELDS.get(sort, sort), facts=bool(vault.config.scoring))
 
     (hits, total, words), fresh = freshness.answer(vault, today, ask, progress, scanning)
     rows = _rows(vault, hits, today)
