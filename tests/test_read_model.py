@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import time
 from pathlib import Path
@@ -116,6 +117,44 @@ def test_no_reading_command_parses_a_contact_file_when_nothing_changed(tmp_path:
     assert [i.contact.name for i in agenda(vault, today=TODAY).due] == ["Ada Lovelace", "Bob"]
     assert stale_contacts(vault, days=30, today=TODAY).items == []
     assert names(vault) == ["Ada Lovelace", "Bob"]
+
+
+def test_a_contact_named_by_name_or_email_is_found_in_the_index_and_only_its_file_is_read(
+    tmp_path: Path, invoke, monkeypatch,
+) -> None:
+    """`show`, `log` and every command that takes a CONTACT find it by name, email or the start of a word in
+    the index (brought up to date first), and parse only the file of the contact found."""
+    from vault_tool.format import contact as contact_mod
+
+    vault = vault_with(tmp_path, {
+        "ada.md": ADA.replace("stage: lead", "emails: [ada@example.com]"),
+        "bob.md": ADA.replace("Ada Lovelace", "Bob Zoë Müller"),
+        "broken.md": "---\nname: Carla Broken\nstage: [\n---\n",
+    })
+    root = str(vault.root)
+    assert invoke("-C", root, "list").exit_code == 0  # the index is up to date
+    read: list[str] = []
+    parse = contact_mod.parse
+
+    def counted(path: Path, *args: object, **kwargs: object) -> object:
+        read.append(path.name)
+        return parse(path, *args, **kwargs)
+
+    monkeypatch.setattr(contact_mod, "parse", counted)
+    for query, handle in (("ADA@example.com", "ada"), ("Bob Zoe Muller", "bob"), ("mull", "bob"), ("love", "ada")):
+        read.clear()
+        result = invoke("-C", root, "show", query, "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["handle"] == handle and read == [f"{handle}.md"]
+    bob = vault.root / "contacts" / "bob.md"
+    bob.write_text(bob.read_text().replace("Bob Zoë Müller", "Robert Lovelace-Müller"))
+    age(bob)
+    assert invoke("-C", root, "show", "Bob Zoe Muller").exit_code == 1  # the index follows the edit
+    assert json.loads(invoke("-C", root, "show", "robert", "--format", "json").stdout)["handle"] == "bob"
+    missing = invoke("-C", root, "show", "carla")
+    assert missing.exit_code != 0 and "broken.md" in missing.output and "does not parse" in missing.output
+    ambiguous = invoke("-C", root, "show", "love")
+    assert ambiguous.exit_code != 0 and "matches 2 contacts: ada, bob" in ambiguous.output
 
 
 def test_a_contact_in_a_folder_named_like_a_contact_file_is_listed_found_and_checked(tmp_path: Path) -> None:

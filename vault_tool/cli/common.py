@@ -26,6 +26,9 @@ def open_vault(ctx: click.Context) -> Vault:
     vault = Vault.open(settings.vault, auto_commit=None if settings.commit else False, today=settings.today)
     vault.progress = Progress("Indexing") if sys.stderr.isatty() else None
     vault.on_notice = _show_notice
+    from vault_tool.search.selection import directory
+
+    vault.directory = directory  # a contact named by name or email is found in the index
     scan, settings.launch.search_scan = settings.launch.search_scan, None  # one command, one vault
     if scan is not None and scan.contacts_dir == str(vault.contacts_dir):
         vault.hand_scan(scan)

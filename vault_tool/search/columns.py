@@ -23,6 +23,7 @@ from vault_tool.format.fieldtable import DAY_MAX, HUNDREDTHS_PREFIX, NO_NUMBER, 
 from vault_tool.search.index import IndexBroken, reading
 
 from whoosh import query  # noqa: E402,I001 - after index, which imports Whoosh quickly
+from whoosh.columns import VarBytesColumn  # noqa: E402
 
 if TYPE_CHECKING:
     from whoosh.index import Index
@@ -264,12 +265,43 @@ def _numbers(leaf: Any, name: str) -> Sequence[int]:
     return values
 
 
+_TEXT_COLUMNS = ("path", "sort_name")  # columns of text fields (the others hold bytes)
+
+
 def _column(leaf: Any, name: str) -> list[Any]:
-    """Every document's value of column ``name`` in one segment (a segment where no document has one has none)."""
+    """Every document's value of column ``name`` in one segment (a segment where no document has one has none).
+
+    A column of values of any length (Whoosh's VarBytesColumn: the values one after another, then
+    their lengths) is read as one block and cut at the lengths: Whoosh's own reader makes a seek
+    and a read per document, half a second for two columns of 100,000 contacts.
+    """
     if not has_column(leaf, name):
-        missing = {"dupe_keys": b"", "path": "", "sort_name": ""}.get(name, DAY_MAX + 1)
+        missing = {"dupe_keys": b"", "who": b"", "path": "", "sort_name": ""}.get(name, DAY_MAX + 1)
         return [missing] * leaf.doc_count_all()
-    return list(leaf.column_reader(name))
+    raw = leaf.column_reader(name, translate=False)
+    if not isinstance(raw, VarBytesColumn.Reader):
+        return list(leaf.column_reader(name))
+    block = raw._dbfile.get(raw._basepos, sum(raw._lengths))
+    values, at = [], 0
+    for length in raw._lengths:
+        values.append(block[at:at + length])
+        at += length
+    return [value.decode("utf-8") for value in values] if name in _TEXT_COLUMNS else values
+
+
+def who_rows(ix: Index) -> list[tuple[str, bytes]]:
+    """(path, `who` column) of every contact in the index: what names it (see view.who_of)."""
+
+    def rows() -> list[tuple[str, bytes]]:
+        found: list[tuple[str, bytes]] = []
+        with ix.searcher() as searcher:
+            for leaf, _ in searcher.reader().leaf_readers():
+                if leaf.doc_count_all():
+                    pairs = zip(_column(leaf, "path"), _column(leaf, "who"))
+                    found += [pair for doc, pair in enumerate(pairs) if not leaf.is_deleted(doc)]
+        return found
+
+    return reading(rows)
 
 
 def all_facts(ix: Index) -> list[tuple[str, dict[str, Any]]]:

@@ -27,6 +27,7 @@ from vault_tool.format.handles import sortable_name
 from vault_tool.format.identity import block_keys, identity_keys
 from vault_tool.format.relations import KEY as RELATIONS_KEY
 from vault_tool.format.relations import edge_term, term, written
+from vault_tool.store.vault import texts_of
 
 if TYPE_CHECKING:
     from vault_tool.format.contact import Contact
@@ -175,6 +176,7 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
     keys = [k for k, _ in identity_keys(meta, region)] + list(block_keys(meta))
     doc["dupe_keys"] = "\n".join(keys).encode("utf-8")
     doc["mail_ids"] = " ".join(mail_terms(contact))
+    doc["who"] = texts_of(contact.name, contact.handle, contact.emails).encode("utf-8")  # see Vault.get
     doc["row"] = {  # what search prints; a missing value is None (JSON's null)
         "handle": contact.handle, "name": contact.name, "kind": contact.kind,
         "company": contact.text_field("company") or None, "emails": contact.emails, "phones": contact.phones,

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from vault_tool.format.contact import Contact
-    from vault_tool.store.vault import LoadResult, Vault
+    from vault_tool.store.vault import Entry, LoadResult, Vault
 
 T = TypeVar("T")
 
@@ -91,6 +91,19 @@ def views(vault: Vault, today: dt.date, any_of: Sequence[Between] | None = None,
     found, skipped, notices = read_views(vault, today, keep, any_of, query)
     found.sort(key=lambda item: item.path)
     return Views(found, skipped, notices)
+
+
+def directory(vault: Vault) -> tuple[list[Entry], list[ParseError]]:
+    """Every contact's entry (file, handle, name, emails) from the index, brought up to date, and the files it
+    leaves out: what `Vault.get` tells contacts apart by, without reading a file (a `Vault.directory`)."""
+    from vault_tool.format.layout import handle_of
+    from vault_tool.search import columns, freshness
+    from vault_tool.store.vault import Entry
+
+    rows, fresh = freshness.answer(vault, vault.today(), columns.who_rows)
+    root = vault.root
+    entries = [Entry(f"{root}/{rel}", handle_of(rel), held.decode("utf-8")) for rel, held in rows]
+    return entries, fresh.left_out(root)
 
 
 def read_views(

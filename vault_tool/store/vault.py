@@ -105,6 +105,9 @@ class Vault:
         self.progress: Callable[[int, int], None] | None = None
         self.notices: list[str] = []
         self.on_notice: Callable[[str], None] | None = None
+        # Where `get` finds every contact's name and emails (the index, for the command line); None: by
+        # reading every file.
+        self.directory: Directory | None = None
 
     def hand_scan(self, scan: Any) -> None:
         """A scan of this vault's contact files started before it was opened (search/launch.py)."""
@@ -212,27 +215,60 @@ class Vault:
         When no contact matches but a file that does not parse would (by its handle, or the name
         its `name:` line gives), that file's ParseError says what is wrong with it, where. ``also``
         (when given) receives the files that do not parse but would match too, when one contact does.
+        Only the file of the contact found is read when the vault has a ``directory`` (the index's).
         """
         path = self.path_for(query)
         if path is not None:
             return self.read(path)
-        loaded = self.load()
+        parsed: dict[str, Contact] = {}
+        if self.directory is not None:
+            entries, problems = self.directory(self)
+        else:
+            loaded = self.load()
+            parsed = {str(c.path): c for c in loaded.contacts}
+            entries, problems = [Entry.of(c) for c in loaded.contacts], loaded.problems
         missing: NotFoundError | None = None
         try:
-            found = resolve(query, loaded.contacts)
+            found = pick(query, entries)
         except NotFoundError as exc:
             missing = exc
-        broken = [problem for problem in loaded.problems if _names(query, problem.path)]
+        broken = [problem for problem in problems if _names(query, problem.path)]
         if missing is None:
             if also is not None:
                 also += broken
-            return found
+            return parsed.get(found.path) or self.read(Path(found.path))
         if not broken:
             raise missing
         first = broken[0]
         more = f"; {len(broken) - 1} more such files match it" if len(broken) > 1 else ""
         raise ParseError(first.path, f"{first.message} (this file matches '{query}' but does not parse: "
                                      f"fix it{more})", first.line)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A contact as `Vault.get` tells contacts apart: its file (a string: tens of thousands of Paths would take
+    a second to make), its handle, and its name, handle and emails folded (see `texts_of`)."""
+
+    path: str
+    handle: str
+    texts: str
+
+    @classmethod
+    def of(cls, contact: Contact) -> Entry:
+        return cls(str(contact.path), contact.handle, texts_of(contact.name, contact.handle, contact.emails))
+
+
+TEXTS_SEP = "\x1f"  # between the texts of an Entry
+
+
+def texts_of(name: str, handle: str, emails: Iterable[str]) -> str:
+    """A contact's name, handle and emails, in that order, folded and joined by TEXTS_SEP (none holds one)."""
+    return fold(TEXTS_SEP.join(text.replace(TEXTS_SEP, " ") for text in (name, handle, *emails)))
+
+
+# Every contact's entry and the files that do not parse (or are links), from wherever the vault keeps them.
+Directory = Callable[["Vault"], tuple[list[Entry], list[ParseError]]]
 
 
 def read_file(path: Path) -> bytes:
@@ -270,8 +306,8 @@ def _paths(contacts_dir: Path, rels: Iterable[str]) -> list[Path]:
     return [contacts_dir / rel for rel in in_path_order(rels)]
 
 
-def resolve(query: str, contacts: list[Contact]) -> Contact:
-    """The one contact in ``contacts`` that ``query`` names; NotFoundError or AmbiguousError otherwise.
+def pick(query: str, entries: list[Entry]) -> Entry:
+    """The one entry ``query`` names; NotFoundError or AmbiguousError otherwise.
 
     Exactly a handle, a name or an email first; else text that starts a word of a name, handle or
     email (`love` and `ada love` find Ada Lovelace, `ana` does not find Yuki Tanaka).
@@ -279,20 +315,27 @@ def resolve(query: str, contacts: list[Contact]) -> Contact:
     wanted = fold(query.strip())
     if not wanted:
         raise NotFoundError("give a contact: a handle, a name or an email")
-    tiers = (
-        lambda c: c.handle == query,
-        lambda c: fold(c.name) == wanted,
-        lambda c: any(fold(e) == wanted for e in c.emails),
-        lambda c: any(starts_word(wanted, fold(text)) for text in (c.name, c.handle, *c.emails)),
+    by_handle = [c for c in entries if c.handle == query]
+    if by_handle:
+        return _the_one(query, by_handle)
+    # Each tier below finds ``wanted`` inside one of the texts: only those entries are looked at closer.
+    within = [(c, c.texts.split(TEXTS_SEP)) for c in entries if wanted in c.texts]
+    tiers: tuple[Callable[[list[str]], bool], ...] = (
+        lambda texts: texts[0] == wanted,  # the name
+        lambda texts: wanted in texts[2:],  # an email
+        lambda texts: any(starts_word(wanted, text) for text in texts),
     )
     for matches_tier in tiers:
-        found = [c for c in contacts if matches_tier(c)]
-        if len(found) == 1:
-            return found[0]
+        found = [c for c, texts in within if matches_tier(texts)]
         if found:
-            raise AmbiguousError(query, sorted(c.handle for c in found))
+            return _the_one(query, found)
     raise NotFoundError(f"no contact matches '{query}': see 'contacts list'")
 
+
+def _the_one(query: str, found: list[Entry]) -> Entry:
+    if len(found) > 1:
+        raise AmbiguousError(query, sorted(c.handle for c in found))
+    return found[0]
 
 
 def starts_word(wanted: str, text: str) -> bool:
