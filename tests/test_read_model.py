@@ -7,6 +7,9 @@ import os
 import time
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from vault_tool.reports.summaries import load_summaries
 from vault_tool.store.vault import Vault
 
@@ -288,3 +291,23 @@ def test_a_file_too_young_to_trust_is_checked_again_even_when_nothing_else_chang
     ada.write_text(ADA.replace("stage: lead", "stage: [lea"))  # same size; the old time put back
     os.utime(ada, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     assert [p.path.name for p in run_checks(vault.root, TODAY).problems] == ["ada.md"]
+
+
+_PLAIN = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=40),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=30), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_PLAIN)
+def test_a_column_reads_back_what_was_written_with_its_short_strings_shared(data: object) -> None:
+    """Views and facts are marshalled with their keys and short strings interned: read back equal, and each
+    short string one object however many contacts hold it."""
+    import marshal
+
+    from vault_tool.search.view import column_bytes
+
+    assert marshal.loads(column_bytes(data)) == data
+    first, second = marshal.loads(column_bytes({"stage": "lead"})), marshal.loads(column_bytes({"stage": "lead"}))
+    assert first["stage"] is second["stage"]

@@ -42,7 +42,7 @@ _CLOSING = re.compile(r"\n(?:---|\.\.\.)[ \t]*\r?(?=\n|$)")
 _YAML_SIGNS = set("\"'#{}[]&*!|>%@`")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a report holds every contact's
 class StageEvent:
     """From ``day`` on, the contact was at ``stage`` ("" when its file names none)."""
 
@@ -258,10 +258,15 @@ def stage_timelines(root: Path, contacts_dir: Path, cache: Path | None = None) -
         _apply(top, _whole_log(top, head, prefix)[0], timelines)
         _write_cache(cache, prefix, head, timelines)
     base = os.path.relpath(root.resolve(), top.resolve()).replace(os.sep, "/")
-    return {
-        _relative(path, base): [StageEvent(dt.date.fromisoformat(day), stage) for day, stage in events]
-        for path, events in timelines.items()
-    }
+    events_of: dict[tuple[str, str], StageEvent] = {}  # a few thousand distinct ones, held 100,000s of times
+
+    def event(day: str, stage: str) -> StageEvent:
+        found = events_of.get((day, stage))
+        if found is None:
+            found = events_of[(day, stage)] = StageEvent(dt.date.fromisoformat(day), stage)
+        return found
+
+    return {_relative(path, base): [event(day, stage) for day, stage in events] for path, events in timelines.items()}
 
 
 def _relative(path: str, base: str) -> str:

@@ -5,6 +5,7 @@ list fields: the facts and the stored view (search/view.py) the index keeps for 
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from vault_tool.store.vault import Vault
 
 
-@dataclass
+@dataclass(slots=True)  # a report holds one per contact
 class Summary:
     """One contact as reports see it."""
 
@@ -44,7 +45,7 @@ class Summaries:
 def summary_of(view: dict[str, Any], facts: dict[str, Any]) -> Summary:
     """The summary of a contact from its stored view and scoring facts."""
     ordered = sorted(view["interactions"], key=lambda heading: heading[:10])  # by date, as facts.interactions
-    kinds = [heading.split(SEP, 3)[2] for heading in ordered]
+    kinds = [sys.intern(heading.split(SEP, 3)[2]) for heading in ordered]  # a few kinds, 100,000s of interactions
     return Summary(view["path"], view["handle"], Facts.from_data(facts), kinds, dict(view.get("lists", {})))
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import marshal
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -41,6 +40,7 @@ from vault_tool.format.handles import sortable_name
 from vault_tool.search import columns, freshness
 from vault_tool.search import index as ix_mod
 from vault_tool.search.query import prepare
+from vault_tool.search.view import column_bytes
 
 if TYPE_CHECKING:
     from whoosh.index import Index
@@ -136,7 +136,7 @@ def deal_document(deal: Deal, rel: str, config: VaultConfig, created: dt.date | 
         "tag": ",".join(deal.tags), "sort_name": sortable_name(deal.name),
         NUMBER_PREFIX + "probability": float(probability), HUNDREDTHS_PREFIX + "probability": probability * 100,
         "text": _text_of(deal), "row": {"handle": deal.handle, "created": view["created"]},
-        "view": marshal.dumps(view, 4),
+        "view": column_bytes(view),
     }
     if deal.amount is not None:
         doc[NUMBER_PREFIX + "amount"] = float(deal.amount)  # parsed as a range; answered from the column

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import marshal
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from vault_tool.format.handles import sortable_name
 from vault_tool.format.identity import block_keys, identity_keys
 from vault_tool.format.relations import KEY as RELATIONS_KEY
 from vault_tool.format.relations import edge_term, term, written
+from vault_tool.search.view import column_bytes
 from vault_tool.store.vault import texts_of
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
     doc["next_date"] = day_number(min(future)) if future else ""
     from vault_tool.search.scoring import facts_of
 
-    doc["facts"] = marshal.dumps(facts_of(contact).to_data())  # a column, as the view (see index.views)
+    doc["facts"] = column_bytes(facts_of(contact).to_data())  # a column, as the view (see index.views)
     _add_follow_ups(doc, contact, rel, last, created)
     keys = [k for k, _ in identity_keys(meta, region)] + list(block_keys(meta))
     doc["dupe_keys"] = "\n".join(keys).encode("utf-8")
@@ -213,7 +213,7 @@ def _add_follow_ups(
     view = view_of(contact, rel, created)
     # The relations the file writes, [type, handle] each: the reverse side of `show` and the graph read them.
     view["relations"] = [[r.type, r.target] for r in written(contact.handle, contact.meta)]
-    doc["view"] = marshal.dumps(view)  # a column of its own (see index.views)
+    doc["view"] = column_bytes(view)  # a column of its own (see index.views)
     doc["task_due"] = task_due(contact) or ""
     doc["problems"] = len(view["problems"]) or ""
     birthday = birthday_of(contact)

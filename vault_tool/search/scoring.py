@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Protocol
 
 from vault_tool.errors import InvalidValueError, VaultError
@@ -80,7 +80,7 @@ class DealFact:
         return cls(view.handle, view.name, view.stage, view.status)
 
 
-@dataclass
+@dataclass(slots=True)  # a report holds one per contact
 class Facts:
     """What a score is computed from; JSON-serialisable, so an index can store it (all but ``deals``)."""
 
@@ -94,13 +94,16 @@ class Facts:
     deals: list[DealFact] = field(default_factory=list)  # added at scoring time (DealLinks), never stored
 
     def to_data(self) -> dict[str, Any]:
-        # vars(), not dataclasses.asdict: the values are already plain, and asdict deep-copies them all
-        return {key: value for key, value in vars(self).items() if key != "deals"}
+        # not dataclasses.asdict: the values are already plain, and asdict deep-copies them all
+        return {key: getattr(self, key) for key in _STORED_FACTS}
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Facts:
         """Facts from ``to_data``'s dict, as the index keeps it (its values are this one's own)."""
         return cls(**data)
+
+
+_STORED_FACTS = tuple(f.name for f in fields(Facts) if f.name != "deals")
 
 
 def _text(value: Any) -> str:
