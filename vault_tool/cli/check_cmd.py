@@ -17,8 +17,20 @@ if TYPE_CHECKING:
     from vault_tool.team.check.records import CheckReport, Problem
 
 
-def _shown(path: Path, base: Path) -> str:
-    return os.path.relpath(path, base)
+class _Relative:
+    """Paths relative to ``base`` (as `os.path.relpath` gives them), each folder's worked out once: a check of
+    a large vault can list tens of thousands of problems, and `relpath` of each took half a second."""
+
+    def __init__(self, base: Path) -> None:
+        self._base = base
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        folder, name = os.path.split(path)
+        shown = self._folders.get(folder)
+        if shown is None:
+            shown = self._folders[folder] = os.path.relpath(folder, self._base)
+        return name if shown == os.curdir else os.path.join(shown, name)
 
 
 def _github_escape(text: str, property_value: bool = False) -> str:
@@ -26,9 +38,10 @@ def _github_escape(text: str, property_value: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
 
 
-def github_annotation(problem: Problem, base: Path) -> str:
-    """A GitHub Actions workflow command: `::error file=…,line=…,title=…::message`."""
-    file = _github_escape(Path(_shown(problem.path, base)).as_posix(), True)
+def github_annotation(problem: Problem, shown: _Relative) -> str:
+    """A GitHub Actions workflow command: `::error file=…,line=…,title=…::message` (``shown``: the file as
+    GitHub's workspace names it)."""
+    file = _github_escape(Path(shown(problem.path)).as_posix(), True)
     title = _github_escape(f"contacts check ({problem.check})", True)
     return f"::{problem.severity} file={file},line={problem.line},title={title}::{_github_escape(problem.message)}"
 
@@ -50,35 +63,36 @@ def _summary(report: CheckReport) -> str:
 
 
 def _print_fixes(result: FixResult) -> None:
+    shown = _Relative(Path.cwd())
     for fix in result.fixes:
-        click.echo(f"fixed {_shown(fix.path, Path.cwd())}:{fix.line}: {fix.message}", err=True)
+        click.echo(f"fixed {shown(fix.path)}:{fix.line}: {fix.message}", err=True)
     if (result.commit is not None and result.commit.sha) or (result.paths and not result.left_uncommitted):
         report_commit(result.message, result.commit)
     for path in result.left_uncommitted:
-        where = _shown(path, Path.cwd())
+        where = shown(path)
         click.echo(f"{where}: fixed but not committed: it has other changes you have not committed", err=True)
     if result.hint:
         click.echo(f"hint: {result.hint}", err=True)
 
 
 def _print_report(report: CheckReport, fmt: str, root: Path, fixed: FixResult | None) -> None:
+    shown = _Relative(Path.cwd())
     if fmt == "json":
-        cwd = Path.cwd()
         data = {
             "files": report.files, "errors": report.errors, "warnings": report.warnings,
-            "problems": [p.to_dict(_shown(p.path, cwd)) for p in report.problems],
-            "fixed": [{"path": _shown(f.path, cwd), "line": f.line, "message": f.message} for f in fixed.fixes]
+            "problems": [p.to_dict(shown(p.path)) for p in report.problems],
+            "fixed": [{"path": shown(f.path), "line": f.line, "message": f.message} for f in fixed.fixes]
             if fixed else [],
         }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     if fmt == "github":
-        base = _github_base(root)
-        for problem in report.problems:
-            click.echo(github_annotation(problem, base))
+        on_github = _Relative(_github_base(root))
+        lines = [github_annotation(problem, on_github) for problem in report.problems]
     else:
-        for problem in report.problems:
-            click.echo(f"{_shown(problem.path, Path.cwd())}:{problem.line}: {problem.severity}: {problem.message}")
+        lines = [f"{shown(p.path)}:{p.line}: {p.severity}: {p.message}" for p in report.problems]
+    if lines:
+        click.echo("\n".join(lines))
     click.echo(_summary(report), err=True)
 
 
