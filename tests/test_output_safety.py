@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vault_tool.output import from_spreadsheet_cell, plain_address, spreadsheet_cell, visible
 from vault_tool.store.vault import Vault
@@ -341,3 +343,24 @@ def test_json_output_is_left_as_json(empty_vault: Path, invoke) -> None:
 
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)[0]["name"] == "Eve \x1b[31mRed\x1b]0;owned\x07 Evil\x9b2J\x7f"
+
+
+_CELLS = st.text(alphabet=st.sampled_from("ab Zé-李小龍\u0301xy"), max_size=6)
+
+
+@given(st.integers(1, 4).flatmap(lambda n: st.lists(st.lists(_CELLS, min_size=n, max_size=n), min_size=1, max_size=6)),
+       st.sets(st.integers(0, 3)))
+def test_aligned_rows_pad_each_cell_to_its_columns_display_width(rows: list[list[str]], right: set[int]) -> None:
+    """`aligned` pads ASCII columns with str methods and others by display width (wide characters two columns,
+    combining marks none): the same lines as padding each cell by its display width."""
+    from vault_tool.output import Widths, aligned
+
+    measure = Widths()
+    widths = measure.columns(rows)
+
+    def cell(at: int, text: str) -> str:
+        pad = " " * (widths[at] - measure(text))
+        return pad + text if at in right else text + pad
+
+    expected = [("  " + "  ".join(cell(at, text) for at, text in enumerate(row))).rstrip() for row in rows]
+    assert aligned(rows, right) == expected

@@ -6,7 +6,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from typing import Any
 
 ROW_FORMATS = ("table", "json", "jsonl", "csv", "paths")
@@ -93,6 +93,32 @@ class Widths:
 
     def pad(self, text: str, width: int) -> str:
         return text + " " * (width - self(text))
+
+
+def visible_rows(rows: Sequence[Sequence[str]]) -> list[Sequence[str]]:
+    """Each row's cells through `visible` (a row without a control character, most of them, as it is)."""
+    return [[visible(cell) for cell in row] if _CONTROL.search("".join(row)) else row for row in rows]
+
+
+def aligned(rows: Sequence[Sequence[str]], right: Container[int] = (), indent: str = "  ") -> list[str]:
+    """Rows of cells as lines after ``indent``: each column as wide as its widest cell (in a terminal's
+    columns), its cells left-aligned (right-aligned for the columns in ``right``), two spaces apart, no
+    trailing spaces. Put a header row first to align it with the rest.
+
+    A column of ASCII text (most are) is measured and padded with str methods, not a cell at a time
+    through `display_width`: an agenda of a large vault has tens of thousands of rows.
+    """
+    measure = Widths()
+    columns = []
+    for at, column in enumerate(zip(*rows)):
+        if "".join(column).isascii():
+            width = max(map(len, column))
+            columns.append([cell.rjust(width) if at in right else cell.ljust(width) for cell in column])
+        else:
+            width = max(map(measure, column))
+            columns.append([" " * (width - measure(cell)) + cell if at in right else measure.pad(cell, width)
+                            for cell in column])
+    return [(indent + "  ".join(cells)).rstrip() for cells in zip(*columns)]
 
 
 def _cell(value: Any) -> str:

@@ -126,18 +126,14 @@ def _deal_sections(result: Agenda) -> list[str]:
     """The agenda's deals as text: `Overdue deals (1)` and `Deals closing (2)`, a line each (close date, when,
     name, stage, amount), aligned; none when there are none."""
     from vault_tool.deals.money import money
-    from vault_tool.output import Widths, visible
+    from vault_tool.output import aligned, visible
 
     lines = []
     for title, deals in (("Overdue deals", result.overdue_deals), ("Deals closing", result.closing_deals)):
         rows = [[deal.close.isoformat() if deal.close else "", _deal_when(deal, result.today), visible(deal.name),
                  visible(deal.stage), money(deal.amount, deal.currency) if deal.amount is not None else ""]
                 for deal in deals]
-        measure = Widths()
-        widths = measure.columns(rows)
-        lines += ["", f"{title} ({len(rows)})"] if rows else []
-        lines += ["  " + "  ".join(measure.pad(cell, width) if column < 4 else " " * (width - measure(cell)) + cell
-                                   for column, (cell, width) in enumerate(zip(row, widths))).rstrip() for row in rows]
+        lines += ["", f"{title} ({len(rows)})", *aligned(rows, right={4})] if rows else []
     return lines
 
 

@@ -91,7 +91,7 @@ def deal_lines(deals: list[DealView], today: dt.date) -> list[str]:
     """`Deals (2)` and a line each: name, stage, amount, close date (overdue marked) or the day it closed, and its
     last interaction: `  Brandt plant rollout  negotiation  48,000 EUR  close 2026-11-15 (overdue)  last 2026-11-04`."""
     from vault_tool.deals.money import money
-    from vault_tool.output import Widths
+    from vault_tool.output import aligned
 
     if not deals:
         return []
@@ -101,15 +101,7 @@ def deal_lines(deals: list[DealView], today: dt.date) -> list[str]:
         amount = money(deal.amount, deal.currency) if deal.amount is not None else ""
         rows.append([visible(deal.name), visible(deal.stage), amount, deal_when(deal, today),
                      f"last {last.isoformat()}" if last else ""])
-    measure = Widths()
-    widths = measure.columns(rows)
-
-    def cell(column: int, text: str) -> str:
-        pad = " " * (widths[column] - measure(text))
-        return pad + text if column == 2 else text + pad
-
-    return ["", f"Deals ({len(deals)})"] + ["  " + "  ".join(cell(i, c) for i, c in enumerate(row)).rstrip()
-                                           for row in rows]
+    return ["", f"Deals ({len(deals)})", *aligned(rows, right={2})]
 
 
 def interaction_lines(

@@ -12,7 +12,7 @@ from typing import Any
 
 from vault_tool.followups.agenda import Agenda, Appointment, BirthdayItem, KeepInTouch, StaleItem, TaskItem
 from vault_tool.format.contact import Contact
-from vault_tool.output import Widths, plural, visible
+from vault_tool.output import aligned, plural, visible, visible_rows
 from vault_tool.search.view import StoredContact
 
 TASK_COLUMNS = [("due", "DUE"), ("when", "WHEN"), ("contact", "CONTACT"), ("n", "#"), ("task", "TASK")]
@@ -104,11 +104,8 @@ def agenda_data(agenda: Agenda, root: Path | None = None) -> dict[str, Any]:
 # Text for people
 
 
-def _aligned(rows: list[list[str]], indent: str = "  ") -> list[str]:
-    rows = [[visible(cell) for cell in row] for row in rows]
-    measure = Widths()
-    widths = measure.columns(rows)
-    return [(indent + "  ".join(measure.pad(c, w) for c, w in zip(row, widths))).rstrip() for row in rows]
+def _aligned(rows: list[list[str]]) -> list[str]:
+    return aligned(visible_rows(rows))
 
 
 def _meeting(item: Appointment, today: dt.date) -> list[str]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vault_tool.output import Widths
+from vault_tool.output import aligned
 from vault_tool.reports.report import Activity, Breakdown, ColdContact, FunnelStep, Report
 
 BAR_WIDTH = 30
@@ -21,17 +21,7 @@ def bar(value: float, largest: float, width: int = BAR_WIDTH) -> str:
 
 def grid(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> list[str]:
     """Rows of cells under ``headers``, left- or right-aligned per column, two spaces apart."""
-    measure = Widths()
-    widths = measure.columns(rows, headers)
-
-    def line(cells: Sequence[str]) -> str:
-        out = []
-        for cell, width, align_right in zip(cells, widths, right):
-            pad = " " * (width - measure(cell))
-            out.append(pad + cell if align_right else cell + pad)
-        return ("  " + "  ".join(out)).rstrip()
-
-    return [line(headers)] + [line(r) for r in rows]
+    return aligned([headers, *rows], {at for at, align_right in enumerate(right) if align_right})
 
 
 def _number(value: float | None, suffix: str = "") -> str:

@@ -211,5 +211,6 @@ def run_checks(
         problems = [p for p in problems if p.path.resolve() in wanted]
     if strict:
         problems = [replace(p, severity=ERROR) for p in problems]
-    problems.sort(key=lambda p: (p.path != root / CONFIG_NAME, str(p.path), p.line, p.severity, p.message))
+    config_file = root / CONFIG_NAME
+    problems.sort(key=lambda p: (p.path != config_file, str(p.path), p.line, p.severity, p.message))
     return CheckReport(problems, len(found), deal_files)
