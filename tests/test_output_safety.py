@@ -364,3 +364,23 @@ def test_aligned_rows_pad_each_cell_to_its_columns_display_width(rows: list[list
 
     expected = [("  " + "  ".join(cell(at, text) for at, text in enumerate(row))).rstrip() for row in rows]
     assert aligned(rows, right) == expected
+
+
+_LONG_CELLS = st.sampled_from(["ab Z-xy", "ab Zé-李小龍\u0301xy"]).flatmap(  # all ASCII, or not
+    lambda letters: st.lists(st.lists(st.text(alphabet=st.sampled_from(letters), max_size=16), min_size=3,
+                                      max_size=3), max_size=6))
+
+
+@given(_LONG_CELLS, st.integers(20, 40))
+def test_a_table_cuts_and_pads_each_cell_by_display_width(rows: list[list[str]], width: int) -> None:
+    """`table` cuts cells too wide for the terminal with `…`, ASCII columns with str methods: the same
+    lines as `fit` gives each cell."""
+    from vault_tool.output import Widths, fit, table
+
+    keys = [("a", "A"), ("b", "BB"), ("c", "C")]
+    found = table([dict(zip("abc", row)) for row in rows], keys, width)
+    every = [[header for _, header in keys], *rows]
+    widths = Widths().columns(every)
+    while sum(widths) + 4 > width and max(widths) > 8:
+        widths[widths.index(max(widths))] -= 1
+    assert found.split("\n") == ["  ".join(fit(cell, w) for cell, w in zip(row, widths)).rstrip() for row in every]

@@ -82,14 +82,11 @@ class Widths:
         return width
 
     def columns(self, rows: Sequence[Sequence[str]], headers: Sequence[str] | None = None) -> list[int]:
-        """The width of each column: its widest cell (or header)."""
-        if headers is not None:
-            found = [self(header) for header in headers]
-        else:
-            found = [0] * (len(rows[0]) if rows else 0)
-        for row in rows:
-            found = [max(width, self(cell)) for width, cell in zip(found, row)]
-        return found
+        """The width of each column: its widest cell (or header). A column of ASCII text is measured by
+        `len`, not a cell at a time (a table of tens of thousands of rows)."""
+        every = [headers, *rows] if headers is not None else rows
+        return [max(map(len, column)) if "".join(column).isascii() else max(map(self, column))
+                for column in zip(*every)]
 
     def pad(self, text: str, width: int) -> str:
         return text + " " * (width - self(text))
@@ -110,12 +107,10 @@ def aligned(rows: Sequence[Sequence[str]], right: Container[int] = (), indent: s
     """
     measure = Widths()
     columns = []
-    for at, column in enumerate(zip(*rows)):
+    for at, (column, width) in enumerate(zip(zip(*rows), measure.columns(rows))):
         if "".join(column).isascii():
-            width = max(map(len, column))
             columns.append([cell.rjust(width) if at in right else cell.ljust(width) for cell in column])
         else:
-            width = max(map(measure, column))
             columns.append([" " * (width - measure(cell)) + cell if at in right else measure.pad(cell, width)
                             for cell in column])
     return [(indent + "  ".join(cells)).rstrip() for cells in zip(*columns)]
@@ -134,14 +129,21 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], wi
 
     A row is one line whatever its values hold: control characters and line breaks are shown escaped.
     """
-    cells = [[visible(_cell(row.get(key))) for key, _ in columns] for row in rows]
+    cells = visible_rows([[_cell(row.get(key)) for key, _ in columns] for row in rows])
     headers = [header for _, header in columns]
     measure = Widths()
     widths = measure.columns(cells, headers)
     if width:
         widths = _fit(widths, width)
-    lines = [_line(headers, widths, measure)] + [_line(r, widths, measure) for r in cells]
-    return "\n".join(lines)
+    clipped = [_clipped(column, fits, measure) for column, fits in zip(zip(headers, *cells), widths)]
+    return "\n".join("  ".join(line).rstrip() for line in zip(*clipped))
+
+
+def _clipped(column: Sequence[str], width: int, measure: Widths) -> list[str]:
+    """The cells of one column through `_clip`; an ASCII column with str methods (as `_clip` would cut it)."""
+    if "".join(column).isascii():
+        return [cell.ljust(width) if len(cell) <= width else cell[:width - 1] + "…" for cell in column]
+    return [_clip(cell, width, measure) for cell in column]
 
 
 def _fit(widths: list[int], total: int) -> list[int]:
@@ -170,10 +172,6 @@ def _clip(text: str, width: int, measure: Widths) -> str:
 def fit(text: str, width: int) -> str:
     """``text`` padded or cut (with `…`) to exactly ``width`` columns of a terminal."""
     return _clip(text, width, Widths())
-
-
-def _line(cells: Sequence[str], widths: Sequence[int], measure: Widths) -> str:
-    return "  ".join(_clip(c, w, measure) for c, w in zip(cells, widths)).rstrip()
 
 
 def to_json(rows: Sequence[dict[str, Any]]) -> str:
