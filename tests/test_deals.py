@@ -234,6 +234,32 @@ def test_a_bad_pipeline_is_a_one_line_error(text: str, message: str) -> None:
         parse_config(Path("vault.yaml"), text)
 
 
+def test_settings_read_from_the_cache_keep_their_currencies_and_an_edit_is_checked_again(vault: Path, invoke) -> None:
+    """Settings come from .vault/config.json while vault.yaml is unchanged (its currency codes were checked when
+    it was written); an edited vault.yaml is read and checked again."""
+    import os
+    import re
+    import time
+
+    from vault_tool.format.config import CACHE_NAME, load_config
+
+    config = vault / "vault.yaml"
+    text = re.sub(r"(?m)^rates:.*$", "rates: {EUR: 0.86}", config.read_text())
+    config.write_text(re.sub(r"(?m)^currency:.*$", "currency: GBP", text))
+    stamp = time.time() - 60
+    os.utime(config, (stamp, stamp))
+    (vault / ".vault").mkdir(exist_ok=True)  # as any command that reads the index makes it
+    first = load_config(vault)
+    assert (vault / CACHE_NAME).is_file()
+    assert (first.currency, first.rates) == (load_config(vault).currency, load_config(vault).rates) == (
+        "GBP", {"EUR": Decimal("0.86")})
+    config.write_text(config.read_text().replace("currency: GBP", "currency: EURO"))
+    os.utime(config, (stamp + 1, stamp + 1))
+    result = invoke("-C", vault, "deals")
+    assert result.exit_code != 0 and "'EURO' is not an ISO 4217 currency code" in result.output
+    no_traceback(result)
+
+
 def test_a_deals_own_probability_overrides_its_stage_but_not_a_closed_one() -> None:
     def deal(stage: str, probability: str = "") -> int:
         extra = f"probability: {probability}\n" if probability else ""

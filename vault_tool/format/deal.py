@@ -84,16 +84,18 @@ def is_currency(code: str) -> bool:
     return len(code) == 3 and code.isupper() and pycountry.currencies.get(alpha_3=code) is not None
 
 
-def currency_from(path: Path, raw: Any) -> str:
-    """vault.yaml's `currency:`, the currency of a deal that names none (default EUR)."""
+def currency_from(path: Path, raw: Any, checked: bool = False) -> str:
+    """vault.yaml's `currency:`, the currency of a deal that names none (default EUR); ``checked``: the codes were
+    found to be ISO 4217 codes when the settings were read before (not looked up again)."""
     code = DEFAULT_CURRENCY if raw is None else str(raw).strip()
-    if not is_currency(code):
+    if not checked and not is_currency(code):
         raise ParseError(path, f"currency: '{raw}' is not an ISO 4217 currency code (e.g. EUR, USD, GBP)")
     return code
 
 
-def rates_from(path: Path, raw: Any, currency: str) -> dict[str, Decimal]:
-    """vault.yaml's `rates:`: what one unit of each other currency is worth in ``currency`` (never fetched)."""
+def rates_from(path: Path, raw: Any, currency: str, checked: bool = False) -> dict[str, Decimal]:
+    """vault.yaml's `rates:`: what one unit of each other currency is worth in ``currency`` (never fetched);
+    ``checked`` as for `currency_from`."""
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -101,7 +103,7 @@ def rates_from(path: Path, raw: Any, currency: str) -> dict[str, Decimal]:
     rates: dict[str, Decimal] = {}
     for code, value in raw.items():
         amount = decimal_of(value)
-        if not is_currency(str(code)) or amount is None or amount <= 0:
+        if not (checked or is_currency(str(code))) or amount is None or amount <= 0:
             raise ParseError(path, f"rates: {code}: {value} is not a currency code with a rate above 0")
         rates[str(code)] = amount
     return rates

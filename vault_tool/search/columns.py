@@ -290,7 +290,7 @@ def _column(leaf: Any, name: str) -> list[Any]:
 
 
 def who_rows(ix: Index) -> list[tuple[str, bytes]]:
-    """(path, `who` column) of every contact in the index: what names it (see view.who_of)."""
+    """(path, `who` column) of every contact in the index: what a command names it by (store/vault.py `texts_of`)."""
 
     def rows() -> list[tuple[str, bytes]]:
         found: list[tuple[str, bytes]] = []

@@ -94,7 +94,7 @@ def views(vault: Vault, today: dt.date, any_of: Sequence[Between] | None = None,
 
 
 def directory(vault: Vault) -> tuple[list[Entry], list[ParseError]]:
-    """Every contact's entry (file, handle, name, emails) from the index, brought up to date, and the files it
+    """Every contact's entry (file, handle, its texts folded) from the index, brought up to date, and the files it
     leaves out: what `Vault.get` tells contacts apart by, without reading a file (a `Vault.directory`)."""
     from vault_tool.format.layout import handle_of
     from vault_tool.search import columns, freshness
