@@ -159,6 +159,8 @@ def test_going_cold(report) -> None:
     ]  # eve has a meeting on 11-30 and ann one today: their next contact is planned, as in the agenda
     assert data["overdue"] == 3
     assert [c["handle"] for c in report("--cold", "2")["going_cold"]] == ["dan", "ben"]
+    shown_none = report("--cold", "0")  # the ten coldest are kept while ranked; all of them are counted
+    assert (shown_none["going_cold"], shown_none["overdue"]) == ([], 3)
 
 
 def test_overdue_is_the_day_the_cadence_has_passed(book: Path, invoke) -> None:

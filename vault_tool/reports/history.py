@@ -266,7 +266,11 @@ def stage_timelines(root: Path, contacts_dir: Path, cache: Path | None = None) -
             found = events_of[(day, stage)] = StageEvent(dt.date.fromisoformat(day), stage)
         return found
 
-    return {_relative(path, base): [event(day, stage) for day, stage in events] for path, events in timelines.items()}
+    found: dict[str, list[StageEvent]] = {}
+    while timelines:  # each path's events let go as they are made into StageEvents (the peak of a report)
+        path, events = timelines.popitem()
+        found[_relative(path, base)] = [event(day, stage) for day, stage in events]
+    return found
 
 
 def _relative(path: str, base: str) -> str:

@@ -6,7 +6,9 @@ report_formats turn it into text, HTML, JSON or CSV.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -115,12 +117,13 @@ def field_values(item: Summary, by: str) -> list[str]:
     return [value] if value else [NONE]
 
 
-def check_field(items: list[Summary], by: str, declared: list[str]) -> None:
-    """An InvalidValueError when no contact has ``by`` and it is no field the vault knows of (a typo)."""
+def check_field(items: list[Summary], present_fields: set[str], by: str, declared: list[str]) -> None:
+    """An InvalidValueError when none of ``items`` has ``by`` (``present_fields``: the fields and list fields
+    they have) and it is no field the vault knows of (a typo)."""
     known = {"tag", "kind", *KNOWN_FIELDS, *declared}
-    if not items or by in known or any(by in i.facts.fields or by in i.lists for i in items):
+    if not items or by in known or by in present_fields:
         return
-    present = sorted({k for i in items for k in (*i.facts.fields, *i.lists)} - set(KNOWN_FIELDS))
+    present = sorted(present_fields - set(KNOWN_FIELDS))
     others = f" or a field the contacts have ({', '.join(present[:12])})" if present else ""
     raise InvalidValueError(f"no contact has a field '{by}': count --by stage, tag, owner, company, kind{others}")
 
@@ -261,38 +264,53 @@ def _cadence(item: Summary, default: str, parsed: dict[str, relativedelta]) -> t
     raise InvalidValueError(f"'{default}' is not a duration")  # default_cadence() checked it already
 
 
-def going_cold(items: list[Summary], default_cadence: str, timelines: dict[str, list[StageEvent]] | None,
-               today: dt.date) -> list[ColdContact]:
-    """Contacts with no contact planned, the longest silence relative to their keep-in-touch cadence first.
+def going_cold(
+    items: list[Summary], default_cadence: str, timelines: dict[str, list[StageEvent]] | None, today: dt.date,
+    limit: int | None = None,
+) -> tuple[list[ColdContact], int]:
+    """Contacts with no contact planned, the longest silence relative to their keep-in-touch cadence first
+    (the ``limit`` coldest; all when None), and how many of all of them are overdue.
 
     Silence runs from the last interaction on or before today; a contact with none is silent
     since it was first committed (and left out when that is unknown). As in the agenda, a contact
     with an interaction dated today or later is left out (the next contact is planned), and one
-    whose silence has lasted its cadence (last contact + cadence <= today) is overdue.
+    whose silence has lasted its cadence (last contact + cadence <= today) is overdue. Only the
+    coldest are kept while they are ranked: a report shows ten of 100,000.
     """
-    found = []
-    parsed: dict[str, relativedelta] = {}  # a few distinct cadences, read once
-    lengths: dict[tuple[str, str], int] = {}  # (first day, cadence) -> days: many contacts share both
-    for item in items:
-        if item.facts.interactions and item.facts.interactions[-1] >= today.isoformat():
-            continue
-        history = (timelines or {}).get(item.path)
-        last = item.facts.interactions[-1] if item.facts.interactions else None
-        start = last or (history[0].day.isoformat() if history else None)
-        if start is None:
-            continue
-        cadence, delta = _cadence(item, default_cadence, parsed)
-        begin = dt.date.fromisoformat(start)
-        cadence_days = lengths.get((start, cadence))
-        if cadence_days is None:
-            cadence_days = lengths[(start, cadence)] = ((begin + delta) - begin).days
-        if cadence_days <= 0:
-            continue
-        silence = (today - begin).days
-        found.append(ColdContact(item.handle, item.name, item.facts.owner, item.facts.stage, last, start, silence,
-                                 cadence, cadence_days, round(silence / cadence_days, 2)))
-    found.sort(key=lambda c: (-c.ratio, -c.silence_days, c.name.casefold()))
-    return found
+    overdue = 0
+
+    def cold() -> Iterator[ColdContact]:
+        nonlocal overdue
+        parsed: dict[str, relativedelta] = {}  # a few distinct cadences, read once
+        lengths: dict[tuple[str, str], int] = {}  # (first day, cadence) -> days: many contacts share both
+        for item in items:
+            if item.facts.interactions and item.facts.interactions[-1] >= today.isoformat():
+                continue
+            history = (timelines or {}).get(item.path)
+            last = item.facts.interactions[-1] if item.facts.interactions else None
+            start = last or (history[0].day.isoformat() if history else None)
+            if start is None:
+                continue
+            cadence, delta = _cadence(item, default_cadence, parsed)
+            begin = dt.date.fromisoformat(start)
+            cadence_days = lengths.get((start, cadence))
+            if cadence_days is None:
+                cadence_days = lengths[(start, cadence)] = ((begin + delta) - begin).days
+            if cadence_days <= 0:
+                continue
+            silence = (today - begin).days
+            overdue += silence >= cadence_days
+            yield ColdContact(item.handle, item.name, item.facts.owner, item.facts.stage, last, start, silence,
+                              cadence, cadence_days, round(silence / cadence_days, 2))
+
+    def coldest(c: ColdContact) -> tuple[float, int, str]:
+        return -c.ratio, -c.silence_days, c.name.casefold()
+
+    ranked = cold()
+    found = sorted(ranked, key=coldest) if limit is None else heapq.nsmallest(limit, ranked, key=coldest)
+    for _ in ranked:  # nsmallest(0, ...) reads none of them, and every one counts towards overdue
+        pass
+    return found, overdue
 
 
 # The whole report
@@ -330,18 +348,19 @@ def build_report(
         period = period_of(per, since, today)
     stages = funnel_stages(vault)
     default_cadence(vault, today)
-    loaded = load_summaries(vault, today, query)  # first: a wrong query fails at once
+    wanted = {"tags" if name == "tag" else name for name in by}
+    loaded = load_summaries(vault, today, query, wanted)  # first: a wrong query fails at once
     timelines = stage_timelines(vault.root, vault.contacts_dir, vault.state_dir / HISTORY_CACHE)
     items = loaded.items
     for name in by:
-        check_field(items, name, list(vault.config.fields))
+        check_field(items, loaded.fields, name, list(vault.config.fields))
     order = {"stage": vault.config.stages, "kind": ["person", "organization"]}
-    cold_list = going_cold(items, vault.config.keep_in_touch, timelines, today)
+    coldest, overdue = going_cold(items, vault.config.keep_in_touch, timelines, today, cold)
     report = Report(
         query=query, today=today.isoformat(), since=since.isoformat(), contacts=len(items),
         breakdowns=[breakdown(items, b, order.get(b, [])) for b in by],
         funnel=funnel(items, stages, timelines, since, today), funnel_from_history=timelines is not None,
         activity=activity(items, vault.config.interaction_kinds, since, today, period),
-        going_cold=cold_list[:cold], overdue=sum(1 for c in cold_list if c.silence_days >= c.cadence_days),
+        going_cold=coldest, overdue=overdue,
     )
     return ReportResult(report, loaded.problems)

@@ -6,6 +6,7 @@ list fields: the facts and the stored view (search/view.py) the index keeps for 
 from __future__ import annotations
 
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -40,18 +41,40 @@ class Summaries:
 
     items: list[Summary] = field(default_factory=list)
     problems: list[ParseError] = field(default_factory=list)
+    fields: set[str] = field(default_factory=set)  # every field and list field some contact has
 
 
-def summary_of(view: dict[str, Any], facts: dict[str, Any]) -> Summary:
-    """The summary of a contact from its stored view and scoring facts."""
+KEPT_ALWAYS = ("name", "keep_in_touch")  # what every report reads of a contact's fields
+
+
+def summary_of(view: dict[str, Any], facts: dict[str, Any], only: Collection[str] | None = None) -> Summary:
+    """The summary of a contact from its stored view and scoring facts; ``only``: keep just these fields and
+    list fields (and KEPT_ALWAYS) of it."""
     ordered = sorted(view["interactions"], key=lambda heading: heading[:10])  # by date, as facts.interactions
     kinds = [sys.intern(heading.split(SEP, 3)[2]) for heading in ordered]  # a few kinds, 100,000s of interactions
-    return Summary(view["path"], view["handle"], Facts.from_data(facts), kinds, dict(view.get("lists", {})))
+    lists = dict(view.get("lists", {}))
+    if only is not None:
+        facts["fields"] = {key: value for key, value in facts["fields"].items() if key in only or key in KEPT_ALWAYS}
+        lists = {key: value for key, value in lists.items() if key in only}
+    return Summary(view["path"], view["handle"], Facts.from_data(facts), kinds, lists)
 
 
-def load_summaries(vault: Vault, today: dt.date, query: str | None = None) -> Summaries:
-    """A summary of every contact ``query`` matches (all when None), with the files that did not parse."""
+def load_summaries(
+    vault: Vault, today: dt.date, query: str | None = None, only: Collection[str] | None = None,
+) -> Summaries:
+    """A summary of every contact ``query`` matches (all when None), with the files that did not parse.
+
+    ``only``: the fields and list fields to keep of each contact (all when None; see `summary_of`). A
+    report counts by one or two of them, and every contact's others would double what it holds.
+    """
     from vault_tool.search.selection import read_views
 
-    found, skipped, _ = read_views(vault, today, summary_of, None, query, facts=True)  # each view let go at once
-    return Summaries(sorted(found, key=lambda summary: summary.path), skipped)
+    seen: set[str] = set()
+
+    def keep(view: dict[str, Any], facts: dict[str, Any]) -> Summary:
+        seen.update(facts["fields"])
+        seen.update(view.get("lists", ()))
+        return summary_of(view, facts, only)
+
+    found, skipped, _ = read_views(vault, today, keep, None, query, facts=True)  # each view let go at once
+    return Summaries(sorted(found, key=lambda summary: summary.path), skipped, seen)
