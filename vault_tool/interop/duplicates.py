@@ -246,7 +246,14 @@ def _keep_first(handle: str, view: dict[str, Any] | None) -> tuple[int, int, str
     """The one to keep comes first: the most interactions, then the most fields, then by handle."""
     if view is None:
         return 0, 0, handle
-    return -len(view["interactions"]), -int(view.get("keys", 0)), handle
+    return -int(view["interaction_count"]), -int(view.get("keys", 0)), handle
+
+
+def _needed(view: dict[str, Any]) -> dict[str, Any]:
+    """What the duplicate finder reads of a stored view: its handle, front matter, number of fields and number
+    of interactions (70,000 whole views of a large vault would take 140 MB)."""
+    return {"handle": view["handle"], "meta": view["meta"], "keys": view.get("keys", 0),
+            "interaction_count": len(view["interactions"])}
 
 
 @dataclass
@@ -268,7 +275,7 @@ def find_dupes(vault: Vault) -> DupesResult:
             joined.extend(shared_keys(rows))
             return {row.doc for members, _ in joined for row in members}
 
-        views = columns.key_rows(ix, choose)
+        views = columns.key_rows(ix, choose, _needed)
         return find_groups(joined, views, region)
 
     groups, fresh = freshness.answer(vault, vault.today(), ask)
