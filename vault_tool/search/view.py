@@ -27,6 +27,9 @@ from vault_tool.format.schedule import item_problems, task_problems
 # The front matter keys a view keeps: what follow-ups, their rows and the calendar feed show.
 VIEW_KEYS = ("name", "kind", "company", "title", "owner", "stage", "emails", "phones", "tags", "birthday",
              "keep_in_touch", "uid")
+# What follow-ups read of a contact's front matter (its rows, owner filter, cadence, birthday): contact_of
+# keeps only these, since an agenda of a large vault holds tens of thousands of contacts at once.
+FOLLOW_UP_KEYS = ("name", "kind", "owner", "stage", "birthday", "keep_in_touch")
 UNDATED = DAY_MAX  # the due day of an open task without a due date, for the index's `task_due`
 SEP = "\x1f"  # between the parts of an interaction's heading in a view
 
@@ -94,7 +97,7 @@ def task_due(contact: Contact) -> int | None:
 
 
 def contact_of(view: dict[str, Any], root: Path, today: dt.date | None = None) -> Contact:
-    """A Contact with the parts of ``view``: front matter keys, interaction headings, open tasks.
+    """A Contact with the parts of ``view`` follow-ups read: FOLLOW_UP_KEYS, interaction headings, open tasks.
 
     With ``today``, only the interactions that follow-ups look at as of that day: the last one on
     or before it, and every later one (most contacts have many more, and each is an object to make).
@@ -113,7 +116,9 @@ def contact_of(view: dict[str, Any], root: Path, today: dt.date | None = None) -
         for text, due, line, problems in view["tasks"]
     ]
     created = view["created"]
-    contact = StoredContact(view["handle"], dict(view["meta"]), interactions, tasks, root, view["path"])
+    meta = view["meta"]
+    kept = {key: meta[key] for key in FOLLOW_UP_KEYS if key in meta}
+    contact = StoredContact(view["handle"], kept, interactions, tasks, root, view["path"])
     contact.added = dt.date.fromisoformat(created) if created else None
     return contact
 
