@@ -54,7 +54,8 @@ def summary_of(view: dict[str, Any], facts: dict[str, Any], only: Collection[str
     kinds = [sys.intern(heading.split(SEP, 3)[2]) for heading in ordered]  # a few kinds, 100,000s of interactions
     lists = dict(view.get("lists", {}))
     if only is not None:
-        facts["fields"] = {key: value for key, value in facts["fields"].items() if key in only or key in KEPT_ALWAYS}
+        fields = {key: value for key, value in facts["fields"].items() if key in only or key in KEPT_ALWAYS}
+        facts = {**facts, "fields": fields}
         lists = {key: value for key, value in lists.items() if key in only}
     return Summary(view["path"], view["handle"], Facts.from_data(facts), kinds, lists)
 
