@@ -85,10 +85,13 @@ def facts(record: FileRecord, context: CheckContext) -> Facts:
         seen: set[str] = set()
         values = []
         for item in iter_items(contact.meta.get(name)):
-            normal = _normal(name, str(item), context, context.region_of(contact.meta).code)
+            written = str(item)
+            normal = _normal(name, written, context, context.region_of(contact.meta).code)
             if normal and normal not in seen:
                 seen.add(normal)
-                values.append(Value(normal, str(item), record.line_of_item(name, str(item))))
+                # One string when both are the same (most emails): kept results (kept.py) then hold it once.
+                values.append(Value(written if normal == written else normal, written,
+                                    record.line_of_item(name, written)))
         found.values[name] = values
     # The handles the file's relations name, as values too (normal: the handle, written: the type).
     found.values[RELATIONS] = [Value(target, kind, line) for kind, target, line in relation_lines(record)]
