@@ -160,6 +160,31 @@ def test_a_contact_named_by_name_or_email_is_found_in_the_index_and_only_its_fil
     assert ambiguous.exit_code != 0 and "matches 2 contacts: ada, bob" in ambiguous.output
 
 
+def test_a_handle_in_a_subfolder_is_found_in_the_index_and_one_in_two_folders_is_ambiguous(
+    tmp_path: Path, invoke, monkeypatch,
+) -> None:
+    """A handle whose file is not contacts/HANDLE.md is looked for among the index's files, as among a listing
+    of contacts/: found when one file has that name, named by both paths when two have."""
+    from vault_tool.format import contact as contact_mod
+
+    vault = vault_with(tmp_path, {"team/ada.md": ADA, "bob.md": ADA.replace("Ada Lovelace", "Bob"),
+                                  "a/cy.md": ADA.replace("Ada Lovelace", "Cy"), "b/cy.md": ADA.replace("Ada", "Cy")})
+    root = str(vault.root)
+    assert invoke("-C", root, "list").exit_code == 0  # the index is up to date
+    read: list[str] = []
+    parse = contact_mod.parse
+
+    def counted(path: Path, *args: object, **kwargs: object) -> object:
+        read.append(path.relative_to(vault.root).as_posix())
+        return parse(path, *args, **kwargs)
+
+    monkeypatch.setattr(contact_mod, "parse", counted)
+    found = invoke("-C", root, "show", "ada", "--format", "json")
+    assert found.exit_code == 0 and json.loads(found.stdout)["handle"] == "ada" and read == ["contacts/team/ada.md"]
+    both = invoke("-C", root, "show", "cy")
+    assert both.exit_code != 0 and "contacts/a/cy.md, contacts/b/cy.md" in both.output
+
+
 def test_a_contact_in_a_folder_named_like_a_contact_file_is_listed_found_and_checked(tmp_path: Path) -> None:
     """One definition of the contact files serves the vault, the index and the checks."""
     from vault_tool.search.run import search

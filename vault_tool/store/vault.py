@@ -191,6 +191,10 @@ class Vault:
         """
         if not is_valid(handle):
             return None
+        return self._direct(handle) or self._one_of(handle, *self.listing())
+
+    def _direct(self, handle: str) -> Path | None:
+        """contacts/HANDLE.md if it is a file; a ParseError if it is a symbolic link."""
         direct = self.contacts_dir / f"{handle}.md"
         try:
             mode = direct.lstat().st_mode
@@ -198,9 +202,11 @@ class Vault:
             mode = 0
         if stat.S_ISLNK(mode):
             raise ParseError(direct, LINK)
-        if stat.S_ISREG(mode):
-            return direct
-        files, links = self.listing()
+        return direct if stat.S_ISREG(mode) else None
+
+    def _one_of(self, handle: str, files: list[Path], links: list[Path]) -> Path | None:
+        """The one of ``files`` (in path order) whose stem is ``handle``; AmbiguousError if several are, a
+        ParseError if none is but one of ``links`` is named so."""
         matches = [p for p in files if p.stem == handle]
         if len(matches) > 1:
             raise AmbiguousError(handle, [str(p.relative_to(self.root)) for p in matches])
@@ -215,18 +221,24 @@ class Vault:
         When no contact matches but a file that does not parse would (by its handle, or the name
         its `name:` line gives), that file's ParseError says what is wrong with it, where. ``also``
         (when given) receives the files that do not parse but would match too, when one contact does.
-        Only the file of the contact found is read when the vault has a ``directory`` (the index's).
+        Only the file of the contact found is read when the vault has a ``directory`` (the index's),
+        which also stands in for the listing of contacts/ that a handle not at contacts/HANDLE.md needs.
         """
-        path = self.path_for(query)
+        parsed: dict[str, Contact] = {}
+        if self.directory is None:
+            path = self.path_for(query)
+            if path is None:
+                loaded = self.load()
+                parsed = {str(c.path): c for c in loaded.contacts}
+                entries, problems = [Entry.of(c) for c in loaded.contacts], loaded.problems
+        else:
+            valid = is_valid(query)
+            path = self._direct(query) if valid else None
+            if path is None:
+                entries, problems = self.directory(self)
+                path = self._one_of(query, *_listed(query, entries, problems)) if valid else None
         if path is not None:
             return self.read(path)
-        parsed: dict[str, Contact] = {}
-        if self.directory is not None:
-            entries, problems = self.directory(self)
-        else:
-            loaded = self.load()
-            parsed = {str(c.path): c for c in loaded.contacts}
-            entries, problems = [Entry.of(c) for c in loaded.contacts], loaded.problems
         missing: NotFoundError | None = None
         try:
             found = pick(query, entries)
@@ -269,6 +281,16 @@ def texts_of(name: str, handle: str, emails: Iterable[str]) -> str:
 
 # Every contact's entry and the files that do not parse (or are links), from wherever the vault keeps them.
 Directory = Callable[["Vault"], tuple[list[Entry], list[ParseError]]]
+
+
+def _listed(handle: str, entries: list[Entry], problems: list[ParseError]) -> tuple[list[Path], list[Path]]:
+    """The contact files (parsed or not) and the links named ``handle``.md, in path order, as `Vault.listing`
+    would give them, from a directory's entries and problems."""
+    name = f"{handle}.md"
+    files = [entry.path for entry in entries if entry.handle == handle]
+    files += [str(p.path) for p in problems if p.path.name == name and p.message != LINK]
+    links = [p.path for p in problems if p.path.name == name and p.message == LINK]
+    return [Path(path) for path in in_path_order(files)], sorted(links)
 
 
 def read_file(path: Path) -> bytes:
