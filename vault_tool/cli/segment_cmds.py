@@ -68,7 +68,7 @@ def save(ctx: click.Context, name: str, query: str, replace: bool) -> None:
       contacts segment save hot-leads "stage:lead AND last_contact:>-30days"
       contacts segment save hot-leads "stage:lead AND last_contact:>-14days" --replace
     """
-    from vault_tool.reports.segments import save_segment
+    from vault_tool.reports.segment_edits import save_segment
 
     vault = open_vault(ctx)
     change, matches = save_segment(vault, name, query, replace)
@@ -86,7 +86,7 @@ def rm(ctx: click.Context, name: str) -> None:
     Example:
       contacts segment rm hot-leads
     """
-    from vault_tool.reports.segments import remove_segment
+    from vault_tool.reports.segment_edits import remove_segment
 
     vault = open_vault(ctx)
     report(vault, remove_segment(vault, name))
