@@ -796,3 +796,21 @@ def test_only_the_new_lines_are_read_back_where_the_other_lines_cannot_change(te
         return
     expected = {**yamlsafe.load(text), **change}
     assert yamlsafe.load(result) == expected
+
+
+def _fold_whole(text: str) -> str:
+    """`fold` as defined: the whole text decomposed, accents dropped, case folded."""
+    import unicodedata
+
+    from vault_tool.format.handles import _SPECIAL
+
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@given(st.lists(st.sampled_from(["Zoë", "Müller", "ǅ", " ", "  ", "\u0301", "e\u0301\u0327", "ß", "Łódź", "&", "ΣΑΣ",
+                                 "ﬁ", "한국", "a"]), max_size=8).map("".join) | st.text())
+def test_folding_word_by_word_is_folding_the_whole_text(text: str) -> None:
+    from vault_tool.format.handles import fold
+
+    assert fold(text) == _fold_whole(text)

@@ -160,10 +160,10 @@ def paths_between(ix: Index, field: str, low: int | None, high: int | None) -> l
 
 def views(
     ix: Index, any_of: Sequence[Between] | None, parsed: Query | None, facts: bool,
-    keep: Callable[[Any, dict[str, Any]], T],
+    keep: Callable[[Any, dict[str, Any]], T], name: str = "view",
 ) -> list[T]:
     """What ``keep`` makes of the (view, scoring facts) of each contact ``parsed`` matches (all when None)
-    that meets any of ``any_of``.
+    that meets any of ``any_of``; ``name``: the column of the view (`follow`: the part follow-ups read).
 
     ``any_of`` None: every contact ``parsed`` matches; ``facts`` False: {} for the facts. ``keep``
     runs as each is read, so a large view need not outlive it (a report keeps a summary). The
@@ -179,7 +179,7 @@ def views(
             for leaf, offset in searcher.reader().leaf_readers():
                 if not leaf.doc_count_all():
                     continue  # an empty index has a reader without columns
-                stored = column(leaf, "view")
+                stored = column(leaf, name)
                 facts_column = column(leaf, "facts") if facts else None
                 for doc in _meeting(leaf, any_of):
                     if wanted is None or offset + doc in wanted:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from vault_tool.errors import ParseError
-from vault_tool.search.view import Between, contact_of, problems_of
+from vault_tool.search.view import Between, Follow, contact_of, problems_of
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -84,11 +84,11 @@ def views(vault: Vault, today: dt.date, any_of: Sequence[Between] | None = None,
     """
     root = vault.root
 
-    def keep(view: dict[str, Any], _: dict[str, Any]) -> Followed:
-        contact = contact_of(view, root, today)
-        return Followed(view["path"], contact, problems_of(view, root), problems_of(view, root, True))
+    def keep(follow: Follow, _: dict[str, Any]) -> Followed:
+        contact = contact_of(follow, root, today)
+        return Followed(follow[1], contact, problems_of(follow, root), problems_of(follow, root, True))
 
-    found, skipped, notices = read_views(vault, today, keep, any_of, query)
+    found, skipped, notices = read_views(vault, today, keep, any_of, query, column="follow")
     found.sort(key=lambda item: item.path)
     return Views(found, skipped, notices)
 
@@ -108,16 +108,16 @@ def directory(vault: Vault) -> tuple[list[Entry], list[ParseError]]:
 
 def read_views(
     vault: Vault, today: dt.date, keep: Callable[[Any, dict[str, Any]], T], any_of: Sequence[Between] | None = None,
-    query: str | None = None, facts: bool = False,
+    query: str | None = None, facts: bool = False, column: str = "view",
 ) -> tuple[list[T], list[ParseError], list[str]]:
     """What ``keep`` makes of each (view, facts) `views` would hold (unsorted), the files that did not
-    parse, and the index's notices."""
+    parse, and the index's notices; ``column``: the view's (see columns.views)."""
     from vault_tool.search import columns, freshness
     from vault_tool.search.run import compile_query
 
     def ask(ix: Any) -> list[T]:
         parsed = compile_query(vault, ix, query, today) if query and query.strip() else None
-        return columns.views(ix, any_of, parsed, facts, keep)
+        return columns.views(ix, any_of, parsed, facts, keep, column)
 
     found, fresh = freshness.answer(vault, today, ask)
     return found, fresh.left_out(vault.root), list(fresh.notices)
