@@ -336,3 +336,40 @@ def test_a_column_reads_back_what_was_written_with_its_short_strings_shared(data
     assert marshal.loads(column_bytes(data)) == data
     first, second = marshal.loads(column_bytes({"stage": "lead"})), marshal.loads(column_bytes({"stage": "lead"}))
     assert first["stage"] is second["stage"]
+
+
+def test_after_one_edit_check_reads_the_kept_results_of_that_files_part_alone(tmp_path: Path, monkeypatch) -> None:
+    """The kept results are in parts: an edit that changes no fact the vault-wide checks read (here a birthday in
+    the future) reads and checks one part again; the others give their problems as kept. Files removed and
+    added are seen too (the vault-wide checks then read every part's facts)."""
+    from vault_tool.team.check import kept
+    from vault_tool.team.check.run import run_checks
+
+    files = {f"c{n:03}.md": ADA.replace("Ada Lovelace", f"Person {n}") for n in range(120)}
+    files["c007.md"] = files["c007.md"].replace("stage: lead", "stage: [lead")
+    vault = vault_with(tmp_path, files)
+    first = run_checks(vault.root, TODAY).problems
+    assert [p.path.name for p in first if p.severity == "error"] == ["c007.md"]
+    read: list[int] = []
+    real = kept.Kept.entries
+
+    def entries(self: kept.Kept, number: int) -> dict[str, kept.Entry]:
+        read.append(number)
+        return real(self, number)
+
+    monkeypatch.setattr(kept.Kept, "entries", entries)
+    edited = vault.contacts_dir / "c042.md"
+    edited.write_text(files["c042.md"].replace("tags: [vip]", "birthday: 2030-01-01\ntags: [vip]"))
+    age(edited, 5)
+    again = run_checks(vault.root, TODAY).problems
+    assert read == [kept.part_of("c042.md")]
+    assert [p.path.name for p in again if p.severity == "error"] == ["c007.md", "c042.md"]
+    assert [p.path.name for p in again if "in the future" in p.message] == ["c042.md"]
+    (vault.contacts_dir / "c007.md").unlink()
+    added = vault.contacts_dir / "new.md"
+    added.write_text(files["c007.md"])
+    age(added, 5)
+    after = run_checks(vault.root, TODAY).problems
+    assert [p.path.name for p in after if p.severity == "error"] == ["c042.md", "new.md"]
+    assert [p.path.name for p in after if "in the future" in p.message] == ["c042.md"]
+    assert [str(p) for p in run_checks(vault.root, TODAY + dt.timedelta(days=1)).problems] == [str(p) for p in after]

@@ -6,18 +6,24 @@ to trust recorded as RACY and checked again (see search/scan.py). An entry holds
 problems, the facts it gives the vault-wide checks, and the day until which its results hold:
 the checks of one file depend on today only through dates after today (a birthday in the future,
 a date far ahead), so an entry is checked again on the first day one of those could read
-differently. The whole is thrown away when vault.yaml, the checks' version or the phone format
-change, or when today is earlier than the day it was made. While no entry changes, the problems
-of the vault-wide checks are kept too, so an unchanged vault is checked without building the
-facts of every file. `.vault/check-summary` keeps the last check's problems with a digest of
-the stats of the files it saw: a check the same day of files with the same digest (none of them
-young) answers from it alone. Deleting either loses nothing.
+differently. The entries are kept in `PARTS` parts, each file in the part a CRC-32 of its path
+names; a part holds a digest of its files' stats, the earliest day one of them expires, its files'
+problems and, apart, their entries. A part whose digest and day still hold gives its problems
+without its entries being read: after one edit, one part is read, checked and written again. The
+whole is thrown away when vault.yaml, the checks' version or the phone format change, or when
+today is earlier than the day it was made. While no file's facts change, the problems of the
+vault-wide checks are kept too, so an edit is checked without building the facts of every file.
+`.vault/check-summary` keeps the last check's problems with a digest of the stats of the files
+it saw: a check the same day of files with the same digest (none of them young) answers from it
+alone. Deleting either loses nothing.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import marshal
+import os
+from zlib import crc32
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,20 +36,72 @@ from vault_tool.team.check.vaultwide import Facts, Value
 
 NAME = "check-results"
 SUMMARY = "check-summary"  # the last check's problems, and the stats of the files it saw
-VERSION = 5  # bump when a check changes what it finds: kept results are then thrown away
+VERSION = 6  # bump when a check changes what it finds, or how it is kept: kept results are then thrown away
+PARTS = 32  # an edit reads and writes again the entries of one part: 1/32 of them
+NEVER = "9999-12-31"  # the day until which an empty part holds
 Stat = tuple[int, int]
-Entry = tuple[Stat, list[tuple[Any, ...]], tuple[Any, ...], str]  # stat, problems, facts, valid until
+Rows = list[tuple[Any, ...]]  # a file's problems: (line, severity, message, check, fixable) each
+Entry = tuple[Stat, Rows, tuple[Any, ...], str]  # stat, problems, facts, valid until
+StoredPart = tuple[str, str, bytes, bytes]  # digest of its stats, valid until, problems {rel: rows}, entries
 
 
 @dataclass
 class Kept:
-    """The kept results, and the files whose results are new since they were read."""
+    """The kept results by part (None where none was kept), and whether any part is new since they were read."""
 
     key: str
     day: str
-    entries: dict[str, Entry] = field(default_factory=dict)
+    parts: list[StoredPart | None] = field(default_factory=lambda: [None] * PARTS)
     changed: bool = False
-    vaultwide: list[tuple[Any, ...]] | None = None  # the vault-wide checks' problems, while no entry changes
+    vaultwide: list[tuple[Any, ...]] | None = None  # the vault-wide checks' problems, while no facts change
+
+    def holds(self, number: int, stats_digest: str) -> bool:
+        """Whether part ``number`` was kept for files with exactly these stats, and none of its results expired."""
+        part = self.parts[number]
+        return part is not None and stats_digest != "" and part[0] == stats_digest and part[1] > self.day
+
+    def problems(self, number: int) -> dict[str, Rows]:
+        """The problems of part ``number``'s files, by path (only files with problems)."""
+        part = self.parts[number]
+        return _loaded(part[2]) if part else {}
+
+    def entries(self, number: int) -> dict[str, Entry]:
+        """Every kept entry of part ``number``, by path."""
+        part = self.parts[number]
+        return _loaded(part[3]) if part else {}
+
+    def store(self, number: int, stats_digest: str, entries: dict[str, Entry]) -> None:
+        """Keep ``entries`` as part ``number``, for files whose stats have ``stats_digest``."""
+        until = min((entry[3] for entry in entries.values()), default=NEVER)
+        problems = {rel: entry[1] for rel, entry in entries.items() if entry[1]}
+        self.parts[number] = (stats_digest, until, marshal.dumps(problems), marshal.dumps(entries))
+        self.changed = True
+
+
+def _loaded(data: bytes) -> dict[str, Any]:
+    try:
+        found = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def part_of(rel: str) -> int:
+    """The part a file's results are kept in: by its path alone, so files added elsewhere do not move it."""
+    return crc32(rel.encode("utf-8", "surrogateescape")) % PARTS
+
+
+def grouped(rels: list[str], stats: dict[str, Stat]) -> list[dict[str, Stat]]:
+    """The stats of ``rels`` (in their order) cut into the parts they are kept in."""
+    parts: list[dict[str, Stat]] = [{} for _ in range(PARTS)]
+    for rel in rels:
+        parts[part_of(rel)][rel] = stats[rel]
+    return parts
+
+
+def stats_digest(stats: dict[str, Stat]) -> str:
+    """A digest of a part's stats; none ("", which no part holds) when a file is too young to trust."""
+    return "" if (-1, -1) in stats.values() else digest(stats)
 
 
 def settings_key(root: Path, phone_format: str | None) -> str:
@@ -80,17 +138,24 @@ def load(state: Path, key: str, today: dt.date) -> Kept:
     """The kept results if they were made with ``key`` on or before ``today``; else none."""
     data = read_state(state / NAME)
     try:
-        if data.get("key") == key and data["day"] <= today.isoformat():
-            return Kept(key, today.isoformat(), dict(data["entries"]), vaultwide=data.get("vaultwide"))
+        parts = data["parts"]
+        if data.get("key") == key and data["day"] <= today.isoformat() and len(parts) == PARTS:
+            kept = [part if _is_stored_part(part) else None for part in parts]
+            return Kept(key, today.isoformat(), kept, vaultwide=data.get("vaultwide"))
     except (KeyError, TypeError, ValueError):
         pass
     return Kept(key, today.isoformat(), changed=True)
 
 
+def _is_stored_part(part: object) -> bool:
+    return (isinstance(part, tuple) and len(part) == 4 and all(isinstance(x, str) for x in part[:2])
+            and all(isinstance(x, bytes) for x in part[2:]))
+
+
 def save(state: Path, kept: Kept) -> None:
     """Write the kept results (see write_state)."""
     if kept.changed:
-        write_state(state / NAME, {"key": kept.key, "day": kept.day, "entries": kept.entries,
+        write_state(state / NAME, {"key": kept.key, "day": kept.day, "parts": kept.parts,
                                    "vaultwide": kept.vaultwide})
 
 
@@ -135,10 +200,9 @@ def same_results(entry: Entry, kept_young: tuple[Any, Any]) -> bool:
     return (entry[1], entry[2]) == tuple(kept_young)
 
 
-def fresh(kept: Kept, rel: str, stat: Stat) -> Entry | None:
-    """The kept entry of ``rel`` if it still holds for a file with ``stat``, today."""
-    entry = kept.entries.get(rel)
-    if entry is None or tuple(entry[0]) != stat or stat == (-1, -1) or entry[3] <= kept.day:
+def fresh(entry: Entry | None, stat: Stat, day: str) -> Entry | None:
+    """``entry`` if it still holds for a file with ``stat`` on ``day``."""
+    if entry is None or tuple(entry[0]) != stat or stat == (-1, -1) or entry[3] <= day:
         return None
     return entry
 
@@ -151,8 +215,17 @@ def entry_of(stat: Stat, problems: list[Problem], facts: Facts, until: dt.date) 
 
 
 def encoded(problems: list[Problem], root: Path) -> list[tuple[Any, ...]]:
-    """Vault-wide problems as kept: the path relative to the vault."""
-    return [(p.path.relative_to(root).as_posix(), p.line, p.severity, p.message, p.check, p.fixable) for p in problems]
+    """Problems as kept: the path relative to the vault (cut as a string from a path under it: tens of
+    thousands of warnings are kept after each check that found anything new)."""
+    prefix = f"{root}{os.sep}"
+    return [(_relative(p.path, root, prefix), p.line, p.severity, p.message, p.check, p.fixable) for p in problems]
+
+
+def _relative(path: Path, root: Path, prefix: str) -> str:
+    text = str(path)
+    if text.startswith(prefix) and os.sep == "/":
+        return text[len(prefix):]
+    return path.relative_to(root).as_posix()
 
 
 def decoded(rows: list[tuple[Any, ...]], root: Path) -> list[Problem]:
@@ -160,9 +233,9 @@ def decoded(rows: list[tuple[Any, ...]], root: Path) -> list[Problem]:
             for rel, line, severity, message, check, fixable in rows]
 
 
-def problems_of(path: Path, entry: Entry) -> list[Problem]:
+def problems_of(path: Path, rows: Rows) -> list[Problem]:
     return [Problem(path, line, severity, message, check, fixable) for line, severity, message, check, fixable
-            in entry[1]]
+            in rows]
 
 
 def facts_of(folder: Path, rel: str, entry: Entry) -> Facts:

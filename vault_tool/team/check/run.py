@@ -118,41 +118,67 @@ def check_all_files(paths: list[Path], context: CheckContext, parallel_from: int
         return [checked for chunk in pool.map(_check_chunk, chunks) for checked in chunk]
 
 
-def checked_files(
-    context: CheckContext, stats: dict[str, Stat], parallel_from: int,
-) -> tuple[kept.Kept, list[str]]:
-    """The results of every contact file (``stats``: its stat, RACY when too young to trust), and
-    the files by path relative to the contacts folder, in order.
+@dataclass
+class Results:
+    """Every contact file's results: the kept ones (by part), and the problems of each file that has any."""
 
-    Kept results serve the files unchanged since the last check (see kept.py); the others are
-    read and checked now. Files are handled by their relative paths: a Path each would cost more
-    than the check of an unchanged vault.
+    held: kept.Kept
+    rels: list[str]  # every contact file, relative to the contacts folder, in path order
+    problems: dict[str, kept.Rows]  # by path, only files with problems
+    redone: dict[str, kept.Entry]  # the entries of the parts worked on now (every young file's among them)
+
+
+def checked_files(context: CheckContext, stats: dict[str, Stat], parallel_from: int) -> Results:
+    """The results of every contact file (``stats``: its stat, RACY when too young to trust).
+
+    A part of the kept results whose files are unchanged gives its problems as they were (see
+    kept.py); in the other parts, the kept entries serve the files unchanged since the last check,
+    and the others are read and checked now. Files are handled by their relative paths: a Path
+    each would cost more than the check of an unchanged vault.
     """
     folder = context.root / CONTACTS
     results = kept.load(context.root / ".vault", kept.settings_key(context.root, context.phone_format), context.today)
     rels = in_path_order(stats)
-    entries = {rel: kept.fresh(results, rel, stats[rel]) for rel in rels}
-    todo = [folder / rel for rel in rels if entries[rel] is None]
-    same_facts = len(results.entries) == len(entries)  # the vault-wide checks read the facts only
+    problems: dict[str, kept.Rows] = {}
+    redone: dict[int, tuple[str, dict[str, kept.Entry | None]]] = {}
+    facts_before: dict[str, object] = {}
+    same_facts = True  # the vault-wide checks read the facts only
+    for number, group in enumerate(kept.grouped(rels, stats)):
+        digest = kept.stats_digest(group)
+        if results.holds(number, digest):
+            problems.update(results.problems(number))
+            continue
+        before = results.entries(number)
+        same_facts = same_facts and before.keys() == group.keys()
+        facts_before.update((rel, entry[2]) for rel, entry in before.items())
+        redone[number] = (digest, {rel: kept.fresh(before.get(rel), stat, results.day) for rel, stat in group.items()})
+    todo = [folder / rel for _, entries in redone.values() for rel, entry in entries.items() if entry is None]
     for item in check_all_files(todo, context, parallel_from):
         rel = item.facts.rel
-        entry = entries[rel] = kept.entry_of(stats[rel], item.problems, item.facts, item.until)
-        same_facts = same_facts and rel in results.entries and results.entries[rel][2] == entry[2]
-    results.changed = results.changed or bool(todo) or len(results.entries) != len(entries)
+        entry = redone[kept.part_of(rel)][1][rel] = kept.entry_of(stats[rel], item.problems, item.facts, item.until)
+        same_facts = same_facts and facts_before.get(rel) == entry[2]
+    done: dict[str, kept.Entry] = {}
+    for number, (digest, entries) in redone.items():
+        done.update((rel, entry) for rel, entry in entries.items() if entry is not None)
+        results.store(number, digest, {rel: done[rel] for rel in entries})
+    problems.update((rel, entry[1]) for rel, entry in done.items() if entry[1])
     if not same_facts:
         results.vaultwide = None
-    results.entries = {rel: entry for rel, entry in entries.items() if entry is not None}
-    return results, rels
+    return Results(results, rels, problems, done)
 
 
-def _vaultwide(context: CheckContext, results: kept.Kept, rels: list[str]) -> list[Problem]:
-    """The vault-wide checks' problems: kept while no file changed, else found from every file's facts."""
-    if results.vaultwide is not None:
-        return kept.decoded(results.vaultwide, context.root)
+def _vaultwide(context: CheckContext, results: Results) -> list[Problem]:
+    """The vault-wide checks' problems: kept while no file's facts changed, else found from every file's facts."""
+    held = results.held
+    if held.vaultwide is not None:
+        return kept.decoded(held.vaultwide, context.root)
     folder = context.root / CONTACTS
-    found = [kept.facts_of(folder, rel, results.entries[rel]) for rel in rels]
+    entries: dict[str, kept.Entry] = {}
+    for number in range(kept.PARTS):
+        entries.update(held.entries(number))
+    found = [kept.facts_of(folder, rel, entries[rel]) for rel in results.rels]
     problems = [problem for vault_check in VAULT_CHECKS for problem in vault_check(found, context)]
-    results.vaultwide, results.changed = kept.encoded(problems, context.root), True
+    held.vaultwide, held.changed = kept.encoded(problems, context.root), True
     return problems
 
 
@@ -192,13 +218,12 @@ def run_checks(
     else:
         stats = trusted(found)
         with _collector_paused():
-            results, rels = checked_files(context, stats, parallel_from)
+            results = checked_files(context, stats, parallel_from)
             checked = link_problems([folder / rel for rel in in_path_order(links)])
-            checked += [p for rel in rels if results.entries[rel][1]
-                        for p in kept.problems_of(folder / rel, results.entries[rel])]
-            checked += _vaultwide(context, results, rels)
-            kept.save(state, results)
-        young = {rel: (results.entries[rel][1], results.entries[rel][2]) for rel, stat in stats.items() if stat == RACY}
+            checked += [p for rel, rows in results.problems.items() for p in kept.problems_of(folder / rel, rows)]
+            checked += _vaultwide(context, results)
+            kept.save(state, results.held)
+        young = {rel: (entry[1], entry[2]) for rel, entry in results.redone.items() if stats[rel] == RACY}
         kept.save_summary(state, key, today, digest, checked, young)
         problems += checked
     problems += unmerged_problems(root)  # git's index, not the files: asked every time
