@@ -1,6 +1,7 @@
 """The `contacts` program starts a reading command's scan before loading its command line (search/launch.py)."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -36,8 +37,33 @@ def test_a_plain_search_starts_the_scan_of_the_vault_it_will_search(vault: Path,
 def test_every_reading_command_starts_the_scan(vault: Path, monkeypatch) -> None:
     monkeypatch.chdir(vault)
     contacts = os.path.realpath(vault / "contacts")
-    for command in ("list", "agenda", "remind", "tasks", "stale", "report", "segments", "dupes"):
+    for command in ("list", "agenda", "remind", "tasks", "stale", "report", "segments", "dupes", "check"):
         assert started_for([command]) == contacts, command
+
+
+def test_check_starts_from_the_stats_and_links_taken_before_the_checks_load(vault: Path, monkeypatch) -> None:
+    from vault_tool.search.scan import BackgroundStats, stats_and_links
+
+    (vault / "contacts" / "sub").mkdir()
+    (vault / "contacts" / "sub" / "bob.md").write_text("---\nname: Bob\n---\n")
+    (vault / "contacts" / "link.md").symlink_to(vault / "contacts" / "sub" / "bob.md")
+    monkeypatch.chdir(vault)
+    scanning = search_scan(["check", "--strict"], {})
+    assert isinstance(scanning, BackgroundStats)
+    stats, links = scanning.result()
+    assert (stats, links) == stats_and_links(vault / "contacts")
+    assert "sub/bob.md" in stats and "link.md" not in stats and links == ["link.md"]
+
+
+def test_the_installed_check_sees_a_file_changed_and_a_link_added(vault: Path) -> None:
+    contacts = installed_contacts()
+    assert run(contacts, "check", cwd=vault).returncode == 0
+    ada = vault / "contacts" / "ada-lovelace.md"
+    ada.write_text(ada.read_text(encoding="utf-8").replace("name:", "name: [", 1), encoding="utf-8")
+    (vault / "contacts" / "link.md").symlink_to(ada)
+    done = run(contacts, "check", "--format", "json", cwd=vault)
+    assert done.returncode == 1, done.stderr
+    assert {"ada-lovelace.md", "link.md"} <= {Path(p["path"]).name for p in json.loads(done.stdout)["problems"]}
 
 
 def test_anything_else_is_left_to_the_command_line(vault: Path, tmp_path: Path, monkeypatch) -> None:

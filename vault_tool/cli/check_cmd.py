@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vault_tool.cli.common import open_vault, report_commit
+from vault_tool.cli.common import early_scan, open_vault, report_commit
 from vault_tool.output import plural
+from vault_tool.search.scan import BackgroundStats
 
 if TYPE_CHECKING:
     from vault_tool.team.check.fix import FixResult
@@ -139,14 +140,19 @@ def check(ctx: click.Context, files: tuple[Path, ...], fmt: str, strict: bool, f
 
     settings = ctx.find_root().obj
     root = discover(settings.vault)
+    scan = early_scan(ctx, root)
     today = settings.today or dt.date.today()
     only = [f.resolve() for f in files] if files else None
     fixed = None
     if fix:
         from vault_tool.team.check.fix import fix_vault
 
+        if scan is not None:  # the files are about to change
+            scan.discard()
+            scan = None
         fixed = fix_vault(open_vault(ctx), only)
         _print_fixes(fixed)
-    report = run_checks(root, today, strict=strict, only=only)
+    stats = scan.result() if isinstance(scan, BackgroundStats) else None
+    report = run_checks(root, today, strict=strict, only=only, scanned=stats)
     _print_report(report, fmt, root, fixed)
     ctx.exit(1 if report.errors else 0)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 import click
 
 from vault_tool.cli.completion import complete_contact
+from vault_tool.format.layout import CONTACTS
+from vault_tool.search.scan import BackgroundScan, BackgroundStats
 
 if TYPE_CHECKING:
     from vault_tool.errors import ParseError
@@ -29,12 +31,24 @@ def open_vault(ctx: click.Context) -> Vault:
     from vault_tool.search.selection import directory
 
     vault.directory = directory  # a contact named by name or email is found in the index
-    scan, settings.launch.search_scan = settings.launch.search_scan, None  # one command, one vault
-    if scan is not None and scan.contacts_dir == str(vault.contacts_dir):
+    scan = early_scan(ctx, vault.root)
+    if scan is not None and not isinstance(scan, BackgroundStats):
         vault.hand_scan(scan)
     elif scan is not None:
         scan.discard()
     return vault
+
+
+def early_scan(ctx: click.Context, root: Path) -> BackgroundScan | BackgroundStats | None:
+    """The scan the `contacts` program started for this command (search/launch.py), if it is of vault ``root``'s
+    contacts; taken once (one command, one vault)."""
+    settings = ctx.find_root().obj
+    scan: BackgroundScan | BackgroundStats | None = settings.launch.search_scan
+    settings.launch.search_scan = None
+    if scan is not None and scan.contacts_dir != str(root / CONTACTS):
+        scan.discard()
+        return None
+    return scan
 
 
 def _show_notice(notice: str) -> None:

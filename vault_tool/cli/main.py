@@ -11,7 +11,7 @@ import click
 from vault_tool.errors import InvalidValueError, VaultError
 
 if TYPE_CHECKING:
-    from vault_tool.search.scan import BackgroundScan
+    from vault_tool.search.scan import BackgroundScan, BackgroundStats
 
 # name -> "module:function"; a command's module is imported only when it runs (or for --help).
 COMMANDS = {
@@ -65,7 +65,7 @@ COMMANDS = {
 class Launch:
     """What the `contacts` program started before its command line was loaded (see `search/launch.py`)."""
 
-    search_scan: BackgroundScan | None = None
+    search_scan: BackgroundScan | BackgroundStats | None = None
 
 
 @dataclass

@@ -211,6 +211,48 @@ class BackgroundScan:
             self._child.close()
 
 
+class BackgroundStats:
+    """What `check` looks at first, in a forked child started now: the stat of every contact file and the
+    symbolic links among them (not followed; `check` reports each), collected by `result()`.
+
+    As `BackgroundScan` for a search: the stats of a large vault take as long as loading the checks,
+    and the two now overlap. Where there is no fork, or the child fails, the stats are taken here.
+    """
+
+    def __init__(self, contacts_dir: Path | str) -> None:
+        self.contacts_dir = str(contacts_dir)
+        self._child = Child(lambda out: _send_stats(contacts_dir, out)) if can_fork() else None
+
+    def result(self) -> tuple[dict[str, Stat], list[str]]:
+        child, self._child = self._child, None
+        if child is not None:
+            data = child.rest()
+            if child.close() == 0:
+                try:
+                    stats, links = marshal.loads(data)
+                    return dict(stats), list(links)
+                except (EOFError, ValueError, TypeError):
+                    pass
+        return stats_and_links(self.contacts_dir)
+
+    def discard(self) -> None:
+        """Not wanted after all: let the child go."""
+        if self._child is not None:
+            self._child.close()
+            self._child = None
+
+
+def _send_stats(contacts_dir: Path | str, out: BinaryIO) -> None:
+    out.write(marshal.dumps(stats_and_links(contacts_dir)))
+
+
+def stats_and_links(contacts_dir: Path | str) -> tuple[dict[str, Stat], list[str]]:
+    """The (size, mtime) of every contact file under ``contacts_dir``, and the symbolic links there (by
+    path relative to it); links are not followed, and not among the files."""
+    links: list[str] = []
+    return _stat(_listing(contacts_dir), False, links), links
+
+
 _LENGTH = struct.Struct("<Q")
 
 

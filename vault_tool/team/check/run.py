@@ -22,12 +22,10 @@ from vault_tool.format.layout import (
     CONFIG_NAME,
     CONTACTS,
     Stat,
-    contact_folders,
     handle_of,
     in_path_order,
-    stat_names,
 )
-from vault_tool.search.scan import RACY, trusted
+from vault_tool.search.scan import RACY, stats_and_links, trusted
 from vault_tool.store.vault import LINK
 from vault_tool.team.check import kept
 from vault_tool.team.check.files import FILE_CHECKS
@@ -197,20 +195,20 @@ def _unchanged(context: CheckContext, summary: tuple[list[Problem], kept.Young] 
 
 def run_checks(
     root: Path, today: dt.date, strict: bool = False, only: Collection[Path] | None = None,
-    parallel_from: int = PARALLEL_FROM,
+    parallel_from: int = PARALLEL_FROM, scanned: tuple[dict[str, Stat], list[str]] | None = None,
 ) -> CheckReport:
     """Check vault.yaml, every contact file, every deal file (deals.py) and the vault as a whole.
 
     ``strict`` makes every warning an error. ``only`` limits the report to problems in those files
     (the whole vault is still read, so duplicates of other files are found). A file unchanged since
     the last check is not read again (see kept.py); from ``parallel_from`` files to read on, files
-    are read in one process per CPU.
+    are read in one process per CPU. ``scanned``: the contact files' stats and links, taken moments
+    ago (scan.BackgroundStats); else they are taken now.
     """
     config, problems, phone_format = load_config_for_check(root)
     context = CheckContext(root, config, today, phone_format)
     folder, state = root / CONTACTS, root / ".vault"
-    links: list[str] = []
-    found = stat_names(contact_folders(folder), False, links)
+    found, links = scanned or stats_and_links(folder)
     key, digest = kept.settings_key(root, phone_format), kept.digest_of(found, links)
     same = _unchanged(context, kept.load_summary(state, key, today, digest))
     if same is not None:  # nothing changed since the last check today: its problems, as they were
