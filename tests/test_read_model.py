@@ -373,3 +373,30 @@ def test_after_one_edit_check_reads_the_kept_results_of_that_files_part_alone(tm
     assert [p.path.name for p in after if p.severity == "error"] == ["c042.md", "new.md"]
     assert [p.path.name for p in after if "in the future" in p.message] == ["c042.md"]
     assert [str(p) for p in run_checks(vault.root, TODAY + dt.timedelta(days=1)).problems] == [str(p) for p in after]
+
+
+def test_views_read_from_a_column_read_whole_are_those_read_one_by_one(tmp_path: Path, monkeypatch) -> None:
+    """Many views are read from their column as one block (columns._values); the same, value for value, as
+    Whoosh's reader gives them one at a time, deleted documents left out either way."""
+    from vault_tool.followups.agenda import select_tasks
+    from vault_tool.search import columns
+    from vault_tool.search.selection import views
+
+    files = {f"c{n:02}.md": ADA.replace("Ada Lovelace", f"Person {n}").replace("vip", f"t{n % 3}") for n in range(30)}
+    vault = vault_with(tmp_path, files)
+    names(vault)
+    edited = vault.contacts_dir / "c05.md"  # its old document is deleted, the new one added
+    edited.write_text(files["c05.md"].replace("Person 5", "Person Five"))
+    age(edited, 5)
+
+    def read() -> tuple[object, ...]:
+        summaries = load_summaries(vault, TODAY, "tag:t1")
+        tasks = select_tasks(views(vault, TODAY).contacts(), TODAY)
+        return ([(s.path, s.name, s.kinds, s.lists, s.facts) for s in summaries.items],
+                [(t.contact.name, t.task.text, t.task.due) for t in tasks])
+
+    monkeypatch.setattr(columns, "WHOLE_FROM", 10**9)
+    whole = read()
+    monkeypatch.setattr(columns, "WHOLE_FROM", 0)
+    assert read() == whole
+    assert "Person Five" in [name for name, _, _ in whole[1]] and len(whole[1]) == 30

@@ -76,6 +76,7 @@ FIELDS = (
     IndexField("facts", "column", "computed"),  # lead-scoring facts
     IndexField("view", "column", "computed"),  # what reports, dupes and relations read (search/view.py)
     IndexField("follow", "column", "computed"),  # the part of the view follow-ups read (view.follow_of)
+    IndexField("summary", "column", "computed"),  # what reports read: facts, kinds, list fields (view.summary_of)
     IndexField("task_due", "day", "computed"),  # the earliest due day of an open task
     IndexField("touch_due", "day", "computed"),  # when a contact's own keep-in-touch cadence runs out
     IndexField("problems", "day", "computed"),  # how many follow-up values do not parse

@@ -1,17 +1,16 @@
 """What reports need of every contact, read from the search index (no contact file is parsed).
 
 A summary is a contact's scoring ``Facts`` plus its handle, the kinds of its interactions and its
-list fields: the facts and the stored view (search/view.py) the index keeps for each contact.
+list fields: what the index keeps for reports in a column of its own (search/view.py `summary_of`).
 """
 from __future__ import annotations
 
-import sys
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vault_tool.search.scoring import Facts
-from vault_tool.search.view import SEP
+from vault_tool.search.view import Summed
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -47,17 +46,15 @@ class Summaries:
 KEPT_ALWAYS = ("name", "keep_in_touch")  # what every report reads of a contact's fields
 
 
-def summary_of(view: dict[str, Any], facts: dict[str, Any], only: Collection[str] | None = None) -> Summary:
-    """The summary of a contact from its stored view and scoring facts; ``only``: keep just these fields and
-    list fields (and KEPT_ALWAYS) of it."""
-    ordered = sorted(view["interactions"], key=lambda heading: heading[:10])  # by date, as facts.interactions
-    kinds = [sys.intern(heading.split(SEP, 3)[2]) for heading in ordered]  # a few kinds, 100,000s of interactions
-    lists = dict(view.get("lists", {}))
+def summary_of(summed: Summed, only: Collection[str] | None = None) -> Summary:
+    """The summary of a contact from what the index keeps for reports (search/view.py `summary_of`); ``only``:
+    keep just these fields and list fields (and KEPT_ALWAYS) of it."""
+    path, handle, facts, kinds, lists = summed
     if only is not None:
         fields = {key: value for key, value in facts["fields"].items() if key in only or key in KEPT_ALWAYS}
         facts = {**facts, "fields": fields}
         lists = {key: value for key, value in lists.items() if key in only}
-    return Summary(view["path"], view["handle"], Facts.from_data(facts), kinds, lists)
+    return Summary(path, handle, Facts.from_data(facts), kinds, lists)
 
 
 def load_summaries(
@@ -72,10 +69,10 @@ def load_summaries(
 
     seen: set[str] = set()
 
-    def keep(view: dict[str, Any], facts: dict[str, Any]) -> Summary:
-        seen.update(facts["fields"])
-        seen.update(view.get("lists", ()))
-        return summary_of(view, facts, only)
+    def keep(summed: Summed, _: dict[str, Any]) -> Summary:
+        seen.update(summed[2]["fields"])
+        seen.update(summed[4])
+        return summary_of(summed, only)
 
-    found, skipped, _ = read_views(vault, today, keep, None, query, facts=True)  # each view let go at once
+    found, skipped, _ = read_views(vault, today, keep, None, query, column="summary")  # each let go at once
     return Summaries(sorted(found, key=lambda summary: summary.path), skipped, seen)

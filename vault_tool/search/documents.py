@@ -171,8 +171,9 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
     doc["next_date"] = day_number(min(future)) if future else ""
     from vault_tool.search.scoring import facts_of
 
-    doc["facts"] = column_bytes(facts_of(contact).to_data())  # a column, as the view (see index.views)
-    _add_follow_ups(doc, contact, rel, last, created)
+    facts = facts_of(contact).to_data()
+    doc["facts"] = column_bytes(facts)  # a column, as the view (see index.views)
+    _add_follow_ups(doc, contact, rel, last, created, facts)
     keys = [k for k, _ in identity_keys(meta, region)] + list(block_keys(meta))
     doc["dupe_keys"] = "\n".join(keys).encode("utf-8")
     doc["mail_ids"] = " ".join(mail_terms(contact))
@@ -198,9 +199,11 @@ def _phone_region(meta: dict[str, Any], region: str) -> str:
 
 
 def _add_follow_ups(
-    doc: dict[str, Any], contact: Contact, rel: str, last: dt.date | None, created: dt.date | None
+    doc: dict[str, Any], contact: Contact, rel: str, last: dt.date | None, created: dt.date | None,
+    facts: dict[str, Any],
 ) -> None:
-    """The stored view (see view.py) and the fields that find the contacts a follow-up lists.
+    """The stored view (see view.py), its parts follow-ups and reports read (with the scoring ``facts``), and the
+    fields that find the contacts a follow-up lists.
 
     `task_due`: the earliest due day of an open task; `touch_due`: the day a contact's own
     keep-in-touch cadence runs out (1 when never in touch); `problems`: how many follow-up values
@@ -208,13 +211,14 @@ def _add_follow_ups(
     """
     from vault_tool.format.dates import parse_duration
     from vault_tool.format.schedule import birthday_of
-    from vault_tool.search.view import follow_of, task_due, view_of
+    from vault_tool.search.view import follow_of, summary_of, task_due, view_of
 
     view = view_of(contact, rel, created)
     # The relations the file writes, [type, handle] each: the reverse side of `show` and the graph read them.
     view["relations"] = [[r.type, r.target] for r in written(contact.handle, contact.meta)]
     doc["view"] = column_bytes(view)  # a column of its own (see index.views)
     doc["follow"] = column_bytes(follow_of(view))
+    doc["summary"] = column_bytes(summary_of(view, facts))
     doc["task_due"] = task_due(contact) or ""
     doc["problems"] = len(view["problems"]) or ""
     birthday = birthday_of(contact)
