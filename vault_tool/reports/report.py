@@ -228,12 +228,15 @@ def activity(items: list[Summary], kinds: list[str], since: dt.date, today: dt.d
     by_kind: dict[str, list[int]] = {}
     by_owner: dict[str, list[int]] = {}
     low, high = since.isoformat(), today.isoformat()
+    slots: dict[str, int] = {}  # by day: a few hundred days, 100,000s of interactions
     for item in items:
         owner = item.facts.owner or NONE
         for day, kind in zip(item.facts.interactions, item.kinds):
             if not low <= day <= high:
                 continue
-            slot = index[bucket_start(dt.date.fromisoformat(day), per).isoformat()]
+            slot = slots.get(day)
+            if slot is None:
+                slot = slots[day] = index[bucket_start(dt.date.fromisoformat(day), per).isoformat()]
             by_kind.setdefault(kind, [0] * len(starts))[slot] += 1
             by_owner.setdefault(owner, [0] * len(starts))[slot] += 1
     rank = {k: i for i, k in enumerate(kinds)}
@@ -279,7 +282,7 @@ def going_cold(
     """
     overdue = 0
 
-    def cold() -> Iterator[ColdContact]:
+    def cold() -> Iterator[Cold]:
         nonlocal overdue
         parsed: dict[str, relativedelta] = {}  # a few distinct cadences, read once
         lengths: dict[tuple[str, str], int] = {}  # (first day, cadence) -> days: many contacts share both
@@ -300,17 +303,21 @@ def going_cold(
                 continue
             silence = (today - begin).days
             overdue += silence >= cadence_days
-            yield ColdContact(item.handle, item.name, item.facts.owner, item.facts.stage, last, start, silence,
-                              cadence, cadence_days, round(silence / cadence_days, 2))
+            yield -round(silence / cadence_days, 2), -silence, item, (last, start, cadence, cadence_days)
 
-    def coldest(c: ColdContact) -> tuple[float, int, str]:
-        return -c.ratio, -c.silence_days, c.name.casefold()
+    def coldest(found: Cold) -> tuple[float, int, str]:
+        return found[0], found[1], found[2].name.casefold()
 
     ranked = cold()
-    found = sorted(ranked, key=coldest) if limit is None else heapq.nsmallest(limit, ranked, key=coldest)
+    chosen = sorted(ranked, key=coldest) if limit is None else heapq.nsmallest(limit, ranked, key=coldest)
     for _ in ranked:  # nsmallest(0, ...) reads none of them, and every one counts towards overdue
         pass
-    return found, overdue
+    return [ColdContact(item.handle, item.name, item.facts.owner, item.facts.stage, last, start, -silence,
+                        cadence, cadence_days, -ratio)
+            for ratio, silence, item, (last, start, cadence, cadence_days) in chosen], overdue
+
+
+Cold = tuple[float, int, Summary, tuple[str | None, str, str, int]]  # a contact going cold, as it is ranked
 
 
 # The whole report
