@@ -200,26 +200,34 @@ def _values(leaf: Any, name: str, wanted: int) -> Any:
     """What gives each document's value of bytes column ``name`` in one segment, when ``wanted`` of them are read.
 
     Whoosh's reader makes a seek and a read per value: a report reading every contact's would spend
-    a second on 100,000 of them. For many values, the column is read as one block, and each value is
-    a view of it (no copy).
+    a second on 100,000 of them. For many values, the column is read in blocks of many values, and
+    each value is a view of its block (no copy).
     """
     raw = column(leaf, name, translate=False)
     if not isinstance(raw, VarBytesColumn.Reader) or wanted * WHOLE_FROM < leaf.doc_count_all():
         return leaf.column_reader(name)
-    return _Block(raw._dbfile.get(raw._basepos, sum(raw._lengths)), raw._lengths)
+    return _Block(raw._dbfile, raw._basepos, raw._lengths)
 
 
 class _Block:
-    """The values of a bytes column, read as one block: each a view of it (see `_values`)."""
+    """The values of a bytes column, read a run of `RUN` values at a time as one block, each value a view of it
+    (see `_values`): the reads of a report are a few dozen, and it holds one run, not the whole column."""
 
-    def __init__(self, block: bytes, lengths: Sequence[int]) -> None:
-        self._block = memoryview(block)
-        self._ends = array("q", itertools.accumulate(lengths))
-        self._lengths = lengths
+    RUN = 4096  # values
+
+    def __init__(self, file: Any, base: int, lengths: Sequence[int]) -> None:
+        self._file, self._base, self._lengths = file, base, lengths
+        self._starts = array("q", itertools.accumulate(lengths, initial=0))
+        self._first = self._last = 0  # the documents whose values are held
+        self._held = memoryview(b"")
 
     def __getitem__(self, doc: int) -> memoryview:
-        end = self._ends[doc]
-        return self._block[end - self._lengths[doc]:end]
+        if not self._first <= doc < self._last:
+            self._first, self._last = doc, min(doc + self.RUN, len(self._lengths))
+            start = self._starts[doc]
+            self._held = memoryview(self._file.get(self._base + start, self._starts[self._last] - start))
+        at = self._starts[doc] - self._starts[self._first]
+        return self._held[at:at + self._lengths[doc]]
 
 
 def _meeting(leaf: Any, any_of: Sequence[Between] | None) -> list[int]:
