@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,19 @@ def test_the_reading_command_is_told_apart_from_the_others() -> None:
     assert reading_command(["--vault=w", "search", "ada"]) == ("search", "w")
     for args in (["tag", "--query", "*", "+x"], ["import", "list"], ["--unknown", "list"], [], ["-C"]):
         assert reading_command(args) == (None, None), args
+
+
+def test_the_installed_check_fix_checks_the_files_as_it_left_them(vault: Path) -> None:
+    """The stats taken early are of the files before `--fix` changed them: they are let go, and the check after
+    the fix stats the files again (else it would report the values it has just quoted)."""
+    contacts = installed_contacts()
+    dora = vault / "contacts" / "dora.md"
+    dora.write_text("---\nname: Dora\ncountry: NO\n---\n", encoding="utf-8")
+    then = time.time() - 10  # old enough to trust its stat: a check keeps its results
+    os.utime(dora, (then, then))
+    done = run(contacts, "check", cwd=vault)
+    assert "read as" in done.stdout, done.stdout
+    done = run(contacts, "check", "--fix", cwd=vault)
+    assert done.returncode == 0, done.stderr
+    assert 'country: "NO"' in dora.read_text(encoding="utf-8")
+    assert "fixed contacts/dora.md" in done.stderr and "read as" not in done.stdout
