@@ -54,11 +54,13 @@ def test_a_summary_has_what_reports_need(tmp_path: Path) -> None:
     vault = vault_with(tmp_path, {"ada.md": ADA})
     [ada] = load_summaries(vault, TODAY).items
     assert (ada.path, ada.handle, ada.name) == ("contacts/ada.md", "ada", "Ada Lovelace")
-    assert ada.facts.stage == "lead" and ada.facts.fields["employees"] == "12"
+    assert (ada.kind, ada.stage, ada.owner, ada.fields["employees"]) == ("person", "lead", "", "12")
     # interactions sorted by date, each with its kind
-    assert list(zip(ada.facts.interactions, ada.kinds)) == [("2026-10-01", "email"), ("2026-11-20", "call")]
-    assert ada.facts.open_task_dues == ["2026-12-01"]
+    assert list(zip(ada.interactions, ada.kinds)) == [("2026-10-01", "email"), ("2026-11-20", "call")]
     assert ada.lists == {"tags": ["vip"]}
+    [trimmed] = load_summaries(vault, TODAY, only={"stage"}).items
+    assert (trimmed.name, trimmed.stage, trimmed.fields, trimmed.lists) == ("Ada Lovelace", "lead", {
+        "name": "Ada Lovelace", "stage": "lead"}, {})
 
 
 def test_edits_additions_and_deletions_behind_the_tools_back_are_seen(tmp_path: Path) -> None:
@@ -392,7 +394,7 @@ def test_views_read_from_a_column_read_whole_are_those_read_one_by_one(tmp_path:
     def read() -> tuple[object, ...]:
         summaries = load_summaries(vault, TODAY, "tag:t1")
         tasks = select_tasks(views(vault, TODAY).contacts(), TODAY)
-        return ([(s.path, s.name, s.kinds, s.lists, s.facts) for s in summaries.items],
+        return ([(s.path, s.name, s.kinds, s.lists, s.fields, s.interactions) for s in summaries.items],
                 [(t.contact.name, t.task.text, t.task.due) for t in tasks])
 
     monkeypatch.setattr(columns, "WHOLE_FROM", 10**9)

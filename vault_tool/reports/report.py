@@ -108,12 +108,12 @@ class ReportResult:
 def field_values(item: Summary, by: str) -> list[str]:
     """The values ``item`` has for ``by``: one for a scalar field, each item of a list field."""
     if by == "kind":
-        return [item.facts.kind]
+        return [item.kind]
     if by == "tag":
         by = "tags"
     if by in item.lists:
         return item.lists[by] or [NONE]
-    value = item.facts.fields.get(by, "").strip()
+    value = item.fields.get(by, "").strip()
     return [value] if value else [NONE]
 
 
@@ -166,7 +166,7 @@ def funnel(items: list[Summary], stages: list[str], timelines: dict[str, list[St
     steps = []
     for i, stage in enumerate(stages):
         step = FunnelStep(stage, stages[i + 1] if i + 1 < len(stages) else None,
-                          sum(1 for item in items if item.facts.stage == stage))
+                          sum(1 for item in items if item.stage == stage))
         if timelines is not None and step.next_stage is not None:
             later = set(stages[i + 1 :])
             days, were_at = [], 0
@@ -230,8 +230,8 @@ def activity(items: list[Summary], kinds: list[str], since: dt.date, today: dt.d
     low, high = since.isoformat(), today.isoformat()
     slots: dict[str, int] = {}  # by day: a few hundred days, 100,000s of interactions
     for item in items:
-        owner = item.facts.owner or NONE
-        for day, kind in zip(item.facts.interactions, item.kinds):
+        owner = item.owner or NONE
+        for day, kind in zip(item.interactions, item.kinds):
             if not low <= day <= high:
                 continue
             slot = slots.get(day)
@@ -255,7 +255,7 @@ def _days(span: str, today: dt.date) -> int:
 
 def _cadence(item: Summary, default: str, parsed: dict[str, relativedelta]) -> tuple[str, relativedelta]:
     """The contact's keep_in_touch as written and as a delta; vault.yaml's when it has none (or a wrong one)."""
-    for cadence in (item.facts.fields.get("keep_in_touch", "").strip(), default):
+    for cadence in (item.fields.get("keep_in_touch", "").strip(), default):
         if not cadence:
             continue
         if cadence not in parsed:
@@ -287,10 +287,10 @@ def going_cold(
         parsed: dict[str, relativedelta] = {}  # a few distinct cadences, read once
         lengths: dict[tuple[str, str], int] = {}  # (first day, cadence) -> days: many contacts share both
         for item in items:
-            if item.facts.interactions and item.facts.interactions[-1] >= today.isoformat():
+            if item.interactions and item.interactions[-1] >= today.isoformat():
                 continue
             history = (timelines or {}).get(item.path)
-            last = item.facts.interactions[-1] if item.facts.interactions else None
+            last = item.interactions[-1] if item.interactions else None
             start = last or (history[0].day.isoformat() if history else None)
             if start is None:
                 continue
@@ -312,7 +312,7 @@ def going_cold(
     chosen = sorted(ranked, key=coldest) if limit is None else heapq.nsmallest(limit, ranked, key=coldest)
     for _ in ranked:  # nsmallest(0, ...) reads none of them, and every one counts towards overdue
         pass
-    return [ColdContact(item.handle, item.name, item.facts.owner, item.facts.stage, last, start, -silence,
+    return [ColdContact(item.handle, item.name, item.owner, item.stage, last, start, -silence,
                         cadence, cadence_days, -ratio)
             for ratio, silence, item, (last, start, cadence, cadence_days) in chosen], overdue
 

@@ -1,7 +1,8 @@
 """What reports need of every contact, read from the search index (no contact file is parsed).
 
-A summary is a contact's scoring ``Facts`` plus its handle, the kinds of its interactions and its
-list fields: what the index keeps for reports in a column of its own (search/view.py `summary_of`).
+A summary is what a report counts of a contact's scoring facts (search/scoring.py), the kinds of its
+interactions and its list fields: what the index keeps for reports in a column of its own
+(search/view.py `summary_of`).
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from vault_tool.search.scoring import Facts
+from vault_tool.format.layout import handle_of
 from vault_tool.search.view import Summed
 
 if TYPE_CHECKING:
@@ -21,17 +22,24 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)  # a report holds one per contact
 class Summary:
-    """One contact as reports see it."""
+    """One contact as reports see it: of its scoring facts (search/scoring.py), what a report counts."""
 
     path: str  # relative to the vault's root, '/'-separated
-    handle: str
-    facts: Facts
-    kinds: list[str] = field(default_factory=list)  # the kind of each of facts.interactions, in the same order
-    lists: dict[str, list[str]] = field(default_factory=dict)  # every list field (tags, emails, custom lists)
+    kind: str
+    stage: str
+    owner: str
+    fields: dict[str, str]  # scalar fields, as text (a report keeps those it counts by, and KEPT_ALWAYS)
+    interactions: list[str]  # ISO dates, past and future, sorted
+    kinds: list[str] = field(default_factory=list)  # the kind of each of interactions, in the same order
+    lists: dict[str, list[str]] = field(default_factory=dict)  # list fields (tags, emails, custom lists)
+
+    @property
+    def handle(self) -> str:
+        return handle_of(self.path)
 
     @property
     def name(self) -> str:
-        return self.facts.fields.get("name", self.handle)
+        return self.fields.get("name", self.handle)
 
 
 @dataclass
@@ -46,15 +54,19 @@ class Summaries:
 KEPT_ALWAYS = ("name", "keep_in_touch")  # what every report reads of a contact's fields
 
 
-def summary_of(summed: Summed, only: Collection[str] | None = None) -> Summary:
+def summary_of(summed: Summed, only: Collection[str] | None = None, nothing: dict[str, list[str]] | None = None
+               ) -> Summary:
     """The summary of a contact from what the index keeps for reports (search/view.py `summary_of`); ``only``:
-    keep just these fields and list fields (and KEPT_ALWAYS) of it."""
-    path, handle, facts, kinds, lists = summed
+    keep just these fields and list fields (and KEPT_ALWAYS) of it; ``nothing``: the one empty dict that
+    summaries without list fields share (a report holds 100,000)."""
+    path, _, facts, kinds, lists = summed
+    fields = facts["fields"]
     if only is not None:
-        fields = {key: value for key, value in facts["fields"].items() if key in only or key in KEPT_ALWAYS}
-        facts = {**facts, "fields": fields}
+        fields = {key: value for key, value in fields.items() if key in only or key in KEPT_ALWAYS}
         lists = {key: value for key, value in lists.items() if key in only}
-    return Summary(path, handle, Facts.from_data(facts), kinds, lists)
+    if not lists and nothing is not None:
+        lists = nothing
+    return Summary(path, facts["kind"], facts["stage"], facts["owner"], fields, facts["interactions"], kinds, lists)
 
 
 def load_summaries(
@@ -68,11 +80,12 @@ def load_summaries(
     from vault_tool.search.selection import read_views
 
     seen: set[str] = set()
+    nothing: dict[str, list[str]] = {}
 
     def keep(summed: Summed, _: dict[str, Any]) -> Summary:
         seen.update(summed[2]["fields"])
         seen.update(summed[4])
-        return summary_of(summed, only)
+        return summary_of(summed, only, nothing)
 
     found, skipped, _ = read_views(vault, today, keep, None, query, column="summary")  # each let go at once
     return Summaries(sorted(found, key=lambda summary: summary.path), skipped, seen)
