@@ -90,6 +90,33 @@ def test_a_switchboard_number_on_many_contacts_is_not_a_reason(empty_vault: Path
     assert result.stdout == "No likely duplicates.\n"
 
 
+def test_the_reasons_of_a_group_keep_their_order_when_an_edit_moves_a_contact_in_the_index(
+    empty_vault: Path, invoke,
+) -> None:
+    """Two shared emails, written in opposite orders: the reasons are listed by the value, whichever of the two
+    the index holds first (an edited contact's document moves to the end of the index)."""
+    import os
+    import time
+
+    add(invoke, empty_vault, "Anna Berg", "--email", "x@berg.example", "--email", "z@berg.example")
+    add(invoke, empty_vault, "Anna B.", "--email", "z@berg.example", "--email", "x@berg.example")
+
+    def reasons() -> list[str]:
+        result = invoke("-C", empty_vault, "dupes", "--format", "json")
+        ok(result)
+        [group] = json.loads(result.stdout)
+        return list(group["reasons"])
+
+    first = reasons()
+    assert first == ["same email x@berg.example", "same email z@berg.example"]
+    for handle in ("anna-berg", "anna-b"):
+        path = empty_vault / "contacts" / f"{handle}.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\nMet at the fair.\n", encoding="utf-8")
+        then = time.time() - 5
+        os.utime(path, (then, then))
+        assert reasons() == first
+
+
 def test_namesakes_at_different_companies_are_not_duplicates(empty_vault: Path, invoke) -> None:
     add(invoke, empty_vault, "John Smith", "--company", "Acme")
     add(invoke, empty_vault, "John Smith", "--company", "Globex")

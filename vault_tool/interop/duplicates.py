@@ -186,8 +186,10 @@ def shared_keys(rows: list[KeyRow]) -> list[tuple[list[KeyRow], str]]:
     return sorted(identity, key=_first_paths) + sorted(names, key=_first_paths)
 
 
-def _first_paths(pair: tuple[list[KeyRow], str]) -> list[str]:
-    return [row.path for row in pair[0]]
+def _first_paths(pair: tuple[list[KeyRow], str]) -> tuple[list[str], str]:
+    """The order of joins: by their contacts' paths, then the key (not the order of the index's documents, which
+    an edit elsewhere changes: the reasons of a group are then listed in the same order every time)."""
+    return [row.path for row in pair[0]], pair[1]
 
 
 def find_groups(joined: list[tuple[list[KeyRow], str]], views: dict[int, Any], region: str) -> list[DupeGroup]:
@@ -249,11 +251,16 @@ def _keep_first(handle: str, view: dict[str, Any] | None) -> tuple[int, int, str
     return -int(view["interaction_count"]), -int(view.get("keys", 0)), handle
 
 
+NEEDED_META = ("name", "company", "emails", "phones", "uid")  # what the reasons and the groups read of the front matter
+
+
 def _needed(view: dict[str, Any]) -> dict[str, Any]:
-    """What the duplicate finder reads of a stored view: its handle, front matter, number of fields and number
-    of interactions (70,000 whole views of a large vault would take 140 MB)."""
-    return {"handle": view["handle"], "meta": view["meta"], "keys": view.get("keys", 0),
-            "interaction_count": len(view["interactions"])}
+    """What the duplicate finder reads of a stored view: its handle, the front matter it names and tells the
+    reasons by (NEEDED_META), its number of fields and of interactions (70,000 whole views of a large vault
+    would take 140 MB)."""
+    meta = view["meta"]
+    return {"handle": view["handle"], "meta": {key: meta[key] for key in NEEDED_META if key in meta},
+            "keys": view.get("keys", 0), "interaction_count": len(view["interactions"])}
 
 
 @dataclass
