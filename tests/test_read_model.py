@@ -403,3 +403,41 @@ def test_views_read_from_a_column_read_whole_are_those_read_one_by_one(tmp_path:
     monkeypatch.setattr(columns, "WHOLE_FROM", 0)
     assert read() == whole
     assert "Person Five" in [name for name, _, _ in whole[1]] and len(whole[1]) == 30
+
+
+def test_kept_check_results_that_cannot_be_read_are_checked_again(tmp_path: Path) -> None:
+    """A part of `.vault/check-results` whose problems or entries do not unmarshal is not trusted: its files are
+    checked again, also when the vault-wide checks need every file's facts."""
+    import marshal
+
+    from vault_tool.team.check.run import run_checks
+
+    shared = ADA.replace("tags: [vip]", "emails: [same@example.com]\ntags: [vip]")
+    files = {f"c{n:02}.md": shared.replace("Ada Lovelace", f"Person {n}").replace("same@", f"p{n}@") for n in range(40)}
+    files["c03.md"] = shared.replace("stage: lead", "stage: [lead")
+    files["c04.md"] = shared
+    files["c05.md"] = shared.replace("Ada Lovelace", "Ada Twin")
+    vault = vault_with(tmp_path, files)
+
+    def found() -> list[str]:
+        return sorted(f"{p.path.name}:{p.check}" for p in run_checks(vault.root, TODAY).problems)
+
+    first = found()
+    assert first == ["c03.md:parse", "c04.md:duplicate", "c05.md:duplicate"]
+    state = vault.state_dir / "check-results"
+    (vault.state_dir / "check-summary").unlink()
+
+    def spoil(problems: bool) -> None:
+        data = marshal.loads(state.read_bytes())
+        data["parts"] = [(part[0], part[1], b"\x00" if problems else part[2], b"\x00") if part else None
+                         for part in data["parts"]]
+        state.write_bytes(marshal.dumps(data))
+
+    spoil(problems=True)
+    assert found() == first
+    (vault.state_dir / "check-summary").unlink()
+    spoil(problems=False)  # the problems read, but not the facts the vault-wide checks now need
+    edited = vault.contacts_dir / "c05.md"
+    edited.write_text(files["c05.md"].replace("same@example.com", "twin@example.com"))
+    age(edited, 5)
+    assert found() == ["c03.md:parse"]

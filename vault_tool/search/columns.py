@@ -193,7 +193,7 @@ def views(
     return reading(found)
 
 
-WHOLE_FROM = 8  # when one value in this many of a segment's is read, or more, its column is read whole
+WHOLE_FROM = 8  # when one value in this many of a segment's is read, or more, its column is read in runs (_Block)
 
 
 def _values(leaf: Any, name: str, wanted: int) -> Any:

@@ -230,9 +230,10 @@ class BackgroundStats:
             if child.close() == 0:
                 try:
                     stats, links = marshal.loads(data)
-                    return dict(stats), list(links)
                 except (EOFError, ValueError, TypeError):
-                    pass
+                    stats = links = None
+                if isinstance(stats, dict) and isinstance(links, list):
+                    return stats, links
         return stats_and_links(self.contacts_dir)
 
     def discard(self) -> None:

@@ -23,10 +23,10 @@ import datetime as dt
 import hashlib
 import marshal
 import os
-from zlib import crc32
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zlib import crc32
 
 from vault_tool.fileio import atomic_write
 from vault_tool.format.layout import CONFIG_NAME, handle_of
@@ -60,15 +60,15 @@ class Kept:
         part = self.parts[number]
         return part is not None and stats_digest != "" and part[0] == stats_digest and part[1] > self.day
 
-    def problems(self, number: int) -> dict[str, Rows]:
-        """The problems of part ``number``'s files, by path (only files with problems)."""
+    def problems(self, number: int) -> dict[str, Rows] | None:
+        """The problems of part ``number``'s files, by path (only files with problems); None if they cannot be read."""
         part = self.parts[number]
-        return _loaded(part[2]) if part else {}
+        return _loaded(part[2]) if part else None
 
     def entries(self, number: int) -> dict[str, Entry]:
-        """Every kept entry of part ``number``, by path."""
+        """Every kept entry of part ``number``, by path (none if they cannot be read: its files are checked again)."""
         part = self.parts[number]
-        return _loaded(part[3]) if part else {}
+        return (_loaded(part[3]) if part else None) or {}
 
     def store(self, number: int, stats_digest: str, entries: dict[str, Entry]) -> None:
         """Keep ``entries`` as part ``number``, for files whose stats have ``stats_digest``."""
@@ -78,12 +78,12 @@ class Kept:
         self.changed = True
 
 
-def _loaded(data: bytes) -> dict[str, Any]:
+def _loaded(data: bytes) -> dict[str, Any] | None:
     try:
         found = marshal.loads(data)
     except (EOFError, ValueError, TypeError):
-        return {}
-    return found if isinstance(found, dict) else {}
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def part_of(rel: str) -> int:

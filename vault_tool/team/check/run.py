@@ -143,8 +143,9 @@ def checked_files(context: CheckContext, stats: dict[str, Stat], parallel_from: 
     same_facts = True  # the vault-wide checks read the facts only
     for number, group in enumerate(kept.grouped(rels, stats)):
         digest = kept.stats_digest(group)
-        if results.holds(number, digest):
-            problems.update(results.problems(number))
+        held = results.problems(number) if results.holds(number, digest) else None
+        if held is not None:
+            problems.update(held)
             continue
         before = results.entries(number)
         same_facts = same_facts and before.keys() == group.keys()
@@ -174,7 +175,9 @@ def _vaultwide(context: CheckContext, results: Results) -> list[Problem]:
     entries: dict[str, kept.Entry] = {}
     for number in range(kept.PARTS):
         entries.update(held.entries(number))
-    found = [kept.facts_of(folder, rel, entries[rel]) for rel in results.rels]
+    unread = {item.facts.rel: item.facts for item in  # a part whose entries could not be read: checked now
+              check_files([folder / rel for rel in results.rels if rel not in entries], context)}
+    found = [kept.facts_of(folder, rel, entries[rel]) if rel in entries else unread[rel] for rel in results.rels]
     problems = [problem for vault_check in VAULT_CHECKS for problem in vault_check(found, context)]
     held.vaultwide, held.changed = kept.encoded(problems, context.root), True
     return problems
