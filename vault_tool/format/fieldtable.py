@@ -83,6 +83,7 @@ FIELDS = (
     IndexField("birthday_day", "day", "computed"),  # the birthday as MMDD
     IndexField("done_day", "day", "computed"),  # the last day a task was ticked off
     IndexField("dupe_keys", "column", "computed"),  # identity and block keys (format/identity.py)
+    IndexField("dupe_view", "column", "computed"),  # what dupes reads of the contacts it lists (view.dupe_view_of)
     IndexField("who", "column", "computed"),  # the name, handle and emails folded, to name a contact by (Vault.get)
     IndexField("mail_ids", "terms", "computed"),  # `handle/message-id` of each mail logged (format/mailmark.py)
 )

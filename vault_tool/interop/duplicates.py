@@ -251,18 +251,6 @@ def _keep_first(handle: str, view: dict[str, Any] | None) -> tuple[int, int, str
     return -int(view["interaction_count"]), -int(view.get("keys", 0)), handle
 
 
-NEEDED_META = ("name", "company", "emails", "phones", "uid")  # what the reasons and the groups read of the front matter
-
-
-def _needed(view: dict[str, Any]) -> dict[str, Any]:
-    """What the duplicate finder reads of a stored view: its handle, the front matter it names and tells the
-    reasons by (NEEDED_META), its number of fields and of interactions (70,000 whole views of a large vault
-    would take 140 MB)."""
-    meta = view["meta"]
-    return {"handle": view["handle"], "meta": {key: meta[key] for key in NEEDED_META if key in meta},
-            "keys": view.get("keys", 0), "interaction_count": len(view["interactions"])}
-
-
 @dataclass
 class DupesResult:
     groups: list[DupeGroup]
@@ -282,7 +270,7 @@ def find_dupes(vault: Vault) -> DupesResult:
             joined.extend(shared_keys(rows))
             return {row.doc for members, _ in joined for row in members}
 
-        views = columns.key_rows(ix, choose, _needed)
+        views = columns.key_rows(ix, choose)
         return find_groups(joined, views, region)
 
     groups, fresh = freshness.answer(vault, vault.today(), ask)

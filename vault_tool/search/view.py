@@ -30,6 +30,8 @@ VIEW_KEYS = ("name", "kind", "company", "title", "owner", "stage", "emails", "ph
 # What follow-ups read of a contact's front matter (its rows, owner filter, cadence, birthday): contact_of
 # keeps only these, since an agenda of a large vault holds tens of thousands of contacts at once.
 FOLLOW_UP_KEYS = ("name", "kind", "owner", "stage", "birthday", "keep_in_touch")
+# What `dupes` reads of a contact's front matter: the name, and what its reasons are told by (interop/duplicates.py).
+DUPE_KEYS = ("name", "company", "emails", "phones", "uid")
 UNDATED = DAY_MAX  # the due day of an open task without a due date, for the index's `task_due`
 SEP = "\x1f"  # between the parts of an interaction's heading in a view
 
@@ -110,6 +112,15 @@ def follow_of(view: dict[str, Any]) -> Follow:
     kept = {key: meta[key] for key in FOLLOW_UP_KEYS if key in meta}
     return (view["handle"], view["path"], view["created"], kept, "\n".join(view["interactions"]), view["tasks"],
             view["problems"])
+
+
+def dupe_view_of(view: dict[str, Any]) -> dict[str, Any]:
+    """What `dupes` reads of ``view``, in a column of its own: its handle, DUPE_KEYS of the front matter, its
+    number of fields and of interactions (the one to keep has the most). A large vault has tens of thousands
+    of contacts that share a value with another, and their whole views would take a hundred megabytes."""
+    meta = view["meta"]
+    return {"handle": view["handle"], "meta": {key: meta[key] for key in DUPE_KEYS if key in meta},
+            "keys": view["keys"], "interaction_count": len(view["interactions"])}
 
 
 Summed = tuple[str, str, dict[str, Any], list[str], dict[str, list[str]]]
