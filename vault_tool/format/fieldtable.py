@@ -74,9 +74,9 @@ FIELDS = (
     IndexField("path", "id", "computed"),
     IndexField("row", "stored", "computed"),  # what a search prints
     IndexField("facts", "column", "computed"),  # lead-scoring facts
-    IndexField("view", "column", "computed"),  # what reports, dupes and relations read (search/view.py)
+    IndexField("view", "column", "computed"),  # what relations, the graph and a query's organisations read (search/view.py)
     IndexField("follow", "column", "computed"),  # the part of the view follow-ups read (view.follow_of)
-    IndexField("summary", "column", "computed"),  # what reports read: facts, kinds, list fields (view.summary_of)
+    IndexField("summary", "column", "computed"),  # what reports read: facts, kinds, list fields (view.summed_of)
     IndexField("task_due", "day", "computed"),  # the earliest due day of an open task
     IndexField("touch_due", "day", "computed"),  # when a contact's own keep-in-touch cadence runs out
     IndexField("problems", "day", "computed"),  # how many follow-up values do not parse
@@ -93,7 +93,7 @@ COMPUTED_FIELDS = tuple(f.name for f in FIELDS if f.computed)
 QUERY_FIELDS = tuple(f.name for f in FIELDS if f.query)
 DATE_FIELDS = tuple(f.name for f in FIELDS if f.date)
 DAY_MAX = 99991231  # the largest value of a "day" field; a column gives a missing value as 2**32 - 1
-VIEW_VERSION = 3  # bump when what documents hold changes without a change of this table
+VIEW_VERSION = 4  # bump when what documents hold changes without a change of this table
 SCHEMA_VERSION = f"{crc32(repr((FIELDS, VIEW_VERSION)).encode()):08x}"  # any change to the table changes it
 
 

@@ -2,7 +2,7 @@
 
 A summary is what a report counts of a contact's scoring facts (search/scoring.py), the kinds of its
 interactions and its list fields: what the index keeps for reports in a column of its own
-(search/view.py `summary_of`).
+(search/view.py `summed_of`).
 """
 from __future__ import annotations
 
@@ -56,10 +56,10 @@ KEPT_ALWAYS = ("name", "keep_in_touch")  # what every report reads of a contact'
 
 def summary_of(summed: Summed, only: Collection[str] | None = None, nothing: dict[str, list[str]] | None = None
                ) -> Summary:
-    """The summary of a contact from what the index keeps for reports (search/view.py `summary_of`); ``only``:
+    """The summary of a contact from what the index keeps for reports (search/view.py `summed_of`); ``only``:
     keep just these fields and list fields (and KEPT_ALWAYS) of it; ``nothing``: the one empty dict that
     summaries without list fields share (a report holds 100,000)."""
-    path, _, facts, kinds, lists = summed
+    path, facts, kinds, lists = summed
     fields = facts["fields"]
     if only is not None:
         fields = {key: value for key, value in fields.items() if key in only or key in KEPT_ALWAYS}
@@ -83,8 +83,8 @@ def load_summaries(
     nothing: dict[str, list[str]] = {}
 
     def keep(summed: Summed, _: dict[str, Any]) -> Summary:
-        seen.update(summed[2]["fields"])
-        seen.update(summed[4])
+        seen.update(summed[1]["fields"])
+        seen.update(summed[3])
         return summary_of(summed, only, nothing)
 
     found, skipped, _ = read_views(vault, today, keep, None, query, column="summary")  # each let go at once

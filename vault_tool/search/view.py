@@ -123,19 +123,19 @@ def dupe_view_of(view: dict[str, Any]) -> dict[str, Any]:
             "keys": view["keys"], "interaction_count": len(view["interactions"])}
 
 
-Summed = tuple[str, str, dict[str, Any], list[str], dict[str, list[str]]]
+Summed = tuple[str, dict[str, Any], list[str], dict[str, list[str]]]
 
 
-def summary_of(view: dict[str, Any], facts: dict[str, Any]) -> Summed:
-    """What reports read of a contact (reports/summaries.py), in a column of its own: path, handle, scoring
-    facts, the kind of each interaction in date order (as the facts list their dates), and the list fields.
+def summed_of(view: dict[str, Any], facts: dict[str, Any]) -> Summed:
+    """What reports read of a contact (reports/summaries.py), in a column of its own: path, scoring facts, the
+    kind of each interaction in date order (as the facts list their dates), and the list fields.
 
     A report reads every contact: one value each, with the kinds taken from the headings once, when the
     contact is indexed, rather than the whole view and the facts apart.
     """
     ordered = sorted(view["interactions"], key=lambda heading: heading[:10])  # stable: file order within a day
     kinds = [heading.split(SEP, 3)[2] for heading in ordered]
-    return view["path"], view["handle"], facts, kinds, view["lists"]
+    return view["path"], facts, kinds, view["lists"]
 
 
 def contact_of(follow: Follow, root: Path, today: dt.date | None = None) -> Contact:
