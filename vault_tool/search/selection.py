@@ -29,7 +29,8 @@ def select(vault: Vault, query: str | None, any_of: Sequence[Between] | None = N
     ``any_of``: only the contacts that meet one of these (see view.Between).
     """
     if any_of is not None:
-        rels, left_out, _ = read_views(vault, vault.today(), lambda view, _: str(view["path"]), any_of, query)
+        rels, left_out, _ = read_views(vault, vault.today(), lambda follow, _: str(follow[1]), any_of, query,
+                                       column="follow")  # the path, from the smaller of the views that hold it
         return _loaded(vault, {vault.root / rel for rel in rels}, left_out)
     if query is None or not query.strip():
         return vault.load()
