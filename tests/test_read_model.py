@@ -441,3 +441,34 @@ def test_kept_check_results_that_cannot_be_read_are_checked_again(tmp_path: Path
     edited.write_text(files["c05.md"].replace("same@example.com", "twin@example.com"))
     age(edited, 5)
     assert found() == ["c03.md:parse"]
+
+
+_HEADING = st.tuples(
+    st.dates(dt.date(2026, 11, 1), dt.date(2026, 12, 31)), st.sampled_from(["", "09:30"]),
+    st.sampled_from(["call", "email", "meeting"]), st.text("ab —\x1f", max_size=6), st.booleans(),
+)
+
+
+@given(st.lists(_HEADING, max_size=8), st.dates(dt.date(2026, 10, 25), dt.date(2027, 1, 5)))
+def test_a_contact_rebuilt_from_its_view_answers_follow_ups_as_the_parsed_contact_does(
+    headings: list[tuple[dt.date, str, str, str, bool]], today: dt.date,
+) -> None:
+    """The last contact, whether one is planned, and the interactions follow-ups look at (the last one and every
+    later one) are the same from the stored headings, in date order and bisected, as from the parsed file."""
+    from vault_tool.format.body import Interaction
+    from vault_tool.format.contact import Contact
+    from vault_tool.search.view import contact_of, follow_of, view_of
+
+    parsed = Contact("ada", {"name": "Ada"}, interactions=[
+        Interaction(day, kind, summary, "", time or None, line, logged)
+        for line, (day, time, kind, summary, logged) in enumerate(headings, 1)
+    ])
+    rebuilt = contact_of(follow_of(view_of(parsed, "contacts/ada.md")), Path("/v"), today)
+    last = parsed.last_contact(today)
+    assert rebuilt.last_contact(today) == last
+    assert rebuilt.has_appointment(today) == parsed.has_appointment(today)
+    looked_at = [i for i in parsed.interactions if last is None or i.date >= last]
+    key = lambda i: (i.date, i.line)  # noqa: E731
+    assert sorted((i.date, i.line, i.kind, i.logged) for i in rebuilt.interactions) == \
+        sorted((i.date, i.line, i.kind, i.logged) for i in looked_at)
+    assert [i.line for i in sorted(rebuilt.interactions, key=key)] == [i.line for i in sorted(looked_at, key=key)]

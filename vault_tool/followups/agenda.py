@@ -185,7 +185,8 @@ def select_tasks(
 def appointments(contacts: Iterable[Contact], start: dt.date, until: dt.date) -> list[Appointment]:
     """Appointments (see Interaction.is_appointment) from ``start`` through ``until``, earliest first."""
     found = [
-        Appointment(c, i) for c in contacts for i in c.interactions if i.date <= until and i.is_appointment(start)
+        Appointment(c, i) for c in contacts if c.has_appointment(start)
+        for i in c.interactions if i.date <= until and i.is_appointment(start)
     ]
     return sorted(found, key=lambda a: (a.interaction.when, fold(a.contact.name), a.contact.handle))
 
@@ -214,7 +215,7 @@ def keep_in_touch(contacts: Iterable[Contact], today: dt.date, default: str) -> 
     parsed: dict[str, relativedelta] = {}
     dues: dict[tuple[dt.date, str], dt.date] = {}  # many contacts share a last day and a cadence
     for contact in contacts:
-        if has_appointment(contact, today):
+        if contact.has_appointment(today):
             continue
         written, cadence, own = cadence_of(contact, default, parsed)
         last = contact.last_contact(today)
@@ -228,11 +229,6 @@ def keep_in_touch(contacts: Iterable[Contact], today: dt.date, default: str) -> 
         if due <= today:
             found.append(KeepInTouch(contact, written, last, due))
     return sorted(found, key=lambda k: (k.due or dt.date.min, fold(k.contact.name), k.contact.handle))
-
-
-def has_appointment(contact: Contact, today: dt.date) -> bool:
-    """Whether ``contact`` has an appointment today or later: its next contact is planned."""
-    return any(i.is_appointment(today) for i in contact.interactions)
 
 
 def stale(
@@ -249,7 +245,7 @@ def stale(
     for contact in contacts:
         last, since = contact.last_contact(today), added(contact) if added else None
         since = since if since is None or since <= today else None
-        if (last is None and since == today) or has_appointment(contact, today):
+        if (last is None and since == today) or contact.has_appointment(today):
             continue
         if (last or since or dt.date.min) <= cutoff:
             found.append(StaleItem(contact, last))

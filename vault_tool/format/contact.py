@@ -116,6 +116,11 @@ class Contact:
         past = [i.date for i in self.interactions if i.date <= today]
         return max(past) if past else None
 
+    def has_appointment(self, today: dt.date) -> bool:
+        """Whether an interaction is an appointment on ``today`` or later (see Interaction.is_appointment):
+        the next contact is planned."""
+        return any(i.is_appointment(today) for i in self.interactions)
+
     def to_dict(self) -> dict[str, Any]:
         """Every field, the notes, interactions and tasks, as JSON-ready data."""
         return {

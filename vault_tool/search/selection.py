@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from vault_tool.errors import ParseError
-from vault_tool.search.view import Between, Follow, contact_of, problems_of
+from vault_tool.search.view import Between, Days, Follow, StoredContact, contact_of
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -48,32 +48,22 @@ def _loaded(vault: Vault, paths: set[Path], left_out: list[ParseError]) -> LoadR
 
 
 @dataclass
-class Followed:
-    """A contact rebuilt from its view for follow-ups, with the problems of its follow-up values."""
-
-    path: str  # relative to the vault, as the index stores it
-    contact: Contact
-    problems: list[ParseError]  # of its task dates, birthday and keep-in-touch cadence
-    task_problems: list[ParseError]  # of its task dates only
-
-
-@dataclass
 class Views:
     """Contacts rebuilt from what the index stores (see view.py), and what bringing it up to date found."""
 
-    held: list[Followed] = field(default_factory=list)  # by path
+    held: list[StoredContact] = field(default_factory=list)  # by path
     skipped: list[ParseError] = field(default_factory=list)  # files that did not parse
     notices: list[str] = field(default_factory=list)
 
     def contacts(self) -> list[Contact]:
-        return [item.contact for item in self.held]
+        return list(self.held)
 
     def problems(self, owner: str | Iterable[str] | None = None, tasks_only: bool = False) -> list[ParseError]:
-        """The follow-up values that do not parse, of ``owner``'s contacts, or any of several owners'
-        (all when None or none)."""
+        """The follow-up values that do not parse (``tasks_only``: only task dates), of ``owner``'s contacts, or
+        any of several owners' (all when None or none)."""
         owners = {owner} if isinstance(owner, str) else set(owner or ())
-        return [p for item in self.held if not owners or item.contact.meta.get("owner") in owners
-                for p in (item.task_problems if tasks_only else item.problems)]
+        return [p for contact in self.held if not owners or contact.meta.get("owner") in owners
+                for p in contact.problems(tasks_only)]
 
 
 def views(vault: Vault, today: dt.date, any_of: Sequence[Between] | None = None, query: str | None = None) -> Views:
@@ -84,13 +74,13 @@ def views(vault: Vault, today: dt.date, any_of: Sequence[Between] | None = None,
     is let go as soon as it is read.
     """
     root = vault.root
+    days: Days = {}  # shared by the contacts read (see view.StoredContact)
 
-    def keep(follow: Follow, _: dict[str, Any]) -> Followed:
-        contact = contact_of(follow, root, today)
-        return Followed(follow[1], contact, problems_of(follow, root), problems_of(follow, root, True))
+    def keep(follow: Follow, _: dict[str, Any]) -> StoredContact:
+        return contact_of(follow, root, today, days)
 
     found, skipped, notices = read_views(vault, today, keep, any_of, query, column="follow")
-    found.sort(key=lambda item: item.path)
+    found.sort(key=lambda contact: contact.vault_path)
     return Views(found, skipped, notices)
 
 

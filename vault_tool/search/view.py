@@ -11,6 +11,7 @@ due) is computed from it when it is read.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import marshal
 import sys
@@ -103,15 +104,22 @@ Follow = tuple[str, str, "str | None", dict[str, Any], str, list[Any], list[list
 
 def follow_of(view: dict[str, Any]) -> Follow:
     """The part of ``view`` follow-ups read, in a column of its own: handle, path, the day it was created,
-    FOLLOW_UP_KEYS of the front matter, the interaction headings joined by newlines, open tasks, problems.
+    FOLLOW_UP_KEYS of the front matter, the interaction headings in date order joined by newlines, open
+    tasks, problems.
 
     An agenda of a large vault reads tens of thousands of them: half the bytes of a whole view, and
     the headings one string (split only when read), so unmarshalling them takes a third of the time.
+    In date order (file order within a day), the last contact as of a day is found by bisection.
     """
     meta = view["meta"]
     kept = {key: meta[key] for key in FOLLOW_UP_KEYS if key in meta}
-    return (view["handle"], view["path"], view["created"], kept, "\n".join(view["interactions"]), view["tasks"],
-            view["problems"])
+    return (view["handle"], view["path"], view["created"], kept, "\n".join(by_date(view["interactions"])),
+            view["tasks"], view["problems"])
+
+
+def by_date(headings: list[str]) -> list[str]:
+    """Interaction headings in date order, file order within a day (a heading starts with its ISO date)."""
+    return sorted(headings, key=lambda heading: heading[:10])
 
 
 def dupe_view_of(view: dict[str, Any]) -> dict[str, Any]:
@@ -133,50 +141,55 @@ def summed_of(view: dict[str, Any], facts: dict[str, Any]) -> Summed:
     A report reads every contact: one value each, with the kinds taken from the headings once, when the
     contact is indexed, rather than the whole view and the facts apart.
     """
-    ordered = sorted(view["interactions"], key=lambda heading: heading[:10])  # stable: file order within a day
-    kinds = [heading.split(SEP, 3)[2] for heading in ordered]
+    kinds = [heading.split(SEP, 3)[2] for heading in by_date(view["interactions"])]
     return view["path"], facts, kinds, view["lists"]
 
 
-def contact_of(follow: Follow, root: Path, today: dt.date | None = None) -> Contact:
+def contact_of(follow: Follow, root: Path, today: dt.date | None = None, days: Days | None = None) -> StoredContact:
     """A Contact with what follow-ups read (see `follow_of`): FOLLOW_UP_KEYS, interaction headings, open tasks.
 
     With ``today``, only the interactions that follow-ups look at as of that day: the last one on
-    or before it, and every later one (most contacts have many more, and each is an object to make).
+    or before it, and every later one (most contacts have many more). ``days``: the dates already
+    read, shared by the contacts of one command (see StoredContact).
     """
-    handle, rel, created, meta, headings, open_tasks, _ = follow
+    handle, rel, created, meta, headings, open_tasks, problems = follow
     listed = headings.split("\n") if headings else []
-    if today is not None and len(listed) > 1:  # a heading starts with its ISO date: compared as it is
-        day = today.isoformat()
-        last = max((item[:10] for item in listed if item[:10] <= day), default="")
-        listed = [item for item in listed if item[:10] >= last]
-    interactions = [
-        Interaction(dt.date.fromisoformat(day), kind, summary, "", time or None, int(line), bool(logged))
-        for day, time, kind, summary, line, logged in (item.split(SEP) for item in listed)
-    ]
-    tasks = [
-        Task(text, False, dt.date.fromisoformat(due) if due else None, None, line, list(problems))
-        for text, due, line, problems in open_tasks
-    ]
-    contact = StoredContact(handle, meta, interactions, tasks, root, rel)
-    contact.added = dt.date.fromisoformat(created) if created else None
+    contact = StoredContact(handle, meta, listed, open_tasks, root, rel, created, problems, days)
+    if today is not None and len(listed) > 1:
+        contact.cut(today)
     return contact
 
 
-class StoredContact(Contact):
-    """A Contact rebuilt from a view, whose path is made when asked for.
+Days = dict[str, dt.date]  # ISO date -> date
 
-    Follow-ups rebuild tens of thousands of contacts and print most of them by name only; making
-    each one's Path would cost a fifth of an agenda on 100,000 contacts.
+
+class StoredContact(Contact):
+    """A Contact rebuilt from a view (see `contact_of`), whose parts are made when asked for.
+
+    Follow-ups rebuild tens of thousands of contacts and print most of them by name only: the
+    interactions and tasks are made from the stored strings on first use, the path likewise, and
+    `last_contact` and `has_appointment` answer from the headings' dates as written (see `as_of`). Making
+    every contact's objects took a second of an agenda on 100,000 contacts. ``days`` holds the
+    dates read so far, shared by the contacts one command reads (many share a day).
     """
 
     def __init__(
-        self, handle: str, meta: dict[str, Any], interactions: list[Interaction], tasks: list[Task], root: Path,
-        rel: str,
+        self, handle: str, meta: dict[str, Any], headings: list[str], open_tasks: list[list[Any]], root: Path,
+        rel: str, created: str | None = None, problems: list[list[Any]] | None = None, days: Days | None = None,
     ) -> None:
+        self.handle, self.meta, self.notes, self.source = handle, meta, "", None
         self._where = (root, rel)
-        self.added: dt.date | None = None  # the day the file was first committed, when known
-        super().__init__(handle, meta, "", interactions, tasks)
+        self._stored = (headings, open_tasks, created, problems or [])
+        self._days: Days = {} if days is None else days
+        self._today: dt.date | None = None  # the day of as_of's answer
+        self._as_of = ("", False)
+        self._given = False  # whether the interactions were given rather than made from the headings
+
+    def _date(self, text: str) -> dt.date:
+        found = self._days.get(text)
+        if found is None:
+            found = self._days[text] = dt.date.fromisoformat(text)
+        return found
 
     @property
     def root(self) -> Path:
@@ -188,6 +201,12 @@ class StoredContact(Contact):
         """The file's path relative to the vault, '/'-separated."""
         return self._where[1]
 
+    @property
+    def added(self) -> dt.date | None:
+        """The day the file was first committed, when known."""
+        created = self._stored[2]
+        return self._date(created) if created else None
+
     @property  # a dataclass field, made on demand
     def path(self) -> Path | None:
         given = self.__dict__.get("_path")
@@ -197,13 +216,79 @@ class StoredContact(Contact):
     def path(self, value: Path | None) -> None:
         self.__dict__["_path"] = value
 
+    @property  # a dataclass field, made on demand
+    def interactions(self) -> list[Interaction]:
+        made = self.__dict__.get("_interactions")
+        if made is None:
+            made = self.__dict__["_interactions"] = [
+                Interaction(self._date(day), kind, summary, "", time or None, int(line), bool(logged))
+                for day, time, kind, summary, line, logged in (item.split(SEP) for item in self._stored[0])
+            ]
+        return made
 
-def problems_of(follow: Follow, root: Path, tasks_only: bool = False) -> list[ParseError]:
-    """The follow-up values of ``follow`` that do not parse (``tasks_only``: only its task dates)."""
-    rel, problems = follow[1], follow[6]
-    if not problems:
-        return []
-    return [ParseError(root / rel, message, line) for message, line, of_task in problems if of_task or not tasks_only]
+    @interactions.setter
+    def interactions(self, value: list[Interaction]) -> None:
+        self.__dict__["_interactions"] = value
+        self._given = True  # answered from these, not the stored headings
+
+    @property  # a dataclass field, made on demand
+    def tasks(self) -> list[Task]:
+        made = self.__dict__.get("_tasks")
+        if made is None:
+            made = self.__dict__["_tasks"] = [
+                Task(text, False, self._date(due) if due else None, None, line, list(problems))
+                for text, due, line, problems in self._stored[1]
+            ]
+        return made
+
+    @tasks.setter
+    def tasks(self, value: list[Task]) -> None:
+        self.__dict__["_tasks"] = value
+
+    def as_of(self, today: dt.date) -> tuple[str, bool]:
+        """The date of the last interaction on or before ``today`` (ISO, '' for none), and whether one is
+        planned: dated after it, or dated ``today`` and not logged (see Contact.has_appointment)."""
+        if self._today != today:
+            self._today, self._as_of = today, self._day(today.isoformat())[:2]
+        return self._as_of
+
+    def cut(self, today: dt.date) -> None:
+        """Keep only the interactions follow-ups look at as of ``today``: the last one on or before it, and
+        every later one (a contact has many more, and each is an object to make when they are read)."""
+        last, planned, first = self._day(today.isoformat())
+        self._stored = (self._stored[0][first:], *self._stored[1:])
+        self._today, self._as_of = today, (last, planned)
+
+    def _day(self, day: str) -> tuple[str, bool, int]:
+        """as_of's answer for ISO ``day``, and the index of the first heading of the last contact's day.
+
+        The headings are in date order (see `follow_of`): one dated ``day`` or before sorts below ``day``
+        followed by DEL, so bisection finds the last contact without reading every heading. One dated
+        ``day`` and not logged has an empty last part.
+        """
+        listed = self._stored[0]
+        past = bisect.bisect_right(listed, day + "\x7f")
+        last = listed[past - 1][:10] if past else ""
+        first = bisect.bisect_left(listed, last) if last else 0
+        planned = past < len(listed) or (last == day and any(item[-1] == SEP for item in listed[first:past]))
+        return last, planned, first
+
+    def last_contact(self, today: dt.date) -> dt.date | None:
+        if self._given:
+            return super().last_contact(today)
+        last = self.as_of(today)[0]
+        return self._date(last) if last else None
+
+    def has_appointment(self, today: dt.date) -> bool:
+        return super().has_appointment(today) if self._given else self.as_of(today)[1]
+
+    def problems(self, tasks_only: bool = False) -> list[ParseError]:
+        """The follow-up values that do not parse (``tasks_only``: only its task dates)."""
+        problems = self._stored[3]
+        if not problems:
+            return []
+        path = self._where[0] / self._where[1]
+        return [ParseError(path, message, line) for message, line, of_task in problems if of_task or not tasks_only]
 
 
 def _plain(value: Any) -> Any:
