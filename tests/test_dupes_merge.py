@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import commit_count, git, head_files, head_message
 from test_cli import line_changes, no_traceback, ok
 
@@ -288,3 +290,30 @@ def test_phones_and_emails_are_joined_as_the_same_number_and_address() -> None:
                       ("b", {"phones": ["020 7946 0958", "+44 7700 900123"], "emails": ["ada@x.example"]})], "GB")
 
     assert merged.meta == {"phones": ["+44 20 7946 0958", "+44 7700 900123"], "emails": ["Ada@X.example"]}
+
+
+_NAME = st.lists(st.sampled_from(["ada", "adah", "love", "lovelace", "bob", "van", "der", "berg", "é"]),
+                 min_size=1, max_size=3).map(" ".join)
+
+
+@settings(max_examples=200)
+@given(st.lists(_NAME, max_size=14))
+def test_close_names_are_every_pair_that_shares_a_word_and_scores_enough(names: list[str]) -> None:
+    """`dupes` compares names word group by word group, each name's words sorted once: the same pairs, scores and
+    order of each pair as comparing every two names that share a word with rapidfuzz's token_sort_ratio."""
+    from rapidfuzz import fuzz
+
+    from vault_tool.interop.duplicates import NAME_SCORE, _close_names
+
+    first = {name: names.index(name) for name in names}
+    expected = {(first[names[i]], j, 100) for i, j in ((names.index(n), j) for j, n in enumerate(names))
+                if i != j}
+    distinct = list(first)
+    for x, a in enumerate(distinct):
+        for b in distinct[x + 1:]:
+            score = fuzz.token_sort_ratio(a, b, processor=None)
+            if set(a.split()) & set(b.split()) and score >= NAME_SCORE:
+                expected.add((first[a], first[b], round(score)))
+    found = list(_close_names(names))
+    assert len(found) == len(set(found))
+    assert set(found) == expected

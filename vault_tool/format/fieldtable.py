@@ -93,7 +93,7 @@ COMPUTED_FIELDS = tuple(f.name for f in FIELDS if f.computed)
 QUERY_FIELDS = tuple(f.name for f in FIELDS if f.query)
 DATE_FIELDS = tuple(f.name for f in FIELDS if f.date)
 DAY_MAX = 99991231  # the largest value of a "day" field; a column gives a missing value as 2**32 - 1
-VIEW_VERSION = 5  # bump when what documents hold changes without a change of this table
+VIEW_VERSION = 6  # bump when what documents hold changes without a change of this table
 SCHEMA_VERSION = f"{crc32(repr((FIELDS, VIEW_VERSION)).encode()):08x}"  # any change to the table changes it
 
 

@@ -13,6 +13,7 @@ whole vault it would only find namesakes.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -121,6 +122,11 @@ class _Groups:
 
     def join(self, handles: list[str], reason: str) -> None:
         roots = {self.root(h) for h in handles}
+        if len(roots) == 1:  # already one group (most joins of a large vault's close names)
+            gathered = self.reasons.setdefault(roots.pop(), [])
+            if reason not in gathered:
+                gathered.append(reason)
+            return
         top = min(roots)
         gathered = [r for root in sorted(roots) for r in self.reasons.pop(root, [])]
         for root in roots:
@@ -129,12 +135,15 @@ class _Groups:
 
 
 def _close_names(names: list[str]) -> Iterable[tuple[int, int, int]]:
-    """Pairs (i, j, score) of ``names`` (folded) that score NAME_SCORE or more, enough to join them all.
+    """Pairs (i, j, score), i < j, of ``names`` (folded) that score NAME_SCORE or more, enough to join them all.
 
     Equal names are joined to the first of them (100%) and compared with others once, through it:
     a large block repeats names, and comparing each copy would square the work. Only names that
-    share a word are compared: each with the later names that share one, in one call of rapidfuzz
-    (a block of a thousand names is a million pairs, each a call of its own took seconds).
+    share a word are compared: among the names with each word, each with the later ones in one call
+    of rapidfuzz (a block of a thousand names is a million pairs, each a call of its own took
+    seconds), a pair that shares two words scored once. Gathering the later names that share any
+    word, a set per name, took longer than the comparing. The score is rapidfuzz's token_sort_ratio,
+    the ratio of the names with their words sorted: each name's sorted once, not at every comparison.
     """
     from rapidfuzz import fuzz, process
 
@@ -145,17 +154,22 @@ def _close_names(names: list[str]) -> Iterable[tuple[int, int, int]]:
         else:
             first[name] = i
     distinct = list(first)
-    words = [set(name.split()) for name in distinct]
     sharing: dict[str, list[int]] = {}
-    for x, own in enumerate(words):
-        for word in own:
-            sharing.setdefault(word, []).append(x)
     for x, name in enumerate(distinct):
-        later = sorted({y for word in words[x] for y in sharing[word] if y > x})
-        close = process.extract(name, [distinct[y] for y in later], scorer=fuzz.token_sort_ratio, processor=None,
-                                score_cutoff=NAME_SCORE, limit=None) if later else []
-        for _, score, at in close:
-            yield first[name], first[distinct[later[at]]], round(score)
+        for word in dict.fromkeys(name.split()):
+            sharing.setdefault(word, []).append(x)
+    ordered = [" ".join(sorted(name.split())) for name in distinct]  # token_sort_ratio's words, sorted once
+    scored: set[tuple[int, int]] = set()
+    for members in sharing.values():
+        choices = [ordered[x] for x in members]
+        for at in range(len(members) - 1):
+            close = process.extract(choices[at], choices[at + 1:], scorer=fuzz.ratio, processor=None,
+                                    score_cutoff=NAME_SCORE, limit=None)
+            for _, score, later in close:
+                pair = (members[at], members[at + 1 + later])
+                if pair not in scored:
+                    scored.add(pair)
+                    yield first[distinct[pair[0]]], first[distinct[pair[1]]], round(score)
 
 
 def _handle(path: str) -> str:
@@ -168,10 +182,10 @@ def shared_keys(rows: list[KeyRow]) -> list[tuple[list[KeyRow], str]]:
     A uid, email or phone that more than SHARED_LINE contacts share is a switchboard, not a person;
     names are compared only within a block (a company, an email domain).
     """
-    holders: dict[str, list[KeyRow]] = {}
+    holders: defaultdict[str, list[KeyRow]] = defaultdict(list)  # a million keys: no list made for each
     for row in rows:
-        for key in dict.fromkeys(row.keys):  # a value a contact writes twice (a@x, A@x) is one
-            holders.setdefault(key, []).append(row)
+        for key in row.keys:  # each once (see search/documents.py)
+            holders[key].append(row)
     identity: list[tuple[list[KeyRow], str]] = []
     names: list[tuple[list[KeyRow], str]] = []
     for key, members in holders.items():
@@ -195,8 +209,15 @@ def _first_paths(pair: tuple[list[KeyRow], str]) -> tuple[list[str], str]:
 def find_groups(joined: list[tuple[list[KeyRow], str]], views: dict[int, Any], region: str) -> list[DupeGroup]:
     """Groups of likely duplicates from `shared_keys`; ``views``: the stored views of their contacts."""
     groups = _Groups()
+    said: dict[tuple[str, ...], str] = {}  # the reason of close names, by key and companies: tens of thousands
     for members, key in joined:
-        groups.join([_handle(row.path) for row in members], _reason(key, [views[row.doc] for row in members], region))
+        seen = [views[row.doc] for row in members]
+        if "\0" in key:
+            told = (key, *(str(view["meta"].get("company")) for view in seen))
+            reason = said.get(told) or said.setdefault(told, _reason(key, seen, region))
+        else:
+            reason = _reason(key, seen, region)
+        groups.join([_handle(row.path) for row in members], reason)
     return _gathered(groups, {view["handle"]: view for view in views.values()})
 
 

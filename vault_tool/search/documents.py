@@ -174,8 +174,8 @@ def document(contact: Contact, rel: str, region: str, today: dt.date, created: d
     facts = facts_of(contact).to_data()
     doc["facts"] = column_bytes(facts)  # a column, as the view (see index.views)
     _add_follow_ups(doc, contact, rel, last, created, facts)
-    keys = [k for k, _ in identity_keys(meta, region)] + list(block_keys(meta))
-    doc["dupe_keys"] = "\n".join(keys).encode("utf-8")
+    keys = dict.fromkeys([k for k, _ in identity_keys(meta, region)] + list(block_keys(meta)))  # each once
+    doc["dupe_keys"] = "\n".join(keys).encode("utf-8")  # a value a contact writes twice (a@x, A@x) is one
     doc["mail_ids"] = " ".join(mail_terms(contact))
     doc["who"] = texts_of(contact.name, contact.handle, contact.emails).encode("utf-8")  # see Vault.get
     doc["row"] = {  # what search prints; a missing value is None (JSON's null)
