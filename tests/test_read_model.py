@@ -472,3 +472,18 @@ def test_a_contact_rebuilt_from_its_view_answers_follow_ups_as_the_parsed_contac
     assert sorted((i.date, i.line, i.kind, i.logged) for i in rebuilt.interactions) == \
         sorted((i.date, i.line, i.kind, i.logged) for i in looked_at)
     assert [i.line for i in sorted(rebuilt.interactions, key=key)] == [i.line for i in sorted(looked_at, key=key)]
+
+
+def test_a_report_counts_the_same_from_the_small_summary_as_from_every_field(tmp_path: Path) -> None:
+    """A report by stage, owner, tag or kind reads only the `summary` column; by any other field, the fields beside
+    it too. Either way each contact counts under the same values, a list written where a scalar is usual too."""
+    from vault_tool.reports.report import field_values
+
+    odd = "---\nname: Bo\nstage: [lead, customer]\nowner: dana\ncompany: Acme\n---\n"
+    vault = vault_with(tmp_path, {"ada.md": ADA, "bo.md": odd, "cy.md": "---\nname: Cy\ntags: []\n---\n"})
+    whole = {item.path: item for item in load_summaries(vault, TODAY).items}
+    for by in ("stage", "owner", "tag", "kind", "company", "employees", "name"):
+        wanted = {"tags" if by == "tag" else by}
+        for item in load_summaries(vault, TODAY, only=wanted).items:
+            assert field_values(item, by) == field_values(whole[item.path], by), (by, item.path)
+    assert field_values(whole["contacts/bo.md"], "stage") == ["lead", "customer"]

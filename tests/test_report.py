@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import report_book
 from browser import chromium_or_skip, measure_charts, run_chromium
 from report_book import SINCE, TODAY
@@ -370,3 +373,39 @@ def test_the_installed_command_end_to_end(book: Path, tmp_path: Path) -> None:
     assert done.stderr == f"Wrote {page}\n" and "4 contacts (contacts matching @europe)" in page.read_text()
     git_log = report_book.git(book, "log", "-1", "--format=%s")
     assert git_log.strip() == "Save segment europe"
+
+
+_SUMMARY = st.tuples(
+    st.sampled_from(["Ada", "ada", "Bo", "Cy"]), st.sampled_from([None, "30d", "2w", "0d", "soon"]),
+    st.lists(st.dates(dt.date(2026, 5, 1), dt.date(2026, 12, 31)), max_size=3),
+)
+
+
+@settings(max_examples=200)
+@given(st.lists(_SUMMARY, max_size=12), st.one_of(st.none(), st.integers(0, 5)))
+def test_the_coldest_are_those_of_every_contact_ranked_by_ratio_silence_and_name(
+    contacts: list[tuple[str, str | None, list[dt.date]]], limit: int | None,
+) -> None:
+    """Going cold ranks by silence alone first and by name only among the contacts that can make the list:
+    the same list, ties in the same order, and the same count of overdue, as ranking every contact by all three."""
+    from vault_tool.reports.report import _cadence, going_cold
+    from vault_tool.reports.summaries import Summary
+
+    today = dt.date(2026, 11, 23)
+    items = [Summary(f"contacts/c{at}.md", "person", "lead", "", {"name": name, **({"keep_in_touch": own} if own
+                     else {})}, sorted(day.isoformat() for day in days), ["call"] * len(days))
+             for at, (name, own, days) in enumerate(contacts)]
+    expected, overdue = [], 0
+    for item in items:
+        if not item.interactions or item.interactions[-1] >= today.isoformat():
+            continue
+        start = dt.date.fromisoformat(item.interactions[-1])
+        cadence_days = ((start + _cadence(item, "90d", {})[1]) - start).days
+        if cadence_days > 0:
+            silence = (today - start).days
+            overdue += silence >= cadence_days
+            expected.append((-round(silence / cadence_days, 2), -silence, item.name.casefold(), item.handle))
+    expected.sort(key=lambda found: found[:3])  # stable: in the contacts' order where all three are equal
+    found, found_overdue = going_cold(items, "90d", None, today, limit)
+    assert [c.handle for c in found] == [handle for *_, handle in expected[:limit]]
+    assert found_overdue == overdue

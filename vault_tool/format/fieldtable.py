@@ -76,7 +76,8 @@ FIELDS = (
     IndexField("facts", "column", "computed"),  # lead-scoring facts
     IndexField("view", "column", "computed"),  # what relations, the graph and a query's organisations read (search/view.py)
     IndexField("follow", "column", "computed"),  # the part of the view follow-ups read (view.follow_of)
-    IndexField("summary", "column", "computed"),  # what reports read: facts, kinds, list fields (view.summed_of)
+    IndexField("summary", "column", "computed"),  # what every report reads: stage, dates, kinds (view.summed_of)
+    IndexField("summary_fields", "column", "computed"),  # the fields a report may count by (view.summed_fields_of)
     IndexField("task_due", "day", "computed"),  # the earliest due day of an open task
     IndexField("touch_due", "day", "computed"),  # when a contact's own keep-in-touch cadence runs out
     IndexField("problems", "day", "computed"),  # how many follow-up values do not parse

@@ -5,10 +5,11 @@ report_formats turn it into text, HTML, JSON or CSV.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import heapq
 import statistics
-from collections.abc import Iterator
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -222,28 +223,41 @@ def buckets(since: dt.date, today: dt.date, per: str) -> list[dt.date]:
 
 
 def activity(items: list[Summary], kinds: list[str], since: dt.date, today: dt.date, per: str) -> Activity:
-    """Interactions from ``since`` to ``today`` per week or month, by kind and by the contact's owner."""
+    """Interactions from ``since`` to ``today`` per week or month, by kind and by the contact's owner.
+
+    A contact's interactions are in date order: those in the time are found by bisection, and each is
+    counted by (kind, period) and (owner, period), the periods' lists made at the end.
+    """
     starts = buckets(since, today, per)
     index = {d.isoformat(): i for i, d in enumerate(starts)}
-    by_kind: dict[str, list[int]] = {}
-    by_owner: dict[str, list[int]] = {}
+    kind_counts: Counter[tuple[str, int]] = Counter()
+    owner_counts: Counter[tuple[str, int]] = Counter()
     low, high = since.isoformat(), today.isoformat()
     slots: dict[str, int] = {}  # by day: a few hundred days, 100,000s of interactions
     for item in items:
+        dates = item.interactions
+        first, end = bisect.bisect_left(dates, low), bisect.bisect_right(dates, high)
         owner = item.owner or NONE
-        for day, kind in zip(item.interactions, item.kinds):
-            if not low <= day <= high:
-                continue
+        for day, kind in zip(dates[first:end], item.kinds[first:end]):
             slot = slots.get(day)
             if slot is None:
                 slot = slots[day] = index[bucket_start(dt.date.fromisoformat(day), per).isoformat()]
-            by_kind.setdefault(kind, [0] * len(starts))[slot] += 1
-            by_owner.setdefault(owner, [0] * len(starts))[slot] += 1
+            kind_counts[kind, slot] += 1
+            owner_counts[owner, slot] += 1
+    by_kind, by_owner = _per_period(kind_counts, len(starts)), _per_period(owner_counts, len(starts))
     rank = {k: i for i, k in enumerate(kinds)}
     kind_order = sorted(by_kind, key=lambda k: (rank.get(k, len(rank)), k))
     owner_order = sorted(by_owner, key=lambda o: (o == NONE, o.casefold()))
     return Activity(per, [bucket_label(max(d, since), per) for d in starts],
                     {k: by_kind[k] for k in kind_order}, {o: by_owner[o] for o in owner_order})
+
+
+def _per_period(counts: Counter[tuple[str, int]], periods: int) -> dict[str, list[int]]:
+    """Counts by (value, period) as a list of the periods' counts per value."""
+    found: dict[str, list[int]] = {}
+    for (value, slot), count in counts.items():
+        found.setdefault(value, [0] * periods)[slot] = count
+    return found
 
 
 # Going cold
@@ -277,47 +291,67 @@ def going_cold(
     Silence runs from the last interaction on or before today; a contact with none is silent
     since it was first committed (and left out when that is unknown). As in the agenda, a contact
     with an interaction dated today or later is left out (the next contact is planned), and one
-    whose silence has lasted its cadence (last contact + cadence <= today) is overdue. Only the
-    coldest are kept while they are ranked: a report shows ten of 100,000.
+    whose silence has lasted its cadence (last contact + cadence <= today) is overdue. Contacts are
+    ranked by their silence alone (many share a start and a cadence, each pair worked out once),
+    and only those that can be among the ``limit`` coldest by their names too: a report shows ten
+    of 100,000.
     """
-    overdue = 0
-
-    def cold() -> Iterator[Cold]:
-        nonlocal overdue
-        parsed: dict[str, relativedelta] = {}  # a few distinct cadences, read once
-        lengths: dict[tuple[str, str], int] = {}  # (first day, cadence) -> days: many contacts share both
-        for item in items:
-            if item.interactions and item.interactions[-1] >= today.isoformat():
-                continue
-            history = (timelines or {}).get(item.path)
-            last = item.interactions[-1] if item.interactions else None
-            start = last or (history[0].day.isoformat() if history else None)
-            if start is None:
-                continue
-            cadence, delta = _cadence(item, default_cadence, parsed)
-            begin = dt.date.fromisoformat(start)
-            cadence_days = lengths.get((start, cadence))
-            if cadence_days is None:
-                cadence_days = lengths[(start, cadence)] = ((begin + delta) - begin).days
-            if cadence_days <= 0:
-                continue
-            silence = (today - begin).days
-            overdue += silence >= cadence_days
-            yield -round(silence / cadence_days, 2), -silence, item, (last, start, cadence, cadence_days)
-
-    def coldest(found: Cold) -> tuple[float, int, str]:
-        return found[0], found[1], found[2].name.casefold()
-
-    ranked = cold()
-    chosen = sorted(ranked, key=coldest) if limit is None else heapq.nsmallest(limit, ranked, key=coldest)
-    for _ in ranked:  # nsmallest(0, ...) reads none of them, and every one counts towards overdue
-        pass
-    return [ColdContact(item.handle, item.name, item.owner, item.stage, last, start, -silence,
-                        cadence, cadence_days, -ratio)
-            for ratio, silence, item, (last, start, cadence, cadence_days) in chosen], overdue
+    ranked, facts = _silences(items, default_cadence, timelines, today)
+    overdue = sum(-silence >= facts[at][3] for _, silence, at in ranked)
+    if limit is not None and len(ranked) > limit:
+        bound = heapq.nsmallest(limit, ranked)[-1][:2] if limit else None
+        ranked = [found for found in ranked if bound is not None and found[:2] <= bound]
+    chosen = sorted(ranked, key=lambda found: (found[0], found[1], items[found[2]].name.casefold(), found[2]))
+    return [_cold_contact(items[at], ratio, silence, facts[at]) for ratio, silence, at in chosen[:limit]], overdue
 
 
-Cold = tuple[float, int, Summary, tuple[str | None, str, str, int]]  # a contact going cold, as it is ranked
+def _silences(
+    items: list[Summary], default_cadence: str, timelines: dict[str, list[StageEvent]] | None, today: dt.date,
+) -> tuple[list[tuple[float, int, int]], dict[int, tuple[str | None, str, str, int]]]:
+    """(-ratio, -silence, position) of each of ``items`` with no contact planned and a silence that can be
+    told, and by position its (last contact, silent since, cadence, cadence in days)."""
+    day, timelines = today.isoformat(), timelines or {}
+    parsed: dict[str, relativedelta] = {}  # a few distinct cadences, read once
+    cadences: dict[str | None, tuple[str, relativedelta]] = {}  # by the contact's own keep_in_touch
+    known: dict[tuple[str, str], tuple[float, int, int] | None] = {}  # by (start, cadence): many share both
+    ranked: list[tuple[float, int, int]] = []
+    facts: dict[int, tuple[str | None, str, str, int]] = {}
+    for at, item in enumerate(items):
+        dates = item.interactions
+        last = dates[-1] if dates else None
+        if last is not None and last >= day:
+            continue
+        history = timelines.get(item.path) if last is None else None
+        start = last or (history[0].day.isoformat() if history else None)
+        if start is None:
+            continue
+        own = item.fields.get("keep_in_touch")
+        if own not in cadences:
+            cadences[own] = _cadence(item, default_cadence, parsed)
+        cadence, delta = cadences[own]
+        if (start, cadence) not in known:
+            known[(start, cadence)] = _silence(dt.date.fromisoformat(start), delta, today)
+        found = known[(start, cadence)]
+        if found is not None:
+            ranked.append((found[0], found[1], at))
+            facts[at] = (last, start, cadence, found[2])
+    return ranked, facts
+
+
+def _silence(start: dt.date, delta: relativedelta, today: dt.date) -> tuple[float, int, int] | None:
+    """(-ratio, -silence in days, cadence in days) of a silence since ``start`` with cadence ``delta``; None for a
+    cadence of no days."""
+    cadence_days = ((start + delta) - start).days
+    if cadence_days <= 0:
+        return None
+    silence = (today - start).days
+    return -round(silence / cadence_days, 2), -silence, cadence_days
+
+
+def _cold_contact(item: Summary, ratio: float, silence: int, facts: tuple[str | None, str, str, int]) -> ColdContact:
+    last, start, cadence, cadence_days = facts
+    return ColdContact(item.handle, item.name, item.owner, item.stage, last, start, -silence, cadence, cadence_days,
+                       -ratio)
 
 
 # The whole report

@@ -2,16 +2,19 @@
 
 A summary is what a report counts of a contact's scoring facts (search/scoring.py), the kinds of its
 interactions and its list fields: what the index keeps for reports in a column of its own
-(search/view.py `summed_of`).
+(search/view.py `summed_of`), and the fields a report may count by in another (`summed_fields_of`),
+read only for a report that counts by one of those.
 """
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from vault_tool.format.layout import handle_of
-from vault_tool.search.view import Summed
+from vault_tool.search.view import SUMMED_FIELDS, SUMMED_LISTS, Summed
+
+FieldsOf = tuple[dict[str, str], dict[str, list[str]]]  # a contact's fields and list fields (`summed_fields_of`)
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -52,21 +55,24 @@ class Summaries:
 
 
 KEPT_ALWAYS = ("name", "keep_in_touch")  # what every report reads of a contact's fields
+SUMMED = {*SUMMED_FIELDS, *SUMMED_LISTS, "kind"}  # what a report can count by from the `summary` column alone
 
 
-def summary_of(summed: Summed, only: Collection[str] | None = None, nothing: dict[str, list[str]] | None = None
-               ) -> Summary:
-    """The summary of a contact from what the index keeps for reports (search/view.py `summed_of`); ``only``:
-    keep just these fields and list fields (and KEPT_ALWAYS) of it; ``nothing``: the one empty dict that
+def summary_of(summed: Summed, more: FieldsOf | None = None, only: Collection[str] | None = None,
+               nothing: dict[str, list[str]] | None = None) -> Summary:
+    """The summary of a contact from what the index keeps for reports (search/view.py `summed_of`), with its
+    fields and list fields ``more`` (`summed_fields_of`; else those every report reads). ``only``: keep just
+    these fields and list fields (and KEPT_ALWAYS) of ``more``; ``nothing``: the one empty dict that
     summaries without list fields share (a report holds 100,000)."""
-    path, facts, kinds, lists = summed
-    fields = facts["fields"]
+    path, kind, stage, owner, interactions, kinds, _, fields, lists = summed
+    if more is not None:
+        fields, lists = more
     if only is not None:
         fields = {key: value for key, value in fields.items() if key in only or key in KEPT_ALWAYS}
-        lists = {key: value for key, value in lists.items() if key in only}
+        lists = {key: value for key, value in lists.items() if key in only} if lists else lists
     if not lists and nothing is not None:
         lists = nothing
-    return Summary(path, facts["kind"], facts["stage"], facts["owner"], fields, facts["interactions"], kinds, lists)
+    return Summary(path, kind, stage, owner, fields, interactions, kinds, lists)
 
 
 def load_summaries(
@@ -75,17 +81,18 @@ def load_summaries(
     """A summary of every contact ``query`` matches (all when None), with the files that did not parse.
 
     ``only``: the fields and list fields to keep of each contact (all when None; see `summary_of`). A
-    report counts by one or two of them, and every contact's others would double what it holds.
+    report counts by one or two of them, and every contact's others would double what it holds; by
+    those every report reads (stage, owner, tags, kind), the others are not read at all.
     """
     from vault_tool.search.selection import read_views
 
     seen: set[str] = set()
     nothing: dict[str, list[str]] = {}
 
-    def keep(summed: Summed, _: dict[str, Any]) -> Summary:
-        seen.update(summed[1]["fields"])
-        seen.update(summed[3])
-        return summary_of(summed, only, nothing)
+    def keep(summed: Summed, more: FieldsOf | None) -> Summary:
+        seen.update(summed[6])
+        return summary_of(summed, more, only, nothing)
 
-    found, skipped, _ = read_views(vault, today, keep, None, query, column="summary")  # each let go at once
+    beside = None if only is not None and set(only) <= SUMMED else "summary_fields"
+    found, skipped, _ = read_views(vault, today, keep, None, query, column="summary", beside=beside)
     return Summaries(sorted(found, key=lambda summary: summary.path), skipped, seen)

@@ -165,17 +165,17 @@ def paths_between(ix: Index, field: str, low: int | None, high: int | None) -> l
 
 
 def views(
-    ix: Index, any_of: Sequence[Between] | None, parsed: Query | None, facts: bool,
-    keep: Callable[[Any, dict[str, Any]], T], name: str = "view",
+    ix: Index, any_of: Sequence[Between] | None, parsed: Query | None, keep: Callable[[Any, Any], T],
+    name: str = "view", beside: str | None = None,
 ) -> list[T]:
-    """What ``keep`` makes of the (view, scoring facts) of each contact ``parsed`` matches (all when None)
-    that meets any of ``any_of``; ``name``: the column of the view (`follow`: the part follow-ups read).
+    """What ``keep`` makes of the view (column ``name``) and the value of column ``beside`` (None: no second
+    value) of each contact ``parsed`` matches (all when None) that meets any of ``any_of``.
 
-    ``any_of`` None: every contact ``parsed`` matches; ``facts`` False: {} for the facts. ``keep``
-    runs as each is read, so a large view need not outlive it (a report keeps a summary). The
-    clauses are decided over the fields' columns, read whole, and the views come from their own
-    column (marshal): a query of a dozen numeric ranges, and unpickling every stored field of
-    each contact, would each take seconds on 100,000 contacts.
+    ``name``: `view`, or a part of it in a column of its own (`follow`: what follow-ups read). ``any_of``
+    None: every contact ``parsed`` matches. ``keep`` runs as each is read, so a large view need not
+    outlive it (a report keeps a summary). The clauses are decided over the fields' columns, read
+    whole, and the views come from their own column (marshal): a query of a dozen numeric ranges, and
+    unpickling every stored field of each contact, would each take seconds on 100,000 contacts.
     """
 
     def found() -> list[T]:
@@ -189,10 +189,11 @@ def views(
                 if wanted is not None:
                     chosen = [doc for doc in chosen if offset + doc in wanted]
                 stored = _values(leaf, name, len(chosen))
-                facts_column = _values(leaf, "facts", len(chosen)) if facts else None
-                for doc in chosen:
-                    held = marshal.loads(facts_column[doc]) if facts_column is not None else {}
-                    result.append(keep(marshal.loads(stored[doc]), held))
+                if beside is None:
+                    result += [keep(marshal.loads(stored[doc]), None) for doc in chosen]
+                    continue
+                second = _values(leaf, beside, len(chosen))
+                result += [keep(marshal.loads(stored[doc]), marshal.loads(second[doc])) for doc in chosen]
         return result
 
     return reading(found)

@@ -234,7 +234,7 @@ def find_deals(vault: Vault, query: str = "", today: dt.date | None = None) -> F
 
     def ask(ix: Index) -> list[DealView]:
         parsed = compile_deal_query(vault, ix, query, today)
-        return columns.views(ix, None, parsed, False, lambda view, _facts: _view(view))
+        return columns.views(ix, None, parsed, lambda view, _: _view(view))
 
     found, refreshed = freshness.answer(vault, today, ask, shelf=SHELF)
     found.sort(key=lambda deal: (sortable_name(deal.name), deal.handle))

@@ -92,11 +92,11 @@ class RelationClauses:
 
         inverse = self.types.get(type_, type_) if type_ is not None else None
 
-        def keep(view: Any, _: dict[str, Any]) -> list[str]:
+        def keep(view: Any, _: None) -> list[str]:
             return [target.lower() for kind, target in view.get("relations", ()) if inverse is None or kind == inverse]
 
         # Every handle there is (`related:*`): read every view, not a query naming each. Only asked when the
         # handles were listed from `_handles`, which is not read whole for one handle.
         every = "_handles" in self.__dict__ and set(handles) >= self._handles
         parsed = None if every else parse(self._ix, " OR ".join(f"handle:{term(h)}" for h in handles), self._custom)
-        return sorted({target for found in columns.views(self._ix, None, parsed, False, keep) for target in found})
+        return sorted({target for found in columns.views(self._ix, None, parsed, keep) for target in found})

@@ -117,12 +117,12 @@ class DealClauses:
     @functools.cached_property
     def _organisations(self) -> list[tuple[str, str]]:
         """(handle, name) of every organisation in the contacts' index."""
-        def keep(view: Any, _: dict[str, Any]) -> tuple[str, str] | None:
+        def keep(view: Any, _: None) -> tuple[str, str] | None:
             meta = view["meta"]
             return (view["handle"], str(meta.get("name", ""))) if meta.get("kind") == "organization" else None
 
         parsed = ix_mod.parse(self._ix, "kind:organization", self._custom)
-        return [found for found in columns.views(self._ix, None, parsed, False, keep) if found is not None]
+        return [found for found in columns.views(self._ix, None, parsed, keep) if found is not None]
 
     def _named(self, wanted: Callable[[DealFact], bool]) -> list[str]:
         """The handles of the contacts named by a deal that is ``wanted``."""

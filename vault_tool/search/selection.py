@@ -76,7 +76,7 @@ def views(vault: Vault, today: dt.date, any_of: Sequence[Between] | None = None,
     root = vault.root
     days: Days = {}  # shared by the contacts read (see view.StoredContact)
 
-    def keep(follow: Follow, _: dict[str, Any]) -> StoredContact:
+    def keep(follow: Follow, _: None) -> StoredContact:
         return contact_of(follow, root, today, days)
 
     found, skipped, notices = read_views(vault, today, keep, any_of, query, column="follow")
@@ -98,17 +98,17 @@ def directory(vault: Vault) -> tuple[list[Entry], list[ParseError]]:
 
 
 def read_views(
-    vault: Vault, today: dt.date, keep: Callable[[Any, dict[str, Any]], T], any_of: Sequence[Between] | None = None,
-    query: str | None = None, facts: bool = False, column: str = "view",
+    vault: Vault, today: dt.date, keep: Callable[[Any, Any], T], any_of: Sequence[Between] | None = None,
+    query: str | None = None, column: str = "view", beside: str | None = None,
 ) -> tuple[list[T], list[ParseError], list[str]]:
-    """What ``keep`` makes of each (view, facts) `views` would hold (unsorted), the files that did not
-    parse, and the index's notices; ``column``: the view's (see columns.views)."""
+    """What ``keep`` makes of each (view, value of column ``beside``) `views` would hold (unsorted), the files
+    that did not parse, and the index's notices; ``column``: the view's (see columns.views)."""
     from vault_tool.search import columns, freshness
     from vault_tool.search.run import compile_query
 
     def ask(ix: Any) -> list[T]:
         parsed = compile_query(vault, ix, query, today) if query and query.strip() else None
-        return columns.views(ix, any_of, parsed, facts, keep, column)
+        return columns.views(ix, any_of, parsed, keep, column, beside)
 
     found, fresh = freshness.answer(vault, today, ask)
     return found, fresh.left_out(vault.root), list(fresh.notices)
