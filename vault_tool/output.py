@@ -93,7 +93,12 @@ class Widths:
 
 
 def visible_rows(rows: Sequence[Sequence[str]]) -> list[Sequence[str]]:
-    """Each row's cells through `visible` (a row without a control character, most of them, as it is)."""
+    """Each row's cells through `visible` (a row without a control character, most of them, as it is).
+
+    The whole table is looked at once first: tens of thousands of rows, nearly always without one.
+    """
+    if _CONTROL.search("".join(["".join(row) for row in rows])) is None:
+        return list(rows)
     return [[visible(cell) for cell in row] if _CONTROL.search("".join(row)) else row for row in rows]
 
 
@@ -110,8 +115,9 @@ def aligned(rows: Sequence[Sequence[str]], right: Container[int] = (), indent: s
     for at, (column, width) in enumerate(zip(zip(*rows), measure.columns(rows))):
         if "".join(column).isascii():
             columns.append([cell.rjust(width) if at in right else cell.ljust(width) for cell in column])
-        else:
-            columns.append([" " * (width - measure(cell)) + cell if at in right else measure.pad(cell, width)
+        else:  # a cell of ASCII text, most of them, is measured by its length
+            columns.append([(cell.rjust(width) if at in right else cell.ljust(width)) if cell.isascii() else
+                            " " * (width - measure(cell)) + cell if at in right else measure.pad(cell, width)
                             for cell in column])
     return [(indent + "  ".join(cells)).rstrip() for cells in zip(*columns)]
 
@@ -143,7 +149,8 @@ def _clipped(column: Sequence[str], width: int, measure: Widths) -> list[str]:
     """The cells of one column through `_clip`; an ASCII column with str methods (as `_clip` would cut it)."""
     if "".join(column).isascii():
         return [cell.ljust(width) if len(cell) <= width else cell[:width - 1] + "…" for cell in column]
-    return [_clip(cell, width, measure) for cell in column]
+    return [(cell.ljust(width) if len(cell) <= width else cell[:width - 1] + "…") if cell.isascii() else
+            _clip(cell, width, measure) for cell in column]
 
 
 def _fit(widths: list[int], total: int) -> list[int]:

@@ -6,6 +6,7 @@ as an empty cell, or as the word its command gives it (`never` for a stale conta
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ STALE_COLUMNS = [("contact", "NAME"), ("last_contact", "LAST CONTACT"), ("days",
                  ("stage", "STAGE")]
 
 
+@functools.lru_cache(maxsize=1 << 12)  # tens of thousands of rows share a few hundred days
 def relative(day: dt.date, today: dt.date) -> str:
     """`today`, `tomorrow`, `yesterday`, `in 5 days`, `5 days ago`."""
     delta = (day - today).days
@@ -29,13 +31,14 @@ def relative(day: dt.date, today: dt.date) -> str:
     return f"in {delta} days" if delta > 0 else f"{-delta} days ago"
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _late(due: dt.date, today: dt.date) -> str:
     days = (today - due).days
     return f"{plural(days, 'day')} overdue"
 
 
 def _path(contact: Contact, root: Path | None) -> str | None:
-    if isinstance(contact, StoredContact) and root == contact.root:
+    if isinstance(contact, StoredContact) and (root is contact.root or root == contact.root):
         return contact.vault_path  # as the index stores it: no Path to make
     if contact.path is None:
         return None
