@@ -232,6 +232,53 @@ def test_a_kept_check_result_that_depends_on_today_is_checked_again_when_the_day
     assert earlier == future
 
 
+def test_an_appointment_or_a_task_ahead_does_not_make_its_file_be_checked_again_the_next_days(
+    tmp_path: Path, monkeypatch,
+) -> None:
+    """Only a birthday in the future and a date too far ahead read differently on a later day: a file with an
+    appointment next week and a task due next month is checked once, and its kept result serves every day after
+    (the first check of each day of a large vault read every such file again)."""
+    from vault_tool.team.check import run as check_run
+
+    planned = ADA + "\n## 2026-11-30 meeting — Planned\n- [ ] Send the offer due:2026-12-20\n"
+    far = ADA + "\n## 2037-02-01 call — Far ahead\n"
+    vault = vault_with(tmp_path, {"ada.md": planned, "far.md": far})
+    first = check_run.run_checks(vault.root, TODAY)
+    read: list[str] = []
+    real = check_run.read_record
+
+    def reading(path: Path):  # type: ignore[no-untyped-def]
+        read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(check_run, "read_record", reading)
+    for day in (dt.date(2026, 11, 24), dt.date(2026, 12, 1), dt.date(2026, 12, 21)):
+        assert check_run.run_checks(vault.root, day).problems == first.problems and read == []
+    assert any("years ahead" in p.message for p in first.problems)
+    later = check_run.run_checks(vault.root, dt.date(2027, 1, 1))  # 2037 is no longer more than 10 years ahead
+    assert read == ["far.md"] and not any("years ahead" in p.message for p in later.problems)
+
+
+def test_the_checks_of_the_deals_are_kept_from_day_to_day_until_a_date_could_read_differently(tmp_path: Path) -> None:
+    """A deal closing next week is checked once; a close date too far ahead is checked again the first day it
+    no longer is (the checks of 10,000 deals were made again every morning)."""
+    from vault_tool.team.check.run import run_checks
+
+    vault = vault_with(tmp_path, {"ada.md": ADA})
+    deals = vault.root / "deals"
+    deals.mkdir()
+    for handle, close in (("soon", "2026-11-30"), ("far", "2037-03-01")):
+        (deals / f"{handle}.md").write_text(f"---\nname: {handle}\nstage: lead\nclose: {close}\n---\n")
+        age(deals / f"{handle}.md")
+    first = run_checks(vault.root, TODAY).problems
+    kept = vault.root / ".vault" / "check-deals"
+    made = kept.stat().st_mtime_ns
+    assert any("far.md" in str(p.path) and "years ahead" in p.message for p in first)
+    assert run_checks(vault.root, dt.date(2026, 12, 1)).problems == first and kept.stat().st_mtime_ns == made
+    later = run_checks(vault.root, dt.date(2027, 1, 1)).problems
+    assert not any("years ahead" in p.message for p in later) and kept.stat().st_mtime_ns != made
+
+
 def test_a_query_selects_through_the_index_and_reads_only_the_files_it_matches(tmp_path: Path, monkeypatch) -> None:
     """`export QUERY` and `tasks QUERY` read whole contacts only for what the query matches."""
     from vault_tool.format import contact as contact_mod

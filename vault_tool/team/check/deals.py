@@ -10,9 +10,10 @@ interactions and tasks are checked as a contact's are. Then against the vault: e
 (a warning; a company's name as it is spelt is fine), and no two deal files share a handle or a uid.
 
 What a check of the deals found is kept in `.vault/check-deals` (`kept_deal_problems`) with what it
-depended on: vault.yaml and the checks (kept.settings_key), the day, every deal file's stat, the
-contacts' handles, and the stat of each contact file it read (to tell an organisation from a
-person). A check that finds all of these as they were answers from it; one deal file too young
+depended on: vault.yaml and the checks (kept.settings_key), every deal file's stat, the
+contacts' handles, the stat of each contact file it read (to tell an organisation from a
+person), and the days it holds: from the day it was made until the first day a date could read
+differently (`valid_until`). A check that finds all of these as they were answers from it; one deal file too young
 to trust its stat (kept.py) reads them all again. 10,000 deals took 2.5 s to check every time.
 """
 from __future__ import annotations
@@ -316,6 +317,14 @@ def _rel(item: DealFacts, root: Path) -> str:
     return item.record.path.relative_to(root).as_posix()
 
 
+def valid_until(record: FileRecord, today: dt.date) -> dt.date:
+    """The first day on which a check of this deal file could find something else than today: as a contact
+    file's (kept.valid_until), and the first day a date of the deal now too far ahead no longer is."""
+    days = [day for key in DATE_KEYS if (day := _date_of(_meta(record), key)) is not None]
+    later = [far for far in map(kept.far_future_from, days) if far > today]
+    return min([kept.valid_until(record, today), *later])
+
+
 def kept_deal_problems(
     context: CheckContext, contact_files: dict[str, str], contact_stats: dict[str, Stat],
 ) -> tuple[list[Problem], int]:
@@ -327,34 +336,37 @@ def kept_deal_problems(
     found: dict[str, Stat] = {}
     files, links = listing(context.root / DEALS, found)
     stats = trusted(found)
-    depends = {"key": kept.settings_key(context.root, context.phone_format), "day": context.today.isoformat(),
+    depends = {"key": kept.settings_key(context.root, context.phone_format),
                "deals": kept.digest_of(stats, [str(link) for link in links]), "handles": kept.digest(contact_files)}
-    data = kept.read_state(state / DEAL_SUMMARY)
+    data, today = kept.read_state(state / DEAL_SUMMARY), context.today.isoformat()
     try:
-        if all(data.get(name) == value for name, value in depends.items()) and all(
-                contact_stats.get(rel) == tuple(stat) != RACY for rel, stat in data["read"].items()):
+        if all(data.get(name) == value for name, value in depends.items()) and data["made"] <= today < data[
+                "until"] and all(contact_stats.get(rel) == tuple(stat) != RACY for rel, stat in data["read"].items()):
             return kept.decoded(data["problems"], context.root), int(data["count"])
     except (KeyError, TypeError, ValueError):
         pass
     read: set[str] = set()
-    problems, count = deal_problems(context, contact_files, (files, links), read)
+    until: list[dt.date] = []
+    problems, count = deal_problems(context, contact_files, (files, links), read, until)
     if RACY not in stats.values():
         kept.write_state(state / DEAL_SUMMARY, {
-            **depends, "read": {rel: contact_stats.get(rel, RACY) for rel in sorted(read)},
+            **depends, "made": today, "until": min(until, default=dt.date.max).isoformat(),
+            "read": {rel: contact_stats.get(rel, RACY) for rel in sorted(read)},
             "problems": kept.encoded(problems, context.root), "count": count})
     return problems, count
 
 
 def deal_problems(
     context: CheckContext, contact_files: dict[str, str], listed: tuple[list[Path], list[Path]],
-    read: set[str] | None = None,
+    read: set[str] | None = None, until: list[dt.date] | None = None,
 ) -> tuple[list[Problem], int]:
     """Every problem of the vault's deal files (each file's own, then against the contacts and each other), and
     how many deal files were checked.
 
     ``contact_files``: the contact files' paths relative to contacts/, by handle; ``listed``: the deal files and
     the links in deals/ (store.vault.listing). ``read`` (when given) receives the paths of the contact files
-    read for their kind.
+    read for their kind; ``until``, the first day on which each deal file's checks could read differently
+    (`valid_until`).
     """
     files, links = listed
     problems = [Problem(link, 1, ERROR, LINK, "link") for link in links]
@@ -367,6 +379,8 @@ def deal_problems(
         record = read_deal_record(path)
         problems += [problem for check in DEAL_FILE_CHECKS for problem in check(record, context)]
         item = deal_facts(record)
+        if until is not None:
+            until.append(valid_until(record, context.today))
         problems += _contact_problems(item, contacts) + _company_problems(item, contacts, kinds)
         items.append(item)
     if read is not None:

@@ -4,8 +4,8 @@ Kept in `.vault/check-results` (marshal), one entry per contact file keyed as th
 its path relative to the contacts folder and its (size, modification time), with a file too young
 to trust recorded as RACY and checked again (see search/scan.py). An entry holds the file's
 problems, the facts it gives the vault-wide checks, and the day until which its results hold:
-the checks of one file depend on today only through dates after today (a birthday in the future,
-a date far ahead), so an entry is checked again on the first day one of those could read
+the checks of one file depend on today only through a birthday in the future and a date far ahead
+(see `valid_until`), so an entry is checked again on the first day one of those could read
 differently. The entries are kept in `PARTS` parts, each file in the part a CRC-32 of its path
 names; a part holds a digest of its files' stats, the earliest day one of them expires, its files'
 problems and, apart, their entries. A part whose digest and day still hold gives its problems
@@ -245,21 +245,29 @@ def facts_of(folder: Path, rel: str, entry: Entry) -> Facts:
 
 
 def valid_until(record: FileRecord, today: dt.date) -> dt.date:
-    """The first day on which a check of this file could find something else than today."""
+    """The first day on which a check of this file could find something else than today.
+
+    A check reads today only to say that a birthday is in the future (it no longer is on that day) and
+    that a date is too far ahead to be meant (files._date_sanity: it no longer is from the first day of
+    FAR_FUTURE_YEARS years before it). Any other date reads the same on every later day: an appointment
+    next week does not make its file be checked again tomorrow.
+    """
     contact = record.contact
     if contact is None:
         return dt.date.max
     days = [item.date for item in contact.interactions]
     days += [day for task in contact.tasks for day in (task.due, task.done_on) if day]
+    later = [far for far in map(far_future_from, days) if far > today]
     birthday = str(contact.meta.get("birthday") or "")
     try:
-        days.append(dt.date.fromisoformat(birthday))
+        born = dt.date.fromisoformat(birthday)
     except ValueError:
-        pass
-    later = [min(day, _far_future_from(day)) for day in days if day > today]
+        born = None
+    if born is not None and born > today:
+        later.append(born)
     return max(min(later, default=dt.date.max), today + dt.timedelta(days=1))
 
 
-def _far_future_from(day: dt.date) -> dt.date:
+def far_future_from(day: dt.date) -> dt.date:
     """The first day on which ``day`` is no longer more than FAR_FUTURE_YEARS years ahead."""
     return dt.date(max(1, day.year - FAR_FUTURE_YEARS), 1, 1)
