@@ -145,7 +145,7 @@ def summed_of(view: dict[str, Any], facts: dict[str, Any]) -> Summed:
 
     A report reads every contact: one small value each, the kinds taken from the headings once, when
     the contact is indexed. Its other fields, which a report reads only to count by one of them, are
-    in `summed_fields_of`: reading them all took half the time of a report by stage.
+    in `summed_fields_of`: reading them for every contact took a tenth of a report on 100,000 contacts.
     """
     fields, lists = facts["fields"], view["lists"]
     kinds = [heading.split(SEP, 3)[2] for heading in by_date(view["interactions"])]
@@ -261,7 +261,7 @@ class StoredContact(Contact):
 
     def as_of(self, today: dt.date) -> tuple[str, bool]:
         """The date of the last interaction on or before ``today`` (ISO, '' for none), and whether one is
-        planned: dated after it, or dated ``today`` and not logged (see Contact.has_appointment)."""
+        planned: dated after ``today``, or dated ``today`` and not logged (see Contact.has_appointment)."""
         if self._today != today:
             self._today, self._as_of = today, self._day(today.isoformat())[:2]
         return self._as_of

@@ -10,11 +10,11 @@ interactions and tasks are checked as a contact's are. Then against the vault: e
 (a warning; a company's name as it is spelt is fine), and no two deal files share a handle or a uid.
 
 What a check of the deals found is kept in `.vault/check-deals` (`kept_deal_problems`) with what it
-depended on: vault.yaml and the checks (kept.settings_key), every deal file's stat, the
-contacts' handles, the stat of each contact file it read (to tell an organisation from a
-person), and the days it holds: from the day it was made until the first day a date could read
-differently (`valid_until`). A check that finds all of these as they were answers from it; one deal file too young
-to trust its stat (kept.py) reads them all again. 10,000 deals took 2.5 s to check every time.
+depended on: vault.yaml and the checks (kept.settings_key), every deal file's stat, the contacts'
+handles, the stat of each contact file it read (to tell an organisation from a person), and the
+days it holds: from the day it was made until the first day a date could read differently
+(`valid_until`). A check that finds all of these as they were answers from it; one deal file too
+young to trust its stat (kept.py) reads them all again. 10,000 deals took 2.5 s to check every time.
 """
 from __future__ import annotations
 
