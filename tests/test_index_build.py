@@ -184,3 +184,26 @@ def test_adding_or_removing_one_file_changes_a_few_manifest_parts_not_all(tmp_pa
     assert len(before) == len(added) == 16
     assert 1 <= sum(a != b for a, b in zip(before, added)) <= 3
     assert 1 <= sum(a != b for a, b in zip(added, removed)) <= 3
+
+
+def test_edits_by_hand_leave_one_small_segment_not_one_each(tmp_path: Path) -> None:
+    """Each update writes a segment of its own; the small ones are merged into the next, so a day of edits leaves
+    the large segments and one small one (every read opens every segment's files), with every edit found."""
+    root = tmp_path / "v"
+    (root / "contacts").mkdir(parents=True)
+    (root / "vault.yaml").write_text("version: 1\n")
+    for number in range(400):
+        (root / "contacts" / f"c{number}.md").write_text(f"---\nname: Person {number}\n---\n", encoding="utf-8")
+    vault = Vault.open(root, today=TODAY)
+    freshness.rebuild(vault, TODAY)
+    old = os.stat(root / "contacts" / "c0.md").st_mtime - 10
+    for edit in range(6):
+        path = root / "contacts" / f"c{edit * 50}.md"
+        path.write_text(f"---\nname: Edited {edit}\n---\n", encoding="utf-8")
+        os.utime(path, (old, old + edit))
+        index = freshness.refresh(vault, TODAY).index
+    sizes = sorted(segment.doc_count_all() for segment in index._segments())
+    assert sum(1 for size in sizes if size <= ix_mod.SMALL_SEGMENT) <= 1, sizes
+    with index.searcher() as searcher:
+        assert searcher.doc_count() == 400
+        assert {f"Edited {edit}" for edit in range(6)} <= {fields["row"]["name"] for fields in searcher.all_stored_fields()}

@@ -91,7 +91,7 @@ SCHEMA_VERSION = fieldtable.SCHEMA_VERSION  # a new one rebuilds old indexes
 WRITER_MEMORY_MB = 256
 PARALLEL_FROM = 2000  # documents; below this, starting processes costs more than it saves
 MAX_PROCS = 4
-MERGE_FROM_SEGMENTS = 8
+SMALL_SEGMENT = 256  # documents: a segment this small is merged into the next update's (see _merge_small)
 LOCK_TIMEOUT_S = 30.0
 
 
@@ -419,6 +419,27 @@ def _segment_writer(ix: index.Index, lock: bool = True, memory_mb: int = WRITER_
     return writer
 
 
+def _merge_small(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """Whoosh's merge policy for an update: every other segment of SMALL_SEGMENT documents or fewer, or none
+    left, is merged into the one being written; the others are kept as they are.
+
+    Each edit adds a segment of one document, and every read opens each segment's files: after a day's
+    edits an agenda of 10,000 contacts took a third longer. Merging the small ones costs milliseconds;
+    Whoosh's own policy waits for five of them.
+    """
+    from whoosh.reading import SegmentReader
+
+    kept = []
+    for segment in segments:
+        if segment.doc_count_all() <= SMALL_SEGMENT or segment.doc_count() == 0:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return kept
+
+
 class Writer:
     """Adds, replaces and deletes documents; one commit at the end (``with Writer(ix) as w: …``).
 
@@ -435,9 +456,10 @@ class Writer:
 
     def __exit__(self, kind: type | None, *rest: object) -> None:
         if kind is None:
-            # An update adds a small segment; merging them costs more than it saves until there are many.
-            many = len(self._writer.segments) >= MERGE_FROM_SEGMENTS
-            _writing(lambda: self._writer.commit(merge=many and not self._fresh))
+            if self._fresh:
+                _writing(lambda: self._writer.commit(merge=False))
+            else:
+                _writing(lambda: self._writer.commit(mergetype=_merge_small))
         else:
             try:
                 self._writer.cancel()
