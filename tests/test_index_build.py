@@ -207,3 +207,29 @@ def test_edits_by_hand_leave_one_small_segment_not_one_each(tmp_path: Path) -> N
     with index.searcher() as searcher:
         assert searcher.doc_count() == 400
         assert {f"Edited {edit}" for edit in range(6)} <= {fields["row"]["name"] for fields in searcher.all_stored_fields()}
+
+
+def test_updates_larger_than_small_ones_are_merged_once_there_are_too_many(tmp_path: Path, monkeypatch) -> None:
+    """A day's turn re-indexes hundreds of contacts, more than a small segment holds: the smallest of such
+    segments are merged once more than KEPT_SEGMENTS would be left, so they never pile up until a rebuild."""
+    monkeypatch.setattr(ix_mod, "SMALL_SEGMENT", 1)
+    monkeypatch.setattr(ix_mod, "KEPT_SEGMENTS", 3)
+    root = tmp_path / "v"
+    (root / "contacts").mkdir(parents=True)
+    (root / "vault.yaml").write_text("version: 1\n")
+    for number in range(40):
+        (root / "contacts" / f"c{number}.md").write_text(f"---\nname: Person {number}\n---\n", encoding="utf-8")
+    vault = Vault.open(root, today=TODAY)
+    freshness.rebuild(vault, TODAY)
+    old = os.stat(root / "contacts" / "c0.md").st_mtime - 10
+    for update in range(7):
+        for number in (update * 5, update * 5 + 1, update * 5 + 2):  # three documents a segment
+            path = root / "contacts" / f"c{number}.md"
+            path.write_text(f"---\nname: Edited {number}\n---\n", encoding="utf-8")
+            os.utime(path, (old, old))
+        index = freshness.refresh(vault, TODAY).index
+        assert len(index._segments()) <= 3 + 1
+    with index.searcher() as searcher:
+        assert searcher.doc_count() == 40
+        names = {fields["row"]["name"] for fields in searcher.all_stored_fields()}
+    assert {f"Edited {update * 5 + k}" for update in range(7) for k in range(3)} <= names
