@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from followups import TODAY, ok, person, write
-from hypothesis import given
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from vault_tool.followups import agenda as ag
@@ -578,3 +578,43 @@ def test_follow_ups_end_to_end_through_the_installed_command(tmp_path: Path) -> 
         "Schedule call with Kim Lee on 2026-11-23 15:00",
         "Add task for Kim Lee: Send the quote",
     ]
+
+
+_NEAR_A_CADENCE = (  # about 3m, 6w and 30d before today
+    st.dates(dt.date(2026, 8, 26), dt.date(2026, 9, 3)) | st.dates(dt.date(2026, 10, 12), dt.date(2026, 10, 24))
+    | st.dates(dt.date(2026, 11, 1), dt.date(2026, 12, 10))
+)
+_FOLLOWED = st.tuples(
+    st.lists(_NEAR_A_CADENCE, max_size=2),
+    st.sampled_from([None, "30d", "2w", "1m", "3m"]),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_FOLLOWED, min_size=1, max_size=8), st.sampled_from(["90d", "3m", "6w"]),
+       st.dates(dt.date(2026, 11, 28), dt.date(2026, 12, 3)))
+@example([([dt.date(2026, 8, 31)], None)], "3m", dt.date(2026, 11, 30))  # 31 August + 3 months: 30 November
+def test_the_agenda_from_the_index_is_the_agenda_of_every_parsed_contact(
+    tmp_path_factory: pytest.TempPathFactory, contacts: list[tuple[list[dt.date], str | None]], cadence: str,
+    today: dt.date,
+) -> None:
+    """The index picks the contacts that may be on the agenda (a week of slack only for a default cadence in
+    months); the agenda it answers is the one of every contact, parsed from its file."""
+    from vault_tool.store.vault import Vault
+
+    root = tmp_path_factory.mktemp("v")
+    (root / "contacts").mkdir()
+    (root / "vault.yaml").write_text(f"version: 1\nkeep_in_touch: {cadence}\n")
+    for number, (days, own) in enumerate(contacts):
+        own_line = f"keep_in_touch: {own}\n" if own else ""
+        headings = "".join(f"\n## {day.isoformat()} call — Call {number}\n" for day in days)
+        path = root / "contacts" / f"c{number}.md"
+        path.write_text(f"---\nname: Person {number}\n{own_line}---\n{headings}", encoding="utf-8")
+        os.utime(path, (0, 0))
+    vault = Vault.open(root, today=today)
+    indexed = ag.agenda(vault, days=7, today=today)
+    parsed = ag.build_agenda(vault.load().contacts, today, 7, cadence)
+    assert [(k.contact.handle, k.last, k.due) for k in indexed.keep_in_touch] == \
+        [(k.contact.handle, k.last, k.due) for k in parsed.keep_in_touch]
+    assert [(a.contact.handle, a.interaction.date) for a in indexed.appointments] == \
+        [(a.contact.handle, a.interaction.date) for a in parsed.appointments]

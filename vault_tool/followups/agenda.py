@@ -322,10 +322,12 @@ def _agenda_candidates(today: dt.date, until: dt.date, cadence: str) -> list[Bet
 
     Open tasks due by ``until``; an interaction today (the later ones set ``next_date``); a
     birthday in the time (any birthday: few contacts have one); a keep-in-touch cadence of their
-    own run out, or a last contact before today less the default cadence (a week of slack for
-    the months' lengths); follow-up values that do not parse, to be named.
+    own run out, or a last contact on or before today less the default cadence (with a week of
+    slack for a cadence in months or years, whose days vary); follow-up values that do not parse,
+    to be named.
     """
-    bound = today - parse_duration(cadence) + dt.timedelta(days=7)
+    delta = parse_duration(cadence)
+    bound = today - delta + dt.timedelta(days=7 if delta.months or delta.years else 0)
     return [
         Between("task_due", None, day_number(until)), Between("next_date", 1, day_number(until)),
         Between("last_contact", day_number(today), day_number(today)), Between("touch_due", None, day_number(today)),
