@@ -85,6 +85,32 @@ def test_an_edit_that_keeps_size_and_time_is_not_trusted_while_the_file_is_young
     assert names(vault) == ["Eva Lovelace"]
 
 
+def test_a_file_indexed_while_young_is_not_indexed_again_once_its_bytes_are_found_the_same(tmp_path: Path) -> None:
+    """A file just written is indexed, and read again by the next command (its stat cannot be trusted yet): when
+    its bytes are those the index read, nothing is indexed again and no segment is added; when they differ, though
+    its size and time are the same, it is indexed again."""
+    from vault_tool.search import freshness
+
+    vault = vault_with(tmp_path, {"ada.md": ADA, "bob.md": ADA.replace("Ada", "Bob")})
+    freshness.refresh(vault, TODAY)
+    ada = vault.contacts_dir / "ada.md"
+    ada.write_text(ADA.replace("vip", "vvip"))  # just written: too young to trust
+    first = freshness.refresh(vault, TODAY)
+    assert first.reread == 1
+    age(ada)  # older now: its stat can be trusted, and its bytes are the same
+    again = freshness.refresh(vault, TODAY)
+    assert (again.reread, len(again.index._segments())) == (0, len(first.index._segments()))
+    assert freshness.refresh(vault, TODAY).reread == 0  # and it is trusted from then on
+
+    ada.write_text(ADA.replace("vip", "vvip"))  # young again: indexed, its stat not trusted
+    assert freshness.refresh(vault, TODAY).reread == 1
+    stamp = os.stat(ada)
+    ada.write_text(ADA.replace("vip", "vvip").replace("Ada", "Eva"))  # other bytes, same size and time
+    os.utime(ada, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert freshness.refresh(vault, TODAY).reread == 1
+    assert names(vault) == ["Eva Lovelace", "Bob Lovelace"]
+
+
 def test_a_broken_file_is_reported_every_time_and_comes_back_when_fixed(tmp_path: Path) -> None:
     vault = vault_with(tmp_path, {"ada.md": ADA, "bad.md": "---\nname: [unclosed\n---\n"})
     for _ in range(2):  # from the files, then from the index

@@ -83,6 +83,7 @@ FIELDS = (
     IndexField("problems", "day", "computed"),  # how many follow-up values do not parse
     IndexField("birthday_day", "day", "computed"),  # the birthday as MMDD
     IndexField("done_day", "day", "computed"),  # the last day a task was ticked off
+    IndexField("digest", "column", "computed"),  # of the file's bytes as indexed (search/freshness.py `_as_indexed`)
     IndexField("dupe_keys", "column", "computed"),  # identity and block keys (format/identity.py)
     IndexField("dupe_view", "column", "computed"),  # what dupes reads of the contacts it lists (view.dupe_view_of)
     IndexField("who", "column", "computed"),  # the name, handle and emails folded, to name a contact by (Vault.get)

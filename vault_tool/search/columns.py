@@ -345,6 +345,25 @@ def _column(leaf: Any, name: str) -> list[Any]:
     return [value.decode("utf-8") for value in values] if name in _TEXT_COLUMNS else values
 
 
+def values_at(ix: Index, name: str, paths: Iterable[str]) -> dict[str, bytes]:
+    """Column ``name``'s value of each record at ``paths`` (relative to the vault) the index holds."""
+
+    def found() -> dict[str, bytes]:
+        held: dict[str, bytes] = {}
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            if not reader.has_column(name):
+                return held
+            values = reader.column_reader(name)
+            for path in paths:
+                doc = searcher.document_number(path=path)
+                if doc is not None:
+                    held[path] = values[doc]
+        return held
+
+    return reading(found)
+
+
 def who_rows(ix: Index) -> list[tuple[str, bytes]]:
     """(path, `who` column) of every contact in the index: what a command names it by (store/vault.py `texts_of`)."""
 

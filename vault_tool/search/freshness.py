@@ -10,6 +10,8 @@ Two small files beside the index record what it holds:
   100,000 entries load in milliseconds, where JSON takes a tenth of a second; an unreadable
   manifest only means every file is read again). It is written before the stamp, so a crash
   in between only causes re-reading.
+A file too young to trust its stat is recorded as such and looked at again by the next update,
+which indexes it again only if its bytes differ from those the index read (its `digest` column).
 The stamp also records each index file's size and mtime as written: a stat of each is how damage
 is noticed without reading the index, and an index that fails while it answers is rebuilt (see
 `answer`). A new index is built beside the old one and put in its place by renames, so a search
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import itertools
 import json
 import marshal
@@ -40,6 +43,7 @@ from vault_tool.search import columns
 from vault_tool.search import index as ix_mod
 from vault_tool.forked import ForkedJobFailed, can_fork, run_all
 from vault_tool.search.scan import RACY, Scanned, scan_with_digest, trusted
+from vault_tool.store.vault import read_file
 
 if TYPE_CHECKING:
     from whoosh.index import Index
@@ -108,6 +112,7 @@ class Shelf:
     index_files: IndexFiles  # (vault, writer, files, today, created, problems, progress, notices)
     documents: bool = False  # the records' documents (files/<handle>/) are read with them
     turned: Callable[[Index, dt.date, str], list[str]] | None = None  # records whose dates turn with today
+    confirms: bool = False  # the index keeps each file's `digest`: a young file is indexed again only if changed
 
     def stamp(self, state: Path) -> Path:
         return state / f"{self.index}-stamp.json"
@@ -395,6 +400,9 @@ def _update_index(
             before.update(_stored_stats(stored))
     total = len(now) + sum(manifest[i][1] for i in same)
     changed = [rel for rel, stat in now.items() if before.get(rel) != stat]
+    if shelf.confirms:
+        unchanged = set(_as_indexed(vault, shelf, index, [rel for rel in changed if before.get(rel) == RACY]))
+        changed = [rel for rel in changed if rel not in unchanged]
     documents = trusted(_document_stats(vault, shelf))
     if shelf.documents:
         changed += [rel for rel in _documents_changed(shelf.documents_file(state), documents, scanned)
@@ -409,17 +417,45 @@ def _update_index(
                     if (vault.root / rel).is_file()]
     changed = sorted(set(changed))
     problems = {p.path: p for p in _problems(stamp) if os.path.lexists(vault.root / p.path)}  # links too
-    created = _created_dates(vault, shelf, index, changed, renames=bool(deleted))
     notices: list[str] = []
-    with ix_mod.Writer(index) as writer:
-        for rel in deleted:
-            writer.delete(prefix + rel)
-            problems.pop(prefix + rel, None)
-        shelf.index_files(vault, writer, changed, today, created, problems, progress, notices)
+    if changed or deleted:
+        created = _created_dates(vault, shelf, index, changed, renames=bool(deleted))
+        with ix_mod.Writer(index) as writer:
+            for rel in deleted:
+                writer.delete(prefix + rel)
+                problems.pop(prefix + rel, None)
+            shelf.index_files(vault, writer, changed, today, created, problems, progress, notices)
     saved = _save(state, shelf, key, scanned, today, list(problems.values()), {i: manifest[i] for i in same},
                   documents)
     return Refresh(ix_mod.open_index(state / shelf.index), reread=len(changed), removed=len(deleted),
                    problems=list(problems.values()), saved=saved, notices=notices)
+
+
+def content_digest(data: bytes) -> bytes:
+    """What the index keeps of a file's bytes as it indexed them (its `digest` column)."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _as_indexed(vault: Vault, shelf: Shelf, index: Index, rels: list[str]) -> list[str]:
+    """Of the files in ``rels``, too young to trust their stat when they were indexed, those whose bytes are
+    still the ones the index read (their `digest` column), as git compares a "racy" file's content.
+
+    A file the tool has just written, or one saved just before a command, is indexed while it is young;
+    without this the next command would read, parse and index it again, and add a segment for it.
+    """
+    if not rels:
+        return []
+    prefix = shelf.prefix()
+    kept = columns.values_at(index, "digest", [prefix + rel for rel in rels])
+    same = []
+    for rel in rels:
+        try:
+            data = read_file(vault.root / shelf.folder / rel)
+        except ParseError:
+            continue
+        if kept.get(prefix + rel) == content_digest(data):
+            same.append(rel)
+    return same
 
 
 def _turned(index: Index, today: dt.date, then: str) -> list[str]:
@@ -507,7 +543,7 @@ def _index_files(
         path = vault.contacts_dir / rel
         rel_vault = "contacts/" + rel
         try:
-            contact = vault.read(path)
+            contact, data = vault.read_with_bytes(path)
         except ParseError as exc:
             writer.delete(rel_vault)
             problems[rel_vault] = Problem(rel_vault, exc.line, exc.message)
@@ -516,7 +552,9 @@ def _index_files(
             documents = attached(vault.root, contact)
             if notices is not None:
                 notices += documents.warnings
-            writer.put(document(contact, rel_vault, region, today, created.get(rel), documents))
+            doc = document(contact, rel_vault, region, today, created.get(rel), documents)
+            doc["digest"] = content_digest(data)
+            writer.put(doc)
         if progress is not None:
             progress(done, len(rels))
 
@@ -590,4 +628,4 @@ def _save(
 
 
 CONTACTS = Shelf(CONTACTS_FOLDER, "contact", INDEX, _contacts_settings, ix_mod.create, ix_mod.create_in_memory,
-                 _index_files, documents=True, turned=_turned)
+                 _index_files, documents=True, turned=_turned, confirms=True)

@@ -163,12 +163,16 @@ class Vault:
 
     def read(self, path: Path) -> Contact:
         """The contact in ``path``; a ParseError if it does not parse or is a symbolic link."""
+        return self.read_with_bytes(path)[0]
+
+    def read_with_bytes(self, path: Path) -> tuple[Contact, bytes]:
+        """The contact in ``path`` and the bytes it was read from (see `read`)."""
         data = read_file(path)
         from vault_tool.format import (
             contact as contact_mod,  # YAML is imported only by commands that read contacts
         )
 
-        return contact_mod.parse(path, data)
+        return contact_mod.parse(path, data), data
 
     def load(self, only: set[Path] | None = None) -> LoadResult:
         """Read every contact (those at ``only``); a file that does not parse, or a link, is reported, not fatal."""
