@@ -188,16 +188,22 @@ def test_adding_or_removing_one_file_changes_a_few_manifest_parts_not_all(tmp_pa
     assert 1 <= sum(a != b for a, b in zip(added, removed)) <= 3
 
 
-def test_edits_by_hand_leave_one_small_segment_not_one_each(tmp_path: Path) -> None:
-    """Each update writes a segment of its own; the small ones are merged into the next, so a day of edits leaves
-    the large segments and one small one (every read opens every segment's files), with every edit found."""
+def _indexed(tmp_path: Path, count: int) -> tuple[Path, Vault]:
+    """A vault of ``count`` contacts, indexed."""
     root = tmp_path / "v"
     (root / "contacts").mkdir(parents=True)
     (root / "vault.yaml").write_text("version: 1\n")
-    for number in range(400):
+    for number in range(count):
         (root / "contacts" / f"c{number}.md").write_text(f"---\nname: Person {number}\n---\n", encoding="utf-8")
     vault = Vault.open(root, today=TODAY)
     freshness.rebuild(vault, TODAY)
+    return root, vault
+
+
+def test_edits_by_hand_leave_one_small_segment_not_one_each(tmp_path: Path) -> None:
+    """Each update writes a segment of its own; the small ones are merged into the next, so a day of edits leaves
+    the large segments and one small one (every read opens every segment's files), with every edit found."""
+    root, vault = _indexed(tmp_path, 400)
     old = os.stat(root / "contacts" / "c0.md").st_mtime - 10
     for edit in range(6):
         path = root / "contacts" / f"c{edit * 50}.md"
@@ -216,13 +222,7 @@ def test_updates_larger_than_small_ones_are_merged_once_there_are_too_many(tmp_p
     segments are merged once more than KEPT_SEGMENTS would be left, so they never pile up until a rebuild."""
     monkeypatch.setattr(ix_mod, "SMALL_SEGMENT", 1)
     monkeypatch.setattr(ix_mod, "KEPT_SEGMENTS", 3)
-    root = tmp_path / "v"
-    (root / "contacts").mkdir(parents=True)
-    (root / "vault.yaml").write_text("version: 1\n")
-    for number in range(40):
-        (root / "contacts" / f"c{number}.md").write_text(f"---\nname: Person {number}\n---\n", encoding="utf-8")
-    vault = Vault.open(root, today=TODAY)
-    freshness.rebuild(vault, TODAY)
+    root, vault = _indexed(tmp_path, 40)
     old = os.stat(root / "contacts" / "c0.md").st_mtime - 10
     for update in range(7):
         for number in (update * 5, update * 5 + 1, update * 5 + 2):  # three documents a segment

@@ -224,11 +224,10 @@ def test_a_contact_in_a_folder_named_like_a_contact_file_is_listed_found_and_che
     assert run_checks(vault.root, TODAY).files == 1
 
 
-def test_check_reads_only_the_files_that_changed_since_the_last_check(tmp_path: Path, monkeypatch) -> None:
+def files_read(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """The names of the files `check` reads from now on, as it reads them."""
     from vault_tool.team.check import run as check_run
 
-    vault = vault_with(tmp_path, {"ada.md": ADA, "bob.md": ADA.replace("Ada Lovelace", "Bob").replace("vip", "x")})
-    first = check_run.run_checks(vault.root, TODAY)
     read: list[str] = []
     real = check_run.read_record
 
@@ -237,6 +236,15 @@ def test_check_reads_only_the_files_that_changed_since_the_last_check(tmp_path: 
         return real(path)
 
     monkeypatch.setattr(check_run, "read_record", reading)
+    return read
+
+
+def test_check_reads_only_the_files_that_changed_since_the_last_check(tmp_path: Path, monkeypatch) -> None:
+    from vault_tool.team.check import run as check_run
+
+    vault = vault_with(tmp_path, {"ada.md": ADA, "bob.md": ADA.replace("Ada Lovelace", "Bob").replace("vip", "x")})
+    first = check_run.run_checks(vault.root, TODAY)
+    read = files_read(monkeypatch)
     assert check_run.run_checks(vault.root, TODAY).problems == first.problems and read == []
     bob = vault.contacts_dir / "bob.md"
     bob.write_text(bob.read_text().replace("stage: lead", "stage: [lead"))
@@ -270,14 +278,7 @@ def test_an_appointment_or_a_task_ahead_does_not_make_its_file_be_checked_again_
     far = ADA + "\n## 2037-02-01 call — Far ahead\n"
     vault = vault_with(tmp_path, {"ada.md": planned, "far.md": far})
     first = check_run.run_checks(vault.root, TODAY)
-    read: list[str] = []
-    real = check_run.read_record
-
-    def reading(path: Path):  # type: ignore[no-untyped-def]
-        read.append(path.name)
-        return real(path)
-
-    monkeypatch.setattr(check_run, "read_record", reading)
+    read = files_read(monkeypatch)
     for day in (dt.date(2026, 11, 24), dt.date(2026, 12, 1), dt.date(2026, 12, 21)):
         assert check_run.run_checks(vault.root, day).problems == first.problems and read == []
     assert any("years ahead" in p.message for p in first.problems)
