@@ -7,8 +7,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from vault_tool.errors import LockTimeoutError, VaultError
 
 
@@ -65,6 +63,8 @@ def locked(lock_path: Path, timeout: float = 30.0) -> Iterator[None]:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise VaultError(f"{lock_path.parent}: cannot create ({exc.strerror}): check permissions") from None
+    from filelock import FileLock, Timeout  # imported when a lock is taken: a tenth of a reading command's start
+
     lock = FileLock(str(lock_path))
     try:
         lock.acquire(timeout=timeout)

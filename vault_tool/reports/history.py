@@ -27,8 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vault_tool.errors import GitError
-from vault_tool.fileio import atomic_write
-from vault_tool.format import yamlsafe
 from vault_tool.store import git as gitcli
 
 CACHE_NAME = "history.json"
@@ -117,6 +115,8 @@ def stage_of(text: str) -> str:
     value = match.group(1).strip()
     if _YAML_SIGNS.isdisjoint(value):
         return value
+    from vault_tool.format import yamlsafe  # YAML only when history is read anew, not for every report
+
     try:  # quoted, commented or otherwise YAML-ish: read it as YAML does
         loaded = yamlsafe.load("stage: " + value)
     except Exception:  # noqa: BLE001 - a version that does not parse names no stage
@@ -212,6 +212,8 @@ def _read_cache(path: Path | None, prefix: str) -> tuple[str, Timelines] | None:
 def _write_cache(path: Path | None, prefix: str, head: str, timelines: Timelines) -> None:
     if path is None:
         return
+    from vault_tool.fileio import atomic_write  # only when history was read anew
+
     data = {"version": CACHE_VERSION, "prefix": prefix, "head": head, "timelines": timelines}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
