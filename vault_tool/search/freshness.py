@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import hashlib
 import itertools
 import json
@@ -215,6 +216,8 @@ def refresh(
 
     result = _locked(vault, shelf, update, lambda why: _in_memory(vault, shelf, today, progress, why))
     result.seconds = time.perf_counter() - started
+    if result.reread or result.removed:
+        gc.collect()  # what parsing and writing left in cycles: the answer that follows reuses its memory
     return _noticed(vault, result)
 
 
