@@ -425,9 +425,9 @@ def _merge_small(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
     left, is merged into the one being written, and the smallest of the others while more than
     KEPT_SEGMENTS would be left; the rest are kept as they are.
 
-    Each edit adds a segment of one document, and every read opens each segment's files: after a day's
-    edits an agenda of 10,000 contacts took a third longer. Merging the small ones costs milliseconds;
-    Whoosh's own policy waits for five of them.
+    Each edit adds a segment of one document, and every read opens each segment's files: after six edits
+    by hand, `list --tag` on 10,000 contacts took 276 ms, against 183 ms with the small ones merged.
+    Merging them costs about 20 ms an update at 100,000; Whoosh's own policy waits for five of them.
     """
     from whoosh.reading import SegmentReader
 
