@@ -298,9 +298,11 @@ def going_cold(
     """
     ranked, facts = _silences(items, default_cadence, timelines, today)
     overdue = sum(-silence >= facts[at][3] for _, silence, at in ranked)
-    if limit is not None and len(ranked) > limit:
-        bound = heapq.nsmallest(limit, ranked)[-1][:2] if limit else None
-        ranked = [found for found in ranked if bound is not None and found[:2] <= bound]
+    if limit == 0:
+        ranked = []
+    elif limit is not None and len(ranked) > limit:  # the ones that tie with the last by silence may come first
+        bound = heapq.nsmallest(limit, ranked)[-1][:2]
+        ranked = [found for found in ranked if found[:2] <= bound]
     chosen = sorted(ranked, key=lambda found: (found[0], found[1], items[found[2]].name.casefold(), found[2]))
     return [_cold_contact(items[at], ratio, silence, facts[at]) for ratio, silence, at in chosen[:limit]], overdue
 
