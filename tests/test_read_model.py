@@ -111,6 +111,20 @@ def test_a_file_indexed_while_young_is_not_indexed_again_once_its_bytes_are_foun
     assert names(vault) == ["Eva Lovelace", "Bob Lovelace"]
 
 
+def test_a_deal_indexed_while_young_is_not_indexed_again_once_its_bytes_are_found_the_same(tmp_path: Path) -> None:
+    """The deals' index confirms a young file by its bytes as the contacts' does."""
+    from vault_tool.search import freshness
+    from vault_tool.search.deals import SHELF
+
+    vault = vault_with(tmp_path, {"ada.md": ADA})
+    (vault.root / "deals").mkdir()
+    deal = vault.root / "deals" / "renewal.md"
+    deal.write_text("---\nname: Renewal\nstage: lead\n---\n", encoding="utf-8")  # just written
+    assert freshness.refresh(vault, TODAY, shelf=SHELF).reread == 1
+    age(deal)  # older now, its bytes the same: not read and indexed again
+    assert freshness.refresh(vault, TODAY, shelf=SHELF).reread == 0
+
+
 def test_a_broken_file_is_reported_every_time_and_comes_back_when_fixed(tmp_path: Path) -> None:
     vault = vault_with(tmp_path, {"ada.md": ADA, "bad.md": "---\nname: [unclosed\n---\n"})
     for _ in range(2):  # from the files, then from the index

@@ -120,6 +120,7 @@ DEAL_FIELDS = (
     IndexField("path", "id", "computed"),
     IndexField("row", "stored", "computed"),  # the created date, read back when the deal is indexed again
     IndexField("view", "column", "computed"),  # what `deals`, the board and the report read (search/deals.py)
+    IndexField("digest", "column", "computed"),  # of the file's bytes as indexed (search/freshness.py `_as_indexed`)
 )
 DEAL_QUERY_FIELDS = tuple(f.name for f in DEAL_FIELDS if f.query)
 DEAL_DATE_FIELDS = tuple(f.name for f in DEAL_FIELDS if f.date)

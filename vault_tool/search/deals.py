@@ -180,13 +180,15 @@ def _index_deals(
     for done, rel in enumerate(rels, 1):
         rel_vault = f"{DEALS}/{rel}"
         try:
-            deal = parse_deal(vault.deals_dir / rel, read_file(vault.deals_dir / rel))
+            data = read_file(vault.deals_dir / rel)
+            deal = parse_deal(vault.deals_dir / rel, data)
         except ParseError as exc:
             writer.delete(rel_vault)
             problems[rel_vault] = freshness.Problem(rel_vault, exc.line, exc.message)
         else:
             problems.pop(rel_vault, None)
-            writer.put(deal_document(deal, rel_vault, vault.config, created.get(rel)))
+            writer.put({**deal_document(deal, rel_vault, vault.config, created.get(rel)),
+                        "digest": freshness.content_digest(data)})
         if progress is not None:
             progress(done, len(rels))
 

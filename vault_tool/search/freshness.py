@@ -113,7 +113,6 @@ class Shelf:
     index_files: IndexFiles  # (vault, writer, files, today, created, problems, progress, notices)
     documents: bool = False  # the records' documents (files/<handle>/) are read with them
     turned: Callable[[Index, dt.date, str], list[str]] | None = None  # records whose dates turn with today
-    confirms: bool = False  # the index keeps each file's `digest`: a young file is indexed again only if changed
 
     def stamp(self, state: Path) -> Path:
         return state / f"{self.index}-stamp.json"
@@ -403,9 +402,8 @@ def _update_index(
             before.update(_stored_stats(stored))
     total = len(now) + sum(manifest[i][1] for i in same)
     changed = [rel for rel, stat in now.items() if before.get(rel) != stat]
-    if shelf.confirms:
-        unchanged = set(_as_indexed(vault, shelf, index, [rel for rel in changed if before.get(rel) == RACY]))
-        changed = [rel for rel in changed if rel not in unchanged]
+    unchanged = set(_as_indexed(vault, shelf, index, [rel for rel in changed if before.get(rel) == RACY]))
+    changed = [rel for rel in changed if rel not in unchanged]
     documents = trusted(_document_stats(vault, shelf))
     if shelf.documents:
         changed += [rel for rel in _documents_changed(shelf.documents_file(state), documents, scanned)
@@ -631,4 +629,4 @@ def _save(
 
 
 CONTACTS = Shelf(CONTACTS_FOLDER, "contact", INDEX, _contacts_settings, ix_mod.create, ix_mod.create_in_memory,
-                 _index_files, documents=True, turned=_turned, confirms=True)
+                 _index_files, documents=True, turned=_turned)

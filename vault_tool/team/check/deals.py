@@ -320,7 +320,8 @@ def _rel(item: DealFacts, root: Path) -> str:
 def valid_until(record: FileRecord, today: dt.date) -> dt.date:
     """The first day on which a check of this deal file could find something else than today: as a contact
     file's (kept.valid_until), and the first day a date of the deal now too far ahead no longer is."""
-    days = [day for key in DATE_KEYS if (day := _date_of(_meta(record), key)) is not None]
+    meta = _meta(record)
+    days = [day for key in DATE_KEYS if (day := _date_of(meta, key)) is not None]
     later = [far for far in map(kept.far_future_from, days) if far > today]
     return min([kept.valid_until(record, today), *later])
 
