@@ -618,3 +618,65 @@ def test_the_agenda_from_the_index_is_the_agenda_of_every_parsed_contact(
         [(k.contact.handle, k.last, k.due) for k in parsed.keep_in_touch]
     assert [(a.contact.handle, a.interaction.date) for a in indexed.appointments] == \
         [(a.contact.handle, a.interaction.date) for a in parsed.appointments]
+
+
+_CARDED = st.tuples(
+    st.lists(st.tuples(_NEAR_A_CADENCE | st.just(dt.date(2026, 11, 30)), st.booleans()), max_size=3),
+    st.sampled_from([None, "30d", "2w", "3m", "soon"]),  # "soon" does not parse: the vault's cadence applies
+    st.sampled_from([None, "alice", "bob"]),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_CARDED, min_size=1, max_size=8), st.sampled_from(["90d", "3m"]),
+       st.dates(dt.date(2026, 11, 28), dt.date(2026, 12, 3)))
+@example([([(dt.date(2026, 11, 30), False)], "2w", None)], "90d", dt.date(2026, 11, 30))  # planned today
+def test_who_to_get_in_touch_with_and_who_is_stale_are_read_from_the_cards_as_from_the_files(
+    tmp_path_factory: pytest.TempPathFactory, contacts: list[tuple[list[tuple[dt.date, bool]], str | None, str | None]],
+    cadence: str, today: dt.date,
+) -> None:
+    """The agenda's keep-in-touch list and `stale` come from each contact's card and day columns (no heading read):
+    the same contacts, days and order as from every file parsed, with interactions planned today (not logged),
+    cadences that do not parse, and owners."""
+    from vault_tool.store.vault import Vault
+
+    root = tmp_path_factory.mktemp("v")
+    (root / "contacts").mkdir()
+    (root / "vault.yaml").write_text(f"version: 1\nkeep_in_touch: {cadence}\n")
+    for number, (days, own, owner) in enumerate(contacts):
+        lines = "".join(f"{key}: {value}\n" for key, value in (("keep_in_touch", own), ("owner", owner)) if value)
+        headings = "".join(f"\n## {day.isoformat()} call — Call {number}{' ✓' if logged else ''}\n"
+                           for day, logged in days)
+        path = root / "contacts" / f"c{number}.md"
+        path.write_text(f"---\nname: Person {number}\n{lines}---\n{headings}", encoding="utf-8")
+        os.utime(path, (0, 0))
+    vault = Vault.open(root, today=today)
+    parsed = vault.load().contacts
+
+    def touch(items: list[ag.KeepInTouch]) -> list[tuple[str, str, dt.date | None, dt.date | None]]:
+        return [(k.contact.handle, k.cadence, k.last, k.due) for k in items]
+
+    for owner in (None, "alice"):
+        indexed = ag.agenda(vault, days=7, owner=owner, today=today)
+        assert touch(indexed.keep_in_touch) == touch(ag.keep_in_touch(ag.owned_by(parsed, owner), today, cadence))
+        for days in (None, 0, 30):  # 0: a contact in touch today is stale unless that is planned
+            report = ag.stale_contacts(vault, days, owner, today)
+            assert [(s.contact.handle, s.last) for s in report.items] == \
+                [(s.contact.handle, s.last) for s in ag.stale(ag.owned_by(parsed, owner), today, report.cutoff)]
+
+
+def test_a_contact_read_from_its_card_answers_for_its_day_only_and_holds_no_interactions(tmp_path: Path) -> None:
+    from vault_tool.search.view import CardContact
+
+    kim = CardContact(("Kim Lee", "alice", "lead", "30d", False), tmp_path, "contacts/kim-lee.md", None, MONDAY,
+                      "2026-10-01", False)
+
+    assert (kim.handle, kim.name, kim.text_field("owner"), kim.meta["keep_in_touch"]) == ("kim-lee", "Kim Lee",
+                                                                                         "alice", "30d")
+    assert kim.last_contact(MONDAY) == D("2026-10-01") and not kim.has_appointment(MONDAY)
+    with pytest.raises(LookupError, match="answers for 2026-11-23 only"):
+        kim.last_contact(D("2026-11-24"))
+    with pytest.raises(LookupError, match="holds no interactions"):
+        kim.interactions
+    with pytest.raises(LookupError, match="holds no tasks"):
+        kim.tasks

@@ -20,12 +20,16 @@ from vault_tool.errors import InvalidValueError, ParseError
 from vault_tool.format.body import Interaction, Task, task_title
 from vault_tool.format.contact import Contact
 from vault_tool.format.dates import parse_duration
-from vault_tool.format.fieldtable import day_number
+from vault_tool.format.fieldtable import DAY_MAX, day_number, day_text
 from vault_tool.format.handles import fold
 from vault_tool.format.schedule import Birthday, birthday_of, item_problems
-from vault_tool.search.view import Between, StoredContact
+from vault_tool.search.view import Between, CardContact, Days, StoredContact
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from whoosh.index import Index
+
     from vault_tool.search.deals import DealView
     from vault_tool.store.vault import Vault
 
@@ -255,8 +259,10 @@ def stale(
 def build_agenda(
     contacts: Iterable[Contact], today: dt.date, days: int = DEFAULT_DAYS,
     default_cadence: str = "90d", owner: str | Iterable[str] | None = None, problems: list[ParseError] | None = None,
+    touching: Iterable[Contact] | None = None,
 ) -> Agenda:
-    """The agenda for today through ``days`` days ahead, for ``owner``'s contacts (all when None)."""
+    """The agenda for today through ``days`` days ahead, for ``owner``'s contacts (all when None); who to get in
+    touch with is found among ``touching`` when given (the index's cards), else among ``contacts``."""
     if days < 0:
         raise InvalidValueError(f"days must be 0 or more, not {days}")
     chosen = owned_by(contacts, owner)
@@ -267,7 +273,7 @@ def build_agenda(
         overdue=[t for t in tasks if t.overdue(today)],
         due=[t for t in tasks if t.task.due is not None and today <= t.task.due <= until],
         appointments=appointments(chosen, today, until),
-        keep_in_touch=keep_in_touch(chosen, today, default_cadence),
+        keep_in_touch=keep_in_touch(chosen if touching is None else owned_by(touching, owner), today, default_cadence),
         birthdays=birthdays(chosen, today, until),
         problems=item_problems(chosen) if problems is None else problems,
     )
@@ -290,14 +296,16 @@ def agenda(
     vault: Vault, days: int = DEFAULT_DAYS, owner: str | Iterable[str] | None = None, today: dt.date | None = None,
 ) -> Agenda:
     """The vault's agenda (see build_agenda), from the index; files that do not parse are in ``skipped``."""
-    from vault_tool.search.selection import views
+    from vault_tool.search.selection import views_and
 
     if days < 0:
         raise InvalidValueError(f"days must be 0 or more, not {days}")
     cadence = vault_cadence(vault)
     day = today or vault.today()
-    found = views(vault, day, _agenda_candidates(day, day + dt.timedelta(days=days), cadence))
-    result = build_agenda(found.contacts(), day, days, cadence, owner, problems=found.problems(owner))
+    pick = _touch_candidate(day, cadence)
+    found, touching = views_and(vault, day, _agenda_candidates(day, day + dt.timedelta(days=days)),
+                                lambda ix: cards(ix, vault.root, day, pick))
+    result = build_agenda(found.contacts(), day, days, cadence, owner, found.problems(owner), touching)
     result.overdue_deals, result.closing_deals, left_out = deals_due(vault, day, result.until, owner)
     result.skipped = found.skipped + left_out
     return result
@@ -317,23 +325,64 @@ def deals_due(
     return [d for d in deals if d.overdue(today)], [d for d in deals if not d.overdue(today)], found.left_out
 
 
-def _agenda_candidates(today: dt.date, until: dt.date, cadence: str) -> list[Between]:
-    """The contacts that may be on the agenda: a superset, which build_agenda decides on exactly.
+def _agenda_candidates(today: dt.date, until: dt.date) -> list[Between]:
+    """The contacts that may have a task, an appointment or a birthday on the agenda, or a follow-up value that
+    does not parse (to be named): a superset, which build_agenda decides on exactly. Who to get in touch
+    with is picked apart, from the cards (see `_touch_candidate`).
 
-    Open tasks due by ``until``; an interaction today (the later ones set ``next_date``); a
-    birthday in the time (any birthday: few contacts have one); a keep-in-touch cadence of their
-    own run out, or a last contact on or before today less the default cadence (with a week of
-    slack for a cadence in months or years, whose days vary); follow-up values that do not parse,
-    to be named.
+    Open tasks due by ``until``; an interaction today (the later ones set ``next_date``); a birthday
+    in the time (any birthday: few contacts have one); follow-up values that do not parse.
     """
-    delta = parse_duration(cadence)
-    bound = today - delta + dt.timedelta(days=7 if delta.months or delta.years else 0)
     return [
         Between("task_due", None, day_number(until)), Between("next_date", 1, day_number(until)),
-        Between("last_contact", day_number(today), day_number(today)), Between("touch_due", None, day_number(today)),
-        Between("last_contact", None, day_number(bound)), Between("problems", 1, None),
+        Between("last_contact", day_number(today), day_number(today)), Between("problems", 1, None),
         *_birthdays_between(today, until),
     ]
+
+
+def _touch_candidate(today: dt.date, cadence: str) -> Callable[[tuple[int, ...]], bool]:
+    """Whether a contact's CARD_NUMBERS may have it on the agenda to get in touch with: a superset, which
+    keep_in_touch decides on exactly. Nothing planned after today (`next_date`), and a keep-in-touch
+    cadence of its own run out (`touch_due`), or a last contact on or before today less the default
+    cadence (with a week of slack for a cadence in months or years, whose days vary).
+    """
+    delta = parse_duration(cadence)
+    day = day_number(today)
+    bound = day_number(today - delta + dt.timedelta(days=7 if delta.months or delta.years else 0))
+
+    def pick(numbers: tuple[int, ...]) -> bool:
+        last, after, _, own_due = numbers
+        return after > DAY_MAX and (own_due <= day if own_due <= DAY_MAX else last <= bound)
+
+    return pick
+
+
+CARD_NUMBERS = ("last_contact", "next_date", "created", "touch_due")  # the day columns a card is picked by
+
+
+def cards(ix: Index, root: Path, today: dt.date, pick: Callable[[tuple[int, ...]], bool]) -> list[Contact]:
+    """The contacts of index ``ix`` whose CARD_NUMBERS ``pick`` accepts, each rebuilt from its card as of ``today``
+    (see view.CardContact): tens of thousands of contacts, to get in touch with or gone quiet, with no
+    heading or task read.
+
+    The index is up to date for ``today``: its `last_contact` is the last contact on or before it and
+    `next_date` the first interaction after it (freshness.py indexes again the contacts whose day
+    turned), so an interaction dated ``today`` and not logged (the card says) is the one planned
+    contact they do not tell.
+    """
+    from vault_tool.search import columns
+
+    day, days, texts = day_number(today), Days(), dict[int, str]()
+
+    def text(number: int) -> str:  # many contacts share a day; a missing one is past DAY_MAX
+        held = texts.get(number)
+        return held if held is not None else texts.setdefault(number, day_text(number) if number <= DAY_MAX else "")
+
+    found: list[Contact] = []
+    for rel, (last, after, created, _), card in columns.picked(ix, CARD_NUMBERS, pick, "card"):
+        planned = after <= DAY_MAX or (last == day and card[4])
+        found.append(CardContact(card, root, rel, text(created) or None, today, text(last), planned, days))
+    return found
 
 
 def _birthdays_between(today: dt.date, until: dt.date) -> list[Between]:
@@ -365,15 +414,18 @@ def tasks(
 def stale_contacts(
     vault: Vault, days: int | None = None, owner: str | Iterable[str] | None = None, today: dt.date | None = None,
 ) -> StaleReport:
-    """Contacts with no interaction for ``days`` days (default: vault.yaml's keep_in_touch); from the index."""
-    from vault_tool.search.selection import views
+    """Contacts with no interaction for ``days`` days (default: vault.yaml's keep_in_touch); from the index's cards."""
+    from vault_tool.search.selection import answered
 
     day = today or vault.today()
     if days is not None and days < 0:
         raise InvalidValueError(f"days must be 0 or more, not {days}")
     cutoff = day - (dt.timedelta(days=days) if days is not None else parse_duration(vault_cadence(vault)))
-    found = views(vault, day, [Between("last_contact", day_number(cutoff) + 1, None, outside=True)])
-    chosen = owned_by(found.contacts(), owner)
-    items = stale(chosen, day, cutoff, lambda c: c.added if isinstance(c, StoredContact) else None)
-    return StaleReport(items, cutoff, found.skipped)
+    bound = day_number(cutoff)
 
+    def pick(numbers: tuple[int, ...]) -> bool:  # silent since the cutoff, or never in touch
+        return numbers[0] <= bound or numbers[0] > DAY_MAX
+
+    found, skipped, _ = answered(vault, day, lambda ix: cards(ix, vault.root, day, pick))
+    items = stale(owned_by(found, owner), day, cutoff, lambda c: c.added if isinstance(c, StoredContact) else None)
+    return StaleReport(items, cutoff, skipped)

@@ -76,6 +76,11 @@ def parse_duration(text: str) -> relativedelta:
     return _delta(int(match["n"]), match["unit"])
 
 
+def is_duration(text: str) -> bool:
+    """Whether ``text`` is a cadence parse_duration reads."""
+    return _DURATION.match(str(text).strip().lower()) is not None
+
+
 def is_birthday(text: str) -> bool:
     """`1815-12-10`, or `--12-10` when the year is unknown."""
     value = str(text)

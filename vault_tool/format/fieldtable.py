@@ -76,6 +76,7 @@ FIELDS = (
     IndexField("facts", "column", "computed"),  # lead-scoring facts
     IndexField("view", "column", "computed"),  # what relations, the graph and a query's organisations read (search/view.py)
     IndexField("follow", "column", "computed"),  # the part of the view follow-ups read (view.follow_of)
+    IndexField("card", "column", "computed"),  # what keep-in-touch and stale rows show (view.card_of)
     IndexField("summary", "column", "computed"),  # what every report reads: stage, dates, kinds (view.summed_of)
     IndexField("summary_fields", "column", "computed"),  # the fields a report may count by (view.summed_fields_of)
     IndexField("task_due", "day", "computed"),  # the earliest due day of an open task
@@ -155,6 +156,11 @@ def as_number(value: Any) -> float | None:
 def day_number(day: dt.date) -> int:
     """A date as a "day" field holds it: the integer YYYYMMDD, so ranges and sorting are numeric."""
     return day.year * 10000 + day.month * 100 + day.day
+
+
+def day_text(number: int) -> str:
+    """A "day" field's value (day_number's YYYYMMDD) as an ISO date: 20261123 -> `2026-11-23`."""
+    return f"{number // 10000:04d}-{number // 100 % 100:02d}-{number % 100:02d}"
 
 
 def query_help(table: tuple[IndexField, ...] = FIELDS) -> str:

@@ -211,13 +211,14 @@ def _add_follow_ups(
     """
     from vault_tool.format.dates import parse_duration
     from vault_tool.format.schedule import birthday_of
-    from vault_tool.search.view import dupe_view_of, follow_of, summed_fields_of, summed_of, task_due, view_of
+    from vault_tool.search.view import card_of, dupe_view_of, follow_of, summed_fields_of, summed_of, task_due, view_of
 
     view = view_of(contact, rel, created)
     # The relations the file writes, [type, handle] each: the reverse side of `show` and the graph read them.
     view["relations"] = [[r.type, r.target] for r in written(contact.handle, contact.meta)]
     doc["view"] = column_bytes(view)  # a column of its own (see index.views)
     doc["follow"] = column_bytes(follow_of(view))
+    doc["card"] = column_bytes(card_of(contact, last))
     doc["summary"] = column_bytes(summed_of(view, facts))
     doc["summary_fields"] = column_bytes(summed_fields_of(view, facts))
     doc["dupe_view"] = column_bytes(dupe_view_of(view))

@@ -16,10 +16,13 @@ from vault_tool.search.view import Between, Days, Follow, StoredContact, contact
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from whoosh.index import Index
+
     from vault_tool.format.contact import Contact
     from vault_tool.store.vault import Entry, LoadResult, Vault
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 def select(vault: Vault, query: str | None, any_of: Sequence[Between] | None = None) -> LoadResult:
@@ -73,15 +76,26 @@ def views(vault: Vault, today: dt.date, any_of: Sequence[Between] | None = None,
     Each contact has the interactions follow-ups look at ``today`` (see view.contact_of); its view
     is let go as soon as it is read.
     """
+    return views_and(vault, today, any_of, None, query)[0]
+
+
+def views_and(
+    vault: Vault, today: dt.date, any_of: Sequence[Between] | None, also: Callable[[Index], U] | None,
+    query: str | None = None,
+) -> tuple[Views, U | None]:
+    """`views`, and what ``also`` finds in the same index (None: nothing asked), brought up to date once."""
     root = vault.root
     days: Days = {}  # shared by the contacts read (see view.StoredContact)
 
     def keep(follow: Follow, _: None) -> StoredContact:
         return contact_of(follow, root, today, days)
 
-    found, skipped, notices = read_views(vault, today, keep, any_of, query, column="follow")
+    def ask(ix: Index) -> tuple[list[StoredContact], U | None]:
+        return _views_of(vault, ix, today, keep, any_of, query, "follow"), (also(ix) if also else None)
+
+    (found, beside), skipped, notices = answered(vault, today, ask)
     found.sort(key=lambda contact: contact.vault_path)
-    return Views(found, skipped, notices)
+    return Views(found, skipped, notices), beside
 
 
 def directory(vault: Vault) -> tuple[list[Entry], list[ParseError]]:
@@ -103,12 +117,23 @@ def read_views(
 ) -> tuple[list[T], list[ParseError], list[str]]:
     """What ``keep`` makes of each (view, value of column ``beside``) `views` would hold (unsorted), the files
     that did not parse, and the index's notices; ``column``: the view's (see columns.views)."""
-    from vault_tool.search import columns, freshness
-    from vault_tool.search.run import compile_query
+    return answered(vault, today, lambda ix: _views_of(vault, ix, today, keep, any_of, query, column, beside))
 
-    def ask(ix: Any) -> list[T]:
-        parsed = compile_query(vault, ix, query, today) if query and query.strip() else None
-        return columns.views(ix, any_of, parsed, keep, column, beside)
+
+def answered(vault: Vault, today: dt.date, ask: Callable[[Index], U]) -> tuple[U, list[ParseError], list[str]]:
+    """What ``ask`` finds in the index brought up to date, the files that did not parse, and the index's notices."""
+    from vault_tool.search import freshness
 
     found, fresh = freshness.answer(vault, today, ask)
     return found, fresh.left_out(vault.root), list(fresh.notices)
+
+
+def _views_of(
+    vault: Vault, ix: Index, today: dt.date, keep: Callable[[Any, Any], T], any_of: Sequence[Between] | None,
+    query: str | None, column: str, beside: str | None = None,
+) -> list[T]:
+    from vault_tool.search import columns
+    from vault_tool.search.run import compile_query
+
+    parsed = compile_query(vault, ix, query, today) if query and query.strip() else None
+    return columns.views(ix, any_of, parsed, keep, column, beside)

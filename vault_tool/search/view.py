@@ -22,7 +22,9 @@ from typing import Any
 from vault_tool.errors import ParseError
 from vault_tool.format.body import Interaction, Task
 from vault_tool.format.contact import Contact
+from vault_tool.format.dates import is_duration
 from vault_tool.format.fieldtable import DAY_MAX, day_number
+from vault_tool.format.layout import handle_of
 from vault_tool.format.schedule import item_problems, task_problems
 
 # The front matter keys a view keeps: what follow-ups, their rows and the calendar feed show.
@@ -120,6 +122,25 @@ def follow_of(view: dict[str, Any]) -> Follow:
 def by_date(headings: list[str]) -> list[str]:
     """Interaction headings in date order, file order within a day (a heading starts with its ISO date)."""
     return sorted(headings, key=lambda heading: heading[:10])
+
+
+Card = tuple[str, str, str, str, bool]
+
+
+def card_of(contact: Contact, last: dt.date | None) -> Card:
+    """What keep-in-touch and stale rows read of a contact, in a column of its own (see `CardContact`): its name,
+    owner and stage as text, its own keep-in-touch cadence as written (empty: none, or one that does not parse,
+    for which the vault's applies), and whether an interaction dated ``last`` (its last contact) is not
+    logged: an appointment on that day.
+
+    An agenda of a large vault has tens of thousands of contacts to get in touch with: these are
+    picked by the numeric columns alone (`last_contact`, `next_date`, `touch_due`) and shown from
+    this, so no contact's headings or tasks are read for them.
+    """
+    own = contact.meta.get("keep_in_touch")
+    cadence = str(own) if own not in (None, "") and is_duration(str(own)) else ""
+    planned = last is not None and any(i.date == last and not i.logged for i in contact.interactions)
+    return contact.name, contact.text_field("owner"), contact.text_field("stage"), cadence, planned
 
 
 def dupe_view_of(view: dict[str, Any]) -> dict[str, Any]:
@@ -303,6 +324,44 @@ class StoredContact(Contact):
             return []
         path = self._where[0] / self._where[1]
         return [ParseError(path, message, line) for message, line, of_task in problems if of_task or not tasks_only]
+
+
+class CardContact(StoredContact):
+    """A contact as keep-in-touch and stale rows show it, from its card (see `card_of`): name, owner, stage and
+    keep-in-touch cadence, its file, the day it was added, and its last contact and whether one is
+    planned as of one day, ``today``. It holds no interactions or tasks, and answers for no other
+    day: asking is an error, never a silent wrong answer."""
+
+    def __init__(
+        self, card: Card, root: Path, rel: str, created: str | None, today: dt.date, last: str, planned: bool,
+        days: Days | None = None,
+    ) -> None:
+        name, owner, stage, cadence, _ = card
+        meta = {key: value for key, value in (("name", name), ("owner", owner), ("stage", stage),
+                                              ("keep_in_touch", cadence)) if value}
+        super().__init__(handle_of(rel), meta, [], [], root, rel, created, None, days)
+        self._today, self._as_of = today, (last, planned)
+
+    @property
+    def interactions(self) -> list[Interaction]:
+        raise LookupError(f"{self.vault_path}: a contact read from its card holds no interactions")
+
+    @interactions.setter
+    def interactions(self, value: list[Interaction]) -> None:
+        raise LookupError(f"{self.vault_path}: a contact read from its card holds no interactions")
+
+    @property
+    def tasks(self) -> list[Task]:
+        raise LookupError(f"{self.vault_path}: a contact read from its card holds no tasks")
+
+    @tasks.setter
+    def tasks(self, value: list[Task]) -> None:
+        raise LookupError(f"{self.vault_path}: a contact read from its card holds no tasks")
+
+    def as_of(self, today: dt.date) -> tuple[str, bool]:
+        if today != self._today:
+            raise LookupError(f"{self.vault_path}: a contact read from its card answers for {self._today} only")
+        return self._as_of
 
 
 def _plain(value: Any) -> Any:
