@@ -4,6 +4,7 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+import signal
 import socket
 import time
 from email.message import EmailMessage
@@ -346,7 +347,13 @@ def test_ctrl_c_half_way_commits_those_sent(vault: Path, invoke, tmp_path: Path,
                       f'exit 1; fi\ncat > "{inbox}/msg-$n.eml"\n', encoding="utf-8")
     script.chmod(0o755)
     monkeypatch.setenv("CONTACTS_SENDMAIL", str(script))
-    result = invoke("-C", vault, "mail", "send", "welcome", "tag:newsletter", "--yes")
+    # Ctrl-C as a terminal's foreground job gets it: a test run started in the background of a shell
+    # inherits SIGINT ignored, and would never be interrupted.
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        result = invoke("-C", vault, "mail", "send", "welcome", "tag:newsletter", "--yes")
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert result.exit_code == 1
     no_traceback(result)
     assert "interrupted" in result.output and "2 sent (logged), 3 not sent" in result.output

@@ -235,6 +235,12 @@ def _contacts_program() -> str:
     return str(program)
 
 
+def _interruptible() -> None:
+    """In the child: SIGINT as a terminal's foreground job has it (a test run started in the background of a
+    shell inherits it ignored, and the import would never see the Ctrl-C)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _people_csv(path: Path, rows: int) -> Path:
     lines = ["Name,Email,Company"] + [f"Person {i:05d},person{i}@example.com,Company {i % 50}" for i in range(rows)]
     path.write_text("\n".join(lines) + "\n")
@@ -252,7 +258,7 @@ def test_an_interrupted_import_leaves_one_commit_or_nothing(
     head = git(vault, "rev-parse", "HEAD")
     before = sorted(p.name for p in (vault / "contacts").iterdir())
     process = subprocess.Popen([_contacts_program(), "-C", str(vault), "import", str(people)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_interruptible)
     time.sleep(after)
     process.send_signal(signal_number)
     process.communicate(timeout=60)
