@@ -299,21 +299,42 @@ _NAME = st.lists(st.sampled_from(["ada", "adah", "love", "lovelace", "bob", "van
 @settings(max_examples=200)
 @given(st.lists(_NAME, max_size=14))
 def test_close_names_are_every_pair_that_shares_a_word_and_scores_enough(names: list[str]) -> None:
-    """`dupes` compares names word group by word group, each name's words sorted once: the same pairs, scores and
-    order of each pair as comparing every two names that share a word with rapidfuzz's token_sort_ratio."""
+    """`dupes` joins the copies of a name at once, and compares names word group by word group, each name's words
+    sorted once: the same pairs, scores and order of each pair as comparing every two names that share a word
+    with rapidfuzz's token_sort_ratio."""
     from rapidfuzz import fuzz
 
     from vault_tool.interop.duplicates import NAME_SCORE, _close_names
 
     first = {name: names.index(name) for name in names}
-    expected = {(first[names[i]], j, 100) for i, j in ((names.index(n), j) for j, n in enumerate(names))
-                if i != j}
+    expected = {(tuple(i for i, n in enumerate(names) if n == name), 100) for name in first if names.count(name) > 1}
     distinct = list(first)
     for x, a in enumerate(distinct):
         for b in distinct[x + 1:]:
             score = fuzz.token_sort_ratio(a, b, processor=None)
             if set(a.split()) & set(b.split()) and score >= NAME_SCORE:
-                expected.add((first[a], first[b], round(score)))
-    found = list(_close_names(names))
+                expected.add(((first[a], first[b]), round(score)))
+    found = [(tuple(at), score) for at, score in _close_names(names)]
     assert len(found) == len(set(found))
     assert set(found) == expected
+
+
+def test_a_groups_reasons_come_in_the_order_of_the_joins_that_give_them() -> None:
+    """Joins are ordered by their contacts' paths: here a-c, b-d, c-e, d-e, which make one group. Its reasons
+    follow them, however the group came together (c-e joined a's group before b's joined it)."""
+    from vault_tool.interop.duplicates import find_groups, shared_keys
+    from vault_tool.search.columns import KeyRow
+
+    emails = {"a": ["one@x.example"], "b": ["two@x.example"], "c": ["one@x.example", "three@x.example"],
+              "d": ["two@x.example", "four@x.example"], "e": ["three@x.example", "four@x.example"]}
+    rows = [KeyRow(doc, f"contacts/{handle}.md", f"person {handle}",
+                   "\n".join(f"e:{email}" for email in written).encode()) for doc, (handle, written)
+            in enumerate(emails.items())]
+    views = {doc: {"handle": handle, "meta": {"name": f"Person {handle}", "emails": written}, "keys": 2,
+                   "interaction_count": 0} for doc, (handle, written) in enumerate(emails.items())}
+
+    [group] = find_groups(shared_keys(rows), views, "GB")
+
+    assert sorted(group.handles) == ["a", "b", "c", "d", "e"]
+    assert group.reasons == ["same email one@x.example", "same email two@x.example", "same email three@x.example",
+                             "same email four@x.example"]

@@ -107,11 +107,10 @@ class DupeGroup:
 
 
 class _Groups:
-    """Union-find over handles, remembering why two were joined."""
+    """Union-find over handles: a group's root is its first handle."""
 
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
-        self.reasons: dict[str, list[str]] = {}
 
     def root(self, handle: str) -> str:
         self.parent.setdefault(handle, handle)
@@ -120,39 +119,32 @@ class _Groups:
             handle = self.parent[handle]
         return handle
 
-    def join(self, handles: list[str], reason: str) -> None:
+    def join(self, handles: list[str]) -> None:
         roots = {self.root(h) for h in handles}
-        if len(roots) == 1:  # already one group (most joins of a large vault's close names)
-            gathered = self.reasons.setdefault(roots.pop(), [])
-            if reason not in gathered:
-                gathered.append(reason)
-            return
         top = min(roots)
-        gathered = [r for root in sorted(roots) for r in self.reasons.pop(root, [])]
         for root in roots:
             self.parent[root] = top
-        self.reasons[top] = gathered + ([reason] if reason not in gathered else [])
 
 
-def _close_names(names: list[str]) -> Iterable[tuple[int, int, int]]:
-    """Pairs (i, j, score), i < j, of ``names`` (folded) that score NAME_SCORE or more, enough to join them all.
+def _close_names(names: list[str]) -> Iterable[tuple[list[int], int]]:
+    """The positions in ``names`` (folded) to join, each with its score: those of each name written more than
+    once (100), and pairs [i, j], i < j, of different names that score NAME_SCORE or more (each name at its
+    first position): enough to join them all.
 
-    Equal names are joined to the first of them (100%) and compared with others once, through it:
-    a large block repeats names, and comparing each copy would square the work. Only names that
-    share a word are compared: among the names with each word, each with the later ones in one call
-    of rapidfuzz (a block of a thousand names is a million pairs, each a call of its own took
-    seconds), a pair that shares two words scored once. Gathering the later names that share any
-    word, a set per name, took longer than the comparing. The score is rapidfuzz's token_sort_ratio,
-    the ratio of the names with their words sorted: each name's sorted once, not at every comparison.
+    A large block repeats names: each one's copies are one join, and the name is compared with others
+    once. Only names that share a word are compared: among the names with each word, each with the
+    later ones in one call of rapidfuzz (a block of a thousand names is a million pairs, each a call
+    of its own took seconds), a pair that shares two words scored once. Gathering the later names
+    that share any word, a set per name, took longer than the comparing. The score is rapidfuzz's
+    token_sort_ratio, the ratio of the names with their words sorted: each name's sorted once, not at
+    every comparison.
     """
     from rapidfuzz import fuzz, process
 
-    first: dict[str, int] = {}
+    first: dict[str, list[int]] = {}
     for i, name in enumerate(names):
-        if name in first:
-            yield first[name], i, 100
-        else:
-            first[name] = i
+        first.setdefault(name, []).append(i)
+    yield from ((same, 100) for same in first.values() if len(same) > 1)
     distinct = list(first)
     sharing: dict[str, list[int]] = {}
     for x, name in enumerate(distinct):
@@ -169,7 +161,7 @@ def _close_names(names: list[str]) -> Iterable[tuple[int, int, int]]:
                 pair = (members[at], members[at + 1 + later])
                 if pair not in scored:
                     scored.add(pair)
-                    yield first[distinct[pair[0]]], first[distinct[pair[1]]], round(score)
+                    yield [first[distinct[pair[0]]][0], first[distinct[pair[1]]][0]], round(score)
 
 
 def _handle(path: str) -> str:
@@ -184,8 +176,9 @@ def shared_keys(rows: list[KeyRow]) -> list[tuple[list[KeyRow], str]]:
     """
     holders: defaultdict[str, list[KeyRow]] = defaultdict(list)  # a million keys: no list made for each
     for row in rows:
-        for key in row.keys:  # each once (see search/documents.py)
-            holders[key].append(row)
+        if row.keys:
+            for key in row.keys.decode("utf-8").split("\n"):  # each once (see search/documents.py)
+                holders[key].append(row)
     identity: list[tuple[list[KeyRow], str]] = []
     names: list[tuple[list[KeyRow], str]] = []
     for key, members in holders.items():
@@ -196,7 +189,7 @@ def shared_keys(rows: list[KeyRow]) -> list[tuple[list[KeyRow], str]]:
             identity.append((members, key))
         elif key[:2] in ("c:", "d:"):
             close = _close_names([row.name for row in members])
-            names += [([members[i], members[j]], f"{score}\0{key}") for i, j, score in close]
+            names += [([members[i] for i in at], f"{score}\0{key}") for at, score in close]
     return sorted(identity, key=_first_paths) + sorted(names, key=_first_paths)
 
 
@@ -207,9 +200,13 @@ def _first_paths(pair: tuple[list[KeyRow], str]) -> tuple[list[str], str]:
 
 
 def find_groups(joined: list[tuple[list[KeyRow], str]], views: dict[int, Any], region: str) -> list[DupeGroup]:
-    """Groups of likely duplicates from `shared_keys`; ``views``: the stored views of their contacts."""
+    """Groups of likely duplicates from `shared_keys`; ``views``: the stored views of their contacts. A group's
+    reasons come in the order of the joins that give them (`_first_paths`), each once."""
     groups = _Groups()
-    said: dict[tuple[str, ...], str] = {}  # the reason of close names, by key and companies: tens of thousands
+    for members, _ in joined:
+        groups.join([_handle(row.path) for row in members])
+    reasons: dict[str, list[str]] = {}
+    said: dict[tuple[str, ...], str] = {}  # the reason of close names, by key and companies
     for members, key in joined:
         seen = [views[row.doc] for row in members]
         if "\0" in key:
@@ -217,8 +214,10 @@ def find_groups(joined: list[tuple[list[KeyRow], str]], views: dict[int, Any], r
             reason = said.get(told) or said.setdefault(told, _reason(key, seen, region))
         else:
             reason = _reason(key, seen, region)
-        groups.join([_handle(row.path) for row in members], reason)
-    return _gathered(groups, {view["handle"]: view for view in views.values()})
+        gathered = reasons.setdefault(groups.root(_handle(members[0].path)), [])
+        if reason not in gathered:
+            gathered.append(reason)
+    return _gathered(groups, reasons, {view["handle"]: view for view in views.values()})
 
 
 def _reason(key: str, views: list[dict[str, Any]], region: str) -> str:
@@ -251,7 +250,7 @@ def _number_region(key: str) -> list[str]:
     return [found] if found else []
 
 
-def _gathered(groups: _Groups, views: dict[str, dict[str, Any]]) -> list[DupeGroup]:
+def _gathered(groups: _Groups, reasons: dict[str, list[str]], views: dict[str, dict[str, Any]]) -> list[DupeGroup]:
     """The groups of two or more, the one to keep first, in the order of their first handle."""
     members: dict[str, list[str]] = {}
     for handle in sorted(groups.parent):
@@ -261,7 +260,7 @@ def _gathered(groups: _Groups, views: dict[str, dict[str, Any]]) -> list[DupeGro
         if len(handles) > 1:
             handles.sort(key=lambda h: _keep_first(h, views.get(h)))
             names = [str((views.get(h) or {}).get("meta", {}).get("name", "")) for h in handles]
-            found.append(DupeGroup(handles, names, groups.reasons.get(root, [])))
+            found.append(DupeGroup(handles, names, reasons.get(root, [])))
     return sorted(found, key=lambda g: g.handles[0])
 
 
