@@ -56,6 +56,24 @@ def test_check_starts_from_the_stats_and_links_taken_before_the_checks_load(vaul
     assert "sub/bob.md" in stats and "link.md" not in stats and links == ["link.md"]
 
 
+def test_the_stats_of_a_large_vault_taken_in_two_halves_are_those_of_one_process(vault: Path) -> None:
+    """From SPLIT_FROM files on, a child of the child stats the second half: the same stats, links and order."""
+    from vault_tool.search.scan import BackgroundStats, stats_and_links
+
+    for n in range(7):
+        (vault / "contacts" / f"person-{n}.md").write_text(f"---\nname: Person {n}\n---\n")
+    (vault / "contacts" / "sub").mkdir()
+    (vault / "contacts" / "sub" / "bob.md").write_text("---\nname: Bob\n---\n")
+    (vault / "contacts" / "link.md").symlink_to(vault / "contacts" / "sub" / "bob.md")
+    (vault / "contacts" / "zed-link.md").symlink_to(vault / "contacts" / "person-1.md")
+
+    stats, links = BackgroundStats(vault / "contacts", split_from=2).result()
+
+    whole = stats_and_links(vault / "contacts")
+    assert (list(stats.items()), links) == (list(whole[0].items()), whole[1])
+    assert "sub/bob.md" in stats and sorted(links) == ["link.md", "zed-link.md"]
+
+
 def test_the_installed_check_sees_a_file_changed_and_a_link_added(vault: Path) -> None:
     contacts = installed_contacts()
     assert run(contacts, "check", cwd=vault).returncode == 0

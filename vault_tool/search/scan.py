@@ -219,9 +219,9 @@ class BackgroundStats:
     and the two now overlap. Where there is no fork, or the child fails, the stats are taken here.
     """
 
-    def __init__(self, contacts_dir: Path | str) -> None:
+    def __init__(self, contacts_dir: Path | str, split_from: int = SPLIT_FROM) -> None:
         self.contacts_dir = str(contacts_dir)
-        self._child = Child(lambda out: _send_stats(contacts_dir, out)) if can_fork() else None
+        self._child = Child(lambda out: _send_stats(contacts_dir, split_from, out)) if can_fork() else None
 
     def result(self) -> tuple[dict[str, Stat], list[str]]:
         child, self._child = self._child, None
@@ -243,15 +243,40 @@ class BackgroundStats:
             self._child = None
 
 
-def _send_stats(contacts_dir: Path | str, out: BinaryIO) -> None:
-    out.write(marshal.dumps(stats_and_links(contacts_dir)))
+def _send_stats(contacts_dir: Path | str, split_from: int, out: BinaryIO) -> None:
+    """Send `stats_and_links`, marshalled; from ``split_from`` files on, the second half stat-ed by a child of
+    this child at the same time (as `BackgroundScan`'s): one process took 0.35 s of 100,000 files, two 0.2 s."""
+    folders = _listing(contacts_dir)
+    total = sum(len(names) for _, _, names in folders)
+    first, second = _halves(folders, total // 2) if total >= split_from else (folders, [])
+    helper = Child(lambda to_me: _send_marshalled(_stats_of(second), to_me)) if second else None
+    try:
+        stats, links = _stats_of(first)
+        if helper is not None:
+            theirs, their_links = marshal.loads(helper.rest())
+            if helper.close() != 0:
+                raise OSError("the second half of the stats failed")
+            stats.update(theirs)  # after the first half's: the order of one process's stats
+            links += their_links
+    finally:
+        if helper is not None:
+            helper.close()
+    _send_marshalled((stats, links), out)
+
+
+def _send_marshalled(stats_links: tuple[dict[str, Stat], list[str]], out: BinaryIO) -> None:
+    out.write(marshal.dumps(stats_links))
+
+
+def _stats_of(folders: list[Folder]) -> tuple[dict[str, Stat], list[str]]:
+    links: list[str] = []
+    return _stat(folders, False, links), links
 
 
 def stats_and_links(contacts_dir: Path | str) -> tuple[dict[str, Stat], list[str]]:
     """The (size, mtime) of every contact file under ``contacts_dir``, and the symbolic links there (by
     path relative to it); links are not followed, and not among the files."""
-    links: list[str] = []
-    return _stat(_listing(contacts_dir), False, links), links
+    return _stats_of(_listing(contacts_dir))
 
 
 _LENGTH = struct.Struct("<Q")

@@ -324,10 +324,10 @@ def listing(contacts_dir: Path, stats: dict[str, Stat] | None = None) -> tuple[l
     files = stat_names(contact_folders(contacts_dir), False, links)
     if stats is not None:
         stats.update(files)
-    return _paths(contacts_dir, files), _paths(contacts_dir, links)
+    return sorted_paths(contacts_dir, files), sorted_paths(contacts_dir, links)
 
 
-def _paths(contacts_dir: Path, rels: Iterable[str]) -> list[Path]:
+def sorted_paths(contacts_dir: Path, rels: Iterable[str]) -> list[Path]:
     """Paths sorted as pathlib sorts them (folder by folder), without comparing Path objects."""
     return [contacts_dir / rel for rel in in_path_order(rels)]
 

@@ -38,8 +38,8 @@ from vault_tool.format.deal import (
 from vault_tool.format.fields import tag_problem
 from vault_tool.format.handles import is_valid
 from vault_tool.format.layout import CONTACTS, Stat
-from vault_tool.search.scan import RACY, trusted
-from vault_tool.store.vault import listing, read_file
+from vault_tool.search.scan import RACY, stats_and_links, trusted
+from vault_tool.store.vault import read_file, sorted_paths
 from vault_tool.team.check import kept
 from vault_tool.team.check.files import (
     FAR_FUTURE_YEARS,
@@ -333,12 +333,11 @@ def kept_deal_problems(
 
     ``contact_stats``: each contact file's stat by its path relative to contacts/, RACY when too young.
     """
-    state = context.root / ".vault"
-    found: dict[str, Stat] = {}
-    files, links = listing(context.root / DEALS, found)
+    state, folder = context.root / ".vault", context.root / DEALS
+    found, links = stats_and_links(folder)  # names: a path is made only for a deal file checked again
     stats = trusted(found)
     depends = {"key": kept.settings_key(context.root, context.phone_format),
-               "deals": kept.digest_of(stats, [str(link) for link in links]), "handles": kept.digest(contact_files)}
+               "deals": kept.digest_of(stats, links), "handles": kept.digest(contact_files)}
     data, today = kept.read_state(state / DEAL_SUMMARY), context.today.isoformat()
     try:
         if all(data.get(name) == value for name, value in depends.items()) and data["made"] <= today < data[
@@ -348,7 +347,8 @@ def kept_deal_problems(
         pass
     read: set[str] = set()
     until: list[dt.date] = []
-    problems, count = deal_problems(context, contact_files, (files, links), read, until)
+    listed = (sorted_paths(folder, found), sorted_paths(folder, links))
+    problems, count = deal_problems(context, contact_files, listed, read, until)
     if RACY not in stats.values():
         kept.write_state(state / DEAL_SUMMARY, {
             **depends, "made": today, "until": min(until, default=dt.date.max).isoformat(),
