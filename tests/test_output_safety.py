@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from vault_tool.output import from_spreadsheet_cell, plain_address, spreadsheet_cell, visible
@@ -346,6 +346,24 @@ def test_json_output_is_left_as_json(empty_vault: Path, invoke) -> None:
 
 
 _CELLS = st.text(alphabet=st.sampled_from("ab Zé-李小龍\u0301xy"), max_size=6)
+
+
+@given(st.text(st.characters(max_codepoint=0x33FF)) | st.text("éßłÅøñ\u0301\u4e2d\u3042a "))
+@example("Zoë Müller")
+@example("Ze\u0301")
+@example("中文 name")
+@example("\u02ff")
+def test_display_width_is_the_sum_of_each_characters_width(text: str) -> None:
+    """Narrow text (ASCII, accented Latin: every character before U+0300) is measured by its length, any other
+    character by character: a combining mark takes no column, a wide East Asian one two."""
+    import unicodedata
+
+    from vault_tool.output import display_width, narrow
+
+    expected = sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+                   for c in text)
+    assert display_width(text) == expected
+    assert narrow(text) == all(c < "\u0300" for c in text)
 
 
 @given(st.integers(1, 4).flatmap(lambda n: st.lists(st.lists(_CELLS, min_size=n, max_size=n), min_size=1, max_size=6)),

@@ -60,9 +60,20 @@ def from_spreadsheet_cell(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and _formula_like(cell[1:]) else cell
 
 
+NARROW_BELOW = "\u0300"  # every character before the combining accents is one column wide (Latin, with accents)
+
+
+def narrow(text: str) -> bool:
+    """Whether each character of ``text`` takes one column: ASCII, or letters such as `é`, `ß`, `ł` (most names).
+
+    Tested at C speed, so a table of tens of thousands of accented names is measured by `len`.
+    """
+    return text.isascii() or max(text) < NARROW_BELOW
+
+
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a terminal (wide East Asian characters take two)."""
-    if text.isascii():  # most text: one column a character, without a lookup per character
+    if narrow(text):  # most text: one column a character, without a lookup per character
         return len(text)
     return sum(
         0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text
@@ -82,10 +93,10 @@ class Widths:
         return width
 
     def columns(self, rows: Sequence[Sequence[str]], headers: Sequence[str] | None = None) -> list[int]:
-        """The width of each column: its widest cell (or header). A column of ASCII text is measured by
-        `len`, not a cell at a time (a table of tens of thousands of rows)."""
+        """The width of each column: its widest cell (or header). A column of `narrow` text (most are) is measured
+        by `len`, not a cell at a time (a table of tens of thousands of rows)."""
         every = [headers, *rows] if headers is not None else rows
-        return [max(map(len, column)) if "".join(column).isascii() else max(map(self, column))
+        return [max(map(len, column)) if narrow("".join(column)) else max(map(self, column))
                 for column in zip(*every)]
 
     def pad(self, text: str, width: int) -> str:
@@ -107,16 +118,16 @@ def aligned(rows: Sequence[Sequence[str]], right: Container[int] = (), indent: s
     columns), its cells left-aligned (right-aligned for the columns in ``right``), two spaces apart, no
     trailing spaces. Put a header row first to align it with the rest.
 
-    A column of ASCII text (most are) is measured and padded with str methods, not a cell at a time
-    through `display_width`: an agenda of a large vault has tens of thousands of rows.
+    A column of `narrow` text (most are: ASCII, accented names) is measured and padded with str methods,
+    not a cell at a time through `display_width`: an agenda of a large vault has tens of thousands of rows.
     """
     measure = Widths()
     columns = []
     for at, (column, width) in enumerate(zip(zip(*rows), measure.columns(rows))):
-        if "".join(column).isascii():
+        if narrow("".join(column)):
             columns.append([cell.rjust(width) if at in right else cell.ljust(width) for cell in column])
-        else:  # a cell of ASCII text, most of them, is measured by its length
-            columns.append([(cell.rjust(width) if at in right else cell.ljust(width)) if cell.isascii() else
+        else:  # a narrow cell, most of them, is measured by its length
+            columns.append([(cell.rjust(width) if at in right else cell.ljust(width)) if narrow(cell) else
                             " " * (width - measure(cell)) + cell if at in right else measure.pad(cell, width)
                             for cell in column])
     return [(indent + "  ".join(cells)).rstrip() for cells in zip(*columns)]
@@ -146,10 +157,10 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], wi
 
 
 def _clipped(column: Sequence[str], width: int, measure: Widths) -> list[str]:
-    """The cells of one column through `_clip`; an ASCII column with str methods (as `_clip` would cut it)."""
-    if "".join(column).isascii():
+    """The cells of one column through `_clip`; a `narrow` column with str methods (as `_clip` would cut it)."""
+    if narrow("".join(column)):
         return [cell.ljust(width) if len(cell) <= width else cell[:width - 1] + "…" for cell in column]
-    return [(cell.ljust(width) if len(cell) <= width else cell[:width - 1] + "…") if cell.isascii() else
+    return [(cell.ljust(width) if len(cell) <= width else cell[:width - 1] + "…") if narrow(cell) else
             _clip(cell, width, measure) for cell in column]
 
 
