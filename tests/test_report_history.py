@@ -104,10 +104,11 @@ def test_the_cache_is_used_and_grows_with_new_commits(book: Path) -> None:
     assert first == timelines(book) and json.loads(cache.read_text())["head"] == git(book, "rev-parse", "HEAD").strip()
     # the cache alone answers while HEAD has not moved
     data = json.loads(cache.read_text())
-    data["timelines"]["contacts/ann.md"].append(["2026-11-22", "churned"])
+    ann = data["histories"][data["paths"]["contacts/ann.md"]]
+    ann.append(["2026-11-22", "churned"])
     cache.write_text(json.dumps(data))
     assert timelines(book, cache)["contacts/ann.md"][-1] == StageEvent(d("11-22"), "churned")
-    data["timelines"]["contacts/ann.md"].pop()
+    ann.pop()
     cache.write_text(json.dumps(data))
     # a new commit is read on top of what the cache knows
     path = book / "contacts" / "cat.md"
@@ -119,6 +120,33 @@ def test_the_cache_is_used_and_grows_with_new_commits(book: Path) -> None:
     assert grown == timelines(book)
     assert grown["contacts/cat.md"][-1] == StageEvent(d("11-20"), "prospect")
     assert "contacts/ann.md" not in grown and len(grown["contacts/ann-archer.md"]) == 3
+
+
+def test_the_cache_keeps_a_history_that_files_share_once(tmp_path: Path) -> None:
+    """Files committed together at one stage and never changed share one history (most of an imported book)."""
+    root = tmp_path / "crm"
+    (root / "contacts").mkdir(parents=True)
+    git(root, "init", "-q")
+    for name in ("ann", "bob", "cat"):
+        (root / "contacts" / f"{name}.md").write_text(f"---\nname: {name}\nstage: {'lead' if name != 'cat' else 'won'}\n---\n")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "Import", day="2026-11-01")
+    cache = root / ".vault" / "history.json"
+
+    found = timelines(root, cache)
+
+    data = json.loads(cache.read_text())
+    assert data["histories"] == [[["2026-11-01", "lead"]], [["2026-11-01", "won"]]]
+    assert data["paths"] == {"contacts/ann.md": 0, "contacts/bob.md": 0, "contacts/cat.md": 1}
+    assert found == timelines(root) == timelines(root, cache)
+    assert found["contacts/bob.md"] == [StageEvent(d("11-01"), "lead")]
+    from vault_tool.reports.report import funnel
+    from vault_tool.reports.summaries import Summary
+
+    items = [Summary(f"contacts/{name}.md", "person", stage, "", {}, []) for name, stage in
+             (("ann", "lead"), ("bob", "lead"), ("cat", "won"))]
+    [lead, _] = funnel(items, ["lead", "won"], timelines(root, cache), d("10-01"), d("11-23"))
+    assert (lead.now, lead.were_at, lead.moved_on) == (2, 2, 0)  # a shared history counts for each contact
 
 
 def test_a_rewritten_history_is_read_again(book: Path) -> None:

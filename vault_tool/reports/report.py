@@ -164,6 +164,7 @@ def _passage(events: list[StageEvent], stage: str, later: set[str], since: dt.da
 def funnel(items: list[Summary], stages: list[str], timelines: dict[str, list[StageEvent]] | None,
            since: dt.date, today: dt.date) -> list[FunnelStep]:
     """A step per stage: how many are there now, and (from history) who moved on to a later stage."""
+    histories = _histories(items, timelines) if timelines is not None else []
     steps = []
     for i, stage in enumerate(stages):
         step = FunnelStep(stage, stages[i + 1] if i + 1 < len(stages) else None,
@@ -171,16 +172,28 @@ def funnel(items: list[Summary], stages: list[str], timelines: dict[str, list[St
         if timelines is not None and step.next_stage is not None:
             later = set(stages[i + 1 :])
             days, were_at = [], 0
-            for item in items:
-                was_there, took = _passage(timelines.get(item.path, []), stage, later, since, today)
-                were_at += was_there
+            for events, count in histories:
+                was_there, took = _passage(events, stage, later, since, today)
+                were_at += was_there * count
                 if took is not None:
-                    days.append(took)
+                    days += [took] * count
             step.were_at, step.moved_on = were_at, len(days)
             step.rate = round(100 * step.moved_on / step.were_at, 1) if step.were_at else None
             step.median_days = float(statistics.median(days)) if days else None
         steps.append(step)
     return steps
+
+
+def _histories(items: list[Summary], timelines: dict[str, list[StageEvent]]) -> list[tuple[list[StageEvent], int]]:
+    """Each distinct stage history of ``items`` and how many have it: contacts with the same history share its
+    list (reports/history.py), and most of a large vault's do (the day they came in, at the stage they came in)."""
+    none: list[StageEvent] = []
+    counted: dict[int, tuple[list[StageEvent], int]] = {}
+    for item in items:
+        events = timelines.get(item.path, none)
+        held = counted.get(id(events))
+        counted[id(events)] = (events, held[1] + 1 if held else 1)
+    return list(counted.values())
 
 
 # Stage names that mean a contact left the pipeline: without `funnel:` they are not steps of the
