@@ -17,7 +17,7 @@ import marshal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from vault_tool.errors import ParseError
 from vault_tool.format.body import Interaction, Task
@@ -326,6 +326,22 @@ class StoredContact(Contact):
         return [ParseError(path, message, line) for message, line, of_task in problems if of_task or not tasks_only]
 
 
+class _NotHeld:
+    """A part of a contact that one read from its card (`CardContact`) does not hold: reading or setting it is
+    an error, never an empty answer."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, contact: StoredContact | None, owner: type | None = None) -> Any:
+        if contact is None:
+            return self  # looked up on the class
+        raise LookupError(f"{contact.vault_path}: a contact read from its card holds no {self.name}")
+
+    def __set__(self, contact: StoredContact, value: object) -> NoReturn:
+        raise LookupError(f"{contact.vault_path}: a contact read from its card holds no {self.name}")
+
+
 class CardContact(StoredContact):
     """A contact as keep-in-touch and stale rows show it, from its card (see `card_of`): name, owner, stage and
     keep-in-touch cadence, its file, the day it was added, and its last contact and whether one is
@@ -342,21 +358,8 @@ class CardContact(StoredContact):
         super().__init__(handle_of(rel), meta, [], [], root, rel, created, None, days)
         self._today, self._as_of = today, (last, planned)
 
-    @property
-    def interactions(self) -> list[Interaction]:
-        raise LookupError(f"{self.vault_path}: a contact read from its card holds no interactions")
-
-    @interactions.setter
-    def interactions(self, value: list[Interaction]) -> None:
-        raise LookupError(f"{self.vault_path}: a contact read from its card holds no interactions")
-
-    @property
-    def tasks(self) -> list[Task]:
-        raise LookupError(f"{self.vault_path}: a contact read from its card holds no tasks")
-
-    @tasks.setter
-    def tasks(self, value: list[Task]) -> None:
-        raise LookupError(f"{self.vault_path}: a contact read from its card holds no tasks")
+    interactions = _NotHeld()
+    tasks = _NotHeld()
 
     def as_of(self, today: dt.date) -> tuple[str, bool]:
         if today != self._today:
