@@ -516,10 +516,12 @@ def test_kept_check_results_that_cannot_be_read_are_checked_again(tmp_path: Path
     (vault.state_dir / "check-summary").unlink()
 
     def spoil(problems: bool) -> None:
-        data = marshal.loads(state.read_bytes())
-        data["parts"] = [(part[0], part[1], b"\x00" if problems else part[2], b"\x00") if part else None
-                         for part in data["parts"]]
-        state.write_bytes(marshal.dumps(data))
+        if problems:
+            data = marshal.loads(state.read_bytes())
+            data["parts"] = [(part[0], part[1], b"\x00", part[3]) if part else None for part in data["parts"]]
+            state.write_bytes(marshal.dumps(data))
+        for part in (vault.state_dir / "check-entries").iterdir():
+            part.write_bytes(b"\x00")
 
     spoil(problems=True)
     assert found() == first
@@ -529,6 +531,39 @@ def test_kept_check_results_that_cannot_be_read_are_checked_again(tmp_path: Path
     edited.write_text(files["c05.md"].replace("same@example.com", "twin@example.com"))
     age(edited, 5)
     assert found() == ["c03.md:parse"]
+
+
+def test_a_parts_entries_file_that_is_not_the_one_it_names_is_not_trusted(tmp_path: Path) -> None:
+    """Each part's entries are in a file of their own, named by a digest the part keeps: an older file put back
+    (a crash between two writes, another check) is not read for the vault-wide checks, which would then see
+    an email the contact no longer has."""
+    import shutil
+
+    from vault_tool.team.check import kept
+    from vault_tool.team.check.run import run_checks
+
+    shared = ADA.replace("tags: [vip]", "emails: [same@example.com]\ntags: [vip]")
+    files = {f"c{n:02}.md": shared.replace("Ada Lovelace", f"Person {n}").replace("same@", f"p{n}@") for n in range(40)}
+    files["c04.md"], files["c05.md"] = shared, shared.replace("Ada Lovelace", "Ada Twin")
+    vault = vault_with(tmp_path, files)
+
+    def found() -> list[str]:
+        (vault.state_dir / "check-summary").unlink(missing_ok=True)
+        return sorted(f"{p.path.name}:{p.check}" for p in run_checks(vault.root, TODAY).problems)
+
+    assert found() == ["c04.md:duplicate", "c05.md:duplicate"]
+    part = vault.state_dir / "check-entries" / f"{kept.part_of('c05.md'):02d}"
+    shutil.copy(part, tmp_path / "older")
+    twin = vault.contacts_dir / "c05.md"
+    twin.write_text(files["c05.md"].replace("same@example.com", "twin@example.com"))
+    age(twin, 5)
+    assert found() == []
+    shutil.copy(tmp_path / "older", part)
+    other = next(rel for rel in files if kept.part_of(rel) != kept.part_of("c05.md") and rel not in ("c04.md",))
+    edited = vault.contacts_dir / other
+    edited.write_text(files[other].replace("@example.com", "@elsewhere.example"))  # a fact: every part's facts read
+    age(edited, 5)
+    assert found() == []
 
 
 _HEADING = st.tuples(
