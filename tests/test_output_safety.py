@@ -274,6 +274,50 @@ def test_show_escapes_control_characters_in_every_value(empty_vault: Path, invok
     assert out.rstrip("\n").endswith("      Bring \\x1b[31m slides.")
 
 
+def test_dupes_escapes_names_and_reasons(empty_vault: Path, invoke) -> None:
+    write_contact(empty_vault, "eve", EVIL_FRONT, EVIL_BODY)
+    write_contact(empty_vault, "eve-again", 'name: "Eve \\e[31mRed\\e]0;owned\\a Evil\\x9b2J\\x7f"\n'
+                                            'company: "Evil\\nCo\\tmallory@evil.example"\n')
+    write_contact(empty_vault, "okay", "name: Okay\nemails: [ok@example.com]\n")
+
+    result = invoke("-C", empty_vault, "dupes")
+
+    assert result.exit_code == 0, result.output
+    assert_no_raw_control(result.stdout)
+    [group] = result.stdout.rstrip("\n").split("\n\n")
+    names, reasons, merge = group.split("\n")
+    assert r"eve (Eve \x1b[31mRed\x1b]0;owned\x07 Evil\x9b2J\x7f)" in names and "okay (Okay)" in names
+    assert reasons == "  same email ok@example.com; similar names (100%) evil"
+    assert merge.startswith("  contacts merge ")
+
+
+def test_history_escapes_who_committed_what_and_the_values(empty_vault: Path, invoke) -> None:
+    """A commit from someone else (a pull request) names its author and subject as it likes."""
+    from tests.conftest import git
+
+    write_contact(empty_vault, "eve", EVIL_FRONT, EVIL_BODY)
+    git(empty_vault, "add", "-A")
+    git(empty_vault, "commit", "-q", "--author", "Mal \x1b[31mlory <m@x.example>", "-m", "Add \x1b]52;c;cGF3bmVk\x07 Eve")
+
+    result = invoke("-C", empty_vault, "history", "eve")
+
+    assert result.exit_code == 0, result.output
+    assert_no_raw_control(result.stdout)
+    first = result.stdout.split("\n")[0]
+    assert r"Mal \x1b[31mlory <" in first and r"Add \x1b]52;c;cGF3bmVk\x07 Eve" in first
+    assert r"    name: Eve \x1b[31mRed\x1b]0;owned\x07 Evil\x9b2J\x7f" in result.stdout
+
+
+def test_agenda_warnings_escape_the_values_they_quote(empty_vault: Path, invoke) -> None:
+    write_contact(empty_vault, "eve", 'name: Eve\nkeep_in_touch: "\\e]0;owned\\a"\n', "- [ ] Call due:\x1b[2J\n")
+
+    result = invoke("-C", empty_vault, "--today", "2026-11-30", "agenda")
+
+    assert result.exit_code == 0, result.output
+    assert_no_raw_control(result.stderr)
+    assert r"\x1b]0;owned\x07" in result.stderr and r"\x1b[2J" in result.stderr
+
+
 def test_list_table_keeps_a_line_per_row_and_escapes_values(empty_vault: Path, invoke) -> None:
     write_contact(empty_vault, "eve", EVIL_FRONT, EVIL_BODY)
     write_contact(empty_vault, "zed", 'name: "Zed\\nInjected Row"\ncompany: Zed Co\n')

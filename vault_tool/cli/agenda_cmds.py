@@ -11,6 +11,7 @@ import click
 
 from vault_tool.cli.common import open_vault, warn_problems
 from vault_tool.cli.completion import complete_owner
+from vault_tool.output import visible
 
 if TYPE_CHECKING:
     from vault_tool.errors import ParseError
@@ -24,7 +25,7 @@ def _warn(skipped: list[ParseError], problems: list[ParseError]) -> None:
     """Files that did not parse are skipped; a bad value in a file that did is named and read around."""
     warn_problems(skipped)
     for problem in problems:
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(f"warning: {visible(str(problem))}", err=True)
 
 
 def _width() -> int | None:
@@ -126,7 +127,7 @@ def _deal_sections(result: Agenda) -> list[str]:
     """The agenda's deals as text: `Overdue deals (1)` and `Deals closing (2)`, a line each (close date, when,
     name, stage, amount), aligned; none when there are none."""
     from vault_tool.deals.money import money
-    from vault_tool.output import aligned, visible
+    from vault_tool.output import aligned
 
     lines = []
     for title, deals in (("Overdue deals", result.overdue_deals), ("Deals closing", result.closing_deals)):
@@ -181,7 +182,6 @@ def _deal_reminders(result: Agenda) -> list[str]:
     `Deal closes tomorrow: …`."""
     from vault_tool.deals.money import money
     from vault_tool.followups.text import relative
-    from vault_tool.output import visible
 
     def about(deal: DealView) -> str:
         amount = f", {money(deal.amount, deal.currency)}" if deal.amount is not None else ""

@@ -9,8 +9,10 @@ import click
 
 from vault_tool.cli.common import open_vault, report, warn_problems
 from vault_tool.cli.completion import complete_contact
+from vault_tool.output import visible
 
 if TYPE_CHECKING:
+    from vault_tool.interop.duplicates import DupeGroup
     from vault_tool.interop.merging import Conflict
 
 
@@ -41,12 +43,15 @@ def dupes(ctx: click.Context, fmt: str) -> None:
     if not result.groups:
         click.echo("No likely duplicates.")
         return
-    for number, group in enumerate(result.groups):
-        if number:
-            click.echo()
-        click.echo(", ".join(f"{h} ({n})" for h, n in zip(group.handles, group.names)))
-        click.echo(f"  {'; '.join(group.reasons)}")
-        click.echo(f"  contacts merge {' '.join(group.handles)}")
+    click.echo("\n\n".join(_group_text(group) for group in result.groups))
+
+
+def _group_text(group: DupeGroup) -> str:
+    """A group as three lines: the contacts, the reasons, the merge command (what comes from the files, names,
+    values and file names, with control characters shown escaped)."""
+    lines = [", ".join(f"{h} ({n})" for h, n in zip(group.handles, group.names)), f"  {'; '.join(group.reasons)}",
+             f"  contacts merge {' '.join(group.handles)}"]
+    return "\n".join(visible(line) for line in lines)
 
 
 def _can_ask() -> bool:
@@ -54,9 +59,9 @@ def _can_ask() -> bool:
 
 
 def _ask(conflict: Conflict) -> object:
-    click.echo(f"{conflict.field} differs:", err=True)
+    click.echo(visible(f"{conflict.field} differs:"), err=True)
     for number, (handle, value) in enumerate(conflict.values, start=1):
-        click.echo(f"  {number}) {value}  ({handle})", err=True)
+        click.echo(visible(f"  {number}) {value}  ({handle})"), err=True)
     choice = click.prompt("Keep which", type=click.IntRange(1, len(conflict.values)), default=1, err=True)
     return conflict.values[choice - 1][1]
 

@@ -9,10 +9,11 @@ import click
 
 from vault_tool.cli.common import check_field, contact_argument, open_vault
 from vault_tool.cli.completion import complete_field
+from vault_tool.output import visible
 
 if TYPE_CHECKING:
     from vault_tool.store.vault import Vault
-    from vault_tool.team.history import History
+    from vault_tool.team.history import History, HistoryEntry
 
 
 def _value(value: Any) -> str:
@@ -83,18 +84,21 @@ def history(ctx: click.Context, contact: str, field_name: str | None, deal: bool
     if not entries:
         click.echo(f"no commits changed {field_name}" if field_name else "no history yet (not committed)", err=True)
     for entry in entries:
-        when = entry.date[:16].replace("T", " ")
-        click.echo(f"{when}  {entry.author} <{entry.email}>  {entry.subject}  ({entry.commit[:7]})")
-        if entry.status in ("added", "removed", "renamed"):
-            click.echo(f"    {entry.status} {entry.path}")
-        for change in entry.changes:
-            if entry.status == "added" and change.old is None:
-                click.echo(f"    {change.field}: {_value(change.new)}")
-            else:
-                click.echo(f"    {change.field}: {_value(change.old)} → {_value(change.new)}")
-        for heading in entry.added:
-            click.echo(f"    + {heading}")
-        for heading in entry.removed:
-            click.echo(f"    - {heading}")
-        if entry.problem:
-            click.echo(f"    ! {entry.problem}")
+        click.echo("\n".join(visible(line) for line in _entry_lines(entry)))  # commits and values from others
+
+
+def _entry_lines(entry: HistoryEntry) -> list[str]:
+    """One commit as text: when, who and what, then what it changed."""
+    when = entry.date[:16].replace("T", " ")
+    lines = [f"{when}  {entry.author} <{entry.email}>  {entry.subject}  ({entry.commit[:7]})"]
+    if entry.status in ("added", "removed", "renamed"):
+        lines.append(f"    {entry.status} {entry.path}")
+    for change in entry.changes:
+        if entry.status == "added" and change.old is None:
+            lines.append(f"    {change.field}: {_value(change.new)}")
+        else:
+            lines.append(f"    {change.field}: {_value(change.old)} → {_value(change.new)}")
+    lines += [f"    + {heading}" for heading in entry.added] + [f"    - {heading}" for heading in entry.removed]
+    if entry.problem:
+        lines.append(f"    ! {entry.problem}")
+    return lines
