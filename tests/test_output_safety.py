@@ -318,6 +318,22 @@ def test_agenda_warnings_escape_the_values_they_quote(empty_vault: Path, invoke)
     assert r"\x1b]0;owned\x07" in result.stderr and r"\x1b[2J" in result.stderr
 
 
+def test_check_report_and_owners_escape_the_values_they_show(empty_vault: Path, invoke) -> None:
+    write_contact(empty_vault, "eve", EVIL_FRONT + 'stage: "lead\\e[7m"\nowner: "al\\e[4mice"\n', EVIL_BODY)
+
+    checked = invoke("-C", empty_vault, "check")
+    reported = invoke("-C", empty_vault, "--today", "2026-11-30", "report", "--by", "stage", "--by", "owner")
+    owners = invoke("-C", empty_vault, "owners")
+
+    for result in (checked, reported, owners):
+        assert_no_raw_control(result.stdout)
+    assert len(checked.stdout.rstrip("\n").split("\n")) == len(json.loads(
+        invoke("-C", empty_vault, "check", "--format", "json").stdout)["problems"])  # a line per problem
+    assert r"stage 'lead\x1b[7m' is not one of" in checked.stdout
+    assert r"lead\x1b[7m" in reported.stdout and r"al\x1b[4mice" in reported.stdout
+    assert owners.stdout.startswith(r"al\x1b[4mice")
+
+
 def test_list_table_keeps_a_line_per_row_and_escapes_values(empty_vault: Path, invoke) -> None:
     write_contact(empty_vault, "eve", EVIL_FRONT, EVIL_BODY)
     write_contact(empty_vault, "zed", 'name: "Zed\\nInjected Row"\ncompany: Zed Co\n')

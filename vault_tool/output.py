@@ -113,6 +113,14 @@ def visible_rows(rows: Sequence[Sequence[str]]) -> list[Sequence[str]]:
     return [[visible(cell) for cell in row] if _CONTROL.search("".join(row)) else row for row in rows]
 
 
+def visible_lines(lines: Sequence[str]) -> list[str]:
+    """Each line through `visible`, so each stays one line: the lines looked at together first (tens of thousands,
+    nearly always without a control character)."""
+    if _CONTROL.search("".join(lines)) is None:
+        return list(lines)
+    return [visible(line) for line in lines]
+
+
 def aligned(rows: Sequence[Sequence[str]], right: Container[int] = (), indent: str = "  ") -> list[str]:
     """Rows of cells as lines after ``indent``: each column as wide as its widest cell (in a terminal's
     columns), its cells left-aligned (right-aligned for the columns in ``right``), two spaces apart, no

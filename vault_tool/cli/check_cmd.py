@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from vault_tool.cli.common import early_scan, open_vault, report_commit
-from vault_tool.output import plural
+from vault_tool.output import plural, visible_lines
 from vault_tool.search.scan import BackgroundStats
 
 if TYPE_CHECKING:
@@ -92,8 +92,8 @@ def _print_report(report: CheckReport, fmt: str, root: Path, fixed: FixResult | 
         lines = [github_annotation(problem, on_github) for problem in report.problems]
     else:
         lines = [f"{shown(p.path)}:{p.line}: {p.severity}: {p.message}" for p in report.problems]
-    if lines:
-        click.echo("\n".join(lines))
+    if lines:  # messages quote values from the files: control characters shown escaped
+        click.echo("\n".join(visible_lines(lines)))
     click.echo(_summary(report), err=True)
 
 

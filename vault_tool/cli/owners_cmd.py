@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from vault_tool.cli.common import open_vault, report_commit, warn_problems
-from vault_tool.output import plural
+from vault_tool.output import plural, visible
 
 if TYPE_CHECKING:
     from vault_tool.store.vault import Vault
@@ -24,7 +24,7 @@ def _owned(contacts: int, deals: int) -> str:
 def _list(found: Owners, vault: Vault) -> None:
     for name in sorted(set(found.counts) | set(found.deal_counts)):
         handle = vault.config.owners.get(name, "(not in vault.yaml owners)")
-        click.echo(f"{name:<12} {handle:<28} {_owned(found.counts[name], found.deal_counts[name])}")
+        click.echo(visible(f"{name:<12} {handle:<28} {_owned(found.counts[name], found.deal_counts[name])}"))
     if found.unowned or found.unowned_deals:
         click.echo(f"{'(no owner)':<12} {'':<28} {_owned(found.unowned, found.unowned_deals)}")
 
@@ -32,7 +32,8 @@ def _list(found: Owners, vault: Vault) -> None:
 def _warn_unknown(found: Owners, vault: Vault) -> None:
     for path, owner in found.unknown:
         where = os.path.relpath(path, Path.cwd())
-        click.echo(f"warning: {where}: owner '{owner}' has no host handle in vault.yaml owners: (no rule)", err=True)
+        click.echo(visible(f"warning: {where}: owner '{owner}' has no host handle in vault.yaml owners: (no rule)"),
+                   err=True)
 
 
 @click.command()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from vault_tool.cli.common import open_vault, warn_problems
+from vault_tool.output import visible
 
 if TYPE_CHECKING:
     from vault_tool.store.vault import Vault
@@ -68,6 +69,8 @@ def report(ctx: click.Context, query: str | None, by: tuple[str, ...], since: st
         result = build_report(vault, query, by or ("stage",), start, per, cold)
         warn_problems(result.problems)
         text = render_report(result.report, fmt)
+    if fmt == "text":  # values from the files (a stage, an owner, a name) with control characters shown escaped
+        text = visible(text, newlines=True)
     if output:
         with open(output, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text + "\n")
