@@ -8,8 +8,8 @@ the checks of one file depend on today only through a birthday in the future and
 (see `valid_until`), so an entry is checked again on the first day one of those could read
 differently. The entries are kept in `PARTS` parts, each file in the part a CRC-32 of its path
 names; a part holds a digest of its files' stats, the earliest day one of them expires and its files'
-problems, and its entries are in a file of their own (`.vault/check-entries/NN`, named by a digest
-the part keeps: a file that does not match it is not trusted). A part whose digest and day still
+problems, and its entries are in a file of their own (`.vault/check-entries/NN`, of whose bytes the
+part keeps a digest: a file that does not match it is not trusted). A part whose digest and day still
 hold gives its problems without its entries being read: after one edit, one part's entries are
 read, checked and written again, and `check-results` (the problems) is written again, not every
 entry (28 MB at 100,000 contacts). The
