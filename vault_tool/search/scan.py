@@ -245,7 +245,8 @@ class BackgroundStats:
 
 def _send_stats(contacts_dir: Path | str, split_from: int, out: BinaryIO) -> None:
     """Send `stats_and_links`, marshalled; from ``split_from`` files on, the second half stat-ed by a child of
-    this child at the same time (as `BackgroundScan`'s): one process took 0.35 s of 100,000 files, two 0.2 s."""
+    this child at the same time (as `BackgroundScan`'s): the stats of 100,000 files reached the parent in 0.47 s
+    from one process, in 0.38 s from two."""
     folders = _listing(contacts_dir)
     total = sum(len(names) for _, _, names in folders)
     first, second = _halves(folders, total // 2) if total >= split_from else (folders, [])
