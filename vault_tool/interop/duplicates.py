@@ -279,7 +279,8 @@ class DupesResult:
 
 def find_dupes(vault: Vault) -> DupesResult:
     """Likely duplicates among the vault's contacts, from the index (files that do not parse are reported)."""
-    from vault_tool.search import columns, freshness
+    from vault_tool.search import columns
+    from vault_tool.search.selection import answered
 
     region = vault.config.default_region
 
@@ -293,5 +294,5 @@ def find_dupes(vault: Vault) -> DupesResult:
         views = columns.key_rows(ix, choose)
         return find_groups(joined, views, region)
 
-    groups, fresh = freshness.answer(vault, vault.today(), ask)
-    return DupesResult(groups, fresh.left_out(vault.root))
+    groups, left_out, _ = answered(vault, vault.today(), ask)
+    return DupesResult(groups, left_out)

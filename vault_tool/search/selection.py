@@ -102,13 +102,12 @@ def directory(vault: Vault) -> tuple[list[Entry], list[ParseError]]:
     """Every contact's entry (file, handle, its texts folded) from the index, brought up to date, and the files it
     leaves out: what `Vault.get` tells contacts apart by, without reading a file (a `Vault.directory`)."""
     from vault_tool.format.layout import handle_of
-    from vault_tool.search import columns, freshness
+    from vault_tool.search import columns
     from vault_tool.store.vault import Entry
 
-    rows, fresh = freshness.answer(vault, vault.today(), columns.who_rows)
+    rows, left_out, _ = answered(vault, vault.today(), columns.who_rows)
     root = vault.root
-    entries = [Entry(f"{root}/{rel}", handle_of(rel), held.decode("utf-8")) for rel, held in rows]
-    return entries, fresh.left_out(root)
+    return [Entry(f"{root}/{rel}", handle_of(rel), held.decode("utf-8")) for rel, held in rows], left_out
 
 
 def read_views(
