@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT
@@ -200,21 +201,48 @@ def _indexed(tmp_path: Path, count: int) -> tuple[Path, Vault]:
     return root, vault
 
 
-def test_edits_by_hand_leave_one_small_segment_not_one_each(tmp_path: Path) -> None:
-    """Each update writes a segment of its own; the small ones are merged into the next, so a day of edits leaves
-    the large segments and one small one (every read opens every segment's files), with every edit found."""
+def _edit(root: Path, number: int, name: str, old: float) -> None:
+    path = root / "contacts" / f"c{number}.md"
+    path.write_text(f"---\nname: {name}\n---\n", encoding="utf-8")
+    os.utime(path, (old, old))  # old enough to trust: the next refresh indexes it
+
+
+def _small_sizes(index: Any) -> list[int]:
+    return sorted(size for s in index._segments() if (size := s.doc_count_all()) <= ix_mod.SMALL_SEGMENT)
+
+
+def test_edits_by_hand_leave_a_few_small_segments_not_one_each(tmp_path: Path) -> None:
+    """Each update writes a segment of its own; small ones are merged into later ones as their sizes grow
+    geometrically, so forty edits leave a handful of small segments (every read opens every segment's files),
+    with every edit found."""
     root, vault = _indexed(tmp_path, 400)
     old = os.stat(root / "contacts" / "c0.md").st_mtime - 10
-    for edit in range(6):
-        path = root / "contacts" / f"c{edit * 50}.md"
-        path.write_text(f"---\nname: Edited {edit}\n---\n", encoding="utf-8")
-        os.utime(path, (old, old + edit))
+    for edit in range(40):
+        _edit(root, edit * 7, f"Edited {edit}", old)
         index = freshness.refresh(vault, TODAY).index
-    sizes = sorted(segment.doc_count_all() for segment in index._segments())
-    assert sum(1 for size in sizes if size <= ix_mod.SMALL_SEGMENT) <= 1, sizes
+        assert len(_small_sizes(index)) <= 4, _small_sizes(index)
     with index.searcher() as searcher:
         assert searcher.doc_count() == 400
-        assert {f"Edited {edit}" for edit in range(6)} <= {fields["row"]["name"] for fields in searcher.all_stored_fields()}
+        assert {f"Edited {edit}" for edit in range(40)} <= {fields["row"]["name"] for fields in searcher.all_stored_fields()}
+
+
+def test_an_edit_after_a_bulk_change_does_not_merge_its_segment_again(tmp_path: Path) -> None:
+    """Merging a segment re-reads all its terms: after a change to 60 contacts, the next edits merge among
+    themselves and leave the 60-document segment alone, until they hold half as many documents."""
+    root, vault = _indexed(tmp_path, 400)
+    old = os.stat(root / "contacts" / "c0.md").st_mtime - 10
+    for number in range(60):
+        _edit(root, number, f"Bulk {number}", old)
+    assert _small_sizes(freshness.refresh(vault, TODAY).index) == [60]
+    for edit in range(3):
+        _edit(root, 100 + edit, f"Edited {edit}", old)
+        assert 60 in _small_sizes(freshness.refresh(vault, TODAY).index)
+    for edit in range(3, 40):
+        _edit(root, 100 + edit, f"Edited {edit}", old)
+        index = freshness.refresh(vault, TODAY).index
+    assert 60 not in _small_sizes(index)
+    with index.searcher() as searcher:
+        assert searcher.doc_count() == 400
 
 
 def test_updates_larger_than_small_ones_are_merged_once_there_are_too_many(tmp_path: Path, monkeypatch) -> None:
