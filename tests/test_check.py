@@ -466,3 +466,16 @@ def test_fix_does_not_commit_the_users_work_in_progress(vault: Path, invoke, mon
     assert "contacts/dora.md: fixed but not committed: it has other changes you have not committed" in result.stderr
     assert git(vault, "rev-parse", "HEAD") == head
     assert git(vault, "status", "--porcelain") == "?? contacts/dora.md\n"
+
+
+def test_a_problem_named_by_text_is_the_problem_named_by_path(tmp_path: Path) -> None:
+    """Kept problems name their file by text (no Path made for each); they compare, hash and sort as one."""
+    from vault_tool.team.check.records import ERROR, WARNING, Problem
+
+    by_path = Problem(tmp_path / "contacts" / "ada.md", 3, WARNING, "m", "c")
+    by_text = Problem(f"{tmp_path}/contacts/ada.md", 3, WARNING, "m", "c")
+    assert by_path == by_text and hash(by_path) == hash(by_text) and len({by_path, by_text}) == 1
+    assert by_text.path == tmp_path / "contacts" / "ada.md" and by_path.where == by_text.where
+    assert by_text.with_severity(ERROR) == Problem(by_path.path, 3, ERROR, "m", "c")
+    with pytest.raises(AttributeError):
+        by_text.line = 4  # type: ignore[misc]

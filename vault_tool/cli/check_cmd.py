@@ -26,7 +26,7 @@ class _Relative:
         self._base = base
         self._folders: dict[str, str] = {}
 
-    def __call__(self, path: Path) -> str:
+    def __call__(self, path: Path | str) -> str:
         folder, name = os.path.split(path)
         shown = self._folders.get(folder)
         if shown is None:
@@ -42,7 +42,7 @@ def _github_escape(text: str, property_value: bool = False) -> str:
 def github_annotation(problem: Problem, shown: _Relative) -> str:
     """A GitHub Actions workflow command: `::error file=…,line=…,title=…::message` (``shown``: the file as
     GitHub's workspace names it)."""
-    file = _github_escape(Path(shown(problem.path)).as_posix(), True)
+    file = _github_escape(Path(shown(problem.where)).as_posix(), True)
     title = _github_escape(f"contacts check ({problem.check})", True)
     return f"::{problem.severity} file={file},line={problem.line},title={title}::{_github_escape(problem.message)}"
 
@@ -81,7 +81,7 @@ def _print_report(report: CheckReport, fmt: str, root: Path, fixed: FixResult | 
     if fmt == "json":
         data = {
             "files": report.files, "errors": report.errors, "warnings": report.warnings,
-            "problems": [p.to_dict(shown(p.path)) for p in report.problems],
+            "problems": [p.to_dict(shown(p.where)) for p in report.problems],
             "fixed": [{"path": shown(f.path), "line": f.line, "message": f.message} for f in fixed.fixes]
             if fixed else [],
         }
@@ -91,7 +91,7 @@ def _print_report(report: CheckReport, fmt: str, root: Path, fixed: FixResult | 
         on_github = _Relative(_github_base(root))
         lines = [github_annotation(problem, on_github) for problem in report.problems]
     else:
-        lines = [f"{shown(p.path)}:{p.line}: {p.severity}: {p.message}" for p in report.problems]
+        lines = [f"{shown(p.where)}:{p.line}: {p.severity}: {p.message}" for p in report.problems]
     if lines:  # messages quote values from the files: control characters shown escaped
         click.echo("\n".join(visible_lines(lines)))
     click.echo(_summary(report), err=True)

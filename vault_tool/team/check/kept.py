@@ -251,23 +251,26 @@ def encoded(problems: list[Problem], root: Path) -> list[tuple[Any, ...]]:
     """Problems as kept: the path relative to the vault (cut as a string from a path under it: tens of
     thousands of warnings are kept after each check that found anything new)."""
     prefix = f"{root}{os.sep}"
-    return [(_relative(p.path, root, prefix), p.line, p.severity, p.message, p.check, p.fixable) for p in problems]
+    return [(_relative(p, root, prefix), p.line, p.severity, p.message, p.check, p.fixable) for p in problems]
 
 
-def _relative(path: Path, root: Path, prefix: str) -> str:
-    text = str(path)
+def _relative(problem: Problem, root: Path, prefix: str) -> str:
+    text = problem.where
     if text.startswith(prefix) and os.sep == "/":
         return text[len(prefix):]
-    return path.relative_to(root).as_posix()
+    return problem.path.relative_to(root).as_posix()
 
 
 def decoded(rows: list[tuple[Any, ...]], root: Path) -> list[Problem]:
-    return [Problem(root / rel, line, severity, message, check, fixable)
+    """Kept problems again, each naming its file by text (see Problem)."""
+    prefix = f"{root}{os.sep}"
+    return [Problem(prefix + rel, line, severity, message, check, fixable)
             for rel, line, severity, message, check, fixable in rows]
 
 
-def problems_of(path: Path, rows: Rows) -> list[Problem]:
-    return [Problem(path, line, severity, message, check, fixable) for line, severity, message, check, fixable
+def problems_of(where: str, rows: Rows) -> list[Problem]:
+    """A file's kept problems; ``where``: its path as text (see Problem)."""
+    return [Problem(where, line, severity, message, check, fixable) for line, severity, message, check, fixable
             in rows]
 
 

@@ -31,16 +31,55 @@ WARNING = "warning"
 PHONE_FORMATS = ("e164", "international")
 
 
-@dataclass(frozen=True)
 class Problem:
-    """One thing wrong: ``line`` is 1-based (1 when it is about the whole file)."""
+    """One thing wrong: ``line`` is 1-based (1 when it is about the whole file); immutable, compared by value.
 
-    path: Path
+    Its file is given as a Path, or as the path's text: a check of an unchanged vault gives tens of thousands
+    of kept problems, and making a Path of each took a tenth of its time. `where` is the text either way;
+    `path` makes the Path when asked for.
+    """
+
+    __slots__ = ("_at", "line", "severity", "message", "check", "fixable")
+    _at: Path | str
     line: int
     severity: str
     message: str
     check: str
-    fixable: bool = False
+    fixable: bool
+
+    def __init__(self, path: Path | str, line: int, severity: str, message: str, check: str,
+                 fixable: bool = False) -> None:
+        for name, value in (("_at", path), ("line", line), ("severity", severity), ("message", message),
+                            ("check", check), ("fixable", fixable)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Problem cannot be changed (set {name!r}): make another")
+
+    @property
+    def path(self) -> Path:
+        return self._at if isinstance(self._at, Path) else Path(self._at)
+
+    @property
+    def where(self) -> str:
+        """The file's path as text."""
+        return str(self._at)
+
+    def with_severity(self, severity: str) -> Problem:
+        return Problem(self._at, self.line, severity, self.message, self.check, self.fixable)
+
+    def _key(self) -> tuple[str, int, str, str, str, bool]:
+        return self.where, self.line, self.severity, self.message, self.check, self.fixable
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Problem(path={self.where!r}, line={self.line!r}, severity={self.severity!r}, "
+                f"message={self.message!r}, check={self.check!r}, fixable={self.fixable!r})")
 
     def to_dict(self, shown_path: str) -> dict[str, Any]:
         return {

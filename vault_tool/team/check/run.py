@@ -14,7 +14,7 @@ import os
 from collections.abc import Collection, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from vault_tool.format.config import VaultConfig
@@ -221,7 +221,7 @@ def run_checks(
         with _collector_paused():
             results = checked_files(context, stats, parallel_from)
             checked = link_problems([folder / rel for rel in in_path_order(links)])
-            checked += [p for rel, rows in results.problems.items() for p in kept.problems_of(folder / rel, rows)]
+            checked += [p for rel, rows in results.problems.items() for p in kept.problems_of(f"{folder}{os.sep}{rel}", rows)]
             checked += _vaultwide(context, results)
             kept.save(state, results.held)
         young = {rel: (entry[1], entry[2]) for rel, entry in results.redone.items() if stats[rel] == RACY}
@@ -236,12 +236,11 @@ def run_checks(
         wanted = {Path(p).resolve() for p in only}
         problems = [p for p in problems if p.path.resolve() in wanted]
     if strict:
-        problems = [replace(p, severity=ERROR) for p in problems]
+        problems = [p.with_severity(ERROR) for p in problems]
     config_file = str(root / CONFIG_NAME)  # compared as text: tens of thousands of Path comparisons took 0.04 s
 
     def order(p: Problem) -> tuple[bool, str, int, str, str]:
-        where = str(p.path)
-        return where != config_file, where, p.line, p.severity, p.message
+        return p.where != config_file, p.where, p.line, p.severity, p.message
 
     problems.sort(key=order)
     return CheckReport(problems, len(found), deal_files)
