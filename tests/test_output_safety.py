@@ -431,13 +431,12 @@ def test_display_width_is_the_sum_of_each_characters_width(text: str) -> None:
 def test_aligned_rows_pad_each_cell_to_its_columns_display_width(rows: list[list[str]], right: set[int]) -> None:
     """`aligned` pads ASCII columns with str methods and others by display width (wide characters two columns,
     combining marks none): the same lines as padding each cell by its display width."""
-    from vault_tool.output import Widths, aligned
+    from vault_tool.output import aligned, display_width
 
-    measure = Widths()
-    widths = measure.columns(rows)
+    widths = [max(map(display_width, column)) for column in zip(*rows)]
 
     def cell(at: int, text: str) -> str:
-        pad = " " * (widths[at] - measure(text))
+        pad = " " * (widths[at] - display_width(text))
         return pad + text if at in right else text + pad
 
     expected = [("  " + "  ".join(cell(at, text) for at, text in enumerate(row))).rstrip() for row in rows]
@@ -453,12 +452,12 @@ _LONG_CELLS = st.sampled_from(["ab Z-xy", "ab Zé-李小龍\u0301xy"]).flatmap( 
 def test_a_table_cuts_and_pads_each_cell_by_display_width(rows: list[list[str]], width: int) -> None:
     """`table` cuts cells too wide for the terminal with `…`, ASCII columns with str methods: the same
     lines as `fit` gives each cell."""
-    from vault_tool.output import Widths, fit, table
+    from vault_tool.output import display_width, fit, table
 
     keys = [("a", "A"), ("b", "BB"), ("c", "C")]
     found = table([dict(zip("abc", row)) for row in rows], keys, width)
     every = [[header for _, header in keys], *rows]
-    widths = Widths().columns(every)
+    widths = [max(map(display_width, column)) for column in zip(*every)]
     while sum(widths) + 4 > width and max(widths) > 8:
         widths[widths.index(max(widths))] -= 1
     assert found.split("\n") == ["  ".join(fit(cell, w) for cell, w in zip(row, widths)).rstrip() for row in every]

@@ -92,25 +92,8 @@ class Widths:
             width = self._known[text] = display_width(text)
         return width
 
-    def columns(self, rows: Sequence[Sequence[str]], headers: Sequence[str] | None = None) -> list[int]:
-        """The width of each column: its widest cell (or header). A column of `narrow` text (most are) is measured
-        by `len`, not a cell at a time (a table of tens of thousands of rows)."""
-        every = [headers, *rows] if headers is not None else rows
-        return [max(map(len, column)) if narrow("".join(column)) else max(map(self, column))
-                for column in zip(*every)]
-
     def pad(self, text: str, width: int) -> str:
         return text + " " * (width - self(text))
-
-
-def visible_rows(rows: Sequence[Sequence[str]]) -> list[Sequence[str]]:
-    """Each row's cells through `visible` (a row without a control character, most of them, as it is).
-
-    The whole table is looked at once first: tens of thousands of rows, nearly always without one.
-    """
-    if _CONTROL.search("".join(["".join(row) for row in rows])) is None:
-        return list(rows)
-    return [[visible(cell) for cell in row] if _CONTROL.search("".join(row)) else row for row in rows]
 
 
 def visible_lines(lines: Sequence[str]) -> list[str]:
@@ -121,24 +104,48 @@ def visible_lines(lines: Sequence[str]) -> list[str]:
     return [visible(line) for line in lines]
 
 
+def _shown(cells: Sequence[str]) -> tuple[Sequence[str], bool]:
+    """A column's cells through `visible`, so each row stays one line, and whether every cell is `narrow`.
+
+    Tables are made a column at a time: the whole column is looked at once for a control character
+    (nearly always none) and for a character that may not take one column (a table of accented names
+    has none), so tens of thousands of rows are measured and padded with str methods.
+    """
+    joined = "".join(cells)
+    if _CONTROL.search(joined) is not None:
+        cells = [visible(cell) for cell in cells]
+        joined = "".join(cells)
+    return cells, narrow(joined)
+
+
+def _widest(cells: Sequence[str], is_narrow: bool, measure: Widths) -> int:
+    return max(map(len, cells)) if is_narrow else max(map(measure, cells))
+
+
 def aligned(rows: Sequence[Sequence[str]], right: Container[int] = (), indent: str = "  ") -> list[str]:
     """Rows of cells as lines after ``indent``: each column as wide as its widest cell (in a terminal's
     columns), its cells left-aligned (right-aligned for the columns in ``right``), two spaces apart, no
-    trailing spaces. Put a header row first to align it with the rest.
-
-    A column of `narrow` text (most are: ASCII, accented names) is measured and padded with str methods,
-    not a cell at a time through `display_width`: an agenda of a large vault has tens of thousands of rows.
+    trailing spaces, control characters shown escaped (see `visible`). Put a header row first to align it
+    with the rest.
     """
     measure = Widths()
     columns = []
-    for at, (column, width) in enumerate(zip(zip(*rows), measure.columns(rows))):
-        if narrow("".join(column)):
-            columns.append([cell.rjust(width) if at in right else cell.ljust(width) for cell in column])
+    for at, column in enumerate(zip(*rows)):
+        cells, is_narrow = _shown(column)
+        width = _widest(cells, is_narrow, measure)
+        if is_narrow:
+            columns.append([cell.rjust(width) for cell in cells] if at in right else
+                           [cell.ljust(width) for cell in cells])
         else:  # a narrow cell, most of them, is measured by its length
             columns.append([(cell.rjust(width) if at in right else cell.ljust(width)) if narrow(cell) else
                             " " * (width - measure(cell)) + cell if at in right else measure.pad(cell, width)
-                            for cell in column])
+                            for cell in cells])
     return [(indent + "  ".join(cells)).rstrip() for cells in zip(*columns)]
+
+
+def _cells(rows: Sequence[dict[str, Any]], key: str) -> list[str]:
+    """Column ``key`` of ``rows`` as text (see `_cell`); a str value, most of them, as it is."""
+    return [value if value.__class__ is str else _cell(value) for value in [row.get(key) for row in rows]]
 
 
 def _cell(value: Any) -> str:
@@ -154,19 +161,18 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], wi
 
     A row is one line whatever its values hold: control characters and line breaks are shown escaped.
     """
-    cells = visible_rows([[_cell(row.get(key)) for key, _ in columns] for row in rows])
-    headers = [header for _, header in columns]
     measure = Widths()
-    widths = measure.columns(cells, headers)
+    shown = [_shown([header, *_cells(rows, key)]) for key, header in columns]
+    widths = [_widest(cells, is_narrow, measure) for cells, is_narrow in shown]
     if width:
         widths = _fit(widths, width)
-    clipped = [_clipped(column, fits, measure) for column, fits in zip(zip(headers, *cells), widths)]
-    return "\n".join("  ".join(line).rstrip() for line in zip(*clipped))
+    clipped = [_clipped(cells, fits, is_narrow, measure) for (cells, is_narrow), fits in zip(shown, widths)]
+    return "\n".join(["  ".join(line).rstrip() for line in zip(*clipped)])
 
 
-def _clipped(column: Sequence[str], width: int, measure: Widths) -> list[str]:
+def _clipped(column: Sequence[str], width: int, is_narrow: bool, measure: Widths) -> list[str]:
     """The cells of one column through `_clip`; a `narrow` column with str methods (as `_clip` would cut it)."""
-    if narrow("".join(column)):
+    if is_narrow:
         return [cell.ljust(width) if len(cell) <= width else cell[:width - 1] + "…" for cell in column]
     return [(cell.ljust(width) if len(cell) <= width else cell[:width - 1] + "…") if narrow(cell) else
             _clip(cell, width, measure) for cell in column]

@@ -13,7 +13,7 @@ from typing import Any
 
 from vault_tool.followups.agenda import Agenda, Appointment, BirthdayItem, KeepInTouch, StaleItem, TaskItem
 from vault_tool.format.contact import Contact
-from vault_tool.output import aligned, plural, visible, visible_rows
+from vault_tool.output import aligned, plural, visible
 from vault_tool.search.view import StoredContact
 
 TASK_COLUMNS = [("due", "DUE"), ("when", "WHEN"), ("contact", "CONTACT"), ("n", "#"), ("task", "TASK")]
@@ -107,10 +107,6 @@ def agenda_data(agenda: Agenda, root: Path | None = None) -> dict[str, Any]:
 # Text for people
 
 
-def _aligned(rows: list[list[str]]) -> list[str]:
-    return aligned(visible_rows(rows))
-
-
 def _meeting(item: Appointment, today: dt.date) -> list[str]:
     meeting = item.interaction
     when = meeting.date.isoformat() + (f" {meeting.time}" if meeting.time else "")
@@ -149,7 +145,7 @@ def agenda_text(agenda: Agenda) -> str:
     lines = [f"Agenda from {span}"]
     for title, rows in sections:
         if rows:
-            lines += ["", f"{title} ({len(rows)})"] + _aligned(rows)
+            lines += ["", f"{title} ({len(rows)})"] + aligned(rows)
     return "\n".join(lines)
 
 
