@@ -461,3 +461,20 @@ def test_a_table_cuts_and_pads_each_cell_by_display_width(rows: list[list[str]],
     while sum(widths) + 4 > width and max(widths) > 8:
         widths[widths.index(max(widths))] -= 1
     assert found.split("\n") == ["  ".join(fit(cell, w) for cell, w in zip(row, widths)).rstrip() for row in every]
+
+
+def test_deal_names_and_stages_are_escaped_on_the_agenda_and_in_show(empty_vault: Path, invoke) -> None:
+    """The agenda's deal sections and `show`'s deals are aligned tables: their cells are escaped there."""
+    write_contact(empty_vault, "eve", 'name: Eve\n')
+    (empty_vault / "deals").mkdir(exist_ok=True)
+    (empty_vault / "deals" / "evil.md").write_bytes(
+        b'---\nname: "Evil \\e[31mDeal"\ncontacts: [eve]\nstage: proposal\nclose: 2026-12-03\namount: 10\n'
+        b'currency: EUR\n---\n')
+
+    agenda = invoke("-C", empty_vault, "--today", "2026-11-30", "agenda")
+    show = invoke("-C", empty_vault, "--today", "2026-11-30", "show", "eve")
+
+    for result in (agenda, show):
+        assert result.exit_code == 0, result.output
+        assert_no_raw_control(result.stdout)
+        assert r"Evil \x1b[31mDeal" in result.stdout

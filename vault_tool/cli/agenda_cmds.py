@@ -131,8 +131,8 @@ def _deal_sections(result: Agenda) -> list[str]:
 
     lines = []
     for title, deals in (("Overdue deals", result.overdue_deals), ("Deals closing", result.closing_deals)):
-        rows = [[deal.close.isoformat() if deal.close else "", _deal_when(deal, result.today), visible(deal.name),
-                 visible(deal.stage), money(deal.amount, deal.currency) if deal.amount is not None else ""]
+        rows = [[deal.close.isoformat() if deal.close else "", _deal_when(deal, result.today), deal.name,
+                 deal.stage, money(deal.amount, deal.currency) if deal.amount is not None else ""]
                 for deal in deals]
         lines += ["", f"{title} ({len(rows)})", *aligned(rows, right={4})] if rows else []
     return lines

@@ -99,7 +99,7 @@ def deal_lines(deals: list[DealView], today: dt.date) -> list[str]:
     for deal in deals:
         last = deal.last(today)
         amount = money(deal.amount, deal.currency) if deal.amount is not None else ""
-        rows.append([visible(deal.name), visible(deal.stage), amount, deal_when(deal, today),
+        rows.append([deal.name, deal.stage, amount, deal_when(deal, today),
                      f"last {last.isoformat()}" if last else ""])
     return ["", f"Deals ({len(deals)})", *aligned(rows, right={2})]
 
