@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,3 +71,32 @@ def test_every_package_says_what_it_holds_and_what_it_may_import() -> None:
         assert text, f"{init} has no docstring"
         if init.parent.name in RANK and init.parent.name != "cli":
             assert "May import" in text or "may import" in text, init
+
+
+def _design_tree() -> dict[str, str]:
+    """DESIGN §6's tree of the package: the text of each folder's lines (its own line, its modules' lines), by path."""
+    design = (PACKAGE.parent / "docs" / "DESIGN.md").read_text(encoding="utf-8")
+    section = design[design.index("## 6. Layout of the code"):]
+    block = section[section.index("```\n") + 4:]
+    block = block[:block.index("```")]
+    texts: dict[str, str] = {}
+    folders: list[tuple[int, str]] = []  # (indent, name) of the folders the current line is in
+    for line in block.splitlines():
+        indent = len(line) - len(line.lstrip())
+        header = re.match(r"(\w[\w-]*)/(\s|$)", line.lstrip())
+        folders = [(depth, name) for depth, name in folders if depth < indent]  # a line no deeper leaves a folder
+        if header:
+            folders.append((indent, header.group(1)))
+        where = "/".join(name for _, name in folders)
+        texts[where] = texts.get(where, "") + line + "\n"
+    return texts
+
+
+def test_the_design_names_every_module_in_its_folder() -> None:
+    """docs/DESIGN.md §6 says what each module does: a module added or moved is named there, in its folder (a
+    folder's line stands for its `__init__.py`)."""
+    tree = _design_tree()
+    modules = [path for path in sorted(PACKAGE.rglob("*.py")) if path.stem != "__init__" or path.parent == PACKAGE]
+    missing = [str(path.relative_to(PACKAGE.parent)) for path in modules
+               if not re.search(rf"\b{path.stem}\b", tree.get(str(path.parent.relative_to(PACKAGE.parent)), ""))]
+    assert missing == []
