@@ -2,6 +2,7 @@
 interactions, checked against what Python's own `email` package reads in the same messages."""
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import json
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MAIL = ROOT.parent / "shared" / "realworld" / "mail"
 EXAMPLE_MBOX = ROOT / "docs" / "examples" / "example.mbox"
 TODAY = "2026-12-06"
+ARRIVED = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)  # undated test mail arrived then
 LEFT_OUT_OF_THE_MBOX = {"eml/mail-gem/rfc2822-example14.eml", "eml/cyrus/msg1.eml"}
 needs_mail = pytest.mark.skipif(not MAIL.is_dir(), reason="the real-world mail files are not on this machine")
 
@@ -307,11 +309,15 @@ def check_logged(root: Path, messages: list[bytes]) -> None:
 def test_real_world_messages(real_vault: Path, contacts, tmp_path: Path) -> None:
     eml = sorted(p for p in (MAIL / "eml").rglob("*.eml") if str(p.relative_to(MAIL)) not in LEFT_OUT_OF_THE_MBOX)
     box = mailbox.mbox(tmp_path / "gathered.mbox")
-    for path in eml:
-        box.add(path.read_bytes())
+    for path in eml:  # a message with no Date is logged when it arrived: a fixed day before TODAY, not now
+        message = mailbox.mboxMessage(path.read_bytes())
+        message.set_from("MAILER-DAEMON", ARRIVED.timetuple())
+        box.add(message)
     box.close()
     maildir = tmp_path / "maildir"
     shutil.copytree(MAIL / "maildir", maildir)
+    for path in (p for p in maildir.rglob("*") if p.is_file()):  # arrived: the file's time, not when it was copied
+        os.utime(path, (ARRIVED.timestamp(), ARRIVED.timestamp()))
     os.symlink(tmp_path / "gone", maildir / "cur" / "99:2,")
     runs = [
         ((tmp_path / "gathered.mbox",), 0),
