@@ -106,9 +106,14 @@ def test_damage_is_noticed_and_the_index_rebuilt_with_one_notice(vault: Path, in
 
 
 def _sneaky_garbage(path: Path) -> None:
-    """Garbage of the same size, with the old mtime put back: no stat can tell; reading it fails."""
+    """Garbage of the same size, with the old mtime put back: no stat can tell; reading it fails.
+
+    Every byte is 0xFF, so every length, offset and count the file holds is out of range. (Random bytes
+    can read as a well-formed column of wrong values: a damage nothing short of a checksum of every
+    index file at every read could notice.)
+    """
     info = path.stat()
-    path.write_bytes(os.urandom(info.st_size))
+    path.write_bytes(b"\xff" * info.st_size)
     os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
 
 
