@@ -340,7 +340,6 @@ def test_real_world_messages(real_vault: Path, contacts, tmp_path: Path) -> None
     assert files.count("Message-ID: <20091117190054.GU3165@dottiness.seas.harvard.edu>") <= 2  # cur/51 and new/18
 
 
-@needs_mail
 def arrived_before_today(path: Path, folder: Path) -> Path:
     """A copy of a shared message file in ``folder`` whose time (when it arrived, for a message with no Date) is
     ARRIVED, not when the shared files were copied onto this machine."""
@@ -350,6 +349,7 @@ def arrived_before_today(path: Path, folder: Path) -> Path:
     return copy
 
 
+@needs_mail
 def test_html_only_mail_is_read_as_text(real_vault: Path, contacts, tmp_path: Path) -> None:
     path = arrived_before_today(MAIL / "eml" / "thunderbird" / "html-entities-and-styles.eml", tmp_path)  # no Date
     msg = read(path.read_bytes())
