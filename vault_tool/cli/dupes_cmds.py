@@ -9,7 +9,7 @@ import click
 
 from vault_tool.cli.common import open_vault, report, warn_problems
 from vault_tool.cli.completion import complete_contact
-from vault_tool.output import visible
+from vault_tool.output import visible, visible_lines
 
 if TYPE_CHECKING:
     from vault_tool.interop.duplicates import DupeGroup
@@ -52,7 +52,7 @@ def _group_text(group: DupeGroup) -> str:
     values and file names, with control characters shown escaped)."""
     lines = [", ".join(f"{h} ({n})" for h, n in zip(group.handles, group.names)), f"  {'; '.join(group.reasons)}",
              f"  contacts merge {' '.join(group.handles)}"]
-    return "\n".join(visible(line) for line in lines)
+    return "\n".join(visible_lines(lines))
 
 
 def _can_ask() -> bool:

@@ -9,7 +9,7 @@ import click
 
 from vault_tool.cli.common import check_field, contact_argument, open_vault
 from vault_tool.cli.completion import complete_field
-from vault_tool.output import visible
+from vault_tool.output import visible_lines
 
 if TYPE_CHECKING:
     from vault_tool.store.vault import Vault
@@ -84,7 +84,7 @@ def history(ctx: click.Context, contact: str, field_name: str | None, deal: bool
     if not entries:
         click.echo(f"no commits changed {field_name}" if field_name else "no history yet (not committed)", err=True)
     for entry in entries:
-        click.echo("\n".join(visible(line) for line in _entry_lines(entry)))  # commits and values from others
+        click.echo("\n".join(visible_lines(_entry_lines(entry))))  # commits and values from others
 
 
 def _entry_lines(entry: HistoryEntry) -> list[str]:

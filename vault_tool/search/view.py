@@ -336,9 +336,12 @@ class _NotHeld:
     def __get__(self, contact: StoredContact | None, owner: type | None = None) -> Any:
         if contact is None:
             return self  # looked up on the class
-        raise LookupError(f"{contact.vault_path}: a contact read from its card holds no {self.name}")
+        self._refuse(contact)
 
     def __set__(self, contact: StoredContact, value: object) -> NoReturn:
+        self._refuse(contact)
+
+    def _refuse(self, contact: StoredContact) -> NoReturn:
         raise LookupError(f"{contact.vault_path}: a contact read from its card holds no {self.name}")
 
 

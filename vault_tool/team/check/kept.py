@@ -199,7 +199,7 @@ def digest_of(stats: dict[str, Stat], links: list[str]) -> str:
 
 def digest(value: Any) -> str:
     """One digest of a value marshal writes (the same for equal values built in the same order)."""
-    return hashlib.blake2b(marshal.dumps(value, 2), digest_size=16).hexdigest()
+    return _bytes_digest(marshal.dumps(value, 2))
 
 
 Young = dict[str, tuple[Any, Any]]  # rel -> (problems, facts) of a file too young to trust its stat
