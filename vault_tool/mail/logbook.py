@@ -139,11 +139,10 @@ def zone(name: str) -> dt.tzinfo | None:
 def address_book(vault: Vault, today: dt.date) -> tuple[dict[str, list[Known]], set[tuple[str, str]]]:
     """Each contact address (as compared) -> its contacts, and the (handle, Message-ID) pairs logged,
     from one pass over the index's stored rows and its `mail_ids` terms."""
-    from vault_tool.search import freshness
-    from vault_tool.search import index as ix_mod
+    from vault_tool.search import freshness, lookup
 
     def ask(ix: Any) -> tuple[dict[str, dict[str, Any]], list[str]]:
-        return ix_mod.stored_rows(ix, ix_mod.field_terms(ix, "path")), ix_mod.field_terms(ix, "mail_ids")
+        return lookup.stored_rows(ix, lookup.field_terms(ix, "path")), lookup.field_terms(ix, "mail_ids")
 
     (rows, terms), _ = freshness.answer(vault, today, ask)
     book: dict[str, list[Known]] = {}

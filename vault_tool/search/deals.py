@@ -37,7 +37,7 @@ from vault_tool.format.fieldtable import (
     hundredths,
 )
 from vault_tool.format.handles import sortable_name
-from vault_tool.search import columns, freshness
+from vault_tool.search import columns, freshness, lookup
 from vault_tool.search import index as ix_mod
 from vault_tool.search.query import prepare
 from vault_tool.search.view import column_bytes
@@ -209,13 +209,13 @@ SHELF = freshness.Shelf(
 def compile_deal_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
     """``text`` in the query language over the deals' fields; an empty text (or `*`) matches every deal."""
     if text.strip() in ("", "*"):
-        return ix_mod.everything()
-    custom = ix_mod.custom_fields(ix)
+        return lookup.everything()
+    custom = lookup.custom_fields(ix)
     known = [*DEAL_QUERY_FIELDS, *custom]
     rewritten = prepare(text, today, known, lambda value: value, "the query", dates=DEAL_DATE_FIELDS,
                         numbers=DECIMAL_FIELDS)
     try:
-        return columns.column_ranges(ix_mod.parse(ix, rewritten, custom), DECIMAL_FIELDS, DEAL_DATE_FIELDS)
+        return columns.column_ranges(lookup.parse(ix, rewritten, custom), DECIMAL_FIELDS, DEAL_DATE_FIELDS)
     except ix_mod.IndexBroken:
         raise
     except Exception as exc:  # noqa: BLE001 - Whoosh's parser raises assorted errors on odd input

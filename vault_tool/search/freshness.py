@@ -42,6 +42,7 @@ from vault_tool.format.layout import CONTACTS as CONTACTS_FOLDER
 from vault_tool.format.layout import Stat
 from vault_tool.search import columns
 from vault_tool.search import index as ix_mod
+from vault_tool.search import lookup
 from vault_tool.forked import ForkedJobFailed, can_fork, run_all
 from vault_tool.search.scan import RACY, Scanned, scan_with_digest, trusted
 from vault_tool.store.vault import read_file
@@ -569,7 +570,7 @@ def _created_dates(
     is its first name's, needs the whole folder's log).
     """
     prefix, folder = shelf.prefix(), vault.root / shelf.folder
-    known = ix_mod.stored_rows(index, [prefix + r for r in rels]) if index is not None and rels else {}
+    known = lookup.stored_rows(index, [prefix + r for r in rels]) if index is not None and rels else {}
     dates: dict[str, dt.date | None] = {}
     for rel in rels:
         row = known.get(prefix + rel)

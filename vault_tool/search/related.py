@@ -59,7 +59,7 @@ class RelationClauses:
     @functools.cached_property
     def _handles(self) -> set[str]:
         """Every handle in the index, and every handle a relation names (lower case)."""
-        from vault_tool.search.index import field_terms
+        from vault_tool.search.lookup import field_terms
 
         named = {unquote(t) for t in field_terms(self._ix, "related") if "/" not in t}
         return {unquote(t) for t in field_terms(self._ix, "handle")} | named
@@ -67,7 +67,7 @@ class RelationClauses:
     def _is_handle(self, text: str) -> bool:
         """Whether ``text`` is in `_handles`, asked of the index's term lists (not read whole, as `_handles` is:
         a second on 100,000 contacts, for `show`'s relations of a contact)."""
-        from vault_tool.search.index import has_term
+        from vault_tool.search.lookup import has_term
 
         return any(has_term(self._ix, field, term(text)) for field in ("handle", "related"))
 
@@ -88,7 +88,7 @@ class RelationClauses:
     def _derived(self, type_: str | None, handles: list[str]) -> list[str]:
         """The handles that the files of ``handles`` relate them to by the inverse of ``type_`` (any when None)."""
         from vault_tool.search import columns
-        from vault_tool.search.index import parse
+        from vault_tool.search.lookup import parse
 
         inverse = self.types.get(type_, type_) if type_ is not None else None
 

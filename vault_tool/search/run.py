@@ -9,8 +9,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from vault_tool.errors import InvalidValueError, ParseError
-from vault_tool.format.fieldtable import CUSTOM_PREFIX, QUERY_FIELDS
-from vault_tool.search import columns, freshness
+from vault_tool.format.fieldtable import CUSTOM_PREFIX, DATE_FIELDS, QUERY_FIELDS
+from vault_tool.search import columns, freshness, lookup
 from vault_tool.search import index as ix_mod
 from vault_tool.search.query import expand_segments, prepare, typed_words
 
@@ -44,8 +44,8 @@ def compile_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
     from vault_tool.search.related import RelationClauses
 
     if text.strip() in ("", "*"):  # `*` alone: every contact (not a wildcard over every word of the index)
-        return ix_mod.everything()
-    custom = ix_mod.custom_fields(ix)
+        return lookup.everything()
+    custom = lookup.custom_fields(ix)
     relations = RelationClauses(ix, custom, vault.config.relations)
     deals = DealClauses(vault, ix, custom, today)
     known = [*QUERY_FIELDS, *custom, *vault.config.fields, *relations.names]
@@ -61,15 +61,15 @@ def compile_query(vault: Vault, ix: Index, text: str, today: dt.date) -> Any:
 
     rewritten = expand_segments(prepared(text, "the query"), vault.config.segments, prepare=prepared)
     try:
-        parsed = ix_mod.parse(ix, rewritten, custom)
+        parsed = lookup.parse(ix, rewritten, custom)
     except ix_mod.IndexBroken:
         raise
     except Exception as exc:  # noqa: BLE001 - Whoosh's parser raises assorted errors on odd input
         raise InvalidValueError(f"cannot read the query '{text}': {exc}") from None
     _check_phrases(ix, parsed, text)
     if "score:" in rewritten:
-        parsed = ix_mod.replace_score_ranges(parsed, lambda low, high: _scored_between(vault, ix, today, low, high))
-    return columns.column_ranges(parsed, (), ix_mod.DATE_FIELDS)
+        parsed = lookup.replace_score_ranges(parsed, lambda low, high: _scored_between(vault, ix, today, low, high))
+    return columns.column_ranges(parsed, (), DATE_FIELDS)
 
 
 DEAL_CLAUSES = ("deal_stage", "has_open_deal")
@@ -121,7 +121,7 @@ class DealClauses:
             meta = view["meta"]
             return (view["handle"], str(meta.get("name", ""))) if meta.get("kind") == "organization" else None
 
-        parsed = ix_mod.parse(self._ix, "kind:organization", self._custom)
+        parsed = lookup.parse(self._ix, "kind:organization", self._custom)
         return [found for found in columns.views(self._ix, None, parsed, keep) if found is not None]
 
     def _named(self, wanted: Callable[[DealFact], bool]) -> list[str]:
@@ -147,7 +147,7 @@ def _check_phrases(ix: Index, parsed: Any, text: str) -> None:
     would only refuse while it searches, as if the index were damaged."""
     from vault_tool.search.query import QueryError
 
-    found = ix_mod.phrase_without_positions(ix, parsed)
+    found = lookup.phrase_without_positions(ix, parsed)
     if found is None:
         return
     field_name, words = found
@@ -213,7 +213,7 @@ def typed_query(words: list[str]) -> Any:
     field's whole term list (about 70 ms at 10,000 contacts), so a word shorter than INSIDE_FROM,
     which would match a good part of them, is looked for at the starts only.
     """
-    return ix_mod.typed_words_query(words, INSIDE_FROM)
+    return lookup.typed_words_query(words, INSIDE_FROM)
 
 
 def search(
@@ -235,11 +235,11 @@ def search(
         sort = "name"
     run_limit = None if sort == "score" else limit
 
-    def ask(ix: Index) -> tuple[list[ix_mod.Hit], int, list[tuple[str, str]]]:
+    def ask(ix: Index) -> tuple[list[lookup.Hit], int, list[tuple[str, str]]]:
         parsed = typed_query(typed) if typed is not None else compile_query(vault, ix, text, today)
         if within.strip():
-            parsed = ix_mod.all_of([parsed, compile_query(vault, ix, within, today)])
-        return ix_mod.run(ix, parsed, run_limit, _SORT_FIELDS.get(sort, sort), facts=bool(vault.config.scoring))
+            parsed = lookup.all_of([parsed, compile_query(vault, ix, within, today)])
+        return lookup.run(ix, parsed, run_limit, _SORT_FIELDS.get(sort, sort), facts=bool(vault.config.scoring))
 
     (hits, total, words), fresh = freshness.answer(vault, today, ask, progress, scanning)
     rows = _rows(vault, hits, today)
@@ -249,7 +249,7 @@ def search(
     return Result(rows, total, [w for _, w in words], fresh.notices, fresh.problems)
 
 
-def _rows(vault: Vault, hits: list[ix_mod.Hit], today: dt.date) -> list[dict[str, Any]]:
+def _rows(vault: Vault, hits: list[lookup.Hit], today: dt.date) -> list[dict[str, Any]]:
     """The printable rows of ``hits``, with the lead score when vault.yaml has scoring rules."""
     rules = _rules(vault) if vault.config.scoring else []
     links = _links(vault, rules, today) if hits else None

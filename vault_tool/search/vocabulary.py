@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 from vault_tool.errors import InvalidValueError
 from vault_tool.format.contact import KNOWN_FIELDS
 from vault_tool.format.fieldnames import field_name_problem, known_fields
-from vault_tool.search import freshness
-from vault_tool.search import index as ix_mod
+from vault_tool.search import freshness, lookup
 
 if TYPE_CHECKING:
     from whoosh.index import Index
@@ -35,15 +34,15 @@ def words(vault: Vault, kind: str) -> list[str]:
     if kind == "deals":
         from vault_tool.search.deals import SHELF
 
-        paths, _ = freshness.answer(vault, vault.today(), lambda ix: ix_mod.field_terms(ix, "path"), shelf=SHELF)
+        paths, _ = freshness.answer(vault, vault.today(), lambda ix: lookup.field_terms(ix, "path"), shelf=SHELF)
         return sorted(path.rsplit("/", 1)[-1].removesuffix(".md") for path in paths)
 
     def ask(ix: Index) -> list[str]:
         if kind == "handles":
-            return [path.rsplit("/", 1)[-1].removesuffix(".md") for path in ix_mod.field_terms(ix, "path")]
+            return [path.rsplit("/", 1)[-1].removesuffix(".md") for path in lookup.field_terms(ix, "path")]
         if kind == "fields":
-            return ix_mod.custom_fields(ix)
-        return ix_mod.field_terms(ix, _TERMS[kind])
+            return lookup.custom_fields(ix)
+        return lookup.field_terms(ix, _TERMS[kind])
 
     found, _ = freshness.answer(vault, vault.today(), ask)
     configured = {"stages": vault.config.stages, "owners": list(vault.config.owners),
@@ -53,7 +52,7 @@ def words(vault: Vault, kind: str) -> list[str]:
 
 def used_fields(vault: Vault) -> list[str]:
     """The custom fields some contact has (in lower case, as the index holds them)."""
-    found, _ = freshness.answer(vault, vault.today(), ix_mod.custom_fields)
+    found, _ = freshness.answer(vault, vault.today(), lookup.custom_fields)
     return found
 
 
