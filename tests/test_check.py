@@ -450,10 +450,22 @@ def test_reading_in_several_processes_finds_the_same_problems(example_copy: Path
 
     write(example_copy, "contacts/messy.md", MESSY)
     today = dt.date.fromisoformat(TODAY)
-    alone = run_checks(example_copy, today, parallel_from=10**9)
     together = run_checks(example_copy, today, parallel_from=1)
+    shutil.rmtree(example_copy / ".vault")  # no result kept: every file is read again, in this process
+    alone = run_checks(example_copy, today, parallel_from=10**9)
     assert together.problems == alone.problems
+    assert any(problem.where.endswith("messy.md") for problem in together.problems)
     assert together.files == alone.files == 26
+
+
+def test_a_problem_pickles_as_itself() -> None:
+    import pickle
+
+    from vault_tool.team.check.records import Problem
+
+    problem = Problem("contacts/ada.md", 3, "warning", "phone '123' is not a number", "phone", fixable=True)
+    assert pickle.loads(pickle.dumps(problem)) == problem
+    assert pickle.loads(pickle.dumps(problem)).fixable
 
 
 def test_fix_does_not_commit_the_users_work_in_progress(vault: Path, invoke, monkeypatch) -> None:

@@ -56,6 +56,11 @@ class Problem:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"a Problem cannot be changed (set {name!r}): make another")
 
+    def __reduce__(self) -> tuple[type[Problem], tuple[Path | str, int, str, str, str, bool]]:
+        """Pickled as its constructor's arguments (a check of many files sends problems between processes):
+        pickle's default would set each slot, which `__setattr__` refuses."""
+        return Problem, (self._at, self.line, self.severity, self.message, self.check, self.fixable)
+
     @property
     def path(self) -> Path:
         return self._at if isinstance(self._at, Path) else Path(self._at)
