@@ -158,3 +158,16 @@ def test_the_installed_check_fix_checks_the_files_as_it_left_them(vault: Path) -
     assert done.returncode == 0, done.stderr
     assert 'country: "NO"' in dora.read_text(encoding="utf-8")
     assert "fixed contacts/dora.md" in done.stderr and "read as" not in done.stdout
+
+
+def test_a_reading_command_holds_its_rows_on_the_launch_it_was_given(vault: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from vault_tool.cli.main import Launch, cli
+
+    monkeypatch.chdir(vault)
+    launch = Launch()  # as the `contacts` program passes it, and keeps it until it leaves with os._exit
+    result = CliRunner().invoke(cli, ["--today", "2026-11-23", "tasks"], obj=launch)
+    assert result.exit_code == 0, result.output
+    (report, rows), = launch.held
+    assert len(rows) == len(report.items) == len(result.output.splitlines()) - 1  # every row after the header

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from vault_tool.cli.common import open_vault, warn_problems
+from vault_tool.cli.common import hold, open_vault, warn_problems
 from vault_tool.cli.completion import complete_owner
 from vault_tool.output import visible
 
@@ -65,6 +65,7 @@ def tasks(ctx: click.Context, query: str | None, overdue: bool, due_before: str 
     report = open_tasks(vault, query, overdue=overdue, due_before=before, owner=owner, today=today)
     _warn(report.skipped, report.problems)
     rows = [task_row(item, today, vault.root) for item in report.items]
+    hold(ctx, report, rows)
     if rows or fmt in ("json", "csv"):
         click.echo(render_rows(rows, TASK_COLUMNS, fmt, _width()))
 
@@ -99,6 +100,7 @@ def agenda(ctx: click.Context, days: int, owner: tuple[str, ...], fmt: str) -> N
 
     vault = open_vault(ctx)
     result = build(vault, days=days, owner=owner)
+    hold(ctx, result)
     _warn(result.skipped, result.problems)
     if fmt == "json":
         data = agenda_data(result, vault.root)
@@ -169,6 +171,7 @@ def remind(ctx: click.Context, days: int, owner: tuple[str, ...], exit_code: boo
 
     vault = open_vault(ctx)
     result = build(vault, days=days, owner=owner)
+    hold(ctx, result)
     _warn(result.skipped, result.problems)
     lines = reminder_lines(result) + _deal_reminders(result)
     if lines:
@@ -220,5 +223,6 @@ def stale(ctx: click.Context, days: int | None, owner: tuple[str, ...], fmt: str
     report = stale_contacts(vault, days, owner, today)
     _warn(report.skipped, [])
     rows = [stale_row(item, today, vault.root, words=fmt == "table") for item in report.items]
+    hold(ctx, report, rows)
     if rows or fmt in ("json", "csv"):
         click.echo(render_rows(rows, STALE_COLUMNS, fmt, _width()))

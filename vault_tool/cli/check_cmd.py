@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vault_tool.cli.common import early_scan, open_vault, report_commit
+from vault_tool.cli.common import early_scan, hold, open_vault, report_commit
 from vault_tool.output import plural, visible_lines
 from vault_tool.search.scan import BackgroundStats
 
@@ -154,5 +154,6 @@ def check(ctx: click.Context, files: tuple[Path, ...], fmt: str, strict: bool, f
         _print_fixes(fixed)
     stats = scan.result() if isinstance(scan, BackgroundStats) else None
     report = run_checks(root, today, strict=strict, only=only, scanned=stats)
+    hold(ctx, report)
     _print_report(report, fmt, root, fixed)
     ctx.exit(1 if report.errors else 0)

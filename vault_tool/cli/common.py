@@ -39,6 +39,17 @@ def open_vault(ctx: click.Context) -> Vault:
     return vault
 
 
+def hold(ctx: click.Context, *values: object) -> None:
+    """Keep ``values`` (a command's rows, and what they were made from) until the process ends.
+
+    The `contacts` program leaves with `os._exit` (cli/entry.py), so what is still held then is
+    never freed one object at a time. Freeing the rows of `tasks` and the contacts they came
+    from as the command returned took a tenth of its time on 100,000 contacts. Under a test's
+    CliRunner they are let go with the command's context, as anything else.
+    """
+    ctx.find_root().obj.launch.held.append(values)
+
+
 def early_scan(ctx: click.Context, root: Path) -> BackgroundScan | BackgroundStats | None:
     """The scan the `contacts` program started for this command (search/launch.py), if it is of vault ``root``'s
     contacts; taken once (one command, one vault)."""

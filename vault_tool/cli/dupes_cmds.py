@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vault_tool.cli.common import open_vault, report, warn_problems
+from vault_tool.cli.common import hold, open_vault, report, warn_problems
 from vault_tool.cli.completion import complete_contact
 from vault_tool.output import visible, visible_lines
 
@@ -35,6 +35,7 @@ def dupes(ctx: click.Context, fmt: str) -> None:
     from vault_tool.interop.duplicates import find_dupes
 
     result = find_dupes(open_vault(ctx))
+    hold(ctx, result)
     warn_problems(result.problems)
     if fmt == "json":
         data = [{"handles": g.handles, "names": g.names, "reasons": g.reasons} for g in result.groups]

@@ -66,6 +66,7 @@ class Launch:
     """What the `contacts` program started before its command line was loaded (see `search/launch.py`)."""
 
     search_scan: BackgroundScan | BackgroundStats | None = None
+    held: list[object] = field(default_factory=list)  # kept until the process ends (cli/common.py `hold`)
 
 
 @dataclass

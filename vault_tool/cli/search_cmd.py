@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from vault_tool.cli.common import Progress, open_vault
+from vault_tool.cli.common import Progress, hold, open_vault
 from vault_tool.cli.completion import completer
 from vault_tool.format.fieldtable import query_help
 
@@ -89,6 +89,7 @@ def run_search(
     complete = complete and fmt in MAIL_FORMATS
     result = search(vault, query, vault.today(), limit=limit, sort=sort, scanning=scanning, complete=complete,
                     within=within)
+    hold(ctx, result)
     query = " AND ".join(part for part in (query.strip(), within) if part)  # what the messages quote
     for problem in result.problems:  # notices: as they come (open_vault)
         click.echo(f"warning: {visible(str(problem))} (left out of search until fixed)", err=True)
