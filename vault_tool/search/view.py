@@ -205,7 +205,8 @@ class StoredContact(Contact):
     interactions and tasks are made from the stored strings on first use, the path likewise, and
     `last_contact` and `has_appointment` answer from the headings' dates as written (see `as_of`). Making
     every contact's objects took a second of an agenda on 100,000 contacts. ``days`` holds the
-    dates read so far, shared by the contacts one command reads (many share a day).
+    dates read so far, shared by the contacts one command reads (many share a day). The name is
+    read once, an attribute: sorting and printing 65,000 agenda rows read it some 200,000 times.
     """
 
     def __init__(
@@ -213,12 +214,15 @@ class StoredContact(Contact):
         rel: str, created: str | None = None, problems: list[list[Any]] | None = None, days: Days | None = None,
     ) -> None:
         self.handle, self.meta, self.notes, self.source = handle, meta, "", None
+        self.name = str(meta.get("name", ""))
         self._where = (root, rel)
         self._stored = (headings, open_tasks, created, problems or [])
         self._days: Days = {} if days is None else days
         self._today: dt.date | None = None  # the day of as_of's answer
         self._as_of = ("", False)
         self._given = False  # whether the interactions were given rather than made from the headings
+
+    name: str = ""  # an attribute, not Contact's property: a sort key and a row each read it (see __init__)
 
     def _date(self, text: str) -> dt.date:
         found = self._days.get(text)
