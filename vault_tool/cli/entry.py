@@ -12,9 +12,8 @@ Two things a short-lived process can skip, together about a tenth of a quick com
 - Tearing the interpreter down at the end, which frees every object one by one just before
   the operating system takes the memory back anyway. A reading command holds its rows on the
   `Launch` kept here (cli/common.py `hold`), so that they are not freed as it returns either.
-  By the time the command returns, every
-  file it wrote has been renamed into place and closed, and its locks are released; only the
-  standard streams are left to flush, and that is done here.
+  By the time the command returns, every file it wrote has been renamed into place and closed,
+  and its locks are released; only the standard streams are left to flush, and that is done here.
 SIGTERM is turned into KeyboardInterrupt, so that a stopped command cleans up as after Ctrl-C
 (transaction.py puts back what it wrote, or holds the signal while it commits).
 Tests call `vault_tool.cli.main.cli` directly, with none of these.
