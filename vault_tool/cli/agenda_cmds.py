@@ -55,7 +55,7 @@ def tasks(ctx: click.Context, query: str | None, overdue: bool, due_before: str 
       contacts tasks tag:customer --due-before +7d --format csv
     """
     from vault_tool.followups.agenda import tasks as open_tasks
-    from vault_tool.followups.text import TASK_COLUMNS, task_row
+    from vault_tool.followups.text import TASK_COLUMNS, task_row, task_shown
     from vault_tool.format.dates import parse_date
     from vault_tool.output import render_rows
 
@@ -64,7 +64,8 @@ def tasks(ctx: click.Context, query: str | None, overdue: bool, due_before: str 
     before = parse_date(due_before, today) if due_before is not None else None
     report = open_tasks(vault, query, overdue=overdue, due_before=before, owner=owner, today=today)
     _warn(report.skipped, report.problems)
-    rows = [task_row(item, today, vault.root) for item in report.items]
+    rows = ([task_shown(item, today) for item in report.items] if fmt == "table" else
+            [task_row(item, today, vault.root) for item in report.items])
     hold(ctx, report, rows)
     if rows or fmt in ("json", "csv"):
         click.echo(render_rows(rows, TASK_COLUMNS, fmt, _width()))
@@ -222,7 +223,7 @@ def stale(ctx: click.Context, days: int | None, owner: tuple[str, ...], fmt: str
     today = vault.today()
     report = stale_contacts(vault, days, owner, today)
     _warn(report.skipped, [])
-    rows = [stale_row(item, today, vault.root, words=fmt == "table") for item in report.items]
+    rows = [stale_row(item, today, vault.root, table=fmt == "table") for item in report.items]
     hold(ctx, report, rows)
     if rows or fmt in ("json", "csv"):
         click.echo(render_rows(rows, STALE_COLUMNS, fmt, _width()))
