@@ -680,3 +680,17 @@ def test_a_contact_read_from_its_card_answers_for_its_day_only_and_holds_no_inte
         kim.interactions
     with pytest.raises(LookupError, match="holds no tasks"):
         kim.tasks
+
+
+_SIGNED = st.lists(st.sampled_from(["due:", "done:", "📅", "📅 ", "✅", "✅ ", "d", "ue:", "odue:", "2026-12-01", " ",
+                                    "\t", "x", "Send", "-"]), max_size=12).map("".join)
+
+
+@given(st.one_of(_SIGNED, st.text(max_size=30)))
+def test_a_tasks_title_drops_exactly_the_due_and_done_markers(text: str) -> None:
+    import re
+
+    from vault_tool.format.body import task_title
+
+    plain = re.compile(r"(?:\b(?:due|done):|📅 ?|✅ ?)\S+")  # what the title leaves out, as the docs say it
+    assert task_title(text) == " ".join(plain.sub(" ", text).split())
