@@ -126,12 +126,26 @@ def _meeting(item: Appointment, today: dt.date) -> list[str]:
     return [when, relative(meeting.date, today), item.contact.name, what]
 
 
-def _touch(item: KeepInTouch, today: dt.date) -> list[str]:
+def _touches(items: list[KeepInTouch], today: dt.date) -> list[list[str]]:
+    """The keep-in-touch rows: tens of thousands of contacts share a few thousand cadences and last days, each
+    said once."""
+    said: dict[tuple[str, dt.date | None, dt.date | None], tuple[str, str]] = {}
+    rows = []
+    for item in items:
+        key = (item.cadence, item.last, item.due)
+        words = said.get(key)
+        if words is None:
+            words = said[key] = _touch(item, today)
+        rows.append([item.contact.name, *words])
+    return rows
+
+
+def _touch(item: KeepInTouch, today: dt.date) -> tuple[str, str]:
     if item.last is None:
-        return [item.contact.name, f"every {item.cadence}", "never in touch yet"]
+        return f"every {item.cadence}", "never in touch yet"
     assert item.due is not None
     late = "due today" if item.due == today else _late(item.due, today)
-    return [item.contact.name, f"every {item.cadence}", f"last {item.last.isoformat()} ({late})"]
+    return f"every {item.cadence}", f"last {item.last.isoformat()} ({late})"
 
 
 def _birthday(item: BirthdayItem, today: dt.date) -> list[str]:
@@ -151,7 +165,7 @@ def agenda_text(agenda: Agenda) -> str:
         ("Tasks due", [[t.task.due.isoformat(), relative(t.task.due, today), t.contact.name, t.title]
                        for t in agenda.due if t.task.due]),
         ("Appointments", [_meeting(a, today) for a in agenda.appointments]),
-        ("Keep in touch", [_touch(k, today) for k in agenda.keep_in_touch]),
+        ("Keep in touch", _touches(agenda.keep_in_touch, today)),
         ("Birthdays", [_birthday(b, today) for b in agenda.birthdays]),
     ]
     lines = [f"Agenda from {span}"]
