@@ -171,3 +171,15 @@ def test_a_reading_command_holds_its_rows_on_the_launch_it_was_given(vault: Path
     assert result.exit_code == 0, result.output
     (report, rows), = launch.held
     assert len(rows) == len(report.items) == len(result.output.splitlines()) - 1  # every row after the header
+
+
+def test_a_childs_pipe_holds_a_scan_of_many_files_where_the_system_allows() -> None:
+    fcntl = pytest.importorskip("fcntl")
+    if not hasattr(fcntl, "F_GETPIPE_SZ") or int(Path("/proc/sys/fs/pipe-max-size").read_text()) < forked.PIPE_SIZE:
+        pytest.skip("pipes of this system keep their own size")
+    child = forked.Child(lambda out: out.write(b"x" * (forked.PIPE_SIZE // 2)))
+    try:
+        assert fcntl.fcntl(child.fileno(), fcntl.F_GETPIPE_SZ) == forked.PIPE_SIZE
+        assert child.rest() == b"x" * (forked.PIPE_SIZE // 2)
+    finally:
+        assert child.close() == 0

@@ -35,6 +35,7 @@ class Child:
 
     def __init__(self, work: Callable[[BinaryIO], None]) -> None:
         read_end, write_end = os.pipe()
+        _widen(write_end)
         pid = os.fork()
         if pid == 0:  # the child: work, and leave without running any of the parent's clean-up
             status = 1
@@ -69,6 +70,23 @@ class Child:
         self._pipe.close()
         self._pipe = None
         return os.waitpid(self._pid, 0)[1]
+
+
+PIPE_SIZE = 1 << 20  # bytes; Linux's largest for a process without privileges (/proc/sys/fs/pipe-max-size)
+
+
+def _widen(pipe: int) -> None:
+    """Let ``pipe`` hold PIPE_SIZE bytes, where the system allows it (Linux), instead of 64 KiB.
+
+    A scan of 100,000 files sends the parent 5 MB of stats; through the usual 64 KiB the two
+    processes took turns some eighty times, and the stats reached the parent 10-20 ms later.
+    """
+    try:
+        import fcntl  # not on Windows, which has no fork either
+
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+    except (ImportError, AttributeError, OSError):  # AttributeError: not Linux; OSError: a lower limit
+        pass
 
 
 def run_all(jobs: Sequence[Callable[[Advance], object]], progress: Advance | None = None) -> list[object]:
