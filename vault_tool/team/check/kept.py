@@ -250,7 +250,7 @@ def entry_of(stat: Stat, problems: list[Problem], facts: Facts, until: dt.date) 
 def encoded(problems: list[Problem], root: Path) -> list[tuple[Any, ...]]:
     """Problems as kept: the path relative to the vault (cut as a string from a path under it: tens of
     thousands of warnings are kept after each check that found anything new)."""
-    prefix = f"{root}{os.sep}"
+    prefix = under(root)
     return [(_relative(p, root, prefix), p.line, p.severity, p.message, p.check, p.fixable) for p in problems]
 
 
@@ -263,9 +263,14 @@ def _relative(problem: Problem, root: Path, prefix: str) -> str:
 
 def decoded(rows: list[tuple[Any, ...]], root: Path) -> list[Problem]:
     """Kept problems again, each naming its file by text (see Problem)."""
-    prefix = f"{root}{os.sep}"
+    prefix = under(root)
     return [Problem(prefix + rel, line, severity, message, check, fixable)
             for rel, line, severity, message, check, fixable in rows]
+
+
+def under(folder: Path) -> str:
+    """The text every path in ``folder`` starts with: a kept problem's file is named by it and its path there."""
+    return f"{folder}{os.sep}"
 
 
 def problems_of(where: str, rows: Rows) -> list[Problem]:

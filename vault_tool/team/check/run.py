@@ -221,7 +221,8 @@ def run_checks(
         with _collector_paused():
             results = checked_files(context, stats, parallel_from)
             checked = link_problems([folder / rel for rel in in_path_order(links)])
-            checked += [p for rel, rows in results.problems.items() for p in kept.problems_of(f"{folder}{os.sep}{rel}", rows)]
+            inside = kept.under(folder)
+            checked += [p for rel, rows in results.problems.items() for p in kept.problems_of(inside + rel, rows)]
             checked += _vaultwide(context, results)
             kept.save(state, results.held)
         young = {rel: (entry[1], entry[2]) for rel, entry in results.redone.items() if stats[rel] == RACY}
