@@ -375,6 +375,20 @@ def test_country_in_any_language_finds_it_however_a_contact_writes_it(vault: Pat
     assert "emily-carter" in search_json(invoke, vault, "country:deutsch*")  # no country: as written
 
 
+def test_no_name_in_another_language_is_the_iso_name_or_code_of_another_country() -> None:
+    """Why ISO's names are looked up before the other languages' (documents._country): the order changes no answer."""
+    import pycountry
+
+    from vault_tool.search.documents import _translated_countries
+
+    for name, code in _translated_countries().items():
+        try:
+            found = pycountry.countries.lookup(name).alpha_2
+        except LookupError:
+            continue
+        assert found == code, name
+
+
 def test_keys_named_like_other_search_fields_do_not_hide_them(vault: Path, invoke) -> None:
     add_keys(vault, "emily-carter", "email: emily@elsewhere.example\nCompany: Quayside Ltd\ntag: harbour\n")
     assert search_json(invoke, vault, "email:ada@analytical.example") == ["ada-lovelace"]

@@ -111,6 +111,44 @@ def test_a_file_indexed_while_young_is_not_indexed_again_once_its_bytes_are_foun
     assert names(vault) == ["Eva Lovelace", "Bob Lovelace"]
 
 
+def test_a_young_file_is_confirmed_by_its_bytes_with_no_write_until_something_changes(tmp_path: Path) -> None:
+    """As git re-checks a "racily clean" file: the command after a write reads the young file's bytes, finds them
+    those the index read, and answers; it takes no lock and writes neither the manifest nor the stamp."""
+    from vault_tool.search import freshness
+
+    vault = vault_with(tmp_path, {"ada.md": ADA, "bob.md": ADA.replace("Ada", "Bob")})
+    freshness.refresh(vault, TODAY)
+    ada = vault.contacts_dir / "ada.md"
+    ada.write_text(ADA.replace("vip", "vvip"))  # just written: too young to trust
+    assert freshness.refresh(vault, TODAY).reread == 1
+    shelf = freshness.CONTACTS
+    written = {path: path.read_bytes() for path in (shelf.stamp(vault.state_dir), shelf.manifest(vault.state_dir))}
+    assert json.loads(written[shelf.stamp(vault.state_dir)])["racy_files"] == ["ada.md"]
+    for _ in range(2):
+        again = freshness.refresh(vault, TODAY)
+        assert (again.reread, again.removed) == (0, 0)
+        assert {path: path.read_bytes() for path in written} == written
+    (vault.contacts_dir / "cy.md").write_text(ADA.replace("Ada", "Cy"))  # a stat changed: the manifest is read
+    assert freshness.refresh(vault, TODAY).reread == 1
+    assert names(vault) == ["Ada Lovelace", "Bob Lovelace", "Cy Lovelace"]
+
+
+def test_many_young_files_are_confirmed_once_and_the_manifest_written(tmp_path: Path) -> None:
+    """From RACY_CONFIRMED_MAX young files on, the next command confirms them under the lock and writes the manifest."""
+    from vault_tool.search import freshness
+
+    vault = vault_with(tmp_path, {"ada.md": ADA})
+    freshness.refresh(vault, TODAY)
+    for n in range(freshness.RACY_CONFIRMED_MAX):
+        (vault.contacts_dir / f"c{n}.md").write_text(ADA.replace("Ada", f"C{n}"))
+    assert freshness.refresh(vault, TODAY).reread == freshness.RACY_CONFIRMED_MAX
+    stamp = freshness.CONTACTS.stamp(vault.state_dir)
+    assert "racy_files" not in json.loads(stamp.read_bytes())
+    before = stamp.read_bytes()
+    assert freshness.refresh(vault, TODAY).reread == 0  # their bytes the same: none read into the index again
+    assert stamp.read_bytes() != before
+
+
 def test_a_deal_indexed_while_young_is_not_indexed_again_once_its_bytes_are_found_the_same(tmp_path: Path) -> None:
     """The deals' index confirms a young file by its bytes as the contacts' does."""
     from vault_tool.search import freshness

@@ -404,15 +404,22 @@ def country_terms(name: str) -> list[str]:
 
 @functools.lru_cache(maxsize=512)
 def _country(name: str) -> Any:
-    """The pycountry record for a country name or code as people write it; None if it is none."""
+    """The pycountry record for a country name or code as people write it; None if it is none.
+
+    ISO's own names and codes are looked up before the other languages' names: reading those
+    takes some 60 ms of a process (24 catalogues), which re-indexing one edited contact need not
+    pay. No name in another language is an ISO name or code of a different country, so the
+    order changes no answer (a test keeps that true).
+    """
     import pycountry
 
     key = name.strip().lower()
-    code = COUNTRY_ALIASES.get(key) or _translated_countries().get(key)
     try:
-        return pycountry.countries.lookup(code or key)
+        return pycountry.countries.lookup(COUNTRY_ALIASES.get(key) or key)
     except LookupError:
-        return None
+        pass
+    code = _translated_countries().get(key)
+    return pycountry.countries.get(alpha_2=code) if code else None
 
 
 _LANGUAGES = ("de", "fr", "es", "it", "nl", "pt", "pt_BR", "pl", "sv", "da", "nb_NO", "fi", "cs", "hu", "ro", "tr",
