@@ -303,10 +303,13 @@ def agenda(
     cadence = vault_cadence(vault)
     day = today or vault.today()
     pick = _touch_candidate(day, cadence)
-    found, touching = views_and(vault, day, _agenda_candidates(day, day + dt.timedelta(days=days)),
+    until = day + dt.timedelta(days=days)
+    # The deals first: their folder is stat-ed while the contacts' scan, started at launch, is still running.
+    overdue_deals, closing_deals, left_out = deals_due(vault, day, until, owner)
+    found, touching = views_and(vault, day, _agenda_candidates(day, until),
                                 lambda ix: cards(ix, vault.root, day, pick))
     result = build_agenda(found.contacts(), day, days, cadence, owner, found.problems(owner), touching)
-    result.overdue_deals, result.closing_deals, left_out = deals_due(vault, day, result.until, owner)
+    result.overdue_deals, result.closing_deals = overdue_deals, closing_deals
     result.skipped = found.skipped + left_out
     return result
 
