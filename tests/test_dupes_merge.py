@@ -319,6 +319,54 @@ def test_close_names_are_every_pair_that_shares_a_word_and_scores_enough(names: 
     assert set(found) == expected
 
 
+_KEYS = st.lists(st.sampled_from(["c:acme", "c:globex", "d:acme.example", "e:ada@x.example", "p:+442079460412",
+                                   "u:1", "n:ada"]), unique=True, max_size=4)
+
+
+@settings(max_examples=100)
+@given(st.lists(st.tuples(_NAME, _KEYS), max_size=12), st.lists(st.tuples(_NAME, _KEYS), max_size=12))
+def test_the_close_names_kept_between_runs_give_what_comparing_them_again_gives(
+        tmp_path_factory: pytest.TempPathFactory, before: list[tuple[str, list[str]]],
+        after: list[tuple[str, list[str]]]) -> None:
+    """A vault as it was, then as it is: the joins found through the names kept from the first run are those
+    found without any kept, and the kept names are then those of the second."""
+    from vault_tool.interop.duplicates import MEMO, NameMemo, shared_keys
+    from vault_tool.search.columns import KeyRow
+
+    def rows(contacts: list[tuple[str, list[str]]]) -> list[KeyRow]:
+        return [KeyRow(doc, f"contacts/{doc:03}.md", name, "\n".join(keys).encode())
+                for doc, (name, keys) in enumerate(contacts)]
+
+    path = tmp_path_factory.mktemp("memo") / MEMO
+    for contacts in (before, after):
+        memo = NameMemo(path)
+        assert shared_keys(rows(contacts), memo) == shared_keys(rows(contacts))
+        memo.save()
+    kept = NameMemo(path)
+    assert all(kept.close_names(block, names) == found for block, (_, found) in kept._kept.items()
+               for names in [[name for name, keys in after if block in keys]])
+
+
+def test_dupes_keeps_each_blocks_close_names_and_sees_a_name_changed(empty_vault: Path, invoke) -> None:
+    add(invoke, empty_vault, "Zoë Müller", "--company", "Brandt")
+    zoe = empty_vault / "contacts" / "zoe-mueller.md"
+    add(invoke, empty_vault, "Zoe Mueller", "--company", "Brandt")
+    memo = empty_vault / ".vault" / "dupe-names"
+
+    assert "similar names (95%) at Brandt" in invoke("-C", empty_vault, "dupes").stdout
+    written = memo.stat().st_mtime_ns
+    assert "similar names (95%) at Brandt" in invoke("-C", empty_vault, "dupes").stdout
+    assert memo.stat().st_mtime_ns == written  # nothing compared again: nothing written
+
+    zoe.write_text(zoe.read_text(encoding="utf-8").replace("Zoe Mueller", "Zed Mueller"), encoding="utf-8")
+    assert invoke("-C", empty_vault, "dupes").stdout == "No likely duplicates.\n"
+    memo.write_bytes(b"not a memo")
+    zoe.write_text(zoe.read_text(encoding="utf-8").replace("Zed Mueller", "Zoe Mueller"), encoding="utf-8")
+    result = invoke("-C", empty_vault, "dupes")
+    ok(result)
+    assert "similar names (95%) at Brandt" in result.stdout
+
+
 def test_a_groups_reasons_come_in_the_order_of_the_joins_that_give_them() -> None:
     """Joins are ordered by their contacts' paths: here a-c, b-d, c-e, d-e, which make one group. Its reasons
     follow them, however the group came together (c-e joined a's group before b's joined it)."""

@@ -13,9 +13,13 @@ whole vault it would only find namesakes.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import hashlib
+import itertools
+import marshal
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vault_tool.errors import ParseError
@@ -164,33 +168,102 @@ def _close_names(names: list[str]) -> Iterable[tuple[list[int], int]]:
                     yield [first[distinct[pair[0]]][0], first[distinct[pair[1]]][0]], round(score)
 
 
+Close = list[tuple[list[int], int]]  # what `_close_names` finds in a block: positions to join, and their score
+MEMO = "dupe-names"  # in .vault/: each block's close names (NameMemo)
+MEMO_VERSION = 1  # bump when `_close_names` changes what it finds: what was kept is then thrown away
+
+
+class NameMemo:
+    """The close names of each block (`_close_names`), kept in `.vault/dupe-names` (marshal) between runs.
+
+    What a block's names give depends on those names alone, in path order: each block's is kept with
+    a digest of them and used while the digest holds, so there is nothing to tell stale. Comparing the
+    names within every company and email domain of 100,000 contacts takes a third of a second; an
+    edit changes a block or two, and only those are compared again. A run keeps only the blocks it
+    met, and writes only when it compared some; a memo that cannot be read or written is done without
+    (a read-only `.vault/`). Deleting it loses nothing.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        from rapidfuzz import __version__ as scorer
+
+        self.path = path
+        self._tag = (MEMO_VERSION, NAME_SCORE, scorer)
+        self._kept = self._read()
+        self._used: dict[str, tuple[bytes, Close]] = {}
+        self._compared = False
+
+    def _read(self) -> dict[str, tuple[bytes, Close]]:
+        try:
+            tag, kept = marshal.loads(self.path.read_bytes()) if self.path else (None, None)
+        except (OSError, EOFError, ValueError, TypeError):
+            return {}
+        return kept if tag == self._tag and isinstance(kept, dict) else {}
+
+    def close_names(self, block: str, names: list[str]) -> Close:
+        """`_close_names(names)` of the block keyed ``block``: kept, or found now."""
+        digest = hashlib.blake2b(marshal.dumps(names), digest_size=16).digest()
+        kept = self._kept.get(block)
+        if kept is not None and kept[0] == digest:
+            found = kept[1]
+        else:
+            found, self._compared = list(_close_names(names)), True
+        self._used[block] = (digest, found)
+        return found
+
+    def save(self) -> None:
+        """Keep the blocks of this run, if it compared any names or met fewer blocks than were kept."""
+        if self.path is None or not (self._compared or self._used.keys() != self._kept.keys()):
+            return
+        from vault_tool.fileio import atomic_write
+
+        try:
+            atomic_write(self.path, marshal.dumps((self._tag, self._used), 2), durable=False)
+        except OSError:
+            pass  # a memo only: the next run compares again
+
+
 def _handle(path: str) -> str:
     return path.rsplit("/", 1)[-1].removesuffix(".md")
 
 
-def shared_keys(rows: list[KeyRow]) -> list[tuple[list[KeyRow], str]]:
+def shared_keys(rows: list[KeyRow], memo: NameMemo | None = None) -> list[tuple[list[KeyRow], str]]:
     """Contacts to join, and why (a key, or `score\0block key`): shared values first, then close names.
 
     A uid, email or phone that more than SHARED_LINE contacts share is a switchboard, not a person;
-    names are compared only within a block (a company, an email domain).
+    names are compared only within a block (a company, an email domain), through ``memo`` if given.
     """
-    holders: defaultdict[str, list[KeyRow]] = defaultdict(list)  # a million keys: no list made for each
-    for row in rows:
-        if row.keys:
-            for key in row.keys.decode("utf-8").split("\n"):  # each once (see search/documents.py)
-                holders[key].append(row)
     identity: list[tuple[list[KeyRow], str]] = []
     names: list[tuple[list[KeyRow], str]] = []
-    for key, members in holders.items():
-        if len(members) < 2:
-            continue
+    for key, members in _holders(rows).items():
         members.sort(key=lambda row: row.path)
         if key[:2] in ("u:", "e:", "p:") and len(members) <= SHARED_LINE:
             identity.append((members, key))
         elif key[:2] in ("c:", "d:"):
-            close = _close_names([row.name for row in members])
+            member_names = [row.name for row in members]
+            close = memo.close_names(key, member_names) if memo else _close_names(member_names)
             names += [([members[i] for i in at], f"{score}\0{key}") for at, score in close]
     return sorted(identity, key=_first_paths) + sorted(names, key=_first_paths)
+
+
+def _holders(rows: list[KeyRow]) -> dict[str, list[KeyRow]]:
+    """The contacts of each key that two or more of them hold.
+
+    Of the half a million keys of 100,000 contacts a few hundred are shared: they are found by
+    counting every key at once (a C loop), and only the contacts that hold one are gone through
+    key by key, rather than a list made for each of the half million.
+    """
+    counts = Counter(itertools.chain.from_iterable(row.keys.decode("utf-8").split("\n") for row in rows if row.keys))
+    shared = {key for key, count in counts.items() if count > 1}  # a key is once in a row's keys
+    del counts
+    holders: defaultdict[str, list[KeyRow]] = defaultdict(list)
+    for row in rows:
+        keys = row.keys.decode("utf-8").split("\n") if row.keys else ()
+        if not shared.isdisjoint(keys):
+            for key in keys:
+                if key in shared:
+                    holders[key].append(row)
+    return holders
 
 
 def _first_paths(pair: tuple[list[KeyRow], str]) -> tuple[list[str], str]:
@@ -286,12 +359,14 @@ def find_dupes(vault: Vault) -> DupesResult:
 
     def ask(ix: Any) -> list[DupeGroup]:
         joined: list[tuple[list[KeyRow], str]] = []
+        memo = NameMemo(vault.state_dir / MEMO)
 
         def choose(rows: list[KeyRow]) -> set[int]:
-            joined.extend(shared_keys(rows))
+            joined.extend(shared_keys(rows, memo))
             return {row.doc for members, _ in joined for row in members}
 
         views = columns.key_rows(ix, choose)
+        memo.save()
         return find_groups(joined, views, region)
 
     groups, left_out, _ = answered(vault, vault.today(), ask)
