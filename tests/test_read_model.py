@@ -133,6 +133,28 @@ def test_a_young_file_is_confirmed_by_its_bytes_with_no_write_until_something_ch
     assert names(vault) == ["Ada Lovelace", "Bob Lovelace", "Cy Lovelace"]
 
 
+def test_an_update_leaves_no_cycle_that_keeps_its_callers_alive(tmp_path: Path) -> None:
+    """Reading commands run with the collector off: an update that writes the index leaves no reference cycle
+    through its frames (which hold the scan of every file) for the collector to find."""
+    import gc
+    import types
+
+    from vault_tool.search import freshness
+
+    vault = vault_with(tmp_path, {"ada.md": ADA})
+    freshness.refresh(vault, TODAY)
+    (vault.contacts_dir / "bob.md").write_text(ADA.replace("Ada", "Bob"))
+    gc.collect()
+    gc.disable()
+    try:
+        assert freshness.refresh(vault, TODAY).reread == 1
+        held = [o.f_code.co_name for o in gc.get_objects() if isinstance(o, types.FrameType)
+                and o.f_code.co_filename == freshness.__file__]
+    finally:
+        gc.enable()
+    assert held == []
+
+
 def test_many_young_files_are_confirmed_once_and_the_manifest_written(tmp_path: Path) -> None:
     """From RACY_CONFIRMED_MAX young files on, the next command confirms them under the lock and writes the manifest."""
     from vault_tool.search import freshness
