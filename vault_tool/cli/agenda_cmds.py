@@ -54,21 +54,20 @@ def tasks(ctx: click.Context, query: str | None, overdue: bool, due_before: str 
       contacts tasks --overdue --owner alice
       contacts tasks tag:customer --due-before +7d --format csv
     """
-    from vault_tool.followups.agenda import tasks as open_tasks
-    from vault_tool.followups.text import TASK_COLUMNS, task_row, task_shown
+    from vault_tool.followups.rows import task_rows
+    from vault_tool.followups.text import TASK_COLUMNS
     from vault_tool.format.dates import parse_date
     from vault_tool.output import render_rows
 
     vault = open_vault(ctx)
     today = vault.today()
     before = parse_date(due_before, today) if due_before is not None else None
-    report = open_tasks(vault, query, overdue=overdue, due_before=before, owner=owner, today=today)
-    _warn(report.skipped, report.problems)
-    rows = ([task_shown(item, today) for item in report.items] if fmt == "table" else
-            [task_row(item, today, vault.root) for item in report.items])
-    hold(ctx, report, rows)
-    if rows or fmt in ("json", "csv"):
-        click.echo(render_rows(rows, TASK_COLUMNS, fmt, _width()))
+    result = task_rows(vault, query, overdue=overdue, due_before=before, owner=owner, today=today,
+                       table=fmt == "table")
+    _warn(result.skipped, result.problems)
+    hold(ctx, result)
+    if result.rows or fmt in ("json", "csv"):
+        click.echo(render_rows(result.rows, TASK_COLUMNS, fmt, _width()))
 
 
 @click.command()
@@ -215,15 +214,13 @@ def stale(ctx: click.Context, days: int | None, owner: tuple[str, ...], fmt: str
       contacts stale --days 180 --owner bob
       contacts stale --days 365 --format paths
     """
-    from vault_tool.followups.agenda import stale_contacts
-    from vault_tool.followups.text import STALE_COLUMNS, stale_row
+    from vault_tool.followups.rows import stale_rows
+    from vault_tool.followups.text import STALE_COLUMNS
     from vault_tool.output import render_rows
 
     vault = open_vault(ctx)
-    today = vault.today()
-    report = stale_contacts(vault, days, owner, today)
-    _warn(report.skipped, [])
-    rows = [stale_row(item, today, vault.root, table=fmt == "table") for item in report.items]
-    hold(ctx, report, rows)
-    if rows or fmt in ("json", "csv"):
-        click.echo(render_rows(rows, STALE_COLUMNS, fmt, _width()))
+    result = stale_rows(vault, days, owner, vault.today(), table=fmt == "table")
+    _warn(result.skipped, [])
+    hold(ctx, result)
+    if result.rows or fmt in ("json", "csv"):
+        click.echo(render_rows(result.rows, STALE_COLUMNS, fmt, _width()))

@@ -1,5 +1,5 @@
 """Follow-ups: tasks, appointments, keep-in-touch cadences, birthdays and stale contacts.
 
-Holds the agenda as data (agenda), its text and JSON forms (text) and the edits of task, done and
-meet (edits). May import: search, store, format and the leaf modules.
+Holds the agenda as data (agenda), its text and JSON forms (text), the rows of tasks and stale kept
+between runs (rows) and the edits of task, done and meet (edits). May import: search, store, format and the leaf modules.
 """

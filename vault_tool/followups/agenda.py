@@ -23,7 +23,7 @@ from vault_tool.format.dates import parse_duration
 from vault_tool.format.fieldtable import DAY_MAX, day_number, day_text
 from vault_tool.format.handles import fold
 from vault_tool.format.schedule import Birthday, birthday_of, item_problems
-from vault_tool.search.view import Between, CardContact, Days, StoredContact
+from vault_tool.search.view import Between, Card, CardContact, Days, StoredContact
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -169,8 +169,14 @@ def open_tasks(contacts: Iterable[Contact]) -> list[TaskItem]:
 
 def soonest_first(items: Iterable[TaskItem]) -> list[TaskItem]:
     """Dated tasks by due date (so overdue ones come first), then the undated ones."""
-    far = dt.date.max
-    return sorted(items, key=lambda i: (i.task.due or far, fold(i.contact.name), i.contact.handle, i.task.line))
+    return sorted(items, key=task_order)
+
+
+def task_order(item: TaskItem) -> tuple[str, str, str, int]:
+    """Where a task comes among others (`soonest_first`): by due date, undated last, then its contact and line;
+    in values that marshal (followups/rows.py keeps it), a date as its ISO text, which sorts the same."""
+    due = item.task.due or dt.date.max
+    return due.isoformat(), fold(item.contact.name), item.contact.handle, item.task.line
 
 
 def select_tasks(
@@ -253,7 +259,13 @@ def stale(
             continue
         if (last or since or dt.date.min) <= cutoff:
             found.append(StaleItem(contact, last))
-    return sorted(found, key=lambda s: (s.last or dt.date.min, fold(s.contact.name), s.contact.handle))
+    return sorted(found, key=stale_order)
+
+
+def stale_order(item: StaleItem) -> tuple[str, str, str]:
+    """Where a stale contact comes among others: never in touch first, then the longest silent, then by name; in
+    values that marshal (see `task_order`)."""
+    return (item.last or dt.date.min).isoformat(), fold(item.contact.name), item.contact.handle
 
 
 def build_agenda(
@@ -375,17 +387,24 @@ def cards(ix: Index, root: Path, today: dt.date, pick: Callable[[tuple[int, ...]
     """
     from vault_tool.search import columns
 
+    make = card_maker(root, today)
+    return [make(rel, numbers, card) for rel, numbers, card in columns.picked(ix, CARD_NUMBERS, pick, "card")]
+
+
+def card_maker(root: Path, today: dt.date) -> Callable[[str, tuple[int, ...], Card], CardContact]:
+    """What makes a CardContact of a contact's path, CARD_NUMBERS and card, as of ``today`` (see `cards`)."""
     day, days, texts = day_number(today), Days(), dict[int, str]()
 
     def text(number: int) -> str:  # many contacts share a day; a missing one is past DAY_MAX
         held = texts.get(number)
         return held if held is not None else texts.setdefault(number, day_text(number) if number <= DAY_MAX else "")
 
-    found: list[Contact] = []
-    for rel, (last, after, created, _), card in columns.picked(ix, CARD_NUMBERS, pick, "card"):
+    def make(rel: str, numbers: tuple[int, ...], card: Card) -> CardContact:
+        last, after, created, _ = numbers
         planned = after <= DAY_MAX or (last == day and card[4])
-        found.append(CardContact(card, root, rel, text(created) or None, today, text(last), planned, days))
-    return found
+        return CardContact(card, root, rel, text(created) or None, today, text(last), planned, days)
+
+    return make
 
 
 def _birthdays_between(today: dt.date, until: dt.date) -> list[Between]:
@@ -421,14 +440,25 @@ def stale_contacts(
     from vault_tool.search.selection import answered
 
     day = today or vault.today()
+    cutoff, pick = stale_pick(vault, day, days)
+    found, skipped, _ = answered(vault, day, lambda ix: cards(ix, vault.root, day, pick))
+    return StaleReport(stale(owned_by(found, owner), day, cutoff, added_of), cutoff, skipped)
+
+
+def stale_pick(vault: Vault, today: dt.date, days: int | None) -> tuple[dt.date, Callable[[tuple[int, ...]], bool]]:
+    """The cutoff of stale contacts (``days`` before today, else the vault's keep_in_touch), and whether a contact's
+    CARD_NUMBERS may make it one: silent since the cutoff, or never in touch (a superset: see `stale`)."""
     if days is not None and days < 0:
         raise InvalidValueError(f"days must be 0 or more, not {days}")
-    cutoff = day - (dt.timedelta(days=days) if days is not None else parse_duration(vault_cadence(vault)))
+    cutoff = today - (dt.timedelta(days=days) if days is not None else parse_duration(vault_cadence(vault)))
     bound = day_number(cutoff)
 
-    def pick(numbers: tuple[int, ...]) -> bool:  # silent since the cutoff, or never in touch
+    def pick(numbers: tuple[int, ...]) -> bool:
         return numbers[0] <= bound or numbers[0] > DAY_MAX
 
-    found, skipped, _ = answered(vault, day, lambda ix: cards(ix, vault.root, day, pick))
-    items = stale(owned_by(found, owner), day, cutoff, lambda c: c.added if isinstance(c, StoredContact) else None)
-    return StaleReport(items, cutoff, skipped)
+    return cutoff, pick
+
+
+def added_of(contact: Contact) -> dt.date | None:
+    """The day a contact read from the index came into the vault (see `stale`)."""
+    return contact.added if isinstance(contact, StoredContact) else None

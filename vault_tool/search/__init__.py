@@ -4,7 +4,7 @@ Holds the stat scan of the contact files (scan, forked), bringing the index up t
 (freshness), what the index stores for a contact (documents: its fields, and the names and text of
 the files attached to it, PDFs read with pypdf; view), the Whoosh calls (index:
 the schema, opening and writing; lookup: queries parsed and run, stored rows, terms; columns: the
-read model's column reads), the
+read model's column reads; rowmemo: the rows a follow-up made of each document, kept), the
 query language (query), its relation clauses (related), lead scores computed from stored facts
 (scoring), search itself (run),
 choosing contacts by query for other commands (selection), the matching line (snippets) and

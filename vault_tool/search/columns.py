@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from whoosh.index import Index
     from whoosh.query import Query
 
+    from vault_tool.search.rowmemo import RowMemo
     from vault_tool.search.view import Between
 
 T = TypeVar("T")
@@ -184,7 +185,7 @@ def views(
             for leaf, offset in searcher.reader().leaf_readers():
                 if not leaf.doc_count_all():
                     continue  # an empty index has a reader without columns
-                chosen = _meeting(leaf, any_of)
+                chosen = meeting(leaf, any_of)
                 if wanted is not None:
                     chosen = [doc for doc in chosen if offset + doc in wanted]
                 stored = _values(leaf, name, len(chosen))
@@ -215,13 +216,63 @@ def picked(
             for leaf, _ in searcher.reader().leaf_readers():
                 if not leaf.doc_count_all():
                     continue  # an empty index has a reader without columns
-                chosen = [(doc, values) for doc, values in enumerate(zip(*(_numbers(leaf, name) for name in numbers)))
-                          if pick(values) and not leaf.is_deleted(doc)]
-                paths, stored = _column(leaf, "path"), _values(leaf, beside, len(chosen))
-                rows += [(paths[doc], values, marshal.loads(stored[doc])) for doc, values in chosen]
+                rows += picked_in(leaf, beside, picked_docs(leaf, numbers, pick))
         return rows
 
     return reading(found)
+
+
+Picked = list[tuple[int, tuple[int, ...]]]  # (document, the values of some numeric columns) in one segment
+
+
+def picked_docs(leaf: Any, numbers: Sequence[str], pick: Callable[[tuple[int, ...]], bool]) -> Picked:
+    """(document, the values of ``numbers``) of each live document of one segment whose values ``pick`` accepts."""
+    return [(doc, values) for doc, values in enumerate(zip(*(_numbers(leaf, name) for name in numbers)))
+            if pick(values) and not leaf.is_deleted(doc)]
+
+
+def picked_in(leaf: Any, beside: str, chosen: Picked) -> list[tuple[str, tuple[int, ...], Any]]:
+    """(path, the values, the value of marshal column ``beside``) of the ``chosen`` documents of one segment."""
+    paths, stored = _column(leaf, "path"), _values(leaf, beside, len(chosen))
+    return [(paths[doc], values, marshal.loads(stored[doc])) for doc, values in chosen]
+
+
+def views_in(leaf: Any, docs: list[int], name: str = "view") -> list[Any]:
+    """The view (column ``name``, see `views`) of documents ``docs`` of one segment."""
+    stored = _values(leaf, name, len(docs))
+    return [marshal.loads(stored[doc]) for doc in docs]
+
+
+def remembered(
+    ix: Index, memo: RowMemo, chosen: Callable[[Any], list[int]], make: Callable[[Any, list[int]], list[T]],
+    parsed: Query | None = None,
+) -> list[T]:
+    """What ``make`` makes of each document that ``chosen`` picks in a segment (and ``parsed`` matches, when given),
+    from ``memo`` where it holds the document's (see rowmemo.py); ``make`` gets a segment and the numbers of its
+    documents the memo holds nothing for, and gives one value for each. Segment by segment, in ``chosen``'s order.
+    """
+
+    def found() -> tuple[list[T], list[str]]:
+        result: list[T] = []
+        segments: list[str] = []
+        with ix.searcher() as searcher:
+            wanted = None if parsed is None else set(searcher.docs_for_query(parsed))
+            for leaf, offset in searcher.reader().leaf_readers():
+                if not leaf.doc_count_all():
+                    continue  # an empty index has a reader without columns
+                segments.append(leaf.segment().segment_id())
+                kept = memo.of_segment(segments[-1])
+                docs = chosen(leaf) if wanted is None else [doc for doc in chosen(leaf) if offset + doc in wanted]
+                missing = [doc for doc in docs if doc not in kept]
+                if missing:
+                    kept.update(zip(missing, make(leaf, missing)))
+                    memo.made()
+                result += [kept[doc] for doc in docs]
+        return result, segments
+
+    result, segments = reading(found)
+    memo.save(segments)
+    return result
 
 
 WHOLE_FROM = 8  # when one value in this many of a segment's is read, or more, its column is read in runs (_Block)
@@ -261,7 +312,7 @@ class _Block:
         return self._held[at:at + self._lengths[doc]]
 
 
-def _meeting(leaf: Any, any_of: Sequence[Between] | None) -> list[int]:
+def meeting(leaf: Any, any_of: Sequence[Between] | None) -> list[int]:
     """The live documents of one segment that meet any of ``any_of`` (every one when None)."""
     every = range(leaf.doc_count_all())
     if any_of is None:

@@ -1,0 +1,143 @@
+"""The rows `contacts tasks` and `contacts stale` print, each contact's kept for the next run (search/rowmemo.py).
+
+The rows are those of text.py (`task_shown` or `task_row`, `stale_row`), made of the contacts
+agenda.py picks and in its order (`task_order`, `stale_order`). Made once per contact, day and set
+of options: the next run reads back the rows of every contact whose document in the index is the
+same, and makes rows only for the contacts edited since.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from vault_tool.errors import ParseError
+from vault_tool.followups.agenda import (
+    CARD_NUMBERS,
+    added_of,
+    card_maker,
+    owned_by,
+    select_tasks,
+    stale,
+    stale_order,
+    stale_pick,
+    task_order,
+)
+from vault_tool.followups.text import stale_row, task_row, task_shown
+from vault_tool.search.rowmemo import RowMemo
+from vault_tool.search.view import Between, Days, StoredContact, contact_of
+
+if TYPE_CHECKING:
+    from whoosh.index import Index
+
+    from vault_tool.store.vault import Vault
+
+Made = tuple[str, list[tuple[Any, dict[str, Any]]], list[list[Any]]]  # a contact's path, (order, row)s, problems
+
+
+@dataclass
+class Rows:
+    """A command's rows in order, the follow-up values read around, the files that did not parse."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[ParseError] = field(default_factory=list)
+    skipped: list[ParseError] = field(default_factory=list)
+    cutoff: dt.date | None = None  # of `stale`: contacts silent since this day or before
+
+
+def task_rows(
+    vault: Vault, query: str | None = None, overdue: bool = False, due_before: dt.date | None = None,
+    owner: str | Iterable[str] | None = None, today: dt.date | None = None, table: bool = True,
+) -> Rows:
+    """The rows of the open tasks `tasks` lists (see agenda.select_tasks), soonest first: what a ``table`` shows of
+    each (`task_shown`), or all of it (`task_row`); with the task dates of those contacts that do not parse."""
+    day = today or vault.today()
+    owners = _owners(owner)
+    root, days = vault.root, Days()
+    memo = RowMemo(vault.state_dir, "tasks", (day.isoformat(), overdue, _iso(due_before), owners, table))
+
+    def made(contact: StoredContact) -> Made:
+        items = select_tasks([contact], day, overdue, due_before, owner)
+        rows = [(task_order(item), task_shown(item, day) if table else task_row(item, day, root)) for item in items]
+        return contact.vault_path, rows, _problems(contact, owners, tasks_only=True)
+
+    def make(leaf: Any, docs: list[int]) -> list[Made]:
+        from vault_tool.search import columns
+
+        return [made(contact_of(view, root, day, days)) for view in columns.views_in(leaf, docs, "follow")]
+
+    any_of = [Between("task_due", None, None), Between("problems", 1, None)]
+    return _answered(vault, day, memo, any_of, query, make)
+
+
+def stale_rows(
+    vault: Vault, days: int | None = None, owner: str | Iterable[str] | None = None, today: dt.date | None = None,
+    table: bool = True,
+) -> Rows:
+    """The rows of the contacts `stale` lists (see agenda.stale), the longest silent first (`stale_row`; for a
+    ``table``, what it shows)."""
+    day = today or vault.today()
+    cutoff, pick = stale_pick(vault, day, days)
+    root = vault.root
+    card = card_maker(root, day)
+    memo = RowMemo(vault.state_dir, "stale", (day.isoformat(), cutoff.isoformat(), _owners(owner), table))
+
+    def make(leaf: Any, docs: list[int]) -> list[Made]:
+        from vault_tool.search import columns
+
+        wanted = set(docs)
+        chosen = [(doc, numbers) for doc, numbers in columns.picked_docs(leaf, CARD_NUMBERS, pick) if doc in wanted]
+        found: list[Made] = []
+        for rel, numbers, held in columns.picked_in(leaf, "card", chosen):
+            items = stale(owned_by([card(rel, numbers, held)], owner), day, cutoff, added_of)
+            found.append((rel, [(stale_order(item), stale_row(item, day, root, table)) for item in items], []))
+        return found
+
+    def chosen(leaf: Any) -> list[int]:
+        from vault_tool.search import columns
+
+        return [doc for doc, _ in columns.picked_docs(leaf, CARD_NUMBERS, pick)]
+
+    result = _answered(vault, day, memo, chosen, None, make)
+    result.cutoff = cutoff
+    return result
+
+
+def _answered(
+    vault: Vault, today: dt.date, memo: RowMemo, chosen: list[Between] | Callable[[Any], list[int]],
+    query: str | None, make: Callable[[Any, list[int]], list[Made]],
+) -> Rows:
+    """The rows ``make`` makes of the contacts ``chosen`` picks (the index's documents that meet any of a list of
+    Between, or those a function picks in each segment) and ``query`` matches, through ``memo``, in order."""
+    from vault_tool.search import columns
+    from vault_tool.search.run import compile_query
+    from vault_tool.search.selection import answered
+
+    def pick(leaf: Any) -> list[int]:
+        return chosen(leaf) if callable(chosen) else columns.meeting(leaf, chosen)
+
+    def ask(ix: Index) -> list[Made]:
+        parsed = compile_query(vault, ix, query, today) if query and query.strip() else None
+        return columns.remembered(ix, memo, pick, make, parsed)
+
+    found, skipped, _ = answered(vault, today, ask)
+    found.sort(key=lambda made: made[0])  # by path: the problems in the order of the files
+    ordered = sorted((pair for _, rows, _ in found for pair in rows), key=lambda pair: pair[0])
+    problems = [ParseError(path, message, line) for _, _, held in found for path, message, line in held]
+    return Rows([row for _, row in ordered], problems, skipped)
+
+
+def _problems(contact: StoredContact, owners: list[str], tasks_only: bool) -> list[list[Any]]:
+    """The contact's follow-up values that do not parse, if it is one of ``owners``' (any when none)."""
+    if owners and contact.meta.get("owner") not in owners:
+        return []
+    return [[str(p.path), p.message, p.line] for p in contact.problems(tasks_only)]
+
+
+def _owners(owner: str | Iterable[str] | None) -> list[str]:
+    return sorted({owner} if isinstance(owner, str) else set(owner or ()))
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None

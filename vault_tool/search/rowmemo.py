@@ -1,0 +1,65 @@
+"""What a follow-up made of each contact, kept between runs by the index document it was made from.
+
+A segment of the index never changes once written: an edit writes the contact into a new segment
+and marks its old document deleted, and a new day writes the contacts whose day turned anew
+(freshness.py). So the rows a command made of one document, for one day and the command's
+options, hold for as long as that segment does: the next run makes rows only for documents it
+has none for (the contacts edited since), and reads the others back. At 100,000 contacts `tasks`
+and `stale` spent 350-400 ms rebuilding 30,000-40,000 contacts and making their rows; read back,
+the rows take some 50 ms (`bench/bench_reading.py`).
+
+Kept in `.vault/rows/<command>` (marshal): the tag (this module's version, the command's day and
+options) and, by segment, each document's rows. A run with another tag starts afresh and writes
+its own; segments the index no longer has are dropped whenever it is written. A memo that cannot be
+read is made again, one that cannot be written (a read-only `.vault/`) is done without. Deleting
+it loses nothing.
+"""
+from __future__ import annotations
+
+import marshal
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+
+FOLDER = "rows"  # in .vault/
+VERSION = 1  # bump when what a command keeps changes: rows kept by an older version are then made again
+
+
+class RowMemo:
+    """The rows one command made of each document of each segment, for one ``tag`` (day and options)."""
+
+    def __init__(self, state: Path, command: str, tag: tuple[Any, ...]) -> None:
+        self.path = state / FOLDER / command
+        self.tag = (VERSION, *tag)
+        self._segments = self._read()
+        self._made = False
+
+    def _read(self) -> dict[str, dict[int, Any]]:
+        try:
+            tag, segments = marshal.loads(self.path.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return {}
+        return segments if tag == self.tag and isinstance(segments, dict) else {}
+
+    def of_segment(self, segment: str) -> dict[int, Any]:
+        """The rows kept of the documents of ``segment``, by document number (a dict to add to: see `made`)."""
+        return self._segments.setdefault(segment, {})
+
+    def made(self) -> None:
+        """Rows were added: write the memo when saved."""
+        self._made = True
+
+    def save(self, segments: Collection[str]) -> None:
+        """Keep the rows of ``segments`` (the index's, now), if any were made or another segment's are dropped."""
+        gone = [name for name in self._segments if name not in segments]
+        for name in gone:
+            del self._segments[name]
+        if not (self._made or gone):
+            return
+        from vault_tool.fileio import atomic_write
+
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            atomic_write(self.path, marshal.dumps((self.tag, self._segments)), durable=False)
+        except OSError:
+            pass  # a memo only: the next run makes the rows again
