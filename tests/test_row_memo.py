@@ -1,5 +1,6 @@
-"""`tasks` and `stale` keep each contact's rows by its document in the index (search/rowmemo.py): what they print
-read back is what they print made afresh, through edits, new days and every option."""
+"""`tasks`, `stale`, `agenda` and `remind` keep each contact's rows by its document in the index
+(search/rowmemo.py): what they print read back is what they print made afresh, through edits, new days and
+every option."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vault_tool.followups import agenda as ag
-from vault_tool.followups.rows import stale_rows, task_rows
-from vault_tool.followups.text import stale_row, task_shown
+from vault_tool.followups.rows import agenda_rows, stale_rows, task_rows
+from vault_tool.followups.text import agenda_text, reminder_lines, sections_text, stale_row, task_shown
 
 ROWS = Path(".vault/rows")
 
@@ -38,15 +39,15 @@ def afresh(contacts, vault: Path, *args: str, today: str = TODAY):
     ("tasks",), ("tasks", "--format", "json"), ("tasks", "--overdue", "--owner", "alice"),
     ("tasks", "tag:customer", "--due-before", "+7d", "--format", "csv"),
     ("stale",), ("stale", "--days", "60", "--owner", "bob", "--format", "json"), ("stale", "--format", "paths"),
+    ("agenda",), ("agenda", "--days", "30", "--owner", "alice"), ("remind",), ("remind", "--days", "7"),
 ])
 def test_rows_read_back_are_those_made_afresh_after_an_edit_and_on_another_day(
         example_copy: Path, contacts, args: tuple[str, ...]) -> None:
     made = afresh(contacts, example_copy, *args)
-    memo = example_copy / ROWS / args[0]
-    written = memo.stat().st_mtime_ns
+    written = {memo: memo.stat().st_mtime_ns for memo in (example_copy / ROWS).iterdir()}
     again = contacts(example_copy, *args)
     assert (again.stdout, again.stderr) == (made.stdout, made.stderr)
-    assert memo.stat().st_mtime_ns == written  # every row read back: nothing made, nothing written
+    assert {memo: memo.stat().st_mtime_ns for memo in written} == written  # all read back: nothing made or written
 
     ada = example_copy / "contacts" / "ada-lovelace.md"
     ada.write_text(ada.read_text(encoding="utf-8") + "\n- [ ] Chase the engine due:2026-11-20\n"
@@ -75,7 +76,8 @@ def test_rows_kept_by_another_version_or_unreadable_are_made_again(example_copy:
     assert contacts(example_copy, "tasks").stdout == made
 
 
-_EDIT = st.tuples(st.integers(0, 4), st.sampled_from(["task", "done", "call", "plan", "owner", "rename", "remove"]),
+_EDIT = st.tuples(st.integers(0, 4), st.sampled_from(["task", "done", "call", "plan", "owner", "bad", "rename",
+                                                     "remove"]),
                   st.integers(-40, 40))
 
 
@@ -109,6 +111,8 @@ def test_tasks_and_stale_rows_follow_any_edits_as_the_contacts_do(
             text += f"\n## {day} {kind if kind == 'call' else 'meeting'} — About {offset}\n"
         elif kind == "owner":
             text = text.replace("owner: alice", "owner: carol")
+        elif kind == "bad":
+            text += f"\n- [ ] Broken {offset} due:2026-13-{offset % 50:02d}\n"
         if kind == "rename":
             path.rename(path.with_name(f"d{n}.md"))
         elif kind == "remove":
@@ -119,3 +123,9 @@ def test_tasks_and_stale_rows_follow_any_edits_as_the_contacts_do(
         assert task_rows(vault, owner=owner, today=today).rows == expected
         report = ag.stale_contacts(vault, 20, owner, today)
         assert stale_rows(vault, 20, owner, today).rows == [stale_row(i, today, root, table=True) for i in report.items]
+        agenda = ag.agenda(vault, 30, owner, today)
+        cells = agenda_rows(vault, 30, owner, today)
+        assert sections_text(today, cells.until, cells.sections, False) == agenda_text(agenda)
+        assert [str(p) for p in cells.problems] == [str(p) for p in agenda.problems]
+        assert [line for section in agenda_rows(vault, 30, owner, today, lines=True).sections
+                for line in section] == reminder_lines(agenda)

@@ -16,6 +16,7 @@ from vault_tool.output import visible
 if TYPE_CHECKING:
     from vault_tool.errors import ParseError
     from vault_tool.followups.agenda import Agenda
+    from vault_tool.followups.rows import AgendaRows
     from vault_tool.search.deals import DealView
 
 _ROW_FORMATS = ["table", "json", "jsonl", "csv"]
@@ -96,19 +97,24 @@ def agenda(ctx: click.Context, days: int, owner: tuple[str, ...], fmt: str) -> N
       contacts agenda --format json
     """
     from vault_tool.followups.agenda import agenda as build
-    from vault_tool.followups.text import agenda_data, agenda_text
+    from vault_tool.followups.rows import agenda_rows
+    from vault_tool.followups.text import agenda_data, sections_text
 
     vault = open_vault(ctx)
-    result = build(vault, days=days, owner=owner)
-    hold(ctx, result)
-    _warn(result.skipped, result.problems)
     if fmt == "json":
+        result = build(vault, days=days, owner=owner)
+        hold(ctx, result)
+        _warn(result.skipped, result.problems)
         data = agenda_data(result, vault.root)
         data["overdue_deals"] = [_deal_row(deal, result.today) for deal in result.overdue_deals]
         data["deals_closing"] = [_deal_row(deal, result.today) for deal in result.closing_deals]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        click.echo("\n".join([agenda_text(result), *_deal_sections(result)]))
+        return
+    rows = agenda_rows(vault, days=days, owner=owner)
+    hold(ctx, rows)
+    _warn(rows.skipped, rows.problems)
+    deals = bool(rows.overdue_deals or rows.closing_deals)
+    click.echo("\n".join([sections_text(rows.today, rows.until, rows.sections, deals), *_deal_sections(rows)]))
 
 
 def _deal_when(deal: DealView, today: dt.date) -> str:
@@ -125,7 +131,7 @@ def _deal_row(deal: DealView, today: dt.date) -> dict[str, Any]:
     return {**deal.to_dict(), "when": _deal_when(deal, today), "overdue": deal.overdue(today)}
 
 
-def _deal_sections(result: Agenda) -> list[str]:
+def _deal_sections(result: Agenda | AgendaRows) -> list[str]:
     """The agenda's deals as text: `Overdue deals (1)` and `Deals closing (2)`, a line each (close date, when,
     name, stage, amount), aligned; none when there are none."""
     from vault_tool.deals.money import money
@@ -166,21 +172,20 @@ def remind(ctx: click.Context, days: int, owner: tuple[str, ...], exit_code: boo
       30 8 * * 1-5  contacts -C ~/crm remind
       contacts remind --exit-code > due.txt || notify-send "Contacts" "$(cat due.txt)"
     """
-    from vault_tool.followups.agenda import agenda as build
-    from vault_tool.followups.text import reminder_lines
+    from vault_tool.followups.rows import agenda_rows
 
     vault = open_vault(ctx)
-    result = build(vault, days=days, owner=owner)
+    result = agenda_rows(vault, days=days, owner=owner, lines=True)
     hold(ctx, result)
     _warn(result.skipped, result.problems)
-    lines = reminder_lines(result) + _deal_reminders(result)
+    lines = [line for section in result.sections for line in section] + _deal_reminders(result)
     if lines:
         click.echo("\n".join(lines))
     if lines and exit_code:
         ctx.exit(1)
 
 
-def _deal_reminders(result: Agenda) -> list[str]:
+def _deal_reminders(result: Agenda | AgendaRows) -> list[str]:
     """A line per deal on the agenda: `Deal overdue since 2026-11-15: Brandt plant rollout (negotiation, 48,000 EUR)`,
     `Deal closes tomorrow: …`."""
     from vault_tool.deals.money import money

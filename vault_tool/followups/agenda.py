@@ -198,7 +198,12 @@ def appointments(contacts: Iterable[Contact], start: dt.date, until: dt.date) ->
         Appointment(c, i) for c in contacts if c.has_appointment(start)
         for i in c.interactions if i.date <= until and i.is_appointment(start)
     ]
-    return sorted(found, key=lambda a: (a.interaction.when, fold(a.contact.name), a.contact.handle))
+    return sorted(found, key=appointment_order)
+
+
+def appointment_order(item: Appointment) -> tuple[str, str, str]:
+    """Earliest first, then by name (in values that marshal: see `task_order`)."""
+    return item.interaction.when.isoformat(), fold(item.contact.name), item.contact.handle
 
 
 def birthdays(contacts: Iterable[Contact], start: dt.date, until: dt.date) -> list[BirthdayItem]:
@@ -211,7 +216,12 @@ def birthdays(contacts: Iterable[Contact], start: dt.date, until: dt.date) -> li
         day = birthday.next(start)
         if day <= until:
             found.append(BirthdayItem(contact, birthday, day))
-    return sorted(found, key=lambda b: (b.date, fold(b.contact.name), b.contact.handle))
+    return sorted(found, key=birthday_order)
+
+
+def birthday_order(item: BirthdayItem) -> tuple[str, str, str]:
+    """Soonest first, then by name (in values that marshal: see `task_order`)."""
+    return item.date.isoformat(), fold(item.contact.name), item.contact.handle
 
 
 def keep_in_touch(contacts: Iterable[Contact], today: dt.date, default: str) -> list[KeepInTouch]:
@@ -238,7 +248,12 @@ def keep_in_touch(contacts: Iterable[Contact], today: dt.date, default: str) -> 
             due = dues[(last, written)] = last + cadence
         if due <= today:
             found.append(KeepInTouch(contact, written, last, due))
-    return sorted(found, key=lambda k: (k.due or dt.date.min, fold(k.contact.name), k.contact.handle))
+    return sorted(found, key=touch_order)
+
+
+def touch_order(item: KeepInTouch) -> tuple[str, str, str]:
+    """Never in touch first, then the longest due, then by name (in values that marshal: see `task_order`)."""
+    return (item.due or dt.date.min).isoformat(), fold(item.contact.name), item.contact.handle
 
 
 def stale(
@@ -314,11 +329,11 @@ def agenda(
         raise InvalidValueError(f"days must be 0 or more, not {days}")
     cadence = vault_cadence(vault)
     day = today or vault.today()
-    pick = _touch_candidate(day, cadence)
+    pick = touch_candidate(day, cadence)
     until = day + dt.timedelta(days=days)
     # The deals first: their folder is stat-ed while the contacts' scan, started at launch, is still running.
     overdue_deals, closing_deals, left_out = deals_due(vault, day, until, owner)
-    found, touching = views_and(vault, day, _agenda_candidates(day, until),
+    found, touching = views_and(vault, day, agenda_candidates(day, until),
                                 lambda ix: cards(ix, vault.root, day, pick))
     result = build_agenda(found.contacts(), day, days, cadence, owner, found.problems(owner), touching)
     result.overdue_deals, result.closing_deals = overdue_deals, closing_deals
@@ -340,10 +355,10 @@ def deals_due(
     return [d for d in deals if d.overdue(today)], [d for d in deals if not d.overdue(today)], found.left_out
 
 
-def _agenda_candidates(today: dt.date, until: dt.date) -> list[Between]:
+def agenda_candidates(today: dt.date, until: dt.date) -> list[Between]:
     """The contacts that may have a task, an appointment or a birthday on the agenda, or a follow-up value that
     does not parse (to be named): a superset, which build_agenda decides on exactly. Who to get in touch
-    with is picked apart, from the cards (see `_touch_candidate`).
+    with is picked apart, from the cards (see `touch_candidate`).
 
     Open tasks due by ``until``; an interaction today (the later ones set ``next_date``); a birthday
     in the time (any birthday: few contacts have one); follow-up values that do not parse.
@@ -355,7 +370,7 @@ def _agenda_candidates(today: dt.date, until: dt.date) -> list[Between]:
     ]
 
 
-def _touch_candidate(today: dt.date, cadence: str) -> Callable[[tuple[int, ...]], bool]:
+def touch_candidate(today: dt.date, cadence: str) -> Callable[[tuple[int, ...]], bool]:
     """Whether a contact's CARD_NUMBERS may have it on the agenda to get in touch with: a superset, which
     keep_in_touch decides on exactly. Nothing planned after today (`next_date`), and a keep-in-touch
     cadence of its own run out (`touch_due`), or a last contact on or before today less the default

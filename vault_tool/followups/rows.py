@@ -1,9 +1,11 @@
-"""The rows `contacts tasks` and `contacts stale` print, each contact's kept for the next run (search/rowmemo.py).
+"""What `tasks`, `stale`, `agenda` and `remind` print, each contact's rows kept for the next run (search/rowmemo.py).
 
-The rows are those of text.py (`task_shown` or `task_row`, `stale_row`), made of the contacts
-agenda.py picks and in its order (`task_order`, `stale_order`). Made once per contact, day and set
-of options: the next run reads back the rows of every contact whose document in the index is the
-same, and makes rows only for the contacts edited since.
+The rows are those of text.py (`task_shown` or `task_row`, `stale_row`, `agenda_cells`,
+`reminder_line`), made of the contacts agenda.py picks and in its orders (`task_order`,
+`stale_order`, `appointment_order`, `touch_order`, `birthday_order`). Made once per contact, day
+and set of options: the next run reads back the rows of every contact whose document in the index
+is the same, and makes rows only for the contacts edited since. The agenda as JSON is made from
+agenda.agenda each time.
 """
 from __future__ import annotations
 
@@ -13,27 +15,40 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vault_tool.errors import ParseError
+from vault_tool.errors import InvalidValueError
 from vault_tool.followups.agenda import (
     CARD_NUMBERS,
+    DEFAULT_DAYS,
     added_of,
+    agenda_candidates,
+    appointment_order,
+    birthday_order,
+    build_agenda,
     card_maker,
+    deals_due,
+    keep_in_touch,
     owned_by,
     select_tasks,
     stale,
     stale_order,
     stale_pick,
     task_order,
+    touch_candidate,
+    touch_order,
+    vault_cadence,
 )
-from vault_tool.followups.text import stale_row, task_row, task_shown
+from vault_tool.followups.text import agenda_cells, agenda_items, reminder_line, stale_row, task_row, task_shown
+from vault_tool.output import visible
 from vault_tool.search.rowmemo import RowMemo
 from vault_tool.search.view import Between, Days, StoredContact, contact_of
 
 if TYPE_CHECKING:
     from whoosh.index import Index
 
+    from vault_tool.search.deals import DealView
     from vault_tool.store.vault import Vault
 
-Made = tuple[str, list[tuple[Any, dict[str, Any]]], list[list[Any]]]  # a contact's path, (order, row)s, problems
+Made = tuple[str, list[Any], list[list[Any]]]  # a contact's path, its rows (each with its order), its problems
 
 
 @dataclass
@@ -104,6 +119,89 @@ def stale_rows(
     return result
 
 
+ORDERS: tuple[Callable[[Any], tuple[Any, ...]], ...] = (task_order, task_order, appointment_order, touch_order,
+                                                        birthday_order)  # of each of text.AGENDA_SECTIONS
+Shown = list[tuple[int, tuple[Any, ...], Any]]  # (section, order, cells or line) of a contact's items
+
+
+@dataclass
+class AgendaRows:
+    """The agenda as `agenda` prints it, or `remind`: each section's items (text.AGENDA_SECTIONS) in order, as the
+    cells of a row (`agenda_cells`) or as a line (`reminder_line`, control characters shown escaped)."""
+
+    today: dt.date
+    until: dt.date
+    sections: list[list[Any]]
+    problems: list[ParseError] = field(default_factory=list)
+    skipped: list[ParseError] = field(default_factory=list)
+    overdue_deals: list[DealView] = field(default_factory=list)
+    closing_deals: list[DealView] = field(default_factory=list)
+
+
+def agenda_rows(
+    vault: Vault, days: int = DEFAULT_DAYS, owner: str | Iterable[str] | None = None, today: dt.date | None = None,
+    lines: bool = False,
+) -> AgendaRows:
+    """The vault's agenda (see agenda.agenda) as rows of cells, or as ``lines``; each contact's kept for the next run.
+
+    A contact's items are those of its own agenda (`build_agenda` of it alone), and who to get in
+    touch with is read from the cards, as agenda.agenda does; the deals come from their own index.
+    """
+    if days < 0:
+        raise InvalidValueError(f"days must be 0 or more, not {days}")
+    cadence, day = vault_cadence(vault), today or vault.today()
+    until = day + dt.timedelta(days=days)
+    overdue_deals, closing_deals, left_out = deals_due(vault, day, until, owner)  # while the contacts' scan runs
+    owners, root, known = _owners(owner), vault.root, Days()
+
+    def shown(section: int, items: Iterable[Any]) -> Shown:
+        if lines:
+            return [(section, ORDERS[section](item), visible(reminder_line(section, item, day))) for item in items]
+        return [(section, ORDERS[section](item), agenda_cells(section, item, day)) for item in items]
+
+    def from_views(leaf: Any, docs: list[int]) -> list[Made]:
+        from vault_tool.search import columns
+
+        found: list[Made] = []
+        for view in columns.views_in(leaf, docs, "follow"):
+            contact = contact_of(view, root, day, known)
+            alone = build_agenda([contact], day, days, cadence, owner, [], [])
+            items = [entry for section, held in enumerate(agenda_items(alone)) for entry in shown(section, held)]
+            found.append((contact.vault_path, items, _problems(contact, owners, tasks_only=False)))
+        return found
+
+    card, pick = card_maker(root, day), touch_candidate(day, cadence)
+
+    def from_cards(leaf: Any, docs: list[int]) -> list[Made]:
+        from vault_tool.search import columns
+
+        wanted = set(docs)
+        chosen = [(doc, numbers) for doc, numbers in columns.picked_docs(leaf, CARD_NUMBERS, pick) if doc in wanted]
+        return [(rel, shown(3, keep_in_touch(owned_by([card(rel, numbers, held)], owner), day, cadence)), [])
+                for rel, numbers, held in columns.picked_in(leaf, "card", chosen)]
+
+    def ask(ix: Index) -> list[Made]:
+        from vault_tool.search import columns
+
+        kind, tag, any_of = f"agenda-{'lines' if lines else 'cells'}", (day.isoformat(), days, cadence, owners), \
+            agenda_candidates(day, until)
+        return (columns.remembered(ix, RowMemo(vault.state_dir, kind, tag),
+                                   lambda leaf: columns.meeting(leaf, any_of), from_views)
+                + columns.remembered(ix, RowMemo(vault.state_dir, f"{kind}-cards", tag),
+                                     lambda leaf: [doc for doc, _ in columns.picked_docs(leaf, CARD_NUMBERS, pick)],
+                                     from_cards))
+
+    from vault_tool.search.selection import answered
+
+    found, skipped, _ = answered(vault, day, ask)
+    sections: list[list[tuple[tuple[Any, ...], Any]]] = [[] for _ in ORDERS]
+    for _, items, _ in found:
+        for section, order, row in items:
+            sections[section].append((order, row))
+    return AgendaRows(day, until, [[row for _, row in sorted(held, key=lambda pair: pair[0])] for held in sections],
+                      _problems_of(found), skipped + left_out, overdue_deals, closing_deals)
+
+
 def _answered(
     vault: Vault, today: dt.date, memo: RowMemo, chosen: list[Between] | Callable[[Any], list[int]],
     query: str | None, make: Callable[[Any, list[int]], list[Made]],
@@ -122,10 +220,14 @@ def _answered(
         return columns.remembered(ix, memo, pick, make, parsed)
 
     found, skipped, _ = answered(vault, today, ask)
-    found.sort(key=lambda made: made[0])  # by path: the problems in the order of the files
     ordered = sorted((pair for _, rows, _ in found for pair in rows), key=lambda pair: pair[0])
-    problems = [ParseError(path, message, line) for _, _, held in found for path, message, line in held]
-    return Rows([row for _, row in ordered], problems, skipped)
+    return Rows([row for _, row in ordered], _problems_of(found), skipped)
+
+
+def _problems_of(found: list[Made]) -> list[ParseError]:
+    """The follow-up values read around of the contacts ``found``, in the order of their files."""
+    held = sorted((made for made in found if made[2]), key=lambda made: made[0])
+    return [ParseError(path, message, line) for _, _, problems in held for path, message, line in problems]
 
 
 def _problems(contact: StoredContact, owners: list[str], tasks_only: bool) -> list[list[Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -153,23 +154,43 @@ def _birthday(item: BirthdayItem, today: dt.date) -> list[str]:
     return [item.date.isoformat(), relative(item.date, today), item.contact.name, age]
 
 
+AGENDA_SECTIONS = ("Overdue tasks", "Tasks due", "Appointments", "Keep in touch", "Birthdays")
+AgendaItem = TaskItem | Appointment | KeepInTouch | BirthdayItem
+
+
+def agenda_items(agenda: Agenda) -> list[Sequence[AgendaItem]]:
+    """The agenda's items by section (AGENDA_SECTIONS), each section in its order."""
+    return [agenda.overdue, agenda.due, agenda.appointments, agenda.keep_in_touch, agenda.birthdays]
+
+
+def agenda_cells(section: int, item: Any, today: dt.date) -> list[str]:
+    """The cells of the agenda's text for ``item``, of section number ``section`` (AGENDA_SECTIONS)."""
+    if section < 2:
+        due = item.task.due
+        return [due.isoformat(), _late(due, today) if section == 0 else relative(due, today), item.contact.name,
+                item.title]
+    if section == 2:
+        return _meeting(item, today)
+    if section == 3:
+        return _touches([item], today)[0]
+    return _birthday(item, today)
+
+
 def agenda_text(agenda: Agenda) -> str:
     """The agenda in sections, each aligned; a one-line all-clear when nothing needs attention."""
     today = agenda.today
-    span = f"{today.isoformat()} through {agenda.until.isoformat()}"
-    if agenda.is_empty():
+    cells = [[agenda_cells(section, item, today) for item in items] if section != 3 else
+             _touches(agenda.keep_in_touch, today) for section, items in enumerate(agenda_items(agenda))]
+    return sections_text(today, agenda.until, cells, bool(agenda.overdue_deals or agenda.closing_deals))
+
+
+def sections_text(today: dt.date, until: dt.date, sections: Sequence[list[list[str]]], deals: bool) -> str:
+    """The agenda's text from the cells of each section's rows (`agenda_cells`); ``deals``: whether deals follow."""
+    span = f"{today.isoformat()} through {until.isoformat()}"
+    if not deals and not any(sections):
         return f"Nothing needs attention from {span}."
-    sections = [
-        ("Overdue tasks", [[t.task.due.isoformat(), _late(t.task.due, today), t.contact.name, t.title]
-                           for t in agenda.overdue if t.task.due]),
-        ("Tasks due", [[t.task.due.isoformat(), relative(t.task.due, today), t.contact.name, t.title]
-                       for t in agenda.due if t.task.due]),
-        ("Appointments", [_meeting(a, today) for a in agenda.appointments]),
-        ("Keep in touch", _touches(agenda.keep_in_touch, today)),
-        ("Birthdays", [_birthday(b, today) for b in agenda.birthdays]),
-    ]
     lines = [f"Agenda from {span}"]
-    for title, rows in sections:
+    for title, rows in zip(AGENDA_SECTIONS, sections):
         if rows:
             lines += ["", f"{title} ({len(rows)})"] + aligned(rows)
     return "\n".join(lines)
@@ -183,19 +204,23 @@ def _day(day: dt.date, today: dt.date) -> str:
 def reminder_lines(agenda: Agenda) -> list[str]:
     """The agenda as short lines, one per thing due, for a notification or a cron mail (control characters
     in values shown escaped, so each thing stays one line)."""
-    today = agenda.today
-    lines = [f"Overdue since {t.task.due.isoformat()}: {t.contact.name} — {t.title}"
-             for t in agenda.overdue if t.task.due]
-    lines += [f"Due {relative(t.task.due, today)}: {t.contact.name} — {t.title}" for t in agenda.due if t.task.due]
-    for item in agenda.appointments:
+    return [visible(reminder_line(section, item, agenda.today))
+            for section, items in enumerate(agenda_items(agenda)) for item in items]
+
+
+def reminder_line(section: int, item: Any, today: dt.date) -> str:
+    """The line of `reminder_lines` for ``item``, of section number ``section`` (AGENDA_SECTIONS), as written."""
+    if section < 2:
+        due = item.task.due
+        when = f"Overdue since {due.isoformat()}" if section == 0 else f"Due {relative(due, today)}"
+        return f"{when}: {item.contact.name} — {item.title}"
+    if section == 2:
         meeting = item.interaction
         at = f" {meeting.time}" if meeting.time else ""
         about = f" — {meeting.summary}" if meeting.summary else ""
-        lines.append(f"{_day(meeting.date, today)}{at}: {meeting.kind} with {item.contact.name}{about}")
-    for touch in agenda.keep_in_touch:
-        last = f"last {touch.last.isoformat()}" if touch.last else "never yet"
-        lines.append(f"Get in touch: {touch.contact.name} (every {touch.cadence}; {last})")
-    for birthday in agenda.birthdays:
-        age = f" (turns {birthday.age})" if birthday.age is not None else ""
-        lines.append(f"Birthday {relative(birthday.date, today)}: {birthday.contact.name}{age}")
-    return [visible(line) for line in lines]
+        return f"{_day(meeting.date, today)}{at}: {meeting.kind} with {item.contact.name}{about}"
+    if section == 3:
+        last = f"last {item.last.isoformat()}" if item.last else "never yet"
+        return f"Get in touch: {item.contact.name} (every {item.cadence}; {last})"
+    age = f" (turns {item.age})" if item.age is not None else ""
+    return f"Birthday {relative(item.date, today)}: {item.contact.name}{age}"

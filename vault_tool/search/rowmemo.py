@@ -4,9 +4,9 @@ A segment of the index never changes once written: an edit writes the contact in
 and marks its old document deleted, and a new day writes the contacts whose day turned anew
 (freshness.py). So the rows a command made of one document, for one day and the command's
 options, hold for as long as that segment does: the next run makes rows only for documents it
-has none for (the contacts edited since), and reads the others back. At 100,000 contacts `tasks`
-and `stale` spent 350-400 ms rebuilding 30,000-40,000 contacts and making their rows; read back,
-the rows take some 50 ms (`bench/bench_reading.py`).
+has none for (the contacts edited since), and reads the others back. At 100,000 contacts `tasks`,
+`stale`, `agenda` and `remind` spent 300-400 ms rebuilding 30,000-60,000 contacts and making their
+rows; read back, the rows take 50-100 ms (`bench/bench_reading.py`).
 
 Kept in `.vault/rows/<command>` (marshal): the tag (this module's version, the command's day and
 options) and, by segment, each document's rows. A run with another tag starts afresh and writes
