@@ -169,8 +169,8 @@ def test_a_reading_command_holds_its_rows_on_the_launch_it_was_given(vault: Path
     launch = Launch()  # as the `contacts` program passes it, and keeps it until it leaves with os._exit
     result = CliRunner().invoke(cli, ["--today", "2026-11-23", "tasks"], obj=launch)
     assert result.exit_code == 0, result.output
-    (report, rows), = launch.held
-    assert len(rows) == len(report.items) == len(result.output.splitlines()) - 1  # every row after the header
+    (held,), = launch.held
+    assert len(held.rows) == len(result.output.splitlines()) - 1  # every row after the header
 
 
 def test_a_childs_pipe_holds_a_scan_of_many_files_where_the_system_allows() -> None:
