@@ -250,6 +250,7 @@ def remembered(
     """What ``make`` makes of each document that ``chosen`` picks in a segment (and ``parsed`` matches, when given),
     from ``memo`` where it holds the document's (see rowmemo.py); ``make`` gets a segment and the numbers of its
     documents the memo holds nothing for, and gives one value for each. Segment by segment, in ``chosen``'s order.
+    The documents ``chosen`` picked in a segment are kept too: a document is never chosen anew, only deleted.
     """
 
     def found() -> tuple[list[T], list[str]]:
@@ -260,9 +261,15 @@ def remembered(
             for leaf, offset in searcher.reader().leaf_readers():
                 if not leaf.doc_count_all():
                     continue  # an empty index has a reader without columns
-                segments.append(leaf.segment().segment_id())
-                kept = memo.of_segment(segments[-1])
-                docs = chosen(leaf) if wanted is None else [doc for doc in chosen(leaf) if offset + doc in wanted]
+                segment = leaf.segment().segment_id()
+                segments.append(segment)
+                picked = memo.chosen(segment)
+                if picked is None:
+                    picked = memo.choose(segment, chosen(leaf))
+                elif leaf.has_deletions():
+                    picked = [doc for doc in picked if not leaf.is_deleted(doc)]
+                docs = picked if wanted is None else [doc for doc in picked if offset + doc in wanted]
+                kept = memo.of_segment(segment)
                 missing = [doc for doc in docs if doc not in kept]
                 if missing:
                     kept.update(zip(missing, make(leaf, missing)))

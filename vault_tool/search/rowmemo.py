@@ -8,8 +8,10 @@ has none for (the contacts edited since), and reads the others back. At 100,000 
 `stale`, `agenda` and `remind` spent 300-400 ms rebuilding 30,000-60,000 contacts and making their
 rows; read back, the rows take 50-100 ms (`bench/bench_reading.py`).
 
-Kept in `.vault/rows/<command>` (marshal): the tag (this module's version, the command's day and
-options) and, by segment, each document's rows. A run with another tag starts afresh and writes
+Which documents of a segment a command looks at (by day columns and the like) is as fixed, and kept
+too: a run reads no column of a segment it has seen. Kept in `.vault/rows/<command>` (marshal): the
+tag (this module's version, the command's day and options) and, by segment, the documents chosen
+and each one's rows. A run with another tag starts afresh and writes
 its own; segments the index no longer has are dropped whenever it is written. A memo that cannot be
 read is made again, one that cannot be written (a read-only `.vault/`) is done without. Deleting
 it loses nothing.
@@ -22,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 FOLDER = "rows"  # in .vault/
-VERSION = 1  # bump when what a command keeps changes: rows kept by an older version are then made again
+VERSION = 2  # bump when what a command keeps changes: rows kept by an older version are then made again
+Kept = list[Any]  # of a segment: [the documents chosen (None until known), {document: its rows}]
 
 
 class RowMemo:
@@ -34,16 +37,31 @@ class RowMemo:
         self._segments = self._read()
         self._made = False
 
-    def _read(self) -> dict[str, dict[int, Any]]:
+    def _read(self) -> dict[str, Kept]:
         try:
             tag, segments = marshal.loads(self.path.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             return {}
         return segments if tag == self.tag and isinstance(segments, dict) else {}
 
+    def _kept(self, segment: str) -> Kept:
+        return self._segments.setdefault(segment, [None, {}])
+
+    def chosen(self, segment: str) -> list[int] | None:
+        """The documents of ``segment`` the command chose (live then: some may be deleted since), if kept."""
+        found: list[int] | None = self._kept(segment)[0]
+        return found
+
+    def choose(self, segment: str, docs: list[int]) -> list[int]:
+        """Keep ``docs`` as the documents of ``segment`` the command chooses."""
+        self._kept(segment)[0] = docs
+        self._made = True
+        return docs
+
     def of_segment(self, segment: str) -> dict[int, Any]:
         """The rows kept of the documents of ``segment``, by document number (a dict to add to: see `made`)."""
-        return self._segments.setdefault(segment, {})
+        rows: dict[int, Any] = self._kept(segment)[1]
+        return rows
 
     def made(self) -> None:
         """Rows were added: write the memo when saved."""
