@@ -15,7 +15,7 @@ import itertools
 import marshal
 import sys
 from array import array
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -125,7 +125,8 @@ class _ColumnRange(query.ColumnQuery):  # type: ignore[misc]  # Whoosh is untype
             values = reader.column_reader(self.fieldname)
         found = [doc for doc, value in enumerate(values) if keep(value)]
         if reader.has_deletions():
-            found = [doc for doc in found if not reader.is_deleted(doc)]
+            gone = deleted(reader)
+            found = [doc for doc in found if doc not in gone]
         return ListMatcher(found) if found else NullMatcher()  # it can skip, as an AND needs
 
 
@@ -227,8 +228,9 @@ Picked = list[tuple[int, tuple[int, ...]]]  # (document, the values of some nume
 
 def picked_docs(leaf: Any, numbers: Sequence[str], pick: Callable[[tuple[int, ...]], bool]) -> Picked:
     """(document, the values of ``numbers``) of each live document of one segment whose values ``pick`` accepts."""
+    gone = deleted(leaf)
     return [(doc, values) for doc, values in enumerate(zip(*(_numbers(leaf, name) for name in numbers)))
-            if pick(values) and not leaf.is_deleted(doc)]
+            if pick(values) and doc not in gone]
 
 
 def picked_in(leaf: Any, beside: str, chosen: Picked) -> list[tuple[str, tuple[int, ...], Any]]:
@@ -267,7 +269,8 @@ def remembered(
                 if picked is None:
                     picked = memo.choose(segment, chosen(leaf))
                 elif leaf.has_deletions():
-                    picked = [doc for doc in picked if not leaf.is_deleted(doc)]
+                    gone = deleted(leaf)
+                    picked = [doc for doc in picked if doc not in gone]
                 docs = picked if wanted is None else [doc for doc in picked if offset + doc in wanted]
                 kept = memo.of_segment(segment)
                 missing = [doc for doc in docs if doc not in kept]
@@ -332,7 +335,8 @@ def meeting(leaf: Any, any_of: Sequence[Between] | None) -> list[int]:
             inside = {doc for doc, value in enumerate(values) if low <= value <= high}
             found |= set(every) - inside if clause.outside else inside
         chosen = sorted(found)
-    return [doc for doc in chosen if not leaf.is_deleted(doc)] if leaf.has_deletions() else list(chosen)
+    gone = deleted(leaf)
+    return [doc for doc in chosen if doc not in gone] if gone else list(chosen)
 
 
 class KeyRow(NamedTuple):  # one per contact: a tuple is made in a third of the time of a frozen dataclass
@@ -359,10 +363,10 @@ def key_rows(ix: Index, choose: Callable[[list[KeyRow]], set[int]]) -> dict[int,
             for leaf, offset in searcher.reader().leaf_readers():
                 if not leaf.doc_count_all():
                     continue  # an empty index has a reader without columns
-                columns = [_column(leaf, name) for name in ("path", "sort_name", "dupe_keys")]
+                columns, gone = [_column(leaf, name) for name in ("path", "sort_name", "dupe_keys")], deleted(leaf)
                 rows += [
                     KeyRow(offset + doc, path, name, keys)
-                    for doc, (path, name, keys) in enumerate(zip(*columns)) if not leaf.is_deleted(doc)
+                    for doc, (path, name, keys) in enumerate(zip(*columns)) if doc not in gone
                 ]
             chosen = sorted(choose(rows))
             views: dict[int, dict[str, Any]] = {}
@@ -374,6 +378,12 @@ def key_rows(ix: Index, choose: Callable[[list[KeyRow]], set[int]]) -> dict[int,
             return views
 
     return reading(found)
+
+
+def deleted(leaf: Any) -> Container[int]:
+    """The deleted documents of one segment, as a set: Whoosh answers `is_deleted` in three calls a document
+    (asking it of 100,000 documents took 14 ms, looking them up in the set 3 ms)."""
+    return set(leaf.segment().deleted_docs()) if leaf.has_deletions() else ()
 
 
 def _numbers(leaf: Any, name: str) -> Sequence[int]:
@@ -449,7 +459,8 @@ def who_rows(ix: Index) -> list[tuple[str, bytes]]:
             for leaf, _ in searcher.reader().leaf_readers():
                 if leaf.doc_count_all():
                     pairs = zip(_column(leaf, "path"), _column(leaf, "who"))
-                    found += [pair for doc, pair in enumerate(pairs) if not leaf.is_deleted(doc)]
+                    gone = deleted(leaf)
+                    found += [pair for doc, pair in enumerate(pairs) if doc not in gone]
         return found
 
     return reading(rows)
@@ -464,8 +475,8 @@ def all_facts(ix: Index) -> list[tuple[str, dict[str, Any]]]:
             for leaf, _ in searcher.reader().leaf_readers():
                 if leaf.doc_count_all():
                     pairs = zip(_column(leaf, "path"), _column(leaf, "facts"))
-                    found += [(path, marshal.loads(held)) for doc, (path, held) in enumerate(pairs)
-                              if not leaf.is_deleted(doc)]
+                    gone = deleted(leaf)
+                    found += [(path, marshal.loads(held)) for doc, (path, held) in enumerate(pairs) if doc not in gone]
         return found
 
     return reading(facts)
