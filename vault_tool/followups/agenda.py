@@ -181,24 +181,31 @@ def task_order(item: TaskItem) -> tuple[str, str, str, int]:
 
 def select_tasks(
     contacts: Iterable[Contact], today: dt.date, overdue: bool = False,
-    due_before: dt.date | None = None, owner: str | Iterable[str] | None = None,
+    due_before: dt.date | None = None, owner: str | Iterable[str] | None = None, ordered: bool = True,
 ) -> list[TaskItem]:
-    """Open tasks soonest first: only overdue ones, only those due on or before ``due_before``, of ``owner``."""
+    """Open tasks soonest first: only overdue ones, only those due on or before ``due_before``, of ``owner``.
+
+    ``ordered`` False: in no order, for a caller that orders them itself (as followups/rows.py does,
+    which keeps each one's `task_order`); so for `keep_in_touch` and `stale`.
+    """
     items = open_tasks(owned_by(contacts, owner))
     if overdue:
         items = [i for i in items if i.overdue(today)]
     if due_before is not None:
         items = [i for i in items if i.task.due is not None and i.task.due <= due_before]
-    return soonest_first(items)
+    return soonest_first(items) if ordered else items
 
 
-def appointments(contacts: Iterable[Contact], start: dt.date, until: dt.date) -> list[Appointment]:
-    """Appointments (see Interaction.is_appointment) from ``start`` through ``until``, earliest first."""
+def appointments(
+    contacts: Iterable[Contact], start: dt.date, until: dt.date, ordered: bool = True,
+) -> list[Appointment]:
+    """Appointments (see Interaction.is_appointment) from ``start`` through ``until``, earliest first (``ordered``:
+    see `select_tasks`)."""
     found = [
         Appointment(c, i) for c in contacts if c.has_appointment(start)
         for i in c.interactions if i.date <= until and i.is_appointment(start)
     ]
-    return sorted(found, key=appointment_order)
+    return sorted(found, key=appointment_order) if ordered else found
 
 
 def appointment_order(item: Appointment) -> tuple[str, str, str]:
@@ -206,8 +213,10 @@ def appointment_order(item: Appointment) -> tuple[str, str, str]:
     return item.interaction.when.isoformat(), fold(item.contact.name), item.contact.handle
 
 
-def birthdays(contacts: Iterable[Contact], start: dt.date, until: dt.date) -> list[BirthdayItem]:
-    """Birthdays from ``start`` through ``until``, soonest first."""
+def birthdays(
+    contacts: Iterable[Contact], start: dt.date, until: dt.date, ordered: bool = True,
+) -> list[BirthdayItem]:
+    """Birthdays from ``start`` through ``until``, soonest first (``ordered``: see `select_tasks`)."""
     found = []
     for contact in contacts:
         birthday = birthday_of(contact)
@@ -216,7 +225,7 @@ def birthdays(contacts: Iterable[Contact], start: dt.date, until: dt.date) -> li
         day = birthday.next(start)
         if day <= until:
             found.append(BirthdayItem(contact, birthday, day))
-    return sorted(found, key=birthday_order)
+    return sorted(found, key=birthday_order) if ordered else found
 
 
 def birthday_order(item: BirthdayItem) -> tuple[str, str, str]:
@@ -224,7 +233,9 @@ def birthday_order(item: BirthdayItem) -> tuple[str, str, str]:
     return item.date.isoformat(), fold(item.contact.name), item.contact.handle
 
 
-def keep_in_touch(contacts: Iterable[Contact], today: dt.date, default: str) -> list[KeepInTouch]:
+def keep_in_touch(
+    contacts: Iterable[Contact], today: dt.date, default: str, ordered: bool = True,
+) -> list[KeepInTouch]:
     """Contacts due for contact: their last interaction plus their cadence (or ``default``) is today or earlier.
 
     A contact with an appointment today or later is left out: the next contact is planned.
@@ -248,7 +259,7 @@ def keep_in_touch(contacts: Iterable[Contact], today: dt.date, default: str) -> 
             due = dues[(last, written)] = last + cadence
         if due <= today:
             found.append(KeepInTouch(contact, written, last, due))
-    return sorted(found, key=touch_order)
+    return sorted(found, key=touch_order) if ordered else found
 
 
 def touch_order(item: KeepInTouch) -> tuple[str, str, str]:
@@ -258,7 +269,7 @@ def touch_order(item: KeepInTouch) -> tuple[str, str, str]:
 
 def stale(
     contacts: Iterable[Contact], today: dt.date, cutoff: dt.date,
-    added: Callable[[Contact], dt.date | None] | None = None,
+    added: Callable[[Contact], dt.date | None] | None = None, ordered: bool = True,
 ) -> list[StaleItem]:
     """Contacts silent since ``cutoff`` or before (never in touch first, then the longest silent).
 
@@ -274,7 +285,7 @@ def stale(
             continue
         if (last or since or dt.date.min) <= cutoff:
             found.append(StaleItem(contact, last))
-    return sorted(found, key=stale_order)
+    return sorted(found, key=stale_order) if ordered else found
 
 
 def stale_order(item: StaleItem) -> tuple[str, str, str]:
@@ -286,22 +297,24 @@ def stale_order(item: StaleItem) -> tuple[str, str, str]:
 def build_agenda(
     contacts: Iterable[Contact], today: dt.date, days: int = DEFAULT_DAYS,
     default_cadence: str = "90d", owner: str | Iterable[str] | None = None, problems: list[ParseError] | None = None,
-    touching: Iterable[Contact] | None = None,
+    touching: Iterable[Contact] | None = None, ordered: bool = True,
 ) -> Agenda:
     """The agenda for today through ``days`` days ahead, for ``owner``'s contacts (all when None); who to get in
-    touch with is found among ``touching`` when given (the index's cards), else among ``contacts``."""
+    touch with is found among ``touching`` when given (the index's cards), else among ``contacts``. ``ordered``
+    False: each section in no order (see `select_tasks`)."""
     if days < 0:
         raise InvalidValueError(f"days must be 0 or more, not {days}")
     chosen = owned_by(contacts, owner)
     until = today + dt.timedelta(days=days)
-    tasks = soonest_first(open_tasks(chosen))
+    tasks = select_tasks(chosen, today, ordered=ordered)
+    touch = chosen if touching is None else owned_by(touching, owner)
     return Agenda(
         today=today, until=until,
         overdue=[t for t in tasks if t.overdue(today)],
         due=[t for t in tasks if t.task.due is not None and today <= t.task.due <= until],
-        appointments=appointments(chosen, today, until),
-        keep_in_touch=keep_in_touch(chosen if touching is None else owned_by(touching, owner), today, default_cadence),
-        birthdays=birthdays(chosen, today, until),
+        appointments=appointments(chosen, today, until, ordered),
+        keep_in_touch=keep_in_touch(touch, today, default_cadence, ordered),
+        birthdays=birthdays(chosen, today, until, ordered),
         problems=item_problems(chosen) if problems is None else problems,
     )
 

@@ -10,7 +10,7 @@ agenda.agenda each time.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -37,10 +37,18 @@ from vault_tool.followups.agenda import (
     touch_order,
     vault_cadence,
 )
-from vault_tool.followups.text import agenda_cells, agenda_items, reminder_line, stale_row, task_row, task_shown
+from vault_tool.followups.text import (
+    agenda_cells,
+    agenda_items,
+    reminder_line,
+    stale_row,
+    task_row,
+    task_shown,
+    touch_cells,
+)
 from vault_tool.output import visible
 from vault_tool.search.rowmemo import RowMemo
-from vault_tool.search.view import Between, Days, StoredContact, contact_of
+from vault_tool.search.view import Between, Card, CardContact, Days, StoredContact, contact_of
 
 if TYPE_CHECKING:
     from whoosh.index import Index
@@ -72,15 +80,14 @@ def task_rows(
     root, days = vault.root, Days()
     memo = RowMemo(vault.state_dir, "tasks", (day.isoformat(), overdue, _iso(due_before), owners, table))
 
-    def made(contact: StoredContact) -> Made:
-        items = select_tasks([contact], day, overdue, due_before, owner)
-        rows = [(task_order(item), task_shown(item, day) if table else task_row(item, day, root)) for item in items]
-        return contact.vault_path, rows, _problems(contact, owners, tasks_only=True)
-
     def make(leaf: Any, docs: list[int]) -> list[Made]:
         from vault_tool.search import columns
 
-        return [made(contact_of(view, root, day, days)) for view in columns.views_in(leaf, docs, "follow")]
+        contacts = [contact_of(view, root, day, days) for view in columns.views_in(leaf, docs, "follow")]
+        items = select_tasks(contacts, day, overdue, due_before, owner, ordered=False)
+        rows = _by_contact(contacts, (((task_order(item), task_shown(item, day) if table else
+                                        task_row(item, day, root)), item.contact) for item in items))
+        return [(c.vault_path, held, _problems(c, owners, tasks_only=True)) for c, held in zip(contacts, rows)]
 
     any_of = [Between("task_due", None, None), Between("problems", 1, None)]
     return _answered(vault, day, memo, any_of, query, make)
@@ -99,15 +106,11 @@ def stale_rows(
     memo = RowMemo(vault.state_dir, "stale", (day.isoformat(), cutoff.isoformat(), _owners(owner), table))
 
     def make(leaf: Any, docs: list[int]) -> list[Made]:
-        from vault_tool.search import columns
-
-        wanted = set(docs)
-        chosen = [(doc, numbers) for doc, numbers in columns.picked_docs(leaf, CARD_NUMBERS, pick) if doc in wanted]
-        found: list[Made] = []
-        for rel, numbers, held in columns.picked_in(leaf, "card", chosen):
-            items = stale(owned_by([card(rel, numbers, held)], owner), day, cutoff, added_of)
-            found.append((rel, [(stale_order(item), stale_row(item, day, root, table)) for item in items], []))
-        return found
+        contacts = _cards(leaf, docs, card)
+        items = stale(owned_by(contacts, owner), day, cutoff, added_of, ordered=False)
+        rows = _by_contact(contacts, (((stale_order(item), stale_row(item, day, root, table)), item.contact)
+                                      for item in items))
+        return [(c.vault_path, held, []) for c, held in zip(contacts, rows)]
 
     def chosen(leaf: Any) -> list[int]:
         from vault_tool.search import columns
@@ -154,31 +157,29 @@ def agenda_rows(
     overdue_deals, closing_deals, left_out = deals_due(vault, day, until, owner)  # while the contacts' scan runs
     owners, root, known = _owners(owner), vault.root, Days()
 
-    def shown(section: int, items: Iterable[Any]) -> Shown:
+    def shown(section: int, items: Sequence[Any]) -> Shown:
+        order = ORDERS[section]
         if lines:
-            return [(section, ORDERS[section](item), visible(reminder_line(section, item, day))) for item in items]
-        return [(section, ORDERS[section](item), agenda_cells(section, item, day)) for item in items]
+            return [(section, order(item), visible(reminder_line(section, item, day))) for item in items]
+        cells = touch_cells(items, day) if section == 3 else [agenda_cells(section, item, day) for item in items]
+        return [(section, order(item), row) for item, row in zip(items, cells)]
 
     def from_views(leaf: Any, docs: list[int]) -> list[Made]:
         from vault_tool.search import columns
 
-        found: list[Made] = []
-        for view in columns.views_in(leaf, docs, "follow"):
-            contact = contact_of(view, root, day, known)
-            alone = build_agenda([contact], day, days, cadence, owner, [], [])
-            items = [entry for section, held in enumerate(agenda_items(alone)) for entry in shown(section, held)]
-            found.append((contact.vault_path, items, _problems(contact, owners, tasks_only=False)))
-        return found
+        contacts = [contact_of(view, root, day, known) for view in columns.views_in(leaf, docs, "follow")]
+        found = agenda_items(build_agenda(contacts, day, days, cadence, owner, [], [], ordered=False))
+        rows = _by_contact(contacts, ((entry, item.contact) for section, items in enumerate(found)
+                                      for entry, item in zip(shown(section, items), items)))
+        return [(c.vault_path, held, _problems(c, owners, tasks_only=False)) for c, held in zip(contacts, rows)]
 
     card, pick = card_maker(root, day), touch_candidate(day, cadence)
 
     def from_cards(leaf: Any, docs: list[int]) -> list[Made]:
-        from vault_tool.search import columns
-
-        wanted = set(docs)
-        chosen = [(doc, numbers) for doc, numbers in columns.picked_docs(leaf, CARD_NUMBERS, pick) if doc in wanted]
-        return [(rel, shown(3, keep_in_touch(owned_by([card(rel, numbers, held)], owner), day, cadence)), [])
-                for rel, numbers, held in columns.picked_in(leaf, "card", chosen)]
+        contacts = _cards(leaf, docs, card)
+        items = keep_in_touch(owned_by(contacts, owner), day, cadence, ordered=False)
+        rows = _by_contact(contacts, ((entry, item.contact) for entry, item in zip(shown(3, items), items)))
+        return [(c.vault_path, held, []) for c, held in zip(contacts, rows)]
 
     def ask(ix: Index) -> list[Made]:
         from vault_tool.search import columns
@@ -228,6 +229,25 @@ def _problems_of(found: list[Made]) -> list[ParseError]:
     """The follow-up values read around of the contacts ``found``, in the order of their files."""
     held = sorted((made for made in found if made[2]), key=lambda made: made[0])
     return [ParseError(path, message, line) for _, _, problems in held for path, message, line in problems]
+
+
+def _cards(leaf: Any, docs: list[int], card: Callable[[str, tuple[int, ...], Card], CardContact]) -> list[CardContact]:
+    """The contacts of documents ``docs`` of one segment, each made by ``card`` from its card (agenda.card_maker)."""
+    from vault_tool.search import columns
+
+    return [card(rel, numbers, held) for rel, numbers, held in
+            columns.picked_in(leaf, "card", columns.with_numbers(leaf, CARD_NUMBERS, docs))]
+
+
+def _by_contact(contacts: list[Any], pairs: Iterable[tuple[Any, Any]]) -> list[list[Any]]:
+    """The rows of ``pairs`` (a row and the contact it is of) gathered by contact, in the order of ``contacts``.
+
+    Rows are made for many contacts at once, as the agenda makes them for a vault: made for each contact
+    alone, the first run of a day took twice as long (every cadence read and added again for each)."""
+    rows: dict[int, list[Any]] = {id(contact): [] for contact in contacts}
+    for row, contact in pairs:
+        rows[id(contact)].append(row)
+    return [rows[id(contact)] for contact in contacts]
 
 
 def _problems(contact: StoredContact, owners: list[str], tasks_only: bool) -> list[list[Any]]:

@@ -127,7 +127,7 @@ def _meeting(item: Appointment, today: dt.date) -> list[str]:
     return [when, relative(meeting.date, today), item.contact.name, what]
 
 
-def _touches(items: list[KeepInTouch], today: dt.date) -> list[list[str]]:
+def touch_cells(items: Sequence[KeepInTouch], today: dt.date) -> list[list[str]]:
     """The keep-in-touch rows: tens of thousands of contacts share a few thousand cadences and last days, each
     said once."""
     said: dict[tuple[str, dt.date | None, dt.date | None], tuple[str, str]] = {}
@@ -172,7 +172,7 @@ def agenda_cells(section: int, item: Any, today: dt.date) -> list[str]:
     if section == 2:
         return _meeting(item, today)
     if section == 3:
-        return _touches([item], today)[0]
+        return touch_cells([item], today)[0]
     return _birthday(item, today)
 
 
@@ -180,7 +180,7 @@ def agenda_text(agenda: Agenda) -> str:
     """The agenda in sections, each aligned; a one-line all-clear when nothing needs attention."""
     today = agenda.today
     cells = [[agenda_cells(section, item, today) for item in items] if section != 3 else
-             _touches(agenda.keep_in_touch, today) for section, items in enumerate(agenda_items(agenda))]
+             touch_cells(agenda.keep_in_touch, today) for section, items in enumerate(agenda_items(agenda))]
     return sections_text(today, agenda.until, cells, bool(agenda.overdue_deals or agenda.closing_deals))
 
 

@@ -233,6 +233,12 @@ def picked_docs(leaf: Any, numbers: Sequence[str], pick: Callable[[tuple[int, ..
             if pick(values) and doc not in gone]
 
 
+def with_numbers(leaf: Any, numbers: Sequence[str], docs: list[int]) -> Picked:
+    """(document, the values of ``numbers``) of documents ``docs`` of one segment."""
+    values = [_numbers(leaf, name) for name in numbers]
+    return [(doc, tuple(column[doc] for column in values)) for doc in docs]
+
+
 def picked_in(leaf: Any, beside: str, chosen: Picked) -> list[tuple[str, tuple[int, ...], Any]]:
     """(path, the values, the value of marshal column ``beside``) of the ``chosen`` documents of one segment."""
     paths, stored = _column(leaf, "path"), _values(leaf, beside, len(chosen))
