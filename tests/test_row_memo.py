@@ -69,6 +69,17 @@ def test_a_task_date_that_does_not_parse_is_named_when_its_rows_are_read_back(em
     assert second.stdout == first.stdout and "Write" in first.stdout
 
 
+def test_a_vault_moved_elsewhere_names_its_files_where_they_are(empty_vault: Path, contacts, tmp_path: Path) -> None:
+    (empty_vault / "contacts" / "kim.md").write_text("---\nname: Kim\n---\n- [ ] Call due:2026-13-45\n",
+                                                     encoding="utf-8")
+    assert str(empty_vault / "contacts" / "kim.md") in contacts(empty_vault, "tasks").stderr
+    moved = tmp_path / "moved"
+    shutil.copytree(empty_vault, moved, symlinks=True)  # .vault/ too: its rows are read back
+
+    warned = contacts(moved, "tasks").stderr
+    assert str(moved / "contacts" / "kim.md") in warned and str(empty_vault) not in warned
+
+
 def test_rows_kept_by_another_version_or_unreadable_are_made_again(example_copy: Path, contacts) -> None:
     made = afresh(contacts, example_copy, "tasks").stdout
     (example_copy / ROWS / "tasks").write_bytes(b"not rows")

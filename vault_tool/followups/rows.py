@@ -51,12 +51,15 @@ from vault_tool.search.rowmemo import RowMemo
 from vault_tool.search.view import Between, Card, CardContact, Days, StoredContact, contact_of
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from whoosh.index import Index
 
     from vault_tool.search.deals import DealView
     from vault_tool.store.vault import Vault
 
-Made = tuple[str, list[Any], list[list[Any]]]  # a contact's path, its rows (each with its order), its problems
+Made = tuple[str, list[Any], list[list[Any]]]  # a contact's path in the vault, its rows (each with its order),
+# its follow-up values that do not parse (message, line)
 
 
 @dataclass
@@ -200,7 +203,7 @@ def agenda_rows(
         for section, order, row in items:
             sections[section].append((order, row))
     return AgendaRows(day, until, [[row for _, row in sorted(held, key=lambda pair: pair[0])] for held in sections],
-                      _problems_of(found), skipped + left_out, overdue_deals, closing_deals)
+                      _problems_of(root, found), skipped + left_out, overdue_deals, closing_deals)
 
 
 def _answered(
@@ -222,13 +225,14 @@ def _answered(
 
     found, skipped, _ = answered(vault, today, ask)
     ordered = sorted((pair for _, rows, _ in found for pair in rows), key=lambda pair: pair[0])
-    return Rows([row for _, row in ordered], _problems_of(found), skipped)
+    return Rows([row for _, row in ordered], _problems_of(vault.root, found), skipped)
 
 
-def _problems_of(found: list[Made]) -> list[ParseError]:
-    """The follow-up values read around of the contacts ``found``, in the order of their files."""
+def _problems_of(root: Path, found: list[Made]) -> list[ParseError]:
+    """The follow-up values read around of the contacts ``found``, in the order of their files (kept by the file's
+    path in the vault: a vault moved elsewhere names them where they are)."""
     held = sorted((made for made in found if made[2]), key=lambda made: made[0])
-    return [ParseError(path, message, line) for _, _, problems in held for path, message, line in problems]
+    return [ParseError(root / path, message, line) for path, _, problems in held for message, line in problems]
 
 
 def _cards(leaf: Any, docs: list[int], card: Callable[[str, tuple[int, ...], Card], CardContact]) -> list[CardContact]:
@@ -254,7 +258,7 @@ def _problems(contact: StoredContact, owners: list[str], tasks_only: bool) -> li
     """The contact's follow-up values that do not parse, if it is one of ``owners``' (any when none)."""
     if owners and contact.meta.get("owner") not in owners:
         return []
-    return [[str(p.path), p.message, p.line] for p in contact.problems(tasks_only)]
+    return [[p.message, p.line] for p in contact.problems(tasks_only)]
 
 
 def _owners(owner: str | Iterable[str] | None) -> list[str]:
