@@ -125,9 +125,9 @@ def stale_rows(
     return result
 
 
-ORDERS: tuple[Callable[[Any], tuple[Any, ...]], ...] = (task_order, task_order, appointment_order, touch_order,
+ORDERS: tuple[Callable[[Any], str], ...] = (task_order, task_order, appointment_order, touch_order,
                                                         birthday_order)  # of each of text.AGENDA_SECTIONS
-Shown = list[tuple[int, tuple[Any, ...], Any]]  # (section, order, cells or line) of a contact's items
+Shown = list[tuple[int, str, Any]]  # (section, order, cells or line) of a contact's items
 
 
 @dataclass
@@ -198,7 +198,7 @@ def agenda_rows(
     from vault_tool.search.selection import answered
 
     found, skipped, _ = answered(vault, day, ask)
-    sections: list[list[tuple[tuple[Any, ...], Any]]] = [[] for _ in ORDERS]
+    sections: list[list[tuple[str, Any]]] = [[] for _ in ORDERS]
     for _, items, _ in found:
         for section, order, row in items:
             sections[section].append((order, row))

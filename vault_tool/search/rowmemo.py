@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 FOLDER = "rows"  # in .vault/
-VERSION = 3  # bump when what a command keeps changes: rows kept by an older version are then made again
+VERSION = 4  # bump when what a command keeps changes: rows kept by an older version are then made again
 Kept = list[Any]  # of a segment: [the documents chosen (None until known), {document: its rows}]
 
 
