@@ -15,7 +15,7 @@ import itertools
 import marshal
 import sys
 from array import array
-from collections.abc import Callable, Collection, Container, Iterable, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -182,10 +182,8 @@ def views(
     def found() -> list[T]:
         result: list[T] = []
         with ix.searcher() as searcher:
-            wanted = None if parsed is None else set(searcher.docs_for_query(parsed))
-            for leaf, offset in searcher.reader().leaf_readers():
-                if not leaf.doc_count_all():
-                    continue  # an empty index has a reader without columns
+            wanted = _matching(searcher, parsed)
+            for leaf, offset in _filled(searcher):
                 chosen = meeting(leaf, any_of)
                 if wanted is not None:
                     chosen = [doc for doc in chosen if offset + doc in wanted]
@@ -214,13 +212,22 @@ def picked(
     def found() -> list[tuple[str, tuple[int, ...], Any]]:
         rows: list[tuple[str, tuple[int, ...], Any]] = []
         with ix.searcher() as searcher:
-            for leaf, _ in searcher.reader().leaf_readers():
-                if not leaf.doc_count_all():
-                    continue  # an empty index has a reader without columns
+            for leaf, _ in _filled(searcher):
                 rows += picked_in(leaf, beside, picked_docs(leaf, numbers, pick))
         return rows
 
     return reading(found)
+
+
+def _filled(searcher: Any) -> Iterator[tuple[Any, int]]:
+    """Each segment that holds documents, and the number of its first one in the index (an empty index has a
+    segment without columns)."""
+    return ((leaf, offset) for leaf, offset in searcher.reader().leaf_readers() if leaf.doc_count_all())
+
+
+def _matching(searcher: Any, parsed: Query | None) -> set[int] | None:
+    """The documents ``parsed`` matches (None when there is no query: every one)."""
+    return None if parsed is None else set(searcher.docs_for_query(parsed))
 
 
 Picked = list[tuple[int, tuple[int, ...]]]  # (document, the values of some numeric columns) in one segment
@@ -265,10 +272,8 @@ def remembered(
         result: list[T] = []
         segments: list[str] = []
         with ix.searcher() as searcher:
-            wanted = None if parsed is None else set(searcher.docs_for_query(parsed))
-            for leaf, offset in searcher.reader().leaf_readers():
-                if not leaf.doc_count_all():
-                    continue  # an empty index has a reader without columns
+            wanted = _matching(searcher, parsed)
+            for leaf, offset in _filled(searcher):
                 segment = leaf.segment().segment_id()
                 segments.append(segment)
                 picked = memo.chosen(segment)
