@@ -14,8 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from vault_tool.errors import ParseError
-from vault_tool.errors import InvalidValueError
+from vault_tool.errors import InvalidValueError, ParseError
 from vault_tool.followups.agenda import (
     CARD_NUMBERS,
     DEFAULT_DAYS,
@@ -150,8 +149,8 @@ def agenda_rows(
 ) -> AgendaRows:
     """The vault's agenda (see agenda.agenda) as rows of cells, or as ``lines``; each contact's kept for the next run.
 
-    A contact's items are those of its own agenda (`build_agenda` of it alone), and who to get in
-    touch with is read from the cards, as agenda.agenda does; the deals come from their own index.
+    A contact's items are those `build_agenda` gives it, and who to get in touch with is read from
+    the cards, as agenda.agenda does; the deals come from their own index.
     """
     if days < 0:
         raise InvalidValueError(f"days must be 0 or more, not {days}")
@@ -187,8 +186,8 @@ def agenda_rows(
     def ask(ix: Index) -> list[Made]:
         from vault_tool.search import columns
 
-        kind, tag, any_of = f"agenda-{'lines' if lines else 'cells'}", (day.isoformat(), days, cadence, owners), \
-            agenda_candidates(day, until)
+        kind = f"agenda-{'lines' if lines else 'cells'}"
+        tag, any_of = (day.isoformat(), days, cadence, owners), agenda_candidates(day, until)
         return (columns.remembered(ix, RowMemo(vault.state_dir, kind, tag),
                                    lambda leaf: columns.meeting(leaf, any_of), from_views)
                 + columns.remembered(ix, RowMemo(vault.state_dir, f"{kind}-cards", tag),
