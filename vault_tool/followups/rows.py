@@ -91,8 +91,8 @@ def task_rows(
                                         task_row(item, day, root)), item.contact) for item in items))
         return [(c.vault_path, held, _problems(c, owners, tasks_only=True)) for c, held in zip(contacts, rows)]
 
-    any_of = [Between("task_due", None, None), Between("problems", 1, None)]
-    return _answered(vault, day, memo, any_of, query, make)
+    return _answered(vault, day, memo, _meeting([Between("task_due", None, None), Between("problems", 1, None)]),
+                     query, make)
 
 
 def stale_rows(
@@ -114,12 +114,7 @@ def stale_rows(
                                       for item in items))
         return [(c.vault_path, held, []) for c, held in zip(contacts, rows)]
 
-    def chosen(leaf: Any) -> list[int]:
-        from vault_tool.search import columns
-
-        return [doc for doc, _ in columns.picked_docs(leaf, CARD_NUMBERS, pick)]
-
-    result = _answered(vault, day, memo, chosen, None, make)
+    result = _answered(vault, day, memo, _carded(pick), None, make)
     result.cutoff = cutoff
     return result
 
@@ -188,11 +183,8 @@ def agenda_rows(
 
         kind = f"agenda-{'lines' if lines else 'cells'}"
         tag, any_of = (day.isoformat(), days, cadence, owners), agenda_candidates(day, until)
-        return (columns.remembered(ix, RowMemo(vault.state_dir, kind, tag),
-                                   lambda leaf: columns.meeting(leaf, any_of), from_views)
-                + columns.remembered(ix, RowMemo(vault.state_dir, f"{kind}-cards", tag),
-                                     lambda leaf: [doc for doc, _ in columns.picked_docs(leaf, CARD_NUMBERS, pick)],
-                                     from_cards))
+        return (columns.remembered(ix, RowMemo(vault.state_dir, kind, tag), _meeting(any_of), from_views)
+                + columns.remembered(ix, RowMemo(vault.state_dir, f"{kind}-cards", tag), _carded(pick), from_cards))
 
     from vault_tool.search.selection import answered
 
@@ -201,30 +193,45 @@ def agenda_rows(
     for _, items, _ in found:
         for section, order, row in items:
             sections[section].append((order, row))
-    return AgendaRows(day, until, [[row for _, row in sorted(held, key=lambda pair: pair[0])] for held in sections],
-                      _problems_of(root, found), skipped + left_out, overdue_deals, closing_deals)
+    return AgendaRows(day, until, [_in_order(held) for held in sections], _problems_of(root, found),
+                      skipped + left_out, overdue_deals, closing_deals)
 
 
 def _answered(
-    vault: Vault, today: dt.date, memo: RowMemo, chosen: list[Between] | Callable[[Any], list[int]],
-    query: str | None, make: Callable[[Any, list[int]], list[Made]],
+    vault: Vault, today: dt.date, memo: RowMemo, chosen: Callable[[Any], list[int]], query: str | None,
+    make: Callable[[Any, list[int]], list[Made]],
 ) -> Rows:
-    """The rows ``make`` makes of the contacts ``chosen`` picks (the index's documents that meet any of a list of
-    Between, or those a function picks in each segment) and ``query`` matches, through ``memo``, in order."""
+    """The rows ``make`` makes of the documents ``chosen`` picks in each segment that ``query`` matches, through
+    ``memo``, in order."""
     from vault_tool.search import columns
     from vault_tool.search.run import compile_query
     from vault_tool.search.selection import answered
 
-    def pick(leaf: Any) -> list[int]:
-        return chosen(leaf) if callable(chosen) else columns.meeting(leaf, chosen)
-
     def ask(ix: Index) -> list[Made]:
         parsed = compile_query(vault, ix, query, today) if query and query.strip() else None
-        return columns.remembered(ix, memo, pick, make, parsed)
+        return columns.remembered(ix, memo, chosen, make, parsed)
 
     found, skipped, _ = answered(vault, today, ask)
-    ordered = sorted((pair for _, rows, _ in found for pair in rows), key=lambda pair: pair[0])
-    return Rows([row for _, row in ordered], _problems_of(vault.root, found), skipped)
+    return Rows(_in_order([pair for _, rows, _ in found for pair in rows]), _problems_of(vault.root, found), skipped)
+
+
+def _meeting(any_of: list[Between]) -> Callable[[Any], list[int]]:
+    """What picks the documents of a segment that meet any of ``any_of`` (see view.Between)."""
+    from vault_tool.search import columns
+
+    return lambda leaf: columns.meeting(leaf, any_of)
+
+
+def _carded(pick: Callable[[tuple[int, ...]], bool]) -> Callable[[Any], list[int]]:
+    """What picks the documents of a segment whose CARD_NUMBERS ``pick`` accepts."""
+    from vault_tool.search import columns
+
+    return lambda leaf: [doc for doc, _ in columns.picked_docs(leaf, CARD_NUMBERS, pick)]
+
+
+def _in_order(pairs: list[tuple[str, Any]]) -> list[Any]:
+    """The rows of (order, row) ``pairs``, by their order."""
+    return [row for _, row in sorted(pairs, key=lambda pair: pair[0])]
 
 
 def _problems_of(root: Path, found: list[Made]) -> list[ParseError]:

@@ -128,8 +128,8 @@ def _meeting(item: Appointment, today: dt.date) -> list[str]:
 
 
 def touch_cells(items: Sequence[KeepInTouch], today: dt.date) -> list[list[str]]:
-    """The keep-in-touch rows: tens of thousands of contacts share a few thousand cadences and last days, each
-    said once."""
+    """`agenda_cells` of many keep-in-touch items: tens of thousands of contacts share a few thousand cadences and
+    last days, each said once."""
     said: dict[tuple[str, dt.date | None, dt.date | None], tuple[str, str]] = {}
     rows = []
     for item in items:
@@ -172,7 +172,7 @@ def agenda_cells(section: int, item: Any, today: dt.date) -> list[str]:
     if section == 2:
         return _meeting(item, today)
     if section == 3:
-        return touch_cells([item], today)[0]
+        return [item.contact.name, *_touch(item, today)]
     return _birthday(item, today)
 
 
