@@ -660,7 +660,7 @@ def test_a_contact_rebuilt_from_its_view_answers_follow_ups_as_the_parsed_contac
 def test_a_report_counts_the_same_from_the_small_summary_as_from_every_field(tmp_path: Path) -> None:
     """A report by stage, owner, tag or kind reads only the `summary` column; by any other field, the fields beside
     it too. Either way each contact counts under the same values, a list written where a scalar is usual too."""
-    from vault_tool.reports.report import field_values
+    from vault_tool.reports.tally import field_values
 
     odd = "---\nname: Bo\nstage: [lead, customer]\nowner: dana\ncompany: Acme\n---\n"
     vault = vault_with(tmp_path, {"ada.md": ADA, "bo.md": odd, "cy.md": "---\nname: Cy\ntags: []\n---\n"})

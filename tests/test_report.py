@@ -388,11 +388,12 @@ def test_the_coldest_are_those_of_every_contact_ranked_by_ratio_silence_and_name
 ) -> None:
     """Going cold ranks by silence alone first and by name only among the contacts that can make the list:
     the same list, ties in the same order, and the same count of overdue, as ranking every contact by all three."""
-    from vault_tool.reports.report import _cadence, going_cold
+    from vault_tool.reports.report import coldest
+    from vault_tool.reports.tally import Scope, cadence_of, tally_of
     from vault_tool.reports.summaries import Summary
 
     today = dt.date(2026, 11, 23)
-    items = [Summary(f"contacts/c{at}.md", "person", "lead", "", {"name": name, **({"keep_in_touch": own} if own
+    items = [Summary(f"contacts/c{at:02}.md", "person", "lead", "", {"name": name, **({"keep_in_touch": own} if own
                      else {})}, sorted(day.isoformat() for day in days), ["call"] * len(days))
              for at, (name, own, days) in enumerate(contacts)]
     expected, overdue = [], 0
@@ -400,12 +401,13 @@ def test_the_coldest_are_those_of_every_contact_ranked_by_ratio_silence_and_name
         if not item.interactions or item.interactions[-1] >= today.isoformat():
             continue
         start = dt.date.fromisoformat(item.interactions[-1])
-        cadence_days = ((start + _cadence(item, "90d", {})[1]) - start).days
+        cadence_days = ((start + cadence_of(item.fields.get("keep_in_touch"), "90d", {})[1]) - start).days
         if cadence_days > 0:
             silence = (today - start).days
             overdue += silence >= cadence_days
             expected.append((-round(silence / cadence_days, 2), -silence, item.name.casefold(), item.handle))
     expected.sort(key=lambda found: found[:3])  # stable: in the contacts' order where all three are equal
-    found, found_overdue = going_cold(items, "90d", None, today, limit)
+    scope = Scope((), today, today, "week", (today - dt.timedelta(days=today.weekday()),), "90d")
+    found, found_overdue = coldest(tally_of(items, scope, limit), scope, None, limit)
     assert [c.handle for c in found] == [handle for *_, handle in expected[:limit]]
     assert found_overdue == overdue

@@ -141,11 +141,10 @@ def test_the_cache_keeps_a_history_that_files_share_once(tmp_path: Path) -> None
     assert found == timelines(root) == timelines(root, cache)
     assert found["contacts/bob.md"] == [StageEvent(d("11-01"), "lead")]
     from vault_tool.reports.report import funnel
-    from vault_tool.reports.summaries import Summary
+    from vault_tool.reports.tally import Tally
 
-    items = [Summary(f"contacts/{name}.md", "person", stage, "", {}, []) for name, stage in
-             (("ann", "lead"), ("bob", "lead"), ("cat", "won"))]
-    [lead, _] = funnel(items, ["lead", "won"], timelines(root, cache), d("10-01"), d("11-23"))
+    counted = Tally(3, stages={"lead": 2, "won": 1}, paths={f"contacts/{name}.md" for name in ("ann", "bob", "cat")})
+    [lead, _] = funnel(counted, ["lead", "won"], timelines(root, cache), d("10-01"), d("11-23"))
     assert (lead.now, lead.were_at, lead.moved_on) == (2, 2, 0)  # a shared history counts for each contact
 
 

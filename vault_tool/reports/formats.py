@@ -8,7 +8,8 @@ from dataclasses import asdict
 
 from vault_tool.errors import InvalidValueError
 from vault_tool.output import spreadsheet_row
-from vault_tool.reports.report import NONE, Report
+from vault_tool.reports.report import Report
+from vault_tool.reports.tally import NONE
 
 
 def report_json(report: Report) -> str:

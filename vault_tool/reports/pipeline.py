@@ -39,7 +39,8 @@ from vault_tool.deals.money import CENT, Sums, Totals
 from vault_tool.errors import InvalidValueError, ParseError
 from vault_tool.format.deal import WON
 from vault_tool.reports.history import StageEvent, stage_timelines
-from vault_tool.reports.report import DEFAULT_SPAN, bucket_start, period_of
+from vault_tool.reports.report import DEFAULT_SPAN, period_of
+from vault_tool.reports.tally import bucket_start
 
 if TYPE_CHECKING:
     from vault_tool.format.config import VaultConfig

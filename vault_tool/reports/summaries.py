@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vault_tool.format.layout import handle_of
 from vault_tool.search.view import SUMMED_FIELDS, SUMMED_LISTS, Summed
@@ -35,6 +35,7 @@ class Summary:
     interactions: list[str]  # ISO dates, past and future, sorted
     kinds: list[str] = field(default_factory=list)  # the kind of each of interactions, in the same order
     lists: dict[str, list[str]] = field(default_factory=dict)  # list fields (tags, emails, custom lists)
+    names: tuple[str, ...] = ()  # of every field and list field it has (those kept in fields and lists or not)
 
     @property
     def handle(self) -> str:
@@ -64,7 +65,7 @@ def summary_of(summed: Summed, more: FieldsOf | None = None, only: Collection[st
     fields and list fields ``more`` (`summed_fields_of`; else those every report reads). ``only``: keep just
     these fields and list fields (and KEPT_ALWAYS) of ``more``; ``nothing``: the one empty dict that
     summaries without list fields share (a report holds 100,000)."""
-    path, kind, stage, owner, interactions, kinds, _, fields, lists = summed
+    path, kind, stage, owner, interactions, kinds, names, fields, lists = summed
     if more is not None:
         fields, lists = more
     if only is not None:
@@ -72,7 +73,7 @@ def summary_of(summed: Summed, more: FieldsOf | None = None, only: Collection[st
         lists = {key: value for key, value in lists.items() if key in only} if lists else lists
     if not lists and nothing is not None:
         lists = nothing
-    return Summary(path, kind, stage, owner, fields, interactions, kinds, lists)
+    return Summary(path, kind, stage, owner, fields, interactions, kinds, lists, names)
 
 
 def load_summaries(
@@ -93,6 +94,21 @@ def load_summaries(
         seen.update(summed[6])
         return summary_of(summed, more, only, nothing)
 
-    beside = None if only is not None and set(only) <= SUMMED else "summary_fields"
-    found, skipped, _ = read_views(vault, today, keep, None, query, column="summary", beside=beside)
+    found, skipped, _ = read_views(vault, today, keep, None, query, column="summary", beside=_beside(only))
     return Summaries(sorted(found, key=lambda summary: summary.path), skipped, seen)
+
+
+def summaries_in(leaf: Any, docs: list[int], only: Collection[str] | None) -> list[Summary]:
+    """The summaries of documents ``docs`` of one segment of the index, with ``only`` these fields (see
+    `load_summaries`)."""
+    from vault_tool.search.columns import views_in
+
+    nothing: dict[str, list[str]] = {}
+    beside = _beside(only)
+    more = views_in(leaf, docs, beside) if beside else [None] * len(docs)
+    return [summary_of(summed, fields, only, nothing) for summed, fields in zip(views_in(leaf, docs, "summary"), more)]
+
+
+def _beside(only: Collection[str] | None) -> str | None:
+    """The column to read beside `summary` for fields ``only`` (None: none)."""
+    return None if only is not None and set(only) <= SUMMED else "summary_fields"

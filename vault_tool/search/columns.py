@@ -296,6 +296,43 @@ def remembered(
     return result
 
 
+def per_segment(
+    ix: Index, memo: RowMemo, make: Callable[[Any, list[int]], T], less: Callable[[T, Any, list[int]], T | None],
+) -> list[T]:
+    """What ``make`` makes of the live documents of each segment together, from ``memo`` where it holds the
+    segment's (see rowmemo.py). ``make`` gets a segment and the numbers of the documents to make it of; for a
+    segment some of whose documents were deleted since, ``less`` gets what was kept, the segment and the
+    deleted ones' numbers, and gives what it is without them (None: make it again).
+    """
+
+    def found() -> tuple[list[T], list[str]]:
+        result: list[T] = []
+        segments: list[str] = []
+        with ix.searcher() as searcher:
+            for leaf, _ in _filled(searcher):
+                segment = leaf.segment().segment_id()
+                segments.append(segment)
+                counted, whole = memo.chosen(segment), memo.whole(segment)
+                if counted is None or whole is None:
+                    docs = meeting(leaf, None)
+                    whole = make(leaf, docs)
+                else:
+                    gone = deleted(leaf)
+                    docs = [doc for doc in counted if doc not in gone] if gone else counted
+                    if len(docs) == len(counted):
+                        result.append(whole)
+                        continue
+                    less_of = less(whole, leaf, [doc for doc in counted if doc in gone])
+                    whole = make(leaf, docs) if less_of is None else less_of
+                memo.keep_whole(segment, docs, whole)
+                result.append(whole)
+        return result, segments
+
+    result, segments = reading(found)
+    memo.save(segments)
+    return result
+
+
 WHOLE_FROM = 8  # when one value in this many of a segment's is read, or more, its column is read in runs (_Block)
 
 

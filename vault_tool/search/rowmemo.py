@@ -9,7 +9,8 @@ has none for (the contacts edited since), and reads the others back. At 100,000 
 rows; read back, the rows take 50-100 ms (`bench/bench_reading.py`).
 
 Which documents of a segment a command looks at (by day columns and the like) is as fixed, and kept
-too: a run reads no column of a segment it has seen. Kept in `.vault/rows/<command>` (marshal): the
+too: a run reads no column of a segment it has seen. A command may keep what it made of a segment's
+documents together instead (`whole`: a report's counts, reports/tally.py). Kept in `.vault/rows/<command>` (marshal): the
 tag (this module's version, the command's day and options) and, by segment, the documents chosen
 and each one's rows. A run with another tag starts afresh and writes
 its own; segments the index no longer has are dropped whenever it is written. A memo that cannot be
@@ -24,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 FOLDER = "rows"  # in .vault/
-VERSION = 4  # bump when what a command keeps changes: rows kept by an older version are then made again
-Kept = list[Any]  # of a segment: [the documents chosen (None until known), {document: its rows}]
+VERSION = 5  # bump when what a command keeps changes: rows kept by an older version are then made again
+Kept = list[Any]  # of a segment: [the documents chosen (None until known), {document: its rows}, what was made of all]
 
 
 class RowMemo:
@@ -45,7 +46,7 @@ class RowMemo:
         return segments if tag == self.tag and isinstance(segments, dict) else {}
 
     def _kept(self, segment: str) -> Kept:
-        return self._segments.setdefault(segment, [None, {}])
+        return self._segments.setdefault(segment, [None, {}, None])
 
     def chosen(self, segment: str) -> list[int] | None:
         """The documents of ``segment`` the command chose (live then: some may be deleted since), if kept."""
@@ -62,6 +63,15 @@ class RowMemo:
         """The rows kept of the documents of ``segment``, by document number (a dict to add to: see `made`)."""
         rows: dict[int, Any] = self._kept(segment)[1]
         return rows
+
+    def whole(self, segment: str) -> Any:
+        """What the command made of the chosen documents of ``segment`` together (None if nothing is kept)."""
+        return self._kept(segment)[2]
+
+    def keep_whole(self, segment: str, docs: list[int], whole: Any) -> None:
+        """Keep ``whole`` as what the command made of documents ``docs`` of ``segment`` together."""
+        self._kept(segment)[0::2] = [docs, whole]
+        self._made = True
 
     def made(self) -> None:
         """Rows were added: write the memo when saved."""
