@@ -16,8 +16,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import marshal
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +38,8 @@ from vault_tool.format.identity import (
 if TYPE_CHECKING:
     from vault_tool.search.columns import KeyRow
     from vault_tool.store.vault import Vault
+
+    Join = tuple[list[KeyRow], str]  # contacts joined as one, and why (a shared key, or `score\0block key`)
 
 NAME_SCORE = 90  # rapidfuzz token_sort_ratio at or above which two names are the same name
 
@@ -211,14 +215,16 @@ class NameMemo:
         self._used[block] = (digest, found)
         return found
 
-    def save(self) -> None:
-        """Keep the blocks of this run, if it compared any names or met fewer blocks than were kept."""
-        if self.path is None or not (self._compared or self._used.keys() != self._kept.keys()):
+    def save(self, partial: bool = False) -> None:
+        """Keep the blocks of this run, if it compared any names or met fewer blocks than were kept; ``partial``: the
+        run met only some blocks (dupegroups.py), and the others are kept too."""
+        kept = {**self._kept, **self._used} if partial else self._used
+        if self.path is None or not (self._compared or kept.keys() != self._kept.keys()):
             return
         from vault_tool.fileio import atomic_write
 
         try:
-            atomic_write(self.path, marshal.dumps((self._tag, self._used), 2), durable=False)
+            atomic_write(self.path, marshal.dumps((self._tag, kept), 2), durable=False)
         except OSError:
             pass  # a memo only: the next run compares again
 
@@ -227,41 +233,57 @@ def _handle(path: str) -> str:
     return path.rsplit("/", 1)[-1].removesuffix(".md")
 
 
-def shared_keys(rows: list[KeyRow], memo: NameMemo | None = None) -> list[tuple[list[KeyRow], str]]:
+def shared_keys(rows: list[KeyRow], memo: NameMemo | None = None) -> list[Join]:
     """Contacts to join, and why (a key, or `score\0block key`): shared values first, then close names.
 
     A uid, email or phone that more than SHARED_LINE contacts share is a switchboard, not a person;
     names are compared only within a block (a company, an email domain), through ``memo`` if given.
     """
-    identity: list[tuple[list[KeyRow], str]] = []
-    names: list[tuple[list[KeyRow], str]] = []
-    for key, members in _holders(rows).items():
+    return joins_of(holders_of(rows), memo)
+
+
+def joins_of(holders: dict[str, list[KeyRow]], memo: NameMemo | None = None) -> list[Join]:
+    """The joins (`shared_keys`) of the contacts that hold each key of ``holders``, in order (`in_order`)."""
+    identity: list[Join] = []
+    names: list[Join] = []
+    for key, members in holders.items():
         members.sort(key=lambda row: row.path)
-        if key[:2] in ("u:", "e:", "p:") and len(members) <= SHARED_LINE:
+        if key[:2] in ("u:", "e:", "p:") and 1 < len(members) <= SHARED_LINE:
             identity.append((members, key))
-        elif key[:2] in ("c:", "d:"):
+        elif key[:2] in ("c:", "d:") and len(members) > 1:
             member_names = [row.name for row in members]
             close = memo.close_names(key, member_names) if memo else _close_names(member_names)
-            names += [([members[i] for i in at], f"{score}\0{key}") for at, score in close]
-    return sorted(identity, key=_first_paths) + sorted(names, key=_first_paths)
+            names += [([members[i] for i in at], sys.intern(f"{score}\0{key}")) for at, score in close]  # kept once
+    return in_order(identity + names)
 
 
-def _holders(rows: list[KeyRow]) -> dict[str, list[KeyRow]]:
-    """The contacts of each key that two or more of them hold.
+def in_order(joined: list[Join]) -> list[Join]:
+    """Joins in the order their reasons are given: shared values first, then close names, each by `_first_paths`."""
+    return sorted(joined, key=lambda pair: ("\0" in pair[1], *_first_paths(pair)))
+
+
+def join_key(why: str) -> str:
+    """The key a join is made by, from why it was made (see `Join`): a shared value, or the block of close names."""
+    return why.rsplit("\0", 1)[-1]
+
+
+def holders_of(rows: list[KeyRow], keys: AbstractSet[str] | None = None) -> dict[str, list[KeyRow]]:
+    """The contacts that hold each key two or more of them hold; given ``keys``, each of those that any holds.
 
     Of the half a million keys of 100,000 contacts a few hundred are shared: they are found by
     counting every key at once (a C loop), and only the contacts that hold one are gone through
     key by key, rather than a list made for each of the half million.
     """
-    counts = Counter(itertools.chain.from_iterable(row.keys.decode("utf-8").split("\n") for row in rows if row.keys))
-    shared = {key for key, count in counts.items() if count > 1}  # a key is once in a row's keys
-    del counts
+    if keys is None:
+        counts = Counter(itertools.chain.from_iterable(row.keys.decode("utf-8").split("\n") for row in rows if row.keys))
+        keys = {key for key, count in counts.items() if count > 1}  # a key is once in a row's keys
+        del counts
     holders: defaultdict[str, list[KeyRow]] = defaultdict(list)
     for row in rows:
-        keys = row.keys.decode("utf-8").split("\n") if row.keys else ()
-        if not shared.isdisjoint(keys):
-            for key in keys:
-                if key in shared:
+        held = row.keys.decode("utf-8").split("\n") if row.keys else ()
+        if not keys.isdisjoint(held):
+            for key in held:
+                if key in keys:
                     holders[key].append(row)
     return holders
 
@@ -272,7 +294,7 @@ def _first_paths(pair: tuple[list[KeyRow], str]) -> tuple[list[str], str]:
     return [row.path for row in pair[0]], pair[1]
 
 
-def find_groups(joined: list[tuple[list[KeyRow], str]], views: dict[int, Any], region: str) -> list[DupeGroup]:
+def find_groups(joined: list[Join], views: dict[int, Any], region: str) -> list[DupeGroup]:
     """Groups of likely duplicates from `shared_keys`; ``views``: the stored views of their contacts. A group's
     reasons come in the order of the joins that give them (`_first_paths`), each once."""
     groups = _Groups()
@@ -352,22 +374,12 @@ class DupesResult:
 
 def find_dupes(vault: Vault) -> DupesResult:
     """Likely duplicates among the vault's contacts, from the index (files that do not parse are reported)."""
+    from vault_tool.interop.dupegroups import dupe_groups
     from vault_tool.search import columns
     from vault_tool.search.selection import answered
 
-    region = vault.config.default_region
-
     def ask(ix: Any) -> list[DupeGroup]:
-        joined: list[tuple[list[KeyRow], str]] = []
-        memo = NameMemo(vault.state_dir / MEMO)
-
-        def choose(rows: list[KeyRow]) -> set[int]:
-            joined.extend(shared_keys(rows, memo))
-            return {row.doc for members, _ in joined for row in members}
-
-        views = columns.key_rows(ix, choose)
-        memo.save()
-        return find_groups(joined, views, region)
+        return columns.with_keys(ix, lambda table: dupe_groups(table, vault.state_dir, vault.config.default_region))
 
     groups, left_out, _ = answered(vault, vault.today(), ask)
     return DupesResult(groups, left_out)
