@@ -670,3 +670,26 @@ def test_a_report_counts_the_same_from_the_small_summary_as_from_every_field(tmp
         for item in load_summaries(vault, TODAY, only=wanted).items:
             assert field_values(item, by) == field_values(whole[item.path], by), (by, item.path)
     assert field_values(whole["contacts/bo.md"], "stage") == ["lead", "customer"]
+
+
+def test_the_kept_checks_of_the_deals_see_a_contact_added_or_renamed(tmp_path: Path) -> None:
+    """The checks of the deals are kept while the contact files are the same files: a deal naming a contact that
+    is added, or renamed away, is checked again."""
+    from vault_tool.team.check.run import run_checks
+
+    vault = vault_with(tmp_path, {"ada.md": ADA})
+    deals = vault.root / "deals"
+    deals.mkdir()
+    (deals / "deal.md").write_text("---\nname: Deal\nstage: lead\ncontacts: [zed]\n---\n")
+    age(deals / "deal.md")
+
+    def unknown() -> bool:
+        return any("'zed' is no contact's handle" in p.message for p in run_checks(vault.root, TODAY).problems)
+
+    assert unknown()
+    zed = vault.root / "contacts" / "zed.md"
+    zed.write_text(ADA.replace("Ada Lovelace", "Zed"))
+    age(zed)
+    assert not unknown()
+    zed.rename(zed.with_name("zed-2.md"))
+    assert unknown()

@@ -27,11 +27,11 @@ class _Relative:
         self._folders: dict[str, str] = {}
 
     def __call__(self, path: Path | str) -> str:
-        folder, name = os.path.split(path)
+        folder, sep, name = os.fspath(path).rpartition(os.sep)  # os.path.split and join, for a path with a folder
         shown = self._folders.get(folder)
         if shown is None:
-            shown = self._folders[folder] = os.path.relpath(folder, self._base)
-        return name if shown == os.curdir else os.path.join(shown, name)
+            shown = self._folders[folder] = os.path.relpath(folder or sep or os.curdir, self._base)
+        return name if shown == os.curdir else shown + os.sep + name  # relpath ends in no separator
 
 
 def _github_escape(text: str, property_value: bool = False) -> str:

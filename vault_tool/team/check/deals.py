@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -327,17 +327,19 @@ def valid_until(record: FileRecord, today: dt.date) -> dt.date:
 
 
 def kept_deal_problems(
-    context: CheckContext, contact_files: dict[str, str], contact_stats: dict[str, Stat],
+    context: CheckContext, contact_files: Callable[[], dict[str, str]], contact_stats: dict[str, Stat],
 ) -> tuple[list[Problem], int]:
     """deal_problems, answered from `.vault/check-deals` when nothing it depended on changed (see the module).
 
-    ``contact_stats``: each contact file's stat by its path relative to contacts/, RACY when too young.
+    ``contact_files``: what gives the contact files by handle (see deal_problems), asked only to check the deals
+    again; ``contact_stats``: each contact file's stat by its path relative to contacts/, RACY when too young.
+    The handles are told by the paths, in the order listed (the last of two files with one handle counts).
     """
     state, folder = context.root / ".vault", context.root / DEALS
     found, links = stats_and_links(folder)  # names: a path is made only for a deal file checked again
     stats = trusted(found)
     depends = {"key": kept.settings_key(context.root, context.phone_format),
-               "deals": kept.digest_of(stats, links), "handles": kept.digest(contact_files)}
+               "deals": kept.digest_of(stats, links), "handles": kept.digest(list(contact_stats))}
     data, today = kept.read_state(state / DEAL_SUMMARY), context.today.isoformat()
     try:
         if all(data.get(name) == value for name, value in depends.items()) and data["made"] <= today < data[
@@ -348,7 +350,7 @@ def kept_deal_problems(
     read: set[str] = set()
     until: list[dt.date] = []
     listed = (sorted_paths(folder, found), sorted_paths(folder, links))
-    problems, count = deal_problems(context, contact_files, listed, read, until)
+    problems, count = deal_problems(context, contact_files(), listed, read, until)
     if RACY not in stats.values():
         kept.write_state(state / DEAL_SUMMARY, {
             **depends, "made": today, "until": min(until, default=dt.date.max).isoformat(),

@@ -112,16 +112,21 @@ def _loaded(data: bytes) -> dict[str, Any] | None:
     return found if isinstance(found, dict) else None
 
 
+def parts_of(rels: list[str]) -> list[int]:
+    """The part each file's results are kept in: by its path alone, so files added elsewhere do not move it (one
+    expression for all: a call per file was half the time of cutting 100,000 files' stats into parts)."""
+    return [crc32(rel.encode("utf-8", "surrogateescape")) % PARTS for rel in rels]
+
+
 def part_of(rel: str) -> int:
-    """The part a file's results are kept in: by its path alone, so files added elsewhere do not move it."""
-    return crc32(rel.encode("utf-8", "surrogateescape")) % PARTS
+    return parts_of([rel])[0]
 
 
 def grouped(rels: list[str], stats: dict[str, Stat]) -> list[dict[str, Stat]]:
     """The stats of ``rels`` (in their order) cut into the parts they are kept in."""
     parts: list[dict[str, Stat]] = [{} for _ in range(PARTS)]
-    for rel in rels:
-        parts[part_of(rel)][rel] = stats[rel]
+    for rel, number in zip(rels, parts_of(rels)):
+        parts[number][rel] = stats[rel]
     return parts
 
 

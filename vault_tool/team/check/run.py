@@ -229,9 +229,8 @@ def run_checks(
         kept.save_summary(state, key, today, digest, checked, young)
         problems += checked
     problems += unmerged_problems(root)  # git's index, not the files: asked every time
-    handles = {handle_of(rel): rel for rel in found}
-    problems += orphan_folders(root, set(handles))  # folders no contact file names: every time
-    deals, deal_files = kept_deal_problems(context, handles, trusted(found))
+    problems += orphan_folders(root, lambda: {handle_of(rel) for rel in found})  # every time
+    deals, deal_files = kept_deal_problems(context, lambda: {handle_of(rel): rel for rel in found}, trusted(found))
     problems += deals
     if only is not None:
         wanted = {Path(p).resolve() for p in only}
