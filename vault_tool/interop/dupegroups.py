@@ -104,8 +104,8 @@ def dupe_groups(table: KeyTable, state: Path, region: str) -> list[DupeGroup]:
 def _joined_anew(table: KeyTable, names: NameMemo, region: str) -> Kept:
     holders = holders_of(table.rows())
     joined = joins_of(holders, names)
-    views = table.views(row.doc for members, _ in joined for row in members)
-    groups = [_plain(group) for group in find_groups(joined, views, region)]
+    groups = [_plain(group) for group in find_groups(joined, table.views(row.doc for rows, _ in joined for row in rows),
+                                                     region)]  # the views are let go before the joins are kept
     members: list[Member] = []
     joins = _numbered(table, joined, members, [])
     return Kept({}, members, joins, groups, _crowded(holders))

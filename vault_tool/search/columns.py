@@ -466,8 +466,8 @@ class KeyTable:
                 for segment, number in numbers]
 
     def views(self, docs: Iterable[int]) -> dict[int, dict[str, Any]]:
-        """The `dupe_view` of each of documents ``docs``."""
-        chosen = sorted(docs)
+        """The `dupe_view` of each of documents ``docs`` (each read once, however often it is given)."""
+        chosen = sorted(set(docs))
         views: dict[int, dict[str, Any]] = {}
         for leaf, offset in self._leaves:
             mine = _of_segment(chosen, leaf, offset)
