@@ -7,7 +7,7 @@ cents in EUR, USD and GBP, with `rates:` for both in vault.yaml; owners; close d
 then writes a git history with `git fast-import`: the contacts in one commit, then every stage
 change of every deal as a commit of its own on its day (qualified → proposal → negotiation → won
 or lost, days to weeks apart, over about a year and a half), so that the last commit holds exactly
-the generated files. After one untimed report (it builds the deals' index and .vault/deal-history.json),
+the generated files. After one untimed report (it builds the deals' index and .vault/deal-history),
 it times the whole `contacts report --pipeline` process from the shell, median of ``runs``:
 
 - with nothing changed (the target: under 1 s for 10,000 deals): text, --by owner, json, html;
@@ -131,7 +131,7 @@ def main() -> None:
             print(f"  report --pipeline {label:31} {timed([*report, *extra], args.runs):6.2f} s")
         moved = timed(report, args.runs, move_one(root))
         print(f"  after one deal moved in a new commit         {moved:6.2f} s")
-        cache = root / ".vault" / "deal-history.json"
+        cache = root / ".vault" / "deal-history"
         print(f"  no history cache (whole git log read)        "
               f"{timed(report, args.runs, lambda: cache.unlink(missing_ok=True)):6.2f} s")
     finally:

@@ -9,9 +9,10 @@ started at, and each later stage change is a commit of its own (lead → prospec
 commit holds exactly the generated files. Then it times the whole `contacts
 report` process from the shell (median of ``runs``):
 
-- first report, with no caches in .vault/: every file is read (in two processes)
-  and the whole git log is read once;
-- the same again: files only stat-ed, history from .vault/history.json;
+- first report, with nothing kept in .vault/ but the index (built by the first run): every summary is
+  read and counted, and the whole git log is read once;
+- the same again: the counts kept per segment of the index (.vault/rows/report), the
+  history from .vault/history;
 - after a change committed with `contacts log`: one file read again, one new commit read;
 - as HTML; with a query (the search index is built beforehand, untimed);
 - the one pass over the git log on its own, with no cache.
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         generate(root, args.n, seed=1)
         commits = make_history(root)
         print(f"vault: {args.n} contacts, {commits} commits ({time.perf_counter() - start:.1f} s to make)")
-        caches = [root / ".vault" / "summaries.json", root / ".vault" / "history.json"]
+        caches = [root / ".vault" / "rows" / "report", root / ".vault" / "history"]
         drop_caches = lambda: [c.unlink(missing_ok=True) for c in caches]  # noqa: E731
         report = [*contacts, "report"]
         print(f"report, first (no caches):         {timed(report, max(1, args.runs // 2), drop_caches):6.2f} s")

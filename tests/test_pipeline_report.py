@@ -36,6 +36,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import marshal
 import os
 import re
 import shutil
@@ -244,7 +245,7 @@ def test_history_after_today_counts_once_today_has_passed(book: Path, invoke) ->
 
 def test_the_history_is_kept_in_a_cache_of_its_own(book: Path, invoke) -> None:
     pipeline(invoke, book)
-    cache = json.loads((book / ".vault" / "deal-history.json").read_text(encoding="utf-8"))
+    cache = marshal.loads((book / ".vault" / "deal-history").read_bytes())
     assert cache["prefix"] == "deals/" and sorted(cache["paths"]) == sorted(f"deals/{h}.md" for h in DEALS)
     assert pipeline(invoke, book)["all"]["conversion"][0]["reached"] == 6  # the same from the cache
 

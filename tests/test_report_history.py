@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+import marshal
 import shutil
 from pathlib import Path
 
@@ -99,17 +99,17 @@ def test_a_long_log_read_in_two_halves_is_the_same_log(book: Path) -> None:
 
 
 def test_the_cache_is_used_and_grows_with_new_commits(book: Path) -> None:
-    cache = book / ".vault" / "history.json"
+    cache = book / ".vault" / "history"
     first = timelines(book, cache)
-    assert first == timelines(book) and json.loads(cache.read_text())["head"] == git(book, "rev-parse", "HEAD").strip()
+    assert first == timelines(book) and marshal.loads(cache.read_bytes())["head"] == git(book, "rev-parse", "HEAD").strip()
     # the cache alone answers while HEAD has not moved
-    data = json.loads(cache.read_text())
+    data = marshal.loads(cache.read_bytes())
     ann = data["histories"][data["paths"]["contacts/ann.md"]]
     ann.append(["2026-11-22", "churned"])
-    cache.write_text(json.dumps(data))
+    cache.write_bytes(marshal.dumps(data))
     assert timelines(book, cache)["contacts/ann.md"][-1] == StageEvent(d("11-22"), "churned")
     ann.pop()
-    cache.write_text(json.dumps(data))
+    cache.write_bytes(marshal.dumps(data))
     # a new commit is read on top of what the cache knows
     path = book / "contacts" / "cat.md"
     path.write_text(path.read_text().replace("stage: lead", "stage: prospect"))
@@ -131,11 +131,11 @@ def test_the_cache_keeps_a_history_that_files_share_once(tmp_path: Path) -> None
         (root / "contacts" / f"{name}.md").write_text(f"---\nname: {name}\nstage: {'lead' if name != 'cat' else 'won'}\n---\n")
     git(root, "add", ".")
     git(root, "commit", "-q", "-m", "Import", day="2026-11-01")
-    cache = root / ".vault" / "history.json"
+    cache = root / ".vault" / "history"
 
     found = timelines(root, cache)
 
-    data = json.loads(cache.read_text())
+    data = marshal.loads(cache.read_bytes())
     assert data["histories"] == [[["2026-11-01", "lead"]], [["2026-11-01", "won"]]]
     assert data["paths"] == {"contacts/ann.md": 0, "contacts/bob.md": 0, "contacts/cat.md": 1}
     assert found == timelines(root) == timelines(root, cache)
@@ -149,7 +149,7 @@ def test_the_cache_keeps_a_history_that_files_share_once(tmp_path: Path) -> None
 
 
 def test_a_rewritten_history_is_read_again(book: Path) -> None:
-    cache = book / ".vault" / "history.json"
+    cache = book / ".vault" / "history"
     before = timelines(book, cache)
     git(book, "reset", "-q", "--hard", "HEAD~3")  # undo the last three commits
     after = timelines(book, cache)
@@ -165,7 +165,7 @@ def test_a_rewritten_history_is_read_again(book: Path) -> None:
 @pytest.mark.parametrize("junk", ["", "{", "[]", '{"version": 1}', '{"version": 1, "prefix": "contacts/", '
                                   '"head": "0000000000000000000000000000000000000000", "timelines": {}}'])
 def test_a_broken_cache_is_read_again(book: Path, junk: str) -> None:
-    cache = book / ".vault" / "history.json"
+    cache = book / ".vault" / "history"
     cache.parent.mkdir(exist_ok=True)
     cache.write_text(junk)
     assert timelines(book, cache) == timelines(book)

@@ -7,7 +7,7 @@ blobs; the `stage:` of each version gives a timeline per file. Renames
 ends with it. A change merged from a branch counts from the day it reached the
 current branch (the merge), which is when it entered the shared book.
 
-History only grows, so the timelines are kept in `.vault/history.json` with
+History only grows, so the timelines are kept in `.vault/history` (marshal) with
 the commit they were read up to: the next report reads only the commits made
 since (`git log KNOWN..HEAD`). When that commit is no longer on the current
 branch's first-parent line (a reset, a rebase, another branch) the whole log
@@ -19,9 +19,11 @@ contacts/ are skipped here instead.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import marshal
 import os
 import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +31,8 @@ from pathlib import Path
 from vault_tool.errors import GitError
 from vault_tool.store import git as gitcli
 
-CACHE_NAME = "history.json"
-CACHE_VERSION = 2  # 2: each distinct history once, and each path the number of its own
+CACHE_NAME = "history"
+CACHE_VERSION = 3  # 2: each distinct history once, and each path the number of its own; 3: marshal
 LOG_SPLIT_FROM = 2000  # commits; a longer log is read in parts, two at once
 LOG_PARTS = 8
 
@@ -197,28 +199,36 @@ def _apply(top: Path, changes: list[_Change], timelines: Timelines) -> None:
             events.append([change.day.isoformat(), stage])
 
 
-def _read_cache(path: Path | None, prefix: str) -> tuple[str, Timelines] | None:
-    """The commit the kept timelines were read up to, and the timelines; paths with the same history share one
-    list (see `_write_cache`): copy them (`_unshared`) before changing any."""
+def _read_cache(path: Path | None, prefix: str) -> tuple[str, list[list[list[str]]], dict[str, int]] | None:
+    """The commit the kept timelines were read up to, each distinct history, and each path's number among them."""
     if path is None:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = marshal.loads(path.read_bytes())
         if data["version"] == CACHE_VERSION and data["prefix"] == prefix:
             histories, paths = data["histories"], data["paths"]
-            if min(paths.values(), default=0) >= 0:
-                return str(data["head"]), {rel: histories[at] for rel, at in paths.items()}
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+            if all(0 <= at < len(histories) for at in set(paths.values())):
+                return str(data["head"]), histories, paths
+    except (OSError, EOFError, ValueError, KeyError, TypeError, AttributeError):
         pass
     return None
 
 
-def _unshared(timelines: Timelines) -> Timelines:
-    return {rel: [list(event) for event in events] for rel, events in timelines.items()}
+def _unshared(histories: list[list[list[str]]], paths: dict[str, int]) -> Timelines:
+    """Each path's own copy of its history, to change."""
+    return {rel: [list(event) for event in histories[at]] for rel, at in paths.items()}
 
 
-def _write_cache(path: Path | None, prefix: str, head: str, timelines: Timelines) -> None:
-    """Keep ``timelines`` read up to ``head``: each distinct history once, and each path the number of its own.
+def _numbered(timelines: Timelines) -> tuple[list[list[list[str]]], dict[str, int]]:
+    """Each distinct history of ``timelines`` once, and each path the number of its own."""
+    numbers: dict[tuple[tuple[str, ...], ...], int] = {}
+    paths = {rel: numbers.setdefault(tuple(map(tuple, events)), len(numbers)) for rel, events in timelines.items()}
+    return [[list(event) for event in history] for history in numbers], paths
+
+
+def _write_cache(path: Path | None, prefix: str, head: str, histories: list[list[list[str]]],
+                 paths: dict[str, int]) -> None:
+    """Keep the timelines read up to ``head``: each distinct history once, and each path the number of its own.
 
     Most files of a large vault share their history (committed the same day at the same stage, never
     changed): reading 100,000 of them back as lists took a fifth of a report, a few thousand a hundredth.
@@ -227,12 +237,10 @@ def _write_cache(path: Path | None, prefix: str, head: str, timelines: Timelines
         return
     from vault_tool.fileio import atomic_write  # only when history was read anew
 
-    numbers: dict[tuple[tuple[str, ...], ...], int] = {}
-    paths = {rel: numbers.setdefault(tuple(map(tuple, events)), len(numbers)) for rel, events in timelines.items()}
-    data = {"version": CACHE_VERSION, "prefix": prefix, "head": head, "histories": list(numbers), "paths": paths}
+    data = {"version": CACHE_VERSION, "prefix": prefix, "head": head, "histories": histories, "paths": paths}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        atomic_write(path, marshal.dumps(data))
     except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower next time
         pass
 
@@ -249,7 +257,30 @@ def _since_known(top: Path, known: str, head: str, prefix: str, timelines: Timel
     return True
 
 
-def stage_timelines(root: Path, contacts_dir: Path, cache: Path | None = None) -> dict[str, list[StageEvent]] | None:
+class StageHistories(Mapping[str, list[StageEvent]]):
+    """Each contact file's stage changes by its path: files with the same history share one list (most of a large
+    vault's do), and `shared` counts the files of each history without a lookup per file in Python."""
+
+    def __init__(self, histories: list[list[StageEvent]], numbers: dict[str, int]) -> None:
+        self._histories, self._numbers = histories, numbers
+
+    def __getitem__(self, path: str) -> list[StageEvent]:
+        return self._histories[self._numbers[path]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._numbers)
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def shared(self, paths: Iterable[str]) -> list[tuple[list[StageEvent], int]]:
+        """Each distinct history of the files at ``paths`` (none: an empty one) and how many of them have it."""
+        none: list[StageEvent] = []
+        counts = Counter(map(self._numbers.get, paths))
+        return [(none if at is None else self._histories[at], count) for at, count in counts.items()]
+
+
+def stage_timelines(root: Path, contacts_dir: Path, cache: Path | None = None) -> StageHistories | None:
     """Each contact file's stage changes (oldest first), keyed by its path relative to ``root``
     ('/'-separated, as it is now); None when ``root`` is not in a git repository.
 
@@ -261,21 +292,21 @@ def stage_timelines(root: Path, contacts_dir: Path, cache: Path | None = None) -
         return None
     head = _head(top)
     if head is None:
-        return {}
+        return StageHistories([], {})
     prefix = os.path.relpath(contacts_dir.resolve(), top.resolve()).replace(os.sep, "/") + "/"
     prefix = "" if prefix == "./" else prefix
     known = _read_cache(cache, prefix)
     if known is not None and known[0] == head:
-        timelines = known[1]
-    elif known is not None and _since_known(top, known[0], head, prefix, timelines := _unshared(known[1])):
-        _write_cache(cache, prefix, head, timelines)
+        histories, paths = known[1], known[2]
     else:
-        timelines = {}
-        _apply(top, _whole_log(top, head, prefix)[0], timelines)
-        _write_cache(cache, prefix, head, timelines)
+        timelines: Timelines = {}
+        if known is None or not _since_known(top, known[0], head, prefix, timelines := _unshared(*known[1:])):
+            timelines = {}
+            _apply(top, _whole_log(top, head, prefix)[0], timelines)
+        histories, paths = _numbered(timelines)
+        _write_cache(cache, prefix, head, histories, paths)
     base = os.path.relpath(root.resolve(), top.resolve()).replace(os.sep, "/")
-    made: dict[int, list[StageEvent]] = {}  # by the list read: paths with the same history share one
-    events: dict[tuple[str, str], StageEvent] = {}  # a few thousand distinct ones, held 100,000s of times
+    events: dict[tuple[str, str], StageEvent] = {}  # a few thousand distinct ones
 
     def event(day: str, stage: str) -> StageEvent:
         found = events.get((day, stage))
@@ -283,13 +314,8 @@ def stage_timelines(root: Path, contacts_dir: Path, cache: Path | None = None) -
             found = events[(day, stage)] = StageEvent(dt.date.fromisoformat(day), stage)
         return found
 
-    def events_of(history: list[list[str]]) -> list[StageEvent]:
-        found = made.get(id(history))
-        if found is None:
-            found = made[id(history)] = [event(day, stage) for day, stage in history]
-        return found
-
-    return {_relative(path, base): events_of(history) for path, history in timelines.items()}
+    made = [[event(day, stage) for day, stage in history] for history in histories]
+    return StageHistories(made, paths if base == "." else {_relative(path, base): at for path, at in paths.items()})
 
 
 def _relative(path: str, base: str) -> str:

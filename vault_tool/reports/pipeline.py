@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING
@@ -47,12 +48,12 @@ if TYPE_CHECKING:
     from vault_tool.search.deals import DealView
     from vault_tool.store.vault import Vault
 
-HISTORY_CACHE = "deal-history.json"  # in .vault/, beside the contacts' history.json
+HISTORY_CACHE = "deal-history"  # in .vault/, beside the contacts' history
 OVERDUE, NO_CLOSE = "overdue", "none"  # the forecast's buckets besides months
 FILLED_MONTHS = 36  # the forecast shows empty months up to this many months from today's
 GROUPS = ("owner",)
 
-Timelines = dict[str, list[StageEvent]]
+Timelines = Mapping[str, list[StageEvent]]
 
 
 @dataclass
@@ -333,7 +334,7 @@ def pipeline_report(vault: Vault, query: str | None = None, since: dt.date | Non
     found = find_deals(vault, query or "", today)
     deals, config = found.deals, vault.config
     history = stage_timelines(vault.root, vault.deals_dir, vault.state_dir / HISTORY_CACHE)
-    timelines = history or {}
+    timelines: Timelines = history or {}
     currencies = sorted({deal.currency for deal in deals})
     missing = [code for code in currencies if code != config.currency and code not in config.rates]
     convert = not missing

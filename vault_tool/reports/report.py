@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import statistics
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,7 @@ from vault_tool.format.contact import KNOWN_FIELDS
 from vault_tool.format.dates import parse_duration
 from vault_tool.format.layout import handle_of
 from vault_tool.reports.history import CACHE_NAME as HISTORY_CACHE
-from vault_tool.reports.history import StageEvent, stage_timelines
+from vault_tool.reports.history import StageEvent, StageHistories, stage_timelines
 from vault_tool.reports.summaries import load_summaries
 from vault_tool.reports.tally import NONE, Candidate, Scope, Silences, Tally, bucket_start, kept_tally, tally_of
 
@@ -144,11 +144,11 @@ def _passage(events: list[StageEvent], stage: str, later: set[str], since: dt.da
     return was_there or current == stage, None
 
 
-def funnel(tally: Tally, stages: list[str], timelines: dict[str, list[StageEvent]] | None,
+def funnel(tally: Tally, stages: list[str], timelines: StageHistories | None,
            since: dt.date, today: dt.date) -> list[FunnelStep]:
     """A step per stage: how many of ``tally``'s contacts are there now, and (from history) who moved on to a
     later stage."""
-    histories = _histories(tally.paths, timelines) if timelines is not None else []
+    histories = timelines.shared(tally.paths) if timelines is not None else []
     steps = []
     for i, stage in enumerate(stages):
         step = FunnelStep(stage, stages[i + 1] if i + 1 < len(stages) else None, tally.stages.get(stage, 0))
@@ -165,19 +165,6 @@ def funnel(tally: Tally, stages: list[str], timelines: dict[str, list[StageEvent
             step.median_days = float(statistics.median(days)) if days else None
         steps.append(step)
     return steps
-
-
-def _histories(paths: Iterable[str], timelines: dict[str, list[StageEvent]]) -> list[tuple[list[StageEvent], int]]:
-    """Each distinct stage history of the contacts at ``paths`` and how many have it: contacts with the same history
-    share its list (reports/history.py), and most of a large vault's do (the day they came in, at the stage they
-    came in)."""
-    none: list[StageEvent] = []
-    counted: dict[int, tuple[list[StageEvent], int]] = {}
-    for path in paths:
-        events = timelines.get(path, none)
-        held = counted.get(id(events))
-        counted[id(events)] = (events, held[1] + 1 if held else 1)
-    return list(counted.values())
 
 
 # Stage names that mean a contact left the pipeline: without `funnel:` they are not steps of the
@@ -241,7 +228,7 @@ def _days(span: str, today: dt.date) -> int:
     return (today - (today - parse_duration(span))).days
 
 
-def coldest(tally: Tally, scope: Scope, timelines: dict[str, list[StageEvent]] | None, limit: int | None
+def coldest(tally: Tally, scope: Scope, timelines: Mapping[str, list[StageEvent]] | None, limit: int | None
             ) -> tuple[list[ColdContact], int]:
     """The ``limit`` coldest of ``tally``'s contacts (all when None) and how many of all of them are overdue.
 
