@@ -10,9 +10,9 @@ from followups import TODAY, ok
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vault_tool.interop.dupegroups import MEMO
+from vault_tool.interop.dupegroups import MEMO, find_dupes
 from vault_tool.interop.duplicates import MEMO as NAMES
-from vault_tool.interop.duplicates import DupeGroup, find_dupes
+from vault_tool.interop.duplicates import DupeGroup
 
 KEPT = Path(".vault") / MEMO
 

@@ -32,7 +32,7 @@ def dupes(ctx: click.Context, fmt: str) -> None:
       contacts dupes
       contacts dupes --format json
     """
-    from vault_tool.interop.duplicates import find_dupes
+    from vault_tool.interop.dupegroups import find_dupes
 
     result = find_dupes(open_vault(ctx))
     hold(ctx, result)

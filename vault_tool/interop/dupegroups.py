@@ -1,4 +1,5 @@
-"""The groups of likely duplicates, kept between runs and brought up to date with what was written since.
+"""`contacts dupes` (`find_dupes`): the groups of likely duplicates, kept between runs and brought up to date with
+what was written since.
 
 `dupes` joins the contacts that share a key (duplicates.py `shared_keys`) and gathers the joins into
 groups (`find_groups`): at 100,000 contacts over a second. An edit changes a contact or two, so the
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vault_tool.format.identity import SHARED_LINE
+from vault_tool.format.layout import handle_of
 from vault_tool.interop.duplicates import MEMO as NAMES
 from vault_tool.interop.duplicates import (
     NAME_SCORE,
@@ -33,13 +35,16 @@ from vault_tool.interop.duplicates import (
     NameMemo,
     find_groups,
     holders_of,
+    is_identity,
     join_key,
     joins_of,
 )
 
 if TYPE_CHECKING:
+    from vault_tool.errors import ParseError
     from vault_tool.interop.duplicates import Join
     from vault_tool.search.columns import KeyRow, KeyTable
+    from vault_tool.store.vault import Vault
 
 MEMO = "dupe-groups"  # in .vault/
 VERSION = 1  # bump when what is kept, or how joins and groups are made, changes
@@ -125,8 +130,8 @@ def _updated(table: KeyTable, kept: Kept, names: NameMemo, region: str) -> Kept 
     fresh = joins_of(holders, names)
     before = {(tuple(kept.members[m][0] for m in at), why) for at, why in kept.joins if join_key(why) in keys}
     after = {(tuple(row.path for row in members), why) for members, why in fresh}
-    touched = {_handle(row.path) for row in new}  # an edited contact is written anew: its view may have changed
-    touched.update(_handle(path) for paths, _ in before ^ after for path in paths)  # a removed one, a join changed
+    touched = {handle_of(row.path) for row in new}  # an edited contact is written anew: its view may have changed
+    touched.update(handle_of(path) for paths, _ in before ^ after for path in paths)  # a removed one, a join changed
     members = list(kept.members)
     joins = [join for join in kept.joins if join_key(join[1]) not in keys]
     for join in _numbered(table, fresh, members, docs):
@@ -140,20 +145,26 @@ def _regrouped(table: KeyTable, groups: list[Group], members: list[Member], docs
                touched: set[str], region: str) -> list[Group]:
     """``groups`` with those of the ``touched`` contacts (and of every contact of their old groups) gathered again
     from every join they are in (``joins``, of ``members``, whose documents in the reader are ``docs``)."""
-    from vault_tool.search.columns import KeyRow
-
     for group in groups:
         if not touched.isdisjoint(group[0]):
             touched.update(group[0])
-    hit = {m for m, member in enumerate(members) if _handle(member[0]) in touched}
+    hit = {m for m, member in enumerate(members) if handle_of(member[0]) in touched}
     again: list[Join] = []
     for at, why in joins:
         if not hit.isdisjoint(at):
-            again.append(([KeyRow(docs[m], members[m][0], "", b"") for m in at], why))  # type: ignore[arg-type]
+            again.append(([_row(members[m][0], docs[m]) for m in at], why))
     views = table.views(row.doc for rows, _ in again for row in rows)
     kept = [group for group in groups if touched.isdisjoint(group[0])]
     kept += [_plain(group) for group in find_groups(again, views, region)]
     return sorted(kept, key=lambda group: group[0][0])
+
+
+def _row(path: str, doc: int | None) -> KeyRow:
+    """A contact of a join as a row of the reader (only its document and path are read)."""
+    from vault_tool.search.columns import KeyRow
+
+    assert doc is not None, path  # every contact of a join kept or made now is in the index
+    return KeyRow(doc, path, "", b"")
 
 
 def _order(members: list[Member], join: Joined) -> tuple[bool, list[str], str]:
@@ -189,16 +200,26 @@ def _compact(members: list[Member], joins: list[Joined]) -> tuple[list[Member], 
 
 def _crowded(holders: dict[str, list[KeyRow]]) -> list[str]:
     """The identity keys of ``holders`` more than SHARED_LINE contacts hold."""
-    return [key for key, held in holders.items() if _identity(key) and len(held) > SHARED_LINE]
-
-
-def _identity(key: str) -> bool:
-    return key[:2] in ("u:", "e:", "p:")
-
-
-def _handle(path: str) -> str:
-    return path.rsplit("/", 1)[-1].removesuffix(".md")
+    return [key for key, held in holders.items() if is_identity(key) and len(held) > SHARED_LINE]
 
 
 def _plain(group: DupeGroup) -> Group:
     return group.handles, group.names, group.reasons
+
+
+@dataclass
+class DupesResult:
+    groups: list[DupeGroup]
+    problems: list[ParseError]
+
+
+def find_dupes(vault: Vault) -> DupesResult:
+    """Likely duplicates among the vault's contacts, from the index (files that do not parse are reported)."""
+    from vault_tool.search import columns
+    from vault_tool.search.selection import answered
+
+    def ask(ix: Any) -> list[DupeGroup]:
+        return columns.with_keys(ix, lambda table: dupe_groups(table, vault.state_dir, vault.config.default_region))
+
+    groups, left_out, _ = answered(vault, vault.today(), ask)
+    return DupesResult(groups, left_out)

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vault_tool.errors import ParseError
 from vault_tool.format.identity import (
     SHARED_LINE,
     Traits,
@@ -34,10 +33,10 @@ from vault_tool.format.identity import (
     told_apart,
     traits,
 )
+from vault_tool.format.layout import handle_of
 
 if TYPE_CHECKING:
     from vault_tool.search.columns import KeyRow
-    from vault_tool.store.vault import Vault
 
     Join = tuple[list[KeyRow], str]  # contacts joined as one, and why (a shared key, or `score\0block key`)
 
@@ -229,8 +228,9 @@ class NameMemo:
             pass  # a memo only: the next run compares again
 
 
-def _handle(path: str) -> str:
-    return path.rsplit("/", 1)[-1].removesuffix(".md")
+def is_identity(key: str) -> bool:
+    """Whether ``key`` is a uid, email or phone (the others are blocks to compare names within)."""
+    return key[:2] in ("u:", "e:", "p:")
 
 
 def shared_keys(rows: list[KeyRow], memo: NameMemo | None = None) -> list[Join]:
@@ -248,7 +248,7 @@ def joins_of(holders: dict[str, list[KeyRow]], memo: NameMemo | None = None) -> 
     names: list[Join] = []
     for key, members in holders.items():
         members.sort(key=lambda row: row.path)
-        if key[:2] in ("u:", "e:", "p:") and 1 < len(members) <= SHARED_LINE:
+        if is_identity(key) and 1 < len(members) <= SHARED_LINE:
             identity.append((members, key))
         elif key[:2] in ("c:", "d:") and len(members) > 1:
             member_names = [row.name for row in members]
@@ -299,7 +299,7 @@ def find_groups(joined: list[Join], views: dict[int, Any], region: str) -> list[
     reasons come in the order of the joins that give them (`_first_paths`), each once."""
     groups = _Groups()
     for members, _ in joined:
-        groups.join([_handle(row.path) for row in members])
+        groups.join([handle_of(row.path) for row in members])
     reasons: dict[str, list[str]] = {}
     said: dict[tuple[str, ...], str] = {}  # the reason of close names, by key and companies
     for members, key in joined:
@@ -309,7 +309,7 @@ def find_groups(joined: list[Join], views: dict[int, Any], region: str) -> list[
             reason = said.get(told) or said.setdefault(told, _reason(key, seen, region))
         else:
             reason = _reason(key, seen, region)
-        gathered = reasons.setdefault(groups.root(_handle(members[0].path)), [])
+        gathered = reasons.setdefault(groups.root(handle_of(members[0].path)), [])
         if reason not in gathered:
             gathered.append(reason)
     return _gathered(groups, reasons, {view["handle"]: view for view in views.values()})
@@ -364,22 +364,3 @@ def _keep_first(handle: str, view: dict[str, Any] | None) -> tuple[int, int, str
     if view is None:
         return 0, 0, handle
     return -int(view["interaction_count"]), -int(view.get("keys", 0)), handle
-
-
-@dataclass
-class DupesResult:
-    groups: list[DupeGroup]
-    problems: list[ParseError]
-
-
-def find_dupes(vault: Vault) -> DupesResult:
-    """Likely duplicates among the vault's contacts, from the index (files that do not parse are reported)."""
-    from vault_tool.interop.dupegroups import dupe_groups
-    from vault_tool.search import columns
-    from vault_tool.search.selection import answered
-
-    def ask(ix: Any) -> list[DupeGroup]:
-        return columns.with_keys(ix, lambda table: dupe_groups(table, vault.state_dir, vault.config.default_region))
-
-    groups, left_out, _ = answered(vault, vault.today(), ask)
-    return DupesResult(groups, left_out)

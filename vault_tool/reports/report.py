@@ -240,10 +240,12 @@ def coldest(tally: Tally, scope: Scope, timelines: Mapping[str, list[StageEvent]
     candidates, overdue = list(tally.cold.values()), tally.overdue
     silences = Silences(scope.today, scope.default_cadence)
     for path, (own, name, owner, stage) in tally.silent.items():
-        history = (timelines or {}).get(path)
-        start = history[0].day.isoformat() if history else None
-        found = silences.of(start, own) if start is not None else None
-        if start is not None and found is not None:
+        history = timelines.get(path) if timelines else None
+        if not history:
+            continue  # never committed: how long it has been silent is not known
+        start = history[0].day.isoformat()
+        found = silences.of(start, own)
+        if found is not None:
             ratio, silence, cadence, cadence_days = found
             overdue += -silence >= cadence_days
             candidates.append((ratio, silence, name.casefold(), path, name, owner, stage, None, start, cadence,

@@ -52,7 +52,6 @@ class Summaries:
 
     items: list[Summary] = field(default_factory=list)
     problems: list[ParseError] = field(default_factory=list)
-    fields: set[str] = field(default_factory=set)  # every field and list field some contact has
 
 
 KEPT_ALWAYS = ("name", "keep_in_touch")  # what every report reads of a contact's fields
@@ -87,15 +86,13 @@ def load_summaries(
     """
     from vault_tool.search.selection import read_views
 
-    seen: set[str] = set()
     nothing: dict[str, list[str]] = {}
 
     def keep(summed: Summed, more: FieldsOf | None) -> Summary:
-        seen.update(summed[6])
         return summary_of(summed, more, only, nothing)
 
     found, skipped, _ = read_views(vault, today, keep, None, query, column="summary", beside=_beside(only))
-    return Summaries(sorted(found, key=lambda summary: summary.path), skipped, seen)
+    return Summaries(sorted(found, key=lambda summary: summary.path), skipped)
 
 
 def summaries_in(leaf: Any, docs: list[int], only: Collection[str] | None) -> list[Summary]:
