@@ -30,7 +30,7 @@ _NAMES = ["Anna Berg", "Anna Berg", "Ana Berg", "Bo Lind", "Bo Linde", "Cy Holm"
 _CONTACT = st.tuples(st.sampled_from(_NAMES), st.sampled_from(["", "Acme", "Brandt"]),
                      st.sampled_from(["", "a@x.example", "b@x.example", "c@acme.example"]),
                      st.sampled_from(["", "+46 8 555 000 00", "+46 8 555 000 11"]))
-_EDIT = st.tuples(st.integers(0, 7), st.sampled_from(["write", "note", "title", "upper", "rename", "remove"]), _CONTACT)
+_EDIT = st.tuples(st.integers(0, 7), st.sampled_from(["write", "name", "note", "title", "upper", "rename", "remove"]), _CONTACT)
 
 
 def _text(name: str, company: str, email: str, phone: str) -> str:
@@ -63,6 +63,9 @@ def test_groups_kept_follow_any_edits_as_groups_found_afresh(
             path.rename(path.with_name(f"r{n}.md"))
         elif kind == "note" and path.exists():
             path.write_text(path.read_text(encoding="utf-8") + "\nMet again.\n", encoding="utf-8")
+        elif kind == "name" and path.exists():  # the same keys: only the close names can change
+            text = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            path.write_text("".join([text[0], f"name: {contact[0]}\n", *text[2:]]), encoding="utf-8")
         elif kind in ("title", "upper") and path.exists():  # the one to keep first, and how a reason is written
             text = path.read_text(encoding="utf-8")
             text = text.replace("---\n", "---\ntitle: Boss\n", 1) if kind == "title" else text.replace("@x", "@X")
@@ -101,3 +104,13 @@ def _groups_text(invoke, vault: Path) -> str:
     result = invoke("-C", vault, "dupes")
     ok(result)
     return str(result.stdout)
+
+
+def test_a_contact_renamed_with_the_same_keys_leaves_the_group_of_its_old_name(empty_vault: Path, invoke) -> None:
+    for handle, name in (("anna", "Anna Berg"), ("ana", "Ana Berg"), ("bo", "Bo"), ("cy", "Cy"), ("di", "Di")):
+        (empty_vault / "contacts" / f"{handle}.md").write_text(_text(name, "Acme", "", ""), encoding="utf-8")
+    assert "similar names" in invoke("-C", empty_vault, "dupes").stdout
+    ana = empty_vault / "contacts" / "ana.md"
+    ana.write_text(_text("Cy Holm", "Acme", "", ""), encoding="utf-8")
+
+    assert invoke("-C", empty_vault, "dupes").stdout == "No likely duplicates.\n"

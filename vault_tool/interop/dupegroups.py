@@ -21,6 +21,7 @@ loses nothing.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import marshal
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ from vault_tool.interop.duplicates import (
     join_key,
     joins_of,
 )
+from vault_tool.search.index import SMALL_SEGMENT
 
 if TYPE_CHECKING:
     from vault_tool.errors import ParseError
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
     from vault_tool.store.vault import Vault
 
 MEMO = "dupe-groups"  # in .vault/
-VERSION = 1  # bump when what is kept, or how joins and groups are made, changes
+VERSION = 2  # bump when what is kept, or how joins and groups are made, changes
 Member = tuple[str, str, int]  # a contact of a join: path, the id of its segment of the index, its number there
 Joined = tuple[list[int], str]  # a join: its contacts (by number in Kept.members) and why (see duplicates.py `Join`)
 Group = tuple[list[str], list[str], list[str]]  # a DupeGroup's handles, names and reasons
@@ -55,11 +57,12 @@ Group = tuple[list[str], list[str], list[str]]  # a DupeGroup's handles, names a
 
 @dataclass
 class Kept:
-    segments: dict[str, int]  # each segment's id and how many of its documents were deleted
+    segments: dict[str, list[int]]  # each segment's id and its deleted documents
     members: list[Member]
     joins: list[Joined]  # in order (duplicates.py `in_order`)
     groups: list[Group]  # by their first handle
     crowded: list[str]  # identity keys more than SHARED_LINE contacts hold (joined by none)
+    recent: dict[str, bytes]  # by path: a digest of the keys and name of each contact in a small segment
 
 
 class GroupMemo:
@@ -81,7 +84,7 @@ class GroupMemo:
     def write(self, kept: Kept) -> None:
         from vault_tool.fileio import atomic_write
 
-        plain = [kept.segments, kept.members, kept.joins, kept.groups, kept.crowded]
+        plain = [kept.segments, kept.members, kept.joins, kept.groups, kept.crowded, kept.recent]
         try:
             atomic_write(self.path, marshal.dumps((self.tag, plain)), durable=False)
         except OSError:
@@ -113,7 +116,7 @@ def _joined_anew(table: KeyTable, names: NameMemo, region: str) -> Kept:
                                                      region)]  # the views are let go before the joins are kept
     members: list[Member] = []
     joins = _numbered(table, joined, members, [])
-    return Kept({}, members, joins, groups, _crowded(holders))
+    return Kept({}, members, joins, groups, _crowded(holders), _recent(table))
 
 
 def _updated(table: KeyTable, kept: Kept, names: NameMemo, region: str) -> Kept | None:
@@ -121,24 +124,60 @@ def _updated(table: KeyTable, kept: Kept, names: NameMemo, region: str) -> Kept 
     new = table.rows(only=[name for name in table.segments() if name not in kept.segments])
     if len(new) * 2 > table.count():
         return None
-    docs = table.docs([(segment, number) for _, segment, number in kept.members])
-    keys = {join_key(why) for at, why in kept.joins if any(docs[m] is None for m in at)}
-    keys.update(kept.crowded)
-    for row in new:
+    members = list(kept.members)
+    docs = table.docs([(segment, number) for _, segment, number in members])
+    keys = set(kept.crowded)
+    for row in _rekeyed(table, kept, new, members, docs):
         keys.update(row.keys.decode("utf-8").split("\n") if row.keys else ())
+    keys.update(join_key(why) for at, why in kept.joins if any(docs[m] is None for m in at))
     holders = holders_of(table.holding(keys), keys)
     fresh = joins_of(holders, names)
     before = {(tuple(kept.members[m][0] for m in at), why) for at, why in kept.joins if join_key(why) in keys}
-    after = {(tuple(row.path for row in members), why) for members, why in fresh}
+    after = {(tuple(row.path for row in rows), why) for rows, why in fresh}
     touched = {handle_of(row.path) for row in new}  # an edited contact is written anew: its view may have changed
     touched.update(handle_of(path) for paths, _ in before ^ after for path in paths)  # a removed one, a join changed
-    members = list(kept.members)
     joins = [join for join in kept.joins if join_key(join[1]) not in keys]
     for join in _numbered(table, fresh, members, docs):
         bisect.insort(joins, join, key=lambda one: _order(members, one))
     groups = _regrouped(table, kept.groups, members, docs, joins, touched, region)
     members, joins = _compact(members, joins)
-    return Kept({}, members, joins, groups, _crowded(holders))  # every key kept as crowded was looked at again
+    return Kept({}, members, joins, groups, _crowded(holders), _recent(table))  # every crowded key was looked at
+
+
+def _rekeyed(table: KeyTable, kept: Kept, new: list[KeyRow], members: list[Member], docs: list[int | None]
+             ) -> list[KeyRow]:
+    """The contacts written since whose keys or name changed, or that are new (``new``: all written since).
+
+    One that had the same keys and name before is the same to every join: a note added, an
+    interaction logged. What it had is read from its document deleted since, or, where its segment
+    was merged into another meanwhile (a small one), from the digest ``kept.recent`` holds. Where it
+    is in a join, its member of ``members`` (and its document in ``docs``) is moved to the new
+    document, and its joins stand.
+    """
+    before = {row.path: _digest(row) for row in table.gone_since(kept.segments)}
+    stale: dict[str, list[int]] = {}
+    for m, doc in enumerate(docs):
+        if doc is None:
+            stale.setdefault(members[m][0], []).append(m)
+    changed: list[KeyRow] = []
+    for row in new:
+        if _digest(row) != before.get(row.path, kept.recent.get(row.path)):
+            changed.append(row)
+            continue
+        for m in stale.get(row.path, ()):
+            members[m], docs[m] = (row.path, *table.where(row.doc)), row.doc
+    return changed
+
+
+def _recent(table: KeyTable) -> dict[str, bytes]:
+    """The digest of the keys and name of each contact in a segment small enough to be merged into the next update's
+    (search/index.py `SMALL_SEGMENT`; see `_rekeyed`)."""
+    small = [name for name, size in table.sizes().items() if size <= SMALL_SEGMENT]
+    return {row.path: _digest(row) for row in table.rows(only=small)} if small else {}
+
+
+def _digest(row: KeyRow) -> bytes:
+    return hashlib.blake2b(row.keys + b"\0" + row.name.encode("utf-8"), digest_size=16).digest()
 
 
 def _regrouped(table: KeyTable, groups: list[Group], members: list[Member], docs: list[int | None], joins: list[Joined],

@@ -413,9 +413,9 @@ class KeyTable:
         self._offsets = [offset for _, offset in self._leaves]
         self._gone = [deleted(leaf) for leaf, _ in self._leaves]
 
-    def segments(self) -> dict[str, int]:
-        """Each segment's id and how many of its documents are deleted (a segment only ever gains deletions)."""
-        return {name: len(gone) for name, gone in zip(self._ids, self._gone)}
+    def segments(self) -> dict[str, list[int]]:
+        """Each segment's id and its deleted documents (a segment only ever gains deletions)."""
+        return {name: sorted(gone) for name, gone in zip(self._ids, self._gone)}
 
     def rows(self, only: Collection[str] | None = None) -> list[KeyRow]:
         """The rows of every live contact (of the segments ``only``, when given)."""
@@ -427,6 +427,10 @@ class KeyTable:
             found += [KeyRow(offset + doc, path, name, keys)
                       for doc, (path, name, keys) in enumerate(zip(*columns)) if doc not in gone]
         return found
+
+    def sizes(self) -> dict[str, int]:
+        """Each segment's id and how many documents it holds, deleted ones too."""
+        return {name: int(leaf.doc_count_all()) for name, (leaf, _) in zip(self._ids, self._leaves)}
 
     def count(self) -> int:
         """How many live contacts there are."""
@@ -446,10 +450,16 @@ class KeyTable:
                 continue
             block, starts = _raw(leaf, "dupe_keys")
             docs = sorted({doc for key in wanted for doc in _holding(block, starts, key)} - set(gone))
-            if docs:
-                paths, names = _values(leaf, "path", len(docs)), _values(leaf, "sort_name", len(docs))
-                found += [KeyRow(offset + doc, _text(paths[doc]), _text(names[doc]), bytes(block[starts[doc]:starts[doc + 1]]))
-                          for doc in docs]
+            found += _rows_of(leaf, offset, docs)
+        return found
+
+    def gone_since(self, segments: dict[str, list[int]]) -> list[KeyRow]:
+        """The rows of the documents deleted since ``segments`` (each segment's deleted documents then, see
+        `segments`), in the segments still here: what the contacts edited or removed since were then."""
+        found: list[KeyRow] = []
+        for (leaf, offset), gone, name in zip(self._leaves, self._gone, self._ids):
+            if name in segments and len(gone) > len(segments[name]):
+                found += _rows_of(leaf, offset, sorted(set(gone).difference(segments[name])))
         return found
 
     def where(self, doc: int) -> tuple[str, int]:
@@ -475,6 +485,14 @@ class KeyTable:
                 stored = _values(leaf, "dupe_view", len(mine))
                 views.update((doc, marshal.loads(stored[doc - offset])) for doc in mine)
         return views
+
+
+def _rows_of(leaf: Any, offset: int, docs: list[int]) -> list[KeyRow]:
+    """The rows of documents ``docs`` of one segment (whose first is document ``offset`` of the reader)."""
+    if not docs:
+        return []
+    paths, names, keys = (_values(leaf, name, len(docs)) for name in ("path", "sort_name", "dupe_keys"))
+    return [KeyRow(offset + doc, _text(paths[doc]), _text(names[doc]), bytes(keys[doc])) for doc in docs]
 
 
 def _raw(leaf: Any, name: str) -> tuple[bytes, array[int]]:
