@@ -40,3 +40,14 @@ def write(root: Path, handle: str, text: str, newline: str = "\n", bom: bool = F
 def person(text: str, handle: str = "someone") -> Contact:
     """A contact parsed from ``text`` (dedented), as if read from contacts/<handle>.md."""
     return parse(Path(f"contacts/{handle}.md"), textwrap.dedent(text).encode("utf-8"))
+
+
+def edited(path: Path, kind: str, text: str) -> None:
+    """The end of a random edit of contact file ``path`` (`c<n>.md`): renamed to `d<n>.md`, removed, or else written
+    as ``text``."""
+    if kind == "rename":
+        path.rename(path.with_name("d" + path.name[1:]))
+    elif kind == "remove":
+        path.unlink()
+    else:
+        path.write_text(text, encoding="utf-8")

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from followups import TODAY, ok
+from followups import TODAY, edited, ok
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from report_book import git
@@ -127,12 +127,7 @@ def _edit(root: Path, n: int, kind: str, day: str) -> None:
         text = text.replace("---\n", f"---\nkeep_in_touch: {1 + int(day[-2:]) % 3}w\n", 1)
     elif kind == "blank":
         text = "---\nname: [broken\n---\n"
-    if kind == "rename":
-        path.rename(path.with_name(f"d{n}.md"))
-    elif kind == "remove":
-        path.unlink()
-    else:
-        path.write_text(text, encoding="utf-8")
+    edited(path, kind, text)
 
 
 def test_a_segment_whose_coldest_were_edited_is_counted_again(

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from followups import TODAY, ok
+from followups import TODAY, edited, ok
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -124,12 +124,7 @@ def test_tasks_and_stale_rows_follow_any_edits_as_the_contacts_do(
             text = text.replace("owner: alice", "owner: carol")
         elif kind == "bad":
             text += f"\n- [ ] Broken {offset} due:2026-13-{offset % 50:02d}\n"
-        if kind == "rename":
-            path.rename(path.with_name(f"d{n}.md"))
-        elif kind == "remove":
-            path.unlink()
-        else:
-            path.write_text(text, encoding="utf-8")
+        edited(path, kind, text)
         expected = [task_shown(item, today) for item in ag.tasks(vault, owner=owner, today=today).items]
         assert task_rows(vault, owner=owner, today=today).rows == expected
         report = ag.stale_contacts(vault, 20, owner, today)
