@@ -404,7 +404,7 @@ class KeyTable:
     The rows come from three columns, read whole (a tenth of a second for 100,000 contacts), not
     from the term list, whose Python iteration is twenty times slower; only the views asked for
     are unmarshalled. A document is told by its number in the reader (a KeyRow's ``doc``), or
-    from one reader to the next by its segment's id and its number there (`where`, `live`).
+    from one reader to the next by its segment's id and its number there (`where`, `docs`).
     """
 
     def __init__(self, searcher: Any) -> None:
@@ -420,10 +420,10 @@ class KeyTable:
     def rows(self, only: Collection[str] | None = None) -> list[KeyRow]:
         """The rows of every live contact (of the segments ``only``, when given)."""
         found: list[KeyRow] = []
-        for (leaf, offset), gone, name in zip(self._leaves, self._gone, self._ids):
-            if only is not None and name not in only:
+        for (leaf, offset), gone, segment in zip(self._leaves, self._gone, self._ids):
+            if only is not None and segment not in only:
                 continue
-            columns = [_column(leaf, name) for name in ("path", "sort_name", "dupe_keys")]
+            columns = [_column(leaf, column) for column in ("path", "sort_name", "dupe_keys")]
             found += [KeyRow(offset + doc, path, name, keys)
                       for doc, (path, name, keys) in enumerate(zip(*columns)) if doc not in gone]
         return found
@@ -457,9 +457,9 @@ class KeyTable:
         """The rows of the documents deleted since ``segments`` (each segment's deleted documents then, see
         `segments`), in the segments still here: what the contacts edited or removed since were then."""
         found: list[KeyRow] = []
-        for (leaf, offset), gone, name in zip(self._leaves, self._gone, self._ids):
-            if name in segments and len(gone) > len(segments[name]):
-                found += _rows_of(leaf, offset, sorted(set(gone).difference(segments[name])))
+        for (leaf, offset), gone, segment in zip(self._leaves, self._gone, self._ids):
+            if segment in segments and len(gone) > len(segments[segment]):
+                found += _rows_of(leaf, offset, sorted(set(gone).difference(segments[segment])))
         return found
 
     def where(self, doc: int) -> tuple[str, int]:
@@ -491,7 +491,7 @@ def _rows_of(leaf: Any, offset: int, docs: list[int]) -> list[KeyRow]:
     """The rows of documents ``docs`` of one segment (whose first is document ``offset`` of the reader)."""
     if not docs:
         return []
-    paths, names, keys = (_values(leaf, name, len(docs)) for name in ("path", "sort_name", "dupe_keys"))
+    paths, names, keys = (_values(leaf, column, len(docs)) for column in ("path", "sort_name", "dupe_keys"))
     return [KeyRow(offset + doc, _text(paths[doc]), _text(names[doc]), bytes(keys[doc])) for doc in docs]
 
 
@@ -499,8 +499,12 @@ def _raw(leaf: Any, name: str) -> tuple[bytes, array[int]]:
     """Bytes column ``name`` of one segment as one block, and where each document's value starts in it (one more:
     the end of the last)."""
     raw = leaf.column_reader(name, translate=False)
-    block = raw._dbfile.get(raw._basepos, sum(raw._lengths))
-    return block, array("q", itertools.accumulate(raw._lengths, initial=0))
+    if isinstance(raw, VarBytesColumn.Reader):  # the values one after another: read as one block
+        block, lengths = raw._dbfile.get(raw._basepos, sum(raw._lengths)), raw._lengths
+    else:
+        values = [bytes(value) for value in raw]
+        block, lengths = b"".join(values), [len(value) for value in values]
+    return block, array("q", itertools.accumulate(lengths, initial=0))
 
 
 def _holding(block: bytes, starts: array[int], key: bytes) -> Iterator[int]:
