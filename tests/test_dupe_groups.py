@@ -30,7 +30,8 @@ _NAMES = ["Anna Berg", "Anna Berg", "Ana Berg", "Bo Lind", "Bo Linde", "Cy Holm"
 _CONTACT = st.tuples(st.sampled_from(_NAMES), st.sampled_from(["", "Acme", "Brandt"]),
                      st.sampled_from(["", "a@x.example", "b@x.example", "c@acme.example"]),
                      st.sampled_from(["", "+46 8 555 000 00", "+46 8 555 000 11"]))
-_EDIT = st.tuples(st.integers(0, 7), st.sampled_from(["write", "name", "note", "title", "upper", "rename", "remove"]), _CONTACT)
+_EDIT = st.tuples(st.integers(0, 7), st.sampled_from(["write", "name", "note", "title", "upper", "rename", "remove"]),
+                  _CONTACT)
 
 
 def _text(name: str, company: str, email: str, phone: str) -> str:

@@ -101,7 +101,8 @@ def test_a_long_log_read_in_two_halves_is_the_same_log(book: Path) -> None:
 def test_the_cache_is_used_and_grows_with_new_commits(book: Path) -> None:
     cache = book / ".vault" / "history"
     first = timelines(book, cache)
-    assert first == timelines(book) and marshal.loads(cache.read_bytes())["head"] == git(book, "rev-parse", "HEAD").strip()
+    head = git(book, "rev-parse", "HEAD").strip()
+    assert first == timelines(book) and marshal.loads(cache.read_bytes())["head"] == head
     # the cache alone answers while HEAD has not moved
     data = marshal.loads(cache.read_bytes())
     ann = data["histories"][data["paths"]["contacts/ann.md"]]

@@ -122,7 +122,8 @@ def _edit(root: Path, n: int, kind: str, day: str) -> None:
     elif kind == "owner":
         text = text.replace("owner: alice", "owner: carol")
     elif kind == "tag":
-        text = text.replace("tags: [", "tags: [vip, ") if "tags: [" in text else text.replace("---\n", "---\ntags: [vip]\n", 1)
+        text = text.replace("tags: [", "tags: [vip, ") if "tags: [" in text else \
+            text.replace("---\n", "---\ntags: [vip]\n", 1)
     elif kind == "cadence":
         text = text.replace("---\n", f"---\nkeep_in_touch: {1 + int(day[-2:]) % 3}w\n", 1)
     elif kind == "blank":

@@ -275,7 +275,8 @@ def holders_of(rows: list[KeyRow], keys: AbstractSet[str] | None = None) -> dict
     key by key, rather than a list made for each of the half million.
     """
     if keys is None:
-        counts = Counter(itertools.chain.from_iterable(row.keys.decode("utf-8").split("\n") for row in rows if row.keys))
+        every = (row.keys.decode("utf-8").split("\n") for row in rows if row.keys)
+        counts = Counter(itertools.chain.from_iterable(every))
         keys = {key for key, count in counts.items() if count > 1}  # a key is once in a row's keys
         del counts
     holders: defaultdict[str, list[KeyRow]] = defaultdict(list)

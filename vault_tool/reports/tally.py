@@ -39,7 +39,8 @@ MARGIN = 64  # candidates for going cold a segment keeps past the report's limit
 MEMO = "report"  # the memo's name in .vault/rows/
 
 # A contact that may be going cold: (-ratio, -silence in days, name casefolded, path, name, owner, stage, last
-# contact (None: none), silent since, cadence, cadence in days). Sorted, the coldest come first, ties by name, then path.
+# contact (None: none), silent since, cadence, cadence in days). Sorted, the coldest come first, ties by name, then
+# path.
 Candidate = tuple[float, int, str, str, str, str, str, "str | None", str, str, int]
 Silent = tuple["str | None", str, str, str]  # a contact with no interaction: its own keep_in_touch, name, owner, stage
 K = TypeVar("K")

@@ -10,9 +10,9 @@ rows; read back, the rows take 50-100 ms (`bench/bench_reading.py`).
 
 Which documents of a segment a command looks at (by day columns and the like) is as fixed, and kept
 too: a run reads no column of a segment it has seen. A command may keep what it made of a segment's
-documents together instead (`whole`: a report's counts, reports/tally.py). Kept in `.vault/rows/<command>` (marshal): the
-tag (this module's version, the command's day and options) and, by segment, the documents chosen
-and each one's rows. A run with another tag starts afresh and writes
+documents together instead (`whole`: a report's counts, reports/tally.py). Kept in
+`.vault/rows/<command>` (marshal): the tag (this module's version, the command's day and options)
+and, by segment, the documents chosen and each one's rows. A run with another tag starts afresh and writes
 its own; segments the index no longer has are dropped whenever it is written. A memo that cannot be
 read is made again, one that cannot be written (a read-only `.vault/`) is done without. Deleting
 it loses nothing.
