@@ -152,9 +152,14 @@ def cadence_of(
 # Selecting
 
 
+def owner_set(owner: str | Iterable[str] | None) -> set[str]:
+    """The owners ``owner`` names: one, several, or none (None: anyone's)."""
+    return {owner} if isinstance(owner, str) else set(owner or ())
+
+
 def owned_by(contacts: Iterable[Contact], owner: str | Iterable[str] | None) -> list[Contact]:
     """The contacts ``owner`` owns, or any of several owners (all contacts for None or none)."""
-    owners = {owner} if isinstance(owner, str) else set(owner or ())
+    owners = owner_set(owner)
     return [c for c in contacts if not owners or c.text_field("owner") in owners]
 
 
@@ -301,6 +306,13 @@ def stale_order(item: StaleItem) -> str:
     return ordered_by((item.last or dt.date.min).isoformat(), fold(item.contact.name), item.contact.handle)
 
 
+def agenda_until(today: dt.date, days: int) -> dt.date:
+    """The last day of an agenda of ``days`` days from ``today``; an InvalidValueError for fewer than none."""
+    if days < 0:
+        raise InvalidValueError(f"days must be 0 or more, not {days}")
+    return today + dt.timedelta(days=days)
+
+
 def build_agenda(
     contacts: Iterable[Contact], today: dt.date, days: int = DEFAULT_DAYS,
     default_cadence: str = "90d", owner: str | Iterable[str] | None = None, problems: list[ParseError] | None = None,
@@ -309,10 +321,8 @@ def build_agenda(
     """The agenda for today through ``days`` days ahead, for ``owner``'s contacts (all when None); who to get in
     touch with is found among ``touching`` when given (the index's cards), else among ``contacts``. ``ordered``
     False: each section in no order (see `select_tasks`)."""
-    if days < 0:
-        raise InvalidValueError(f"days must be 0 or more, not {days}")
+    until = agenda_until(today, days)
     chosen = owned_by(contacts, owner)
-    until = today + dt.timedelta(days=days)
     tasks = select_tasks(chosen, today, ordered=ordered)
     touch = chosen if touching is None else owned_by(touching, owner)
     return Agenda(
@@ -345,12 +355,10 @@ def agenda(
     """The vault's agenda (see build_agenda), from the index; files that do not parse are in ``skipped``."""
     from vault_tool.search.selection import views_and
 
-    if days < 0:
-        raise InvalidValueError(f"days must be 0 or more, not {days}")
-    cadence = vault_cadence(vault)
     day = today or vault.today()
+    until = agenda_until(day, days)
+    cadence = vault_cadence(vault)
     pick = touch_candidate(day, cadence)
-    until = day + dt.timedelta(days=days)
     # The deals first: their folder is stat-ed while the contacts' scan, started at launch, is still running.
     overdue_deals, closing_deals, left_out = deals_due(vault, day, until, owner)
     found, touching = views_and(vault, day, agenda_candidates(day, until),
@@ -368,7 +376,7 @@ def deals_due(
     from ``today`` through ``until``, soonest first; from the deals' index, with the deal files it left out."""
     from vault_tool.search.deals import find_deals
 
-    owners = {owner} if isinstance(owner, str) else set(owner or ())
+    owners = owner_set(owner)
     found = find_deals(vault, f"status:open close:<={until.isoformat()}", today)
     deals = sorted((deal for deal in found.deals if deal.close is not None and (not owners or deal.owner in owners)),
                    key=lambda deal: (deal.close or today, fold(deal.name), deal.handle))

@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from vault_tool.errors import InvalidValueError, ParseError
+from vault_tool.errors import ParseError
 from vault_tool.followups.agenda import (
     CARD_NUMBERS,
     DEFAULT_DAYS,
     added_of,
     agenda_candidates,
+    agenda_until,
     appointment_order,
     birthday_order,
     build_agenda,
@@ -27,6 +28,7 @@ from vault_tool.followups.agenda import (
     deals_due,
     keep_in_touch,
     owned_by,
+    owner_set,
     select_tasks,
     stale,
     stale_order,
@@ -147,10 +149,9 @@ def agenda_rows(
     A contact's items are those `build_agenda` gives it, and who to get in touch with is read from
     the cards, as agenda.agenda does; the deals come from their own index.
     """
-    if days < 0:
-        raise InvalidValueError(f"days must be 0 or more, not {days}")
-    cadence, day = vault_cadence(vault), today or vault.today()
-    until = day + dt.timedelta(days=days)
+    day = today or vault.today()
+    until = agenda_until(day, days)
+    cadence = vault_cadence(vault)
     overdue_deals, closing_deals, left_out = deals_due(vault, day, until, owner)  # while the contacts' scan runs
     owners, root, known = _owners(owner), vault.root, Days()
 
@@ -268,7 +269,7 @@ def _problems(contact: StoredContact, owners: list[str], tasks_only: bool) -> li
 
 
 def _owners(owner: str | Iterable[str] | None) -> list[str]:
-    return sorted({owner} if isinstance(owner, str) else set(owner or ()))
+    return sorted(owner_set(owner))
 
 
 def _iso(day: dt.date | None) -> str | None:
