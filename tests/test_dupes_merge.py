@@ -330,7 +330,7 @@ def test_the_close_names_kept_between_runs_give_what_comparing_them_again_gives(
         after: list[tuple[str, list[str]]]) -> None:
     """A vault as it was, then as it is: the joins found through the names kept from the first run are those
     found without any kept, and the kept names are then those of the second."""
-    from vault_tool.interop.duplicates import MEMO, NameMemo, shared_keys
+    from vault_tool.interop.duplicates import MEMO, NameMemo, holders_of, joins_of
     from vault_tool.search.columns import KeyRow
 
     def rows(contacts: list[tuple[str, list[str]]]) -> list[KeyRow]:
@@ -340,7 +340,7 @@ def test_the_close_names_kept_between_runs_give_what_comparing_them_again_gives(
     path = tmp_path_factory.mktemp("memo") / MEMO
     for contacts in (before, after):
         memo = NameMemo(path)
-        assert shared_keys(rows(contacts), memo) == shared_keys(rows(contacts))
+        assert joins_of(holders_of(rows(contacts)), memo) == joins_of(holders_of(rows(contacts)))
         memo.save()
     kept = NameMemo(path)
     assert all(kept.close_names(block, names) == found for block, (_, found) in kept._kept.items()
@@ -370,7 +370,7 @@ def test_dupes_keeps_each_blocks_close_names_and_sees_a_name_changed(empty_vault
 def test_a_groups_reasons_come_in_the_order_of_the_joins_that_give_them() -> None:
     """Joins are ordered by their contacts' paths: here a-c, b-d, c-e, d-e, which make one group. Its reasons
     follow them, however the group came together (c-e joined a's group before b's joined it)."""
-    from vault_tool.interop.duplicates import find_groups, shared_keys
+    from vault_tool.interop.duplicates import find_groups, holders_of, joins_of
     from vault_tool.search.columns import KeyRow
 
     emails = {"a": ["one@x.example"], "b": ["two@x.example"], "c": ["one@x.example", "three@x.example"],
@@ -381,7 +381,7 @@ def test_a_groups_reasons_come_in_the_order_of_the_joins_that_give_them() -> Non
     views = {doc: {"handle": handle, "meta": {"name": f"Person {handle}", "emails": written}, "keys": 2,
                    "interaction_count": 0} for doc, (handle, written) in enumerate(emails.items())}
 
-    [group] = find_groups(shared_keys(rows), views, "GB")
+    [group] = find_groups(joins_of(holders_of(rows)), views, "GB")
 
     assert sorted(group.handles) == ["a", "b", "c", "d", "e"]
     assert group.reasons == ["same email one@x.example", "same email two@x.example", "same email three@x.example",

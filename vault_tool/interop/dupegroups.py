@@ -1,7 +1,7 @@
 """`contacts dupes` (`find_dupes`): the groups of likely duplicates, kept between runs and brought up to date with
 what was written since.
 
-`dupes` joins the contacts that share a key (duplicates.py `shared_keys`) and gathers the joins into
+`dupes` joins the contacts that share a key (duplicates.py `joins_of`) and gathers the joins into
 groups (`find_groups`): at 100,000 contacts over a second. An edit changes a contact or two, so the
 joins and the groups are kept in `.vault/dupe-groups` (marshal), each contact of a join by its
 segment of the index and its number there, with each segment's count of deleted documents
@@ -38,6 +38,7 @@ from vault_tool.interop.duplicates import (
     holders_of,
     is_identity,
     join_key,
+    join_order,
     joins_of,
 )
 from vault_tool.search.index import SMALL_SEGMENT
@@ -59,7 +60,7 @@ Group = tuple[list[str], list[str], list[str]]  # a DupeGroup's handles, names a
 class Kept:
     segments: dict[str, list[int]]  # each segment's id and its deleted documents
     members: list[Member]
-    joins: list[Joined]  # in order (duplicates.py `in_order`)
+    joins: list[Joined]  # in order (duplicates.py `join_order`)
     groups: list[Group]  # by their first handle
     crowded: list[str]  # identity keys more than SHARED_LINE contacts hold (joined by none)
     recent: dict[str, bytes]  # by path: a digest of the keys and name of each contact in a small segment
@@ -138,7 +139,7 @@ def _updated(table: KeyTable, kept: Kept, names: NameMemo, region: str) -> Kept 
     touched.update(handle_of(path) for paths, _ in before ^ after for path in paths)  # a removed one, a join changed
     joins = [join for join in kept.joins if join_key(join[1]) not in keys]
     for join in _numbered(table, fresh, members, docs):
-        bisect.insort(joins, join, key=lambda one: _order(members, one))
+        bisect.insort(joins, join, key=lambda one: join_order([members[m][0] for m in one[0]], one[1]))
     groups = _regrouped(table, kept.groups, members, docs, joins, touched, region)
     members, joins = _compact(members, joins)
     return Kept({}, members, joins, groups, _crowded(holders), _recent(table))  # every crowded key was looked at
@@ -204,11 +205,6 @@ def _row(path: str, doc: int | None) -> KeyRow:
 
     assert doc is not None, path  # every contact of a join kept or made now is in the index
     return KeyRow(doc, path, "", b"")
-
-
-def _order(members: list[Member], join: Joined) -> tuple[bool, list[str], str]:
-    """Where a join comes among the others (duplicates.py `in_order`)."""
-    return "\0" in join[1], [members[m][0] for m in join[0]], join[1]
 
 
 def _numbered(table: KeyTable, joined: list[Join], members: list[Member], docs: list[int | None]) -> list[Joined]:

@@ -233,17 +233,13 @@ def is_identity(key: str) -> bool:
     return key[:2] in ("u:", "e:", "p:")
 
 
-def shared_keys(rows: list[KeyRow], memo: NameMemo | None = None) -> list[Join]:
-    """Contacts to join, and why (a key, or `score\0block key`): shared values first, then close names.
+def joins_of(holders: dict[str, list[KeyRow]], memo: NameMemo | None = None) -> list[Join]:
+    """Contacts to join, and why (a key, or `score\0block key`), of the contacts that hold each key of ``holders``
+    (`holders_of`): shared values first, then close names (`join_order`).
 
     A uid, email or phone that more than SHARED_LINE contacts share is a switchboard, not a person;
     names are compared only within a block (a company, an email domain), through ``memo`` if given.
     """
-    return joins_of(holders_of(rows), memo)
-
-
-def joins_of(holders: dict[str, list[KeyRow]], memo: NameMemo | None = None) -> list[Join]:
-    """The joins (`shared_keys`) of the contacts that hold each key of ``holders``, in order (`in_order`)."""
     identity: list[Join] = []
     names: list[Join] = []
     for key, members in holders.items():
@@ -254,12 +250,14 @@ def joins_of(holders: dict[str, list[KeyRow]], memo: NameMemo | None = None) -> 
             member_names = [row.name for row in members]
             close = memo.close_names(key, member_names) if memo else _close_names(member_names)
             names += [([members[i] for i in at], sys.intern(f"{score}\0{key}")) for at, score in close]  # kept once
-    return in_order(identity + names)
+    return sorted(identity + names, key=lambda join: join_order([row.path for row in join[0]], join[1]))
 
 
-def in_order(joined: list[Join]) -> list[Join]:
-    """Joins in the order their reasons are given: shared values first, then close names, each by `_first_paths`."""
-    return sorted(joined, key=lambda pair: ("\0" in pair[1], *_first_paths(pair)))
+def join_order(paths: list[str], why: str) -> tuple[bool, list[str], str]:
+    """Where a join of the contacts at ``paths`` made for ``why`` comes among the others, which is the order a
+    group's reasons are given in: shared values first, then close names, each by their contacts' paths (not
+    the order of the index's documents, which an edit elsewhere changes), then the key."""
+    return "\0" in why, paths, why
 
 
 def join_key(why: str) -> str:
@@ -289,15 +287,9 @@ def holders_of(rows: list[KeyRow], keys: AbstractSet[str] | None = None) -> dict
     return holders
 
 
-def _first_paths(pair: tuple[list[KeyRow], str]) -> tuple[list[str], str]:
-    """The order of joins: by their contacts' paths, then the key (not the order of the index's documents, which
-    an edit elsewhere changes: the reasons of a group are then listed in the same order every time)."""
-    return [row.path for row in pair[0]], pair[1]
-
-
 def find_groups(joined: list[Join], views: dict[int, Any], region: str) -> list[DupeGroup]:
-    """Groups of likely duplicates from `shared_keys`; ``views``: the stored views of their contacts. A group's
-    reasons come in the order of the joins that give them (`_first_paths`), each once."""
+    """Groups of likely duplicates from `joins_of`; ``views``: the stored views of their contacts. A group's
+    reasons come in the order of the joins that give them (`join_order`), each once."""
     groups = _Groups()
     for members, _ in joined:
         groups.join([handle_of(row.path) for row in members])
